@@ -1,0 +1,46 @@
+//! Embeds the built-in clause library and templates into the binary.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::{env, fs};
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+fn main() {
+    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let mut code = String::new();
+    for (name, dir, exts) in [
+        ("CLAUSES", "clauses", &["md", "toml"][..]),
+        ("TEMPLATES", "templates", &["typ", "tera"][..]),
+        ("DATA", "data", &["toml"][..]),
+    ] {
+        println!("cargo:rerun-if-changed={dir}");
+        let mut files = Vec::new();
+        collect(&root.join(dir), &mut files);
+        writeln!(code, "/// Built-in `{dir}/` files: (path relative to the repository, contents).").ok();
+        writeln!(code, "pub static {name}: &[(&str, &str)] = &[").ok();
+        for file in files {
+            let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if !exts.contains(&ext) {
+                continue;
+            }
+            println!("cargo:rerun-if-changed={}", file.display());
+            let rel = file.strip_prefix(&root).expect("inside the crate").to_string_lossy().replace('\\', "/");
+            writeln!(code, "    ({rel:?}, include_str!({:?})),", file.display().to_string()).ok();
+        }
+        writeln!(code, "];").ok();
+    }
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin.rs");
+    fs::write(out, code).expect("OUT_DIR is writable");
+}

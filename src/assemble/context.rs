@@ -1,0 +1,135 @@
+//! The values clause and document templates can print, built from the records and the derived facts.
+
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use crate::model::country;
+use crate::model::{Authorisation, Company, Vendor};
+use crate::select::{Applicability, module_name};
+
+/// A date in the long form agreements use: `15 January 2025`.
+pub fn long_date(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+fn country_name(code: &str) -> String {
+    country::name(code).unwrap_or(code).to_string()
+}
+
+fn with_country_name(mut v: Value, key: &str) -> Value {
+    if let Some(code) = v.get(key).and_then(Value::as_str).map(str::to_string)
+        && let Value::Object(map) = &mut v
+    {
+        map.insert(format!("{key}_name"), json!(country_name(&code)));
+    }
+    v
+}
+
+/// Text for UK Addendum Table 4 from the list of parties that may end it.
+pub fn uk_may_end_text(list: &[String]) -> String {
+    let importer = list.iter().any(|p| p == "importer");
+    let exporter = list.iter().any(|p| p == "exporter");
+    match (importer, exporter) {
+        (true, true) => "Importer and Exporter",
+        (true, false) => "Importer",
+        (false, true) => "Exporter",
+        (false, false) => "neither Party",
+    }
+    .to_string()
+}
+
+/// The template context for one vendor's agreement.
+pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
+    let mut c = with_country_name(serde_json::to_value(company).unwrap_or(Value::Null), "country");
+    if let Value::Object(map) = &mut c {
+        map.insert("governing_law_name".into(), json!(country_name(&company.governing_law)));
+        map.insert("forum_name".into(), json!(country_name(&company.forum)));
+    }
+
+    let mut v = with_country_name(serde_json::to_value(vendor).unwrap_or(Value::Null), "country");
+    let t = &app.transfers;
+    let mut transfers = serde_json::to_value(t).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut transfers {
+        map.insert("governing_law_name".into(), json!(country_name(&t.governing_law)));
+        map.insert("forum_name".into(), json!(country_name(&t.forum)));
+    }
+    let subprocessors: Vec<Value> = vendor
+        .subprocessors
+        .iter()
+        .map(|s| json!({"name": s.name, "country": s.country, "country_name": country_name(&s.country), "purpose": s.purpose}))
+        .collect();
+    let measures: Vec<Value> = vendor
+        .security
+        .iter()
+        .map(|(cat, text)| json!({"id": cat.id, "key": cat.key, "category": cat.title, "measure": text}))
+        .collect();
+    if let Value::Object(map) = &mut v {
+        map.insert("transfers".into(), transfers);
+        map.insert("subprocessors".into(), Value::Array(subprocessors));
+        map.insert("security_measures".into(), Value::Array(measures));
+        if let Some(Value::Object(service)) = map.get_mut("service") {
+            service.insert("starts".into(), json!(vendor.service.starts.to_string()));
+            service.insert("ends".into(), json!(vendor.service.ends.map(|d| d.to_string()).unwrap_or_default()));
+        }
+    }
+
+    let mut ctx = json!({
+        "company": c,
+        "vendor": v,
+        "frameworks": app.frameworks,
+        "dates": {
+            "effective": long_date(vendor.service.starts),
+            "ends": vendor.service.ends.map(long_date).unwrap_or_default(),
+        },
+    });
+    if let (Some(module), Value::Object(map)) = (app.scc_module, &mut ctx) {
+        let authority = company.supervisory_authority.as_ref().map_or_else(
+            || json!({"name": "", "address": ""}),
+            |a| json!({"name": a.name, "address": a.address}),
+        );
+        let situation = if country::is_eea(&company.country) {
+            format!("{} is established in {}, an EU or EEA Member State", company.short_name, country_name(&company.country))
+        } else if let Some(rep) = &company.eu_representative {
+            format!("{} is not established in the EU or EEA and has appointed {} as its representative under Article 27(1) GDPR", company.short_name, rep.name)
+        } else {
+            format!("{} is not established in the EU or EEA and falls within Article 3(2) GDPR without being required to appoint a representative", company.short_name)
+        };
+        map.insert(
+            "scc".into(),
+            json!({
+                "module": module,
+                "module_name": module_name(module),
+                "docking": t.docking_clause,
+                "option_9a": match t.subprocessor_authorisation { Authorisation::General => "general", Authorisation::Specific => "specific" },
+                "option_9a_text": match t.subprocessor_authorisation {
+                    Authorisation::General => "Option 2 (general written authorisation)",
+                    Authorisation::Specific => "Option 1 (specific prior authorisation)",
+                },
+                "notice_days": t.subprocessor_notice_days,
+                "idr": t.idr,
+                "governing_law_name": country_name(&t.governing_law),
+                "forum_name": country_name(&t.forum),
+                "supervisory_authority": authority,
+                "exporter_situation": situation,
+            }),
+        );
+    }
+    if app.has("uk")
+        && let Value::Object(map) = &mut ctx
+    {
+        map.insert("uk".into(), json!({"may_end": uk_may_end_text(&t.uk_may_end)}));
+    }
+    ctx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_table4() {
+        assert_eq!(long_date(NaiveDate::from_ymd_opt(2025, 1, 5).expect("valid")), "5 January 2025");
+        assert_eq!(uk_may_end_text(&["exporter".into()]), "Exporter");
+        assert_eq!(uk_may_end_text(&[]), "neither Party");
+    }
+}

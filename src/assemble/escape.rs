@@ -1,0 +1,160 @@
+//! Escaping: record text becomes Typst string data, never markup, on every path.
+
+/// Marks the start of a record value carried through Markdown (a private-use character).
+pub const VALUE_START: char = '\u{E000}';
+/// Marks the end of a record value carried through Markdown.
+pub const VALUE_END: char = '\u{E001}';
+
+/// Normalises record text for printing: whitespace runs become one space, control characters are dropped.
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if c.is_control() || c == VALUE_START || c == VALUE_END {
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    out
+}
+
+/// A Typst string literal holding `s` (cleaned), for code positions: `"..."`.
+pub fn typst_str(s: &str) -> String {
+    let s = clean(s);
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Record text for a markup position: an embedded string expression, `#"...";`.
+pub fn typst_value(s: &str) -> String {
+    format!("#{};", typst_str(s))
+}
+
+/// Escapes literal (trusted clause or template) text so Typst prints it as written.
+pub fn typst_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' | '#' | '$' | '*' | '_' | '`' | '<' | '>' | '@' | '[' | ']' | '=' | '-' | '+' | '/' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Wraps a record value so that it passes through Markdown untouched (hex between private-use markers).
+pub fn encode_value(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2 + 6);
+    out.push(VALUE_START);
+    for b in s.as_bytes() {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out.push(VALUE_END);
+    out
+}
+
+/// A piece of text after Markdown: literal text from the clause, or a record value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Text written in the clause itself.
+    Literal(&'a str),
+    /// A record value, decoded.
+    Value(String),
+}
+
+/// Splits text into literal pieces and decoded record values.
+pub fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(VALUE_START) {
+        if start > 0 {
+            out.push(Piece::Literal(&rest[..start]));
+        }
+        let after = &rest[start + VALUE_START.len_utf8()..];
+        let Some(end) = after.find(VALUE_END) else {
+            // An unterminated marker cannot come from our encoder; print nothing of it.
+            rest = "";
+            break;
+        };
+        out.push(Piece::Value(decode_hex(&after[..end])));
+        rest = &after[end + VALUE_END.len_utf8()..];
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Literal(rest));
+    }
+    out
+}
+
+fn decode_hex(hex: &str) -> String {
+    let bytes: Vec<u8> = hex
+        .as_bytes()
+        .chunks(2)
+        .filter_map(|pair| std::str::from_utf8(pair).ok().and_then(|p| u8::from_str_radix(p, 16).ok()))
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Decodes every record value in `text` back to plain text (for plain-text outputs).
+pub fn decode_all(text: &str) -> String {
+    pieces(text)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Literal(s) => s.to_string(),
+            Piece::Value(v) => clean(&v),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_literal_escapes_quotes_and_backslashes() {
+        assert_eq!(typst_str(r#"a "b" \ c"#), r#""a \"b\" \\ c""#);
+        assert_eq!(typst_value("x"), "#\"x\";");
+    }
+
+    #[test]
+    fn clean_collapses_whitespace_and_drops_controls() {
+        assert_eq!(clean("  a \n\t b\u{0007}c  "), "a bc");
+        assert_eq!(clean(""), "");
+    }
+
+    #[test]
+    fn markup_escapes_specials() {
+        assert_eq!(typst_markup("#read() *x* $y$ [z] <l> @r"), "\\#read() \\*x\\* \\$y\\$ \\[z\\] \\<l\\> \\@r");
+        assert_eq!(typst_markup("https://a"), "https:\\/\\/a");
+    }
+
+    #[test]
+    fn values_round_trip_through_pieces() {
+        let v = "*Acme* {{ x }} \u{E000} é";
+        let text = format!("Hello {} and {}", encode_value(v), encode_value("B"));
+        let p = pieces(&text);
+        assert_eq!(p, vec![Piece::Literal("Hello "), Piece::Value(v.into()), Piece::Literal(" and "), Piece::Value("B".into())]);
+        assert_eq!(decode_all(&text), "Hello *Acme* {{ x }} é and B");
+    }
+}

@@ -1,0 +1,308 @@
+//! Assembly: selected clauses and record values become one Typst source, through tera templates.
+
+pub mod context;
+pub mod escape;
+pub mod markdown;
+
+use std::collections::HashMap;
+use std::error::Error as _;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::library::{Clause, Library};
+use crate::model::{Company, Vendor};
+use crate::select::Applicability;
+
+/// The built-in house style, prepended to every generated source.
+pub const PRELUDE: &str = "templates/dpa.typ";
+/// The built-in document template.
+pub const DOCUMENT: &str = "templates/agreement.typ.tera";
+
+/// Section titles by `order` range: (first order, last order, title).
+pub const SECTIONS: [(i64, i64, &str); 5] = [
+    (i64::MIN, 199, "General terms"),
+    (200, 299, "California Consumer Privacy Act terms"),
+    (300, 499, "Processor terms (GDPR Article 28)"),
+    (500, 699, "International transfers"),
+    (700, i64::MAX, "Term, termination and general provisions"),
+];
+
+/// One clause as it appears in an assembled agreement.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AssembledClause {
+    /// Clause id.
+    pub id: String,
+    /// Clause version.
+    pub version: u32,
+    /// Number in this agreement: `3.2`, or `Annex I.B`.
+    pub number: String,
+    /// Heading.
+    pub title: String,
+    /// Plain text of the body.
+    pub text: String,
+    /// SHA-256 of the plain text, hex.
+    pub text_hash: String,
+    /// Frameworks of the clause.
+    pub frameworks: Vec<String>,
+    /// Requirement ids it satisfies.
+    pub satisfies: Vec<String>,
+}
+
+/// A whole agreement, ready for the Typst compiler.
+#[derive(Debug, Clone)]
+pub struct Assembled {
+    /// The complete Typst source.
+    pub source: String,
+    /// Document title for metadata.
+    pub title: String,
+    /// The clauses in agreement order, annexes last.
+    pub clauses: Vec<AssembledClause>,
+}
+
+/// Whether a render is a draft or the final, issued form.
+#[derive(Debug, Clone)]
+pub struct DocOptions {
+    /// Final (no watermark, PDF/A) or draft.
+    pub final_: bool,
+    /// Version label for the footer: a number for issued versions, `draft` otherwise.
+    pub version: String,
+}
+
+/// Compiled clause and document templates for one library.
+pub struct Templates {
+    clauses: tera::Tera,
+    document: tera::Tera,
+    prelude: String,
+    prelude_file: String,
+    document_file: String,
+}
+
+/// Prints a value in Typst code position: strings as string literals, lists as arrays.
+struct TypstFilter;
+
+impl tera::Filter for TypstFilter {
+    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+        Ok(Value::String(typst_code(value)))
+    }
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+fn typst_code(value: &Value) -> String {
+    match value {
+        Value::Null => "none".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => escape::typst_str(s),
+        Value::Array(items) => {
+            let inner: Vec<String> = items.iter().map(typst_code).collect();
+            format!("({}{})", inner.join(", "), if inner.len() == 1 { "," } else { "" })
+        }
+        Value::Object(map) => {
+            if map.is_empty() {
+                return "(:)".into();
+            }
+            let inner: Vec<String> = map.iter().map(|(k, v)| format!("{}: {}", escape::typst_str(k), typst_code(v))).collect();
+            format!("({})", inner.join(", "))
+        }
+    }
+}
+
+/// The message of a tera error with its causes, which hold the useful part.
+pub fn tera_message(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+impl Templates {
+    /// Compiles every clause body and the document template, reporting errors per file.
+    ///
+    /// `overrides` maps a template path (`templates/dpa.typ`, `templates/agreement.typ.tera`) to a workspace file and its text.
+    pub fn new(library: &Library, overrides: &HashMap<String, (String, String)>, diags: &mut Diagnostics) -> Templates {
+        let mut clauses = tera::Tera::default();
+        clauses.autoescape_on(vec![".md"]);
+        clauses.set_escape_fn(escape::encode_value);
+        for clause in library.clauses() {
+            if let Err(e) = clauses.add_raw_template(&format!("{}.md", clause.id), &clause.body) {
+                diags.push(
+                    Diagnostic::error(clause.origin.file(), Some(clause.body_offset..clause.body_offset), format!("template error in clause `{}`: {}", clause.id, tera_message(&e)))
+                        .with_hint("clause bodies use tera syntax: {{ vendor.name }}, {% if ... %}, {% for ... %}"),
+                );
+            }
+        }
+        let builtin = |path: &str| crate::builtin::TEMPLATES.iter().find(|(p, _)| *p == path).map(|(_, t)| t.to_string()).unwrap_or_default();
+        let (prelude_file, prelude) = overrides.get(PRELUDE).cloned().unwrap_or_else(|| (PRELUDE.to_string(), builtin(PRELUDE)));
+        let (document_file, document_text) = overrides.get(DOCUMENT).cloned().unwrap_or_else(|| (DOCUMENT.to_string(), builtin(DOCUMENT)));
+        let mut document = tera::Tera::default();
+        document.autoescape_on(vec![".tera"]);
+        document.set_escape_fn(escape::typst_value);
+        document.register_filter("typst", TypstFilter);
+        if let Err(e) = document.add_raw_template("agreement.typ.tera", &document_text) {
+            diags.push(Diagnostic::error(&document_file, Some(0..0), format!("template error: {}", tera_message(&e))));
+        }
+        Templates { clauses, document, prelude, prelude_file, document_file }
+    }
+
+    /// The file the house style comes from.
+    pub fn prelude_file(&self) -> &str {
+        &self.prelude_file
+    }
+}
+
+fn section_of(order: i64) -> usize {
+    SECTIONS.iter().position(|(lo, hi, _)| (*lo..=*hi).contains(&order)).unwrap_or(0)
+}
+
+/// SHA-256 of a text, hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Assembles one vendor's agreement from its selected clauses.
+#[allow(clippy::too_many_arguments)]
+pub fn assemble(
+    templates: &Templates,
+    company: &Company,
+    vendor: &Vendor,
+    app: &Applicability,
+    selected: &[&Clause],
+    options: &DocOptions,
+    diags: &mut Diagnostics,
+) -> Option<Assembled> {
+    let ctx_value = context::build(company, vendor, app);
+    let ctx = match tera::Context::from_value(ctx_value.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            diags.push(Diagnostic::error(&vendor.file, None, format!("cannot build template values: {}", tera_message(&e))));
+            return None;
+        }
+    };
+
+    // Number every clause first, so that cross-references can point forward.
+    let mut numbers: HashMap<&str, String> = HashMap::new();
+    let mut section_numbers: Vec<(usize, usize)> = Vec::new(); // (section index, its number)
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    for clause in selected.iter().filter(|c| c.annex.is_none()) {
+        let s = section_of(clause.order);
+        if !section_numbers.iter().any(|(i, _)| *i == s) {
+            section_numbers.push((s, section_numbers.len() + 1));
+        }
+        let sn = section_numbers.iter().find(|(i, _)| *i == s).map_or(0, |(_, n)| *n);
+        let n = counts.entry(s).or_insert(0);
+        *n += 1;
+        numbers.insert(&clause.id, format!("{sn}.{n}"));
+    }
+    for clause in selected.iter().filter(|c| c.annex.is_some()) {
+        numbers.insert(&clause.id, format!("Annex {}", clause.annex.as_deref().unwrap_or("")));
+    }
+
+    let mut failed = false;
+    let mut assembled = Vec::new();
+    let mut sections: Vec<Value> = Vec::new();
+    let mut annexes: Vec<Value> = Vec::new();
+    for clause in selected {
+        let rendered = match templates.clauses.render(&format!("{}.md", clause.id), &ctx) {
+            Ok(r) => r,
+            Err(e) => {
+                diags.push(Diagnostic::error(clause.origin.file(), Some(clause.body_offset..clause.body_offset), format!("clause `{}` cannot be filled in for {}: {}", clause.id, vendor.file, tera_message(&e))));
+                failed = true;
+                continue;
+            }
+        };
+        let resolve = |id: &str| numbers.get(id).cloned();
+        let converted = match markdown::convert(&rendered, &resolve) {
+            Ok(c) => c,
+            Err(markdown::UnknownReference(target)) => {
+                let span = clause.text.find(&format!("#{target})")).map(|i| i + 1..i + 1 + target.len());
+                diags.push(Diagnostic::error(clause.origin.file(), span, format!("clause `{}` refers to clause `{target}`, which is not part of the agreement for {}", clause.id, vendor.id))
+                    .with_hint("refer only to clauses selected whenever this one is, or add the same `when` condition"));
+                failed = true;
+                continue;
+            }
+        };
+        let number = numbers.get(clause.id.as_str()).cloned().unwrap_or_default();
+        let label = markdown::clause_label(&clause.id);
+        let entry = json!({"id": clause.id, "number": number, "title": clause.title, "label": label, "body": converted.typst});
+        match &clause.annex {
+            Some(annex) => annexes.push(json!({"label": annex, "title": clause.title, "anchor": label, "body": converted.typst, "id": clause.id})),
+            None => {
+                let s = section_of(clause.order);
+                let sn = section_numbers.iter().find(|(i, _)| *i == s).map_or(0, |(_, n)| *n);
+                match sections.iter_mut().find(|v| v["index"] == json!(s)) {
+                    Some(Value::Object(sec)) => {
+                        if let Some(Value::Array(list)) = sec.get_mut("clauses") {
+                            list.push(entry);
+                        }
+                    }
+                    _ => sections.push(json!({"index": s, "number": sn, "title": SECTIONS[s].2, "clauses": [entry]})),
+                }
+            }
+        }
+        assembled.push(AssembledClause {
+            id: clause.id.clone(),
+            version: clause.version,
+            number,
+            title: clause.title.clone(),
+            text_hash: sha256_hex(converted.plain.as_bytes()),
+            text: converted.plain,
+            frameworks: clause.frameworks.clone(),
+            satisfies: clause.satisfies.clone(),
+        });
+    }
+    if failed {
+        return None;
+    }
+    // Annexes follow the numbered clauses in the manifest, as in the document.
+    assembled.sort_by_key(|c| c.number.starts_with("Annex "));
+
+    let title = format!("Data Processing Addendum: {} and {}", escape::clean(&company.short_name), escape::clean(&vendor.short_name));
+    let keywords: Vec<&str> = std::iter::once("Data Processing Addendum").chain(app.frameworks[1..].iter().copied()).collect();
+    let doc = json!({
+        "id": format!("DPA-{}", vendor.id),
+        "version": options.version,
+        "final": options.final_,
+        "draft": !options.final_,
+        "title": title,
+        "subject": format!("Data protection terms between {} and {} ({})", escape::clean(&company.name), escape::clean(&vendor.name), app.frameworks[1..].join(", ")),
+        "keywords": keywords,
+        "paper": company.paper.typst_name(),
+    });
+    let mut full = ctx_value;
+    if let Value::Object(map) = &mut full {
+        map.insert("doc".into(), doc);
+        map.insert("sections".into(), Value::Array(sections));
+        map.insert("annexes".into(), Value::Array(annexes));
+    }
+    let full_ctx = match tera::Context::from_value(full) {
+        Ok(c) => c,
+        Err(e) => {
+            diags.push(Diagnostic::error(&templates.document_file, None, tera_message(&e)));
+            return None;
+        }
+    };
+    let body = match templates.document.render("agreement.typ.tera", &full_ctx) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(&templates.document_file, Some(0..0), format!("template error: {}", tera_message(&e))));
+            return None;
+        }
+    };
+    let mut source = String::with_capacity(templates.prelude.len() + body.len() + 1);
+    source.push_str(&templates.prelude);
+    if !source.ends_with('\n') {
+        source.push('\n');
+    }
+    source.push_str(&body);
+    Some(Assembled { source, title, clauses: assembled })
+}

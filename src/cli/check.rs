@@ -1,0 +1,141 @@
+//! `dpa check`: validates the workspace and proves that every applicable requirement is covered.
+
+use serde::Serialize;
+
+use crate::assemble::DocOptions;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::error::Error;
+use crate::select;
+use crate::workspace::Workspace;
+
+use super::{Ctx, Format};
+
+/// Arguments of `dpa check`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Vendor ids to check; all vendors when none is given.
+    #[arg(value_name = "VENDOR")]
+    pub vendors: Vec<String>,
+    /// Print the coverage matrix: requirement -> clauses, per vendor.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Output format of the coverage matrix.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// One requirement's coverage for one vendor.
+#[derive(Debug, Serialize)]
+pub struct RequirementCoverage {
+    /// Requirement id.
+    pub id: String,
+    /// Citation.
+    pub citation: String,
+    /// `V` or `S`.
+    pub mark: String,
+    /// `required`, `recommended` or `optional`.
+    pub level: String,
+    /// Selected clauses that satisfy it.
+    pub clauses: Vec<String>,
+    /// Whether at least one does.
+    pub covered: bool,
+}
+
+/// Coverage for one vendor.
+#[derive(Debug, Serialize)]
+pub struct VendorCoverage {
+    /// Vendor id.
+    pub vendor: String,
+    /// Frameworks that apply.
+    pub frameworks: Vec<String>,
+    /// Every applicable requirement.
+    pub requirements: Vec<RequirementCoverage>,
+}
+
+/// Computes the coverage of one vendor's selected clauses.
+pub fn coverage(ws: &Workspace, vendor: &crate::model::Vendor, app: &select::Applicability) -> VendorCoverage {
+    let facts = select::facts(&ws.company, vendor, app);
+    let selected = select::clauses(&ws.library, app, &facts);
+    let requirements = ws
+        .library
+        .requirements()
+        .iter()
+        .filter(|r| r.applies(&app.frameworks, &facts))
+        .map(|r| {
+            let clauses: Vec<String> = selected.iter().filter(|c| c.satisfies.contains(&r.id)).map(|c| c.id.clone()).collect();
+            RequirementCoverage { id: r.id.clone(), citation: r.citation.clone(), mark: r.mark.clone(), level: r.level.clone(), covered: !clauses.is_empty(), clauses }
+        })
+        .collect();
+    VendorCoverage { vendor: vendor.id.clone(), frameworks: app.frameworks.iter().map(|s| s.to_string()).collect(), requirements }
+}
+
+/// Runs `dpa check`.
+pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
+    let mut diags = Diagnostics::new();
+    let ws = super::open(ctx, &mut diags)?;
+    let all = args.vendors.is_empty();
+    let ids = super::render::vendor_ids(&ws, &args.vendors, all, &mut diags);
+    let mut reports = Vec::new();
+    let mut gaps = 0usize;
+    for id in &ids {
+        let Some(vendor) = ws.load_vendor(id, &mut diags) else { continue };
+        let options = DocOptions { final_: false, version: "draft".into() };
+        let Some(prepared) = ws.prepare(vendor, &options, &mut diags) else { continue };
+        let parsed = typst::syntax::parse(&prepared.assembled.source);
+        for err in parsed.errors_and_warnings().0.into_iter().take(5) {
+            diags.push(Diagnostic::error(format!("{id}.typ"), None, format!("generated Typst does not parse: {}", err.message)).with_hint("check template overrides in templates/"));
+        }
+        let report = coverage(&ws, &prepared.vendor, &prepared.app);
+        for r in report.requirements.iter().filter(|r| !r.covered) {
+            gaps += 1;
+            let summary = ws.library.requirement(&r.id).map(|q| q.summary.clone()).unwrap_or_default();
+            diags.push(
+                Diagnostic::error(&prepared.vendor.file, None, format!("requirement {} ({}) applies to vendor `{id}` but no selected clause satisfies it", r.id, r.citation))
+                    .with_hint(format!("the agreement must {summary}"))
+                    .with_hint(format!("add `{}` to the `satisfies` list of a clause selected for this vendor", r.id)),
+            );
+        }
+        reports.push(report);
+    }
+    let invalid = diags.iter().any(|d| d.is_error() && !d.message.starts_with("requirement "));
+    ctx.report(&diags, &ws);
+    if invalid {
+        return Ok(2);
+    }
+    if args.coverage {
+        match args.format {
+            Format::Json => {
+                let value = serde_json::json!({ "vendors": reports });
+                let text = serde_json::to_string_pretty(&value).map_err(|e| Error::Json { context: "coverage".into(), source: e })?;
+                ctx.out(&format!("{text}\n"));
+            }
+            Format::Text => ctx.out(&coverage_text(&reports)),
+        }
+    } else if !ctx.quiet {
+        let reqs: usize = reports.iter().map(|r| r.requirements.len()).sum();
+        ctx.out(&format!(
+            "checked {} vendor{}, {} clauses, {} requirement checks: {}\n",
+            reports.len(),
+            if reports.len() == 1 { "" } else { "s" },
+            ws.library.clauses().count(),
+            reqs,
+            if gaps == 0 { "all covered".to_string() } else { format!("{gaps} not covered") }
+        ));
+    }
+    Ok(if gaps > 0 { 1 } else { 0 })
+}
+
+fn coverage_text(reports: &[VendorCoverage]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        out.push_str(&format!("{}  [{}]\n", r.vendor, r.frameworks.join(", ")));
+        let width = r.requirements.iter().map(|q| q.id.len()).max().unwrap_or(0);
+        for q in &r.requirements {
+            let mark = if q.mark == "S" { " (S: secondary sources)" } else { "" };
+            let clauses = if q.covered { q.clauses.join(", ") } else { "NOT COVERED".to_string() };
+            out.push_str(&format!("  {:width$}  {clauses}  -- {}{mark}\n", q.id, q.citation));
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,49 @@
+//! `dpa init`: scaffolds a workspace in a git repository.
+
+use std::path::PathBuf;
+
+use crate::builtin;
+use crate::error::Error;
+use crate::output::write_atomic;
+
+use super::Ctx;
+
+/// Arguments of `dpa init`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Directory to create the workspace in (default: the current directory, or `-C DIR`).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+fn scaffold(name: &str) -> &'static str {
+    builtin::DATA.iter().find(|(p, _)| *p == name).map_or("", |(_, t)| t)
+}
+
+/// Runs `dpa init`.
+pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
+    let dir = match args.dir {
+        Some(d) if d.is_absolute() => d,
+        Some(d) => ctx.root.join(d),
+        None => ctx.root.clone(),
+    };
+    let company = dir.join(crate::workspace::COMPANY_FILE);
+    if company.exists() {
+        return Err(Error::Usage(format!("{} already exists: this is already a dpa workspace", company.display())));
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    if git2::Repository::discover(&dir).is_err() {
+        git2::Repository::init(&dir).map_err(|e| Error::Usage(format!("cannot create a git repository in {}: {}", dir.display(), e.message())))?;
+    }
+    write_atomic(&company, scaffold("data/init/dpa.toml").as_bytes())?;
+    write_atomic(&dir.join("vendors/example-analytics.toml"), scaffold("data/init/example-analytics.toml").as_bytes())?;
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        write_atomic(&ignore, b"out/\n")?;
+    }
+    ctx.note(&format!(
+        "created a dpa workspace in {}\n  next: edit dpa.toml and vendors/example-analytics.toml, then run `dpa check` and `dpa render --all`",
+        dir.display()
+    ));
+    Ok(0)
+}

@@ -1,0 +1,211 @@
+//! The command line: argument definitions (clap derive) and dispatch to the commands.
+
+mod check;
+mod clauses;
+mod init;
+mod render;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diag::{self, Diagnostics, SourceLookup};
+use crate::error::Error;
+
+const AFTER_HELP: &str = "\
+Exit status:
+  0  success
+  1  the command worked and found something: coverage gaps in `check`, failed renders of some vendors
+  2  bad input or usage: invalid records, clauses or templates, unknown vendor, wrong arguments";
+
+/// Generate, check and track Data Processing Addendums from TOML records.
+///
+/// A workspace holds `dpa.toml` (our company), `vendors/<id>.toml` (one record per
+/// vendor) and optionally `clauses/` and `templates/` overriding the built-in library.
+#[derive(Debug, Parser)]
+#[command(name = "dpa", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// Run as if started in DIR (the workspace).
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print only errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more detail (warnings from the compiler, timings).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Output format of reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text.
+    Text,
+    /// JSON for programs.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a workspace: a git repository with dpa.toml and one example vendor.
+    ///
+    /// Example: dpa init contracts
+    Init(init::Args),
+    /// Validate records, clauses and templates, and prove requirement coverage per vendor.
+    ///
+    /// Example: dpa check --coverage --format json
+    Check(check::Args),
+    /// Render agreements as PDF, with their Typst source and manifest.json.
+    ///
+    /// Example: dpa render acme --out out/  |  dpa render --all --final
+    Render(render::Args),
+    /// List the clause library, or show one clause with its source.
+    ///
+    /// Example: dpa clauses gdpr.security
+    Clauses(clauses::Args),
+}
+
+/// Settings every command shares.
+pub struct Ctx {
+    /// The workspace directory.
+    pub root: PathBuf,
+    /// Colour on stderr.
+    pub color_err: bool,
+    /// Colour on stdout.
+    pub color_out: bool,
+    /// Only errors.
+    pub quiet: bool,
+    /// Verbosity.
+    pub verbose: u8,
+}
+
+impl Ctx {
+    /// Prints diagnostics to stderr (warnings only with `-v` unless they concern records), errors always.
+    pub fn report(&self, diags: &Diagnostics, sources: &dyn SourceLookup) {
+        let shown: Vec<diag::Diagnostic> = diags
+            .iter()
+            .filter(|d| d.is_error() || (!self.quiet && (self.verbose > 0 || !d.file.ends_with(".typ"))))
+            .cloned()
+            .collect();
+        if shown.is_empty() {
+            return;
+        }
+        let text = diag::render(&shown, sources, self.color_err);
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    }
+
+    /// Prints a line of results to stdout; a closed pipe ends quietly.
+    pub fn out(&self, text: &str) {
+        let mut stdout = std::io::stdout().lock();
+        if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+            std::process::exit(0);
+        }
+    }
+
+    /// Prints a progress or status note to stderr unless quiet.
+    pub fn note(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{text}");
+        }
+    }
+}
+
+fn color_enabled(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Finds the workspace: the nearest directory from `start` upwards holding `dpa.toml`, else `start`.
+fn find_root(start: &Path) -> PathBuf {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        if d.join(crate::workspace::COMPANY_FILE).is_file() {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    start.to_path_buf()
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let root = match &cli.dir {
+        Some(d) => d.clone(),
+        None => std::env::current_dir().map(|d| find_root(&d)).unwrap_or_else(|_| PathBuf::from(".")),
+    };
+    let ctx = Ctx {
+        root,
+        color_err: color_enabled(cli.color, std::io::stderr().is_terminal()),
+        color_out: color_enabled(cli.color, std::io::stdout().is_terminal()),
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    let result = match cli.command {
+        Command::Init(args) => init::run(&ctx, args),
+        Command::Check(args) => check::run(&ctx, args),
+        Command::Render(args) => render::run(&ctx, args),
+        Command::Clauses(args) => clauses::run(&ctx, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Error::Invalid(_)) => 2,
+        Err(e) => {
+            let mut msg = format!("error: {e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                if !msg.contains(&s.to_string()) {
+                    msg.push_str(&format!(": {s}"));
+                }
+                source = s.source();
+            }
+            eprintln!("{msg}");
+            e.exit_code()
+        }
+    }
+}
+
+/// Opens the workspace, reporting problems; `Err` when it cannot be used.
+pub fn open(ctx: &Ctx, diags: &mut Diagnostics) -> Result<crate::workspace::Workspace, Error> {
+    match crate::workspace::Workspace::open(&ctx.root, diags) {
+        Ok(ws) => {
+            if diags.has_errors() {
+                ctx.report(diags, &ws);
+                return Err(Error::Invalid(diags.error_count()));
+            }
+            Ok(ws)
+        }
+        Err(e) => {
+            ctx.report(diags, &crate::workspace::lookup_in(&ctx.root));
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! `dpa`: Data Processing Addendums from TOML records, a Markdown clause library and Typst templates.
+//!
+//! The pipeline runs `model` (records) -> `library` (clauses, requirements) -> `select`
+//! (frameworks and clauses for a vendor) -> `assemble` (Typst source) -> `render` (PDF),
+//! orchestrated by `workspace`; `cli` is the command-line front end.
+
+pub mod assemble;
+pub mod cli;
+pub mod diag;
+pub mod error;
+pub mod library;
+pub mod manifest;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod select;
+pub mod workspace;
+
+/// Files compiled into the binary: the clause library, templates and data.
+pub mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+}

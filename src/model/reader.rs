@@ -1,0 +1,285 @@
+//! A strict reader over a parsed TOML document that records every problem with its span.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use toml_edit::{Item, TableLike, Value};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::library::when::suggest;
+
+/// Parses TOML text, turning a syntax error into a located diagnostic.
+pub fn parse_document(file: &str, text: &str) -> Result<toml_edit::Document<String>, Diagnostic> {
+    toml_edit::Document::parse(text.to_string()).map_err(|e| {
+        let message = e.message().trim().to_string();
+        let span = e.span().unwrap_or(0..0);
+        Diagnostic::error(file, Some(span), format!("invalid TOML: {message}")).with_label("here")
+    })
+}
+
+/// Reads typed values out of TOML tables, collecting diagnostics instead of stopping at the first.
+pub struct Reader<'a> {
+    file: &'a str,
+    diags: &'a mut Diagnostics,
+    /// Spans of every value read, by dotted path, for checks made after reading.
+    pub spans: Vec<(String, Range<usize>)>,
+}
+
+/// The kind of a TOML value, for "expected X, found Y" messages.
+fn kind(item: &Item) -> &'static str {
+    match item {
+        Item::None => "nothing",
+        Item::Table(_) => "a table",
+        Item::ArrayOfTables(_) => "an array of tables",
+        Item::Value(v) => match v {
+            Value::String(_) => "a string",
+            Value::Integer(_) => "an integer",
+            Value::Float(_) => "a float",
+            Value::Boolean(_) => "a boolean",
+            Value::Datetime(_) => "a date",
+            Value::Array(_) => "an array",
+            Value::InlineTable(_) => "an inline table",
+        },
+    }
+}
+
+impl<'a> Reader<'a> {
+    /// A reader for `file` that adds its diagnostics to `diags`.
+    pub fn new(file: &'a str, diags: &'a mut Diagnostics) -> Self {
+        Self { file, diags, spans: Vec::new() }
+    }
+
+    /// The file name diagnostics carry.
+    pub fn file(&self) -> &str {
+        self.file
+    }
+
+    /// Records an error at `span`.
+    pub fn error(&mut self, span: Option<Range<usize>>, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::error(self.file, Some(span.unwrap_or(0..0)), message));
+        self.diags.last_mut()
+    }
+
+    /// Records a warning at `span`.
+    pub fn warning(&mut self, span: Option<Range<usize>>, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::warning(self.file, Some(span.unwrap_or(0..0)), message));
+        self.diags.last_mut()
+    }
+
+    /// The span recorded for a dotted path, if it was read.
+    pub fn span_of(&self, path: &str) -> Option<Range<usize>> {
+        self.spans.iter().find(|(p, _)| p == path).map(|(_, s)| s.clone())
+    }
+
+    /// Reports every key of `table` that is not in `allowed`, with the nearest known key.
+    pub fn check_keys(&mut self, table: &dyn TableLike, prefix: &str, allowed: &[&str]) {
+        for (key, _) in table.iter() {
+            if allowed.contains(&key) {
+                continue;
+            }
+            let span = table.get_key_value(key).and_then(|(k, _)| k.span());
+            let shown = join(prefix, key);
+            let where_ = if prefix.is_empty() { "at the top level".to_string() } else { format!("in `[{prefix}]`") };
+            let d = self.error(span, format!("unknown key `{shown}`"));
+            d.label = Some(format!("not a known field {where_}"));
+            if let Some(s) = suggest(key, allowed) {
+                d.hints.push(format!("did you mean `{}`?", join(prefix, s)));
+            } else {
+                d.hints.push(format!("known keys here: {}", allowed.join(", ")));
+            }
+        }
+    }
+
+    fn value<'t>(&mut self, table: &'t dyn TableLike, prefix: &str, key: &str, required: bool, container: Option<Range<usize>>) -> Option<&'t Item> {
+        match table.get(key) {
+            Some(item) if !item.is_none() => {
+                if let Some(span) = item.span() {
+                    self.spans.push((join(prefix, key), span));
+                }
+                Some(item)
+            }
+            _ => {
+                if required {
+                    let name = join(prefix, key);
+                    let d = self.error(container, format!("missing required field `{name}`"));
+                    d.label = Some(format!("`{key}` is required here"));
+                }
+                None
+            }
+        }
+    }
+
+    fn type_error(&mut self, item: &Item, prefix: &str, key: &str, expected: &str) {
+        let name = join(prefix, key);
+        let found = kind(item);
+        self.error(item.span(), format!("`{name}` must be {expected}, found {found}")).label =
+            Some(format!("expected {expected}"));
+    }
+
+    /// A string field; `required` reports its absence.
+    pub fn string(&mut self, t: &dyn TableLike, prefix: &str, key: &str, required: bool, container: Option<Range<usize>>) -> Option<String> {
+        let item = self.value(t, prefix, key, required, container)?;
+        match item.as_str() {
+            Some(s) if s.trim().is_empty() && required => {
+                self.error(item.span(), format!("`{}` must not be empty", join(prefix, key)));
+                None
+            }
+            Some(s) => Some(s.to_string()),
+            None => {
+                self.type_error(item, prefix, key, "a string");
+                None
+            }
+        }
+    }
+
+    /// A boolean field.
+    pub fn boolean(&mut self, t: &dyn TableLike, prefix: &str, key: &str) -> Option<bool> {
+        let item = self.value(t, prefix, key, false, None)?;
+        match item.as_bool() {
+            Some(b) => Some(b),
+            None => {
+                self.type_error(item, prefix, key, "true or false");
+                None
+            }
+        }
+    }
+
+    /// A non-negative integer field.
+    pub fn integer(&mut self, t: &dyn TableLike, prefix: &str, key: &str, required: bool, container: Option<Range<usize>>) -> Option<u32> {
+        let item = self.value(t, prefix, key, required, container)?;
+        match item.as_integer() {
+            Some(n) if (0..=i64::from(u32::MAX)).contains(&n) => Some(n as u32),
+            Some(_) => {
+                self.error(item.span(), format!("`{}` must be a whole number of 0 or more", join(prefix, key)));
+                None
+            }
+            None => {
+                self.type_error(item, prefix, key, "a whole number");
+                None
+            }
+        }
+    }
+
+    /// A date field, written as a TOML date (`2025-01-15`) or a string of that form.
+    pub fn date(&mut self, t: &dyn TableLike, prefix: &str, key: &str, required: bool, container: Option<Range<usize>>) -> Option<NaiveDate> {
+        let item = self.value(t, prefix, key, required, container)?;
+        let name = join(prefix, key);
+        let text = match item {
+            Item::Value(Value::Datetime(d)) => {
+                let dt = d.value();
+                if dt.time.is_some() || dt.offset.is_some() || dt.date.is_none() {
+                    self.error(item.span(), format!("`{name}` must be a date without a time, like 2025-01-15"));
+                    return None;
+                }
+                dt.to_string()
+            }
+            Item::Value(Value::String(s)) => s.value().clone(),
+            _ => {
+                self.type_error(item, prefix, key, "a date like 2025-01-15");
+                return None;
+            }
+        };
+        match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.error(item.span(), format!("`{name}` is not a valid date: `{text}`"))
+                    .hints
+                    .push("write dates as YYYY-MM-DD, like 2025-01-15".into());
+                None
+            }
+        }
+    }
+
+    /// A list of strings.
+    pub fn strings(&mut self, t: &dyn TableLike, prefix: &str, key: &str, required: bool, container: Option<Range<usize>>) -> Option<Vec<String>> {
+        let item = self.value(t, prefix, key, required, container)?;
+        let Some(array) = item.as_array() else {
+            self.type_error(item, prefix, key, "a list of strings");
+            return None;
+        };
+        let mut out = Vec::with_capacity(array.len());
+        for (i, v) in array.iter().enumerate() {
+            match v.as_str() {
+                Some(s) => {
+                    if let Some(span) = v.span() {
+                        self.spans.push((format!("{}[{i}]", join(prefix, key)), span));
+                    }
+                    out.push(s.to_string())
+                }
+                None => {
+                    let name = join(prefix, key);
+                    self.error(v.span(), format!("`{name}` must hold only strings")).label = Some("not a string".into());
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// A string that must be one of `choices`.
+    pub fn choice(&mut self, t: &dyn TableLike, prefix: &str, key: &str, choices: &[&str], required: bool, container: Option<Range<usize>>) -> Option<String> {
+        let value = self.string(t, prefix, key, required, container)?;
+        if choices.contains(&value.as_str()) {
+            return Some(value);
+        }
+        let span = self.span_of(&join(prefix, key));
+        let name = join(prefix, key);
+        let d = self.error(span, format!("`{name}` must be one of {}, found `{value}`", quoted(choices)));
+        if let Some(s) = suggest(&value, choices) {
+            d.hints.push(format!("did you mean `{s}`?"));
+        }
+        None
+    }
+
+    /// A sub-table (standard or inline) and its span; reports a value of another type.
+    pub fn table<'t>(&mut self, t: &'t dyn TableLike, prefix: &str, key: &str, required: bool, container: Option<Range<usize>>) -> Option<(&'t dyn TableLike, Option<Range<usize>>)> {
+        let item = self.value(t, prefix, key, required, container)?;
+        match item.as_table_like() {
+            Some(tl) => Some((tl, item.span().or_else(|| t.get_key_value(key).and_then(|(k, _)| k.span())))),
+            None => {
+                self.type_error(item, prefix, key, "a table");
+                None
+            }
+        }
+    }
+
+    /// An array of tables (`[[key]]` or an array of inline tables), each with its span.
+    pub fn tables<'t>(&mut self, t: &'t dyn TableLike, prefix: &str, key: &str) -> Vec<(&'t dyn TableLike, Option<Range<usize>>)> {
+        let Some(item) = self.value(t, prefix, key, false, None) else {
+            return Vec::new();
+        };
+        match item {
+            Item::ArrayOfTables(a) => a.iter().map(|t| (t as &dyn TableLike, t.span())).collect(),
+            Item::Value(Value::Array(a)) => {
+                let mut out = Vec::new();
+                for v in a.iter() {
+                    match v.as_inline_table() {
+                        Some(it) => out.push((it as &dyn TableLike, v.span())),
+                        None => {
+                            self.error(v.span(), format!("`{}` must hold only tables", join(prefix, key)));
+                        }
+                    }
+                }
+                out
+            }
+            other => {
+                self.type_error(other, prefix, key, "an array of tables");
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// `prefix.key`, or `key` at the top level.
+pub fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") }
+}
+
+/// `"a", "b" or "c"` for messages.
+pub fn quoted(choices: &[&str]) -> String {
+    let q: Vec<String> = choices.iter().map(|c| format!("\"{c}\"")).collect();
+    match q.len() {
+        0 => String::new(),
+        1 => q[0].clone(),
+        n => format!("{} or {}", q[..n - 1].join(", "), q[n - 1]),
+    }
+}

@@ -1,0 +1,325 @@
+//! The workspace and the orchestrator: load records and library, select, assemble, render, write outputs.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde_json::json;
+
+use crate::assemble::{self, Assembled, DocOptions, Templates, sha256_hex};
+use crate::builtin;
+use crate::diag::{Diagnostic, Diagnostics, SourceLookup};
+use crate::error::Error;
+use crate::library::Library;
+use crate::manifest::{self, Manifest, ManifestClause, Tool};
+use crate::model::{Company, Vendor, company, vendor};
+use crate::output::write_atomic;
+use crate::render::{PdfSettings, Renderer, creation_date};
+use crate::select::{self, Applicability};
+
+/// The company record's file name.
+pub const COMPANY_FILE: &str = "dpa.toml";
+
+/// Collects every file under `dir`, recursively, in sorted order; a missing directory yields nothing.
+pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// `path` relative to `root`, with `/` separators, for messages and manifests.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// Reads a UTF-8 text file, turning failures into a diagnostic that names it.
+pub fn read_text(root: &Path, path: &Path) -> Result<(String, String), Diagnostic> {
+    let name = display_path(root, path);
+    let bytes = fs::read(path).map_err(|e| Diagnostic::error(&name, None, format!("cannot read the file: {e}")))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((name, text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let mut d = Diagnostic::error(&name, None, format!("the file is not valid UTF-8 (first bad byte at offset {at})"));
+            d.hints.push("save the file as UTF-8".into());
+            let _ = text;
+            Err(d)
+        }
+    }
+}
+
+/// A rendered agreement with its outputs.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The PDF.
+    pub pdf: Vec<u8>,
+    /// The Typst source.
+    pub source: String,
+    /// The manifest.
+    pub manifest: Manifest,
+    /// Page count.
+    pub pages: usize,
+}
+
+/// A vendor prepared for rendering: facts derived, clauses selected and assembled.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The vendor record.
+    pub vendor: Vendor,
+    /// What its facts require.
+    pub app: Applicability,
+    /// The assembled agreement.
+    pub assembled: Assembled,
+    /// Input files and their hashes.
+    pub inputs: BTreeMap<String, String>,
+}
+
+/// An opened workspace: our company record, the clause library and the templates.
+pub struct Workspace {
+    /// The workspace directory.
+    pub root: PathBuf,
+    /// Our company.
+    pub company: Company,
+    /// Clauses and requirements.
+    pub library: Library,
+    /// Compiled templates.
+    pub templates: Templates,
+    template_inputs: BTreeMap<String, String>,
+    company_sha: String,
+    texts: Mutex<HashMap<String, String>>,
+}
+
+impl SourceLookup for Workspace {
+    fn source_text(&self, file: &str) -> Option<String> {
+        source_text(&self.root, &self.texts, file)
+    }
+}
+
+fn source_text(root: &Path, texts: &Mutex<HashMap<String, String>>, file: &str) -> Option<String> {
+    if let Some(t) = texts.lock().unwrap_or_else(|e| e.into_inner()).get(file) {
+        return Some(t.clone());
+    }
+    if let Some(path) = file.strip_prefix("builtin:") {
+        return builtin::CLAUSES.iter().chain(builtin::TEMPLATES).find(|(p, _)| *p == path).map(|(_, t)| t.to_string());
+    }
+    fs::read(root.join(file)).ok().map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// Source lookup for diagnostics before a workspace is open.
+pub fn lookup_in(root: &Path) -> impl SourceLookup + '_ {
+    move |file: &str| source_text(root, &Mutex::new(HashMap::new()), file)
+}
+
+impl Workspace {
+    /// Opens the workspace at `root`: `dpa.toml`, the library and the templates, with all problems in `diags`.
+    pub fn open(root: &Path, diags: &mut Diagnostics) -> Result<Workspace, Error> {
+        let company_path = root.join(COMPANY_FILE);
+        if !company_path.is_file() {
+            return Err(Error::Usage(format!(
+                "no {COMPANY_FILE} in {}: this is not a dpa workspace\n  hint: run `dpa init` to create one, or pass `-C DIR`",
+                if root.as_os_str().is_empty() { ".".into() } else { root.display().to_string() }
+            )));
+        }
+        let (name, text) = read_text(root, &company_path).map_err(|d| {
+            diags.push(d);
+            Error::Invalid(1)
+        })?;
+        let company = company::load(&name, &text, diags);
+        let library = Library::load(Some(root), diags);
+        let mut overrides = HashMap::new();
+        let mut template_inputs = BTreeMap::new();
+        for path in [assemble::PRELUDE, assemble::DOCUMENT] {
+            let file = root.join(path);
+            if file.is_file() {
+                match read_text(root, &file) {
+                    Ok((name, text)) => {
+                        template_inputs.insert(name.clone(), sha256_hex(text.as_bytes()));
+                        overrides.insert(path.to_string(), (name, text));
+                    }
+                    Err(d) => diags.push(d),
+                }
+            } else if let Some((_, text)) = builtin::TEMPLATES.iter().find(|(p, _)| *p == path) {
+                template_inputs.insert(format!("builtin:{path}"), sha256_hex(text.as_bytes()));
+            }
+        }
+        let templates = Templates::new(&library, &overrides, diags);
+        let Some(company) = company else {
+            return Err(Error::Invalid(diags.error_count()));
+        };
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            company,
+            library,
+            templates,
+            template_inputs,
+            company_sha: sha256_hex(text.as_bytes()),
+            texts: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Ids of every vendor record in `vendors/`, sorted; badly named files are reported.
+    pub fn vendor_ids(&self, diags: &mut Diagnostics) -> Vec<String> {
+        let mut files = Vec::new();
+        if let Ok(entries) = fs::read_dir(self.root.join("vendors")) {
+            files = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+        }
+        files.sort();
+        let mut ids = Vec::new();
+        for f in files {
+            let stem = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            if vendor::valid_id(&stem) {
+                ids.push(stem);
+            } else {
+                diags.push(
+                    Diagnostic::error(display_path(&self.root, &f), None, format!("`{stem}` is not a valid vendor id: ids are 1-64 characters of a-z, 0-9 and `-`, starting with a letter or digit"))
+                        .with_hint("rename the file; the file name (without .toml) is the vendor id, used in paths and git tags"),
+                );
+            }
+        }
+        ids
+    }
+
+    /// Loads one vendor record by id.
+    pub fn load_vendor(&self, id: &str, diags: &mut Diagnostics) -> Option<Vendor> {
+        if !vendor::valid_id(id) {
+            diags.push(Diagnostic::error(
+                "command line",
+                None,
+                format!("`{id}` is not a valid vendor id: ids are 1-64 characters of a-z, 0-9 and `-`, starting with a letter or digit"),
+            ));
+            return None;
+        }
+        let path = self.root.join("vendors").join(format!("{id}.toml"));
+        if !path.is_file() {
+            let mut d = Diagnostic::error(display_path(&self.root, &path), None, format!("no record for vendor `{id}`"));
+            let mut tmp = Diagnostics::new();
+            let ids = self.vendor_ids(&mut tmp);
+            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            if let Some(s) = crate::library::when::suggest(id, &refs) {
+                d.hints.push(format!("did you mean `{s}`?"));
+            }
+            diags.push(d);
+            return None;
+        }
+        let (name, text) = match read_text(&self.root, &path) {
+            Ok(x) => x,
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        };
+        self.texts.lock().unwrap_or_else(|e| e.into_inner()).insert(name.clone(), text.clone());
+        vendor::load(id, &name, &text, diags)
+    }
+
+    /// The manifest of the version last issued into `agreements/<id>/`, if any.
+    pub fn issued_manifest(&self, id: &str) -> Option<Manifest> {
+        let text = fs::read_to_string(self.root.join("agreements").join(id).join("manifest.json")).ok()?;
+        Manifest::from_json(&text).ok()
+    }
+
+    /// Derives frameworks, selects and assembles the agreement for a vendor.
+    pub fn prepare(&self, vendor: Vendor, options: &DocOptions, diags: &mut Diagnostics) -> Option<Prepared> {
+        let before = diags.error_count();
+        let app = select::applicability(&self.company, &vendor, diags);
+        if diags.error_count() > before {
+            return None;
+        }
+        let facts = select::facts(&self.company, &vendor, &app);
+        let selected = select::clauses(&self.library, &app, &facts);
+        let assembled = assemble::assemble(&self.templates, &self.company, &vendor, &app, &selected, options, diags)?;
+        let mut inputs = BTreeMap::new();
+        inputs.insert(COMPANY_FILE.to_string(), self.company_sha.clone());
+        let vendor_text = source_text(&self.root, &self.texts, &vendor.file).unwrap_or_default();
+        inputs.insert(vendor.file.clone(), sha256_hex(vendor_text.as_bytes()));
+        for clause in &selected {
+            inputs.insert(clause.origin.file().to_string(), sha256_hex(clause.text.as_bytes()));
+        }
+        inputs.extend(self.template_inputs.clone());
+        Some(Prepared { vendor, app, assembled, inputs })
+    }
+
+    /// The parties block, as hashed into the manifest's content hash.
+    fn parties(&self, v: &Vendor) -> serde_json::Value {
+        let c = &self.company;
+        json!({
+            "company": [c.name, c.short_name, c.entity, c.address, c.signatory.name, c.signatory.title],
+            "vendor": [v.name, v.short_name, v.entity, v.address, v.signatory.name, v.signatory.title, v.service.description, v.service.starts.to_string()],
+            "paper": c.paper.typst_name(),
+        })
+    }
+
+    /// The version a final render carries: the last issued one if nothing changed, else the next.
+    pub fn final_version(&self, prepared: &Prepared) -> u32 {
+        match self.issued_manifest(&prepared.vendor.id) {
+            Some(m) if m.content_sha256 == self.content_hash(prepared) => m.version.unwrap_or(1),
+            Some(m) => m.version.unwrap_or(0) + 1,
+            None => 1,
+        }
+    }
+
+    /// The content hash of a prepared agreement.
+    pub fn content_hash(&self, prepared: &Prepared) -> String {
+        let clauses: Vec<ManifestClause> = prepared.assembled.clauses.iter().map(ManifestClause::from).collect();
+        let frameworks: Vec<String> = prepared.app.frameworks.iter().map(|s| s.to_string()).collect();
+        let templates = sha256_hex(serde_json::to_string(&self.template_inputs).unwrap_or_default().as_bytes());
+        manifest::content_hash(&self.parties(&prepared.vendor), &frameworks, &clauses, &templates)
+    }
+
+    /// Compiles a prepared agreement to PDF and builds its manifest.
+    pub fn render(&self, renderer: &Renderer, prepared: &Prepared, version: Option<u32>, diags: &mut Diagnostics) -> Option<Output> {
+        let id = &prepared.vendor.id;
+        let source_name = format!("{id}.typ");
+        self.texts.lock().unwrap_or_else(|e| e.into_inner()).insert(source_name.clone(), prepared.assembled.source.clone());
+        let settings = PdfSettings { archival: version.is_some(), timestamp: creation_date(prepared.vendor.service.starts), ident: format!("DPA-{id}") };
+        let rendered = match renderer.render(&source_name, prepared.assembled.source.clone(), &settings) {
+            Ok(r) => r,
+            Err(errors) => {
+                diags.extend(errors);
+                return None;
+            }
+        };
+        diags.extend(rendered.warnings);
+        let clauses: Vec<ManifestClause> = prepared.assembled.clauses.iter().map(ManifestClause::from).collect();
+        let mut requirements: Vec<String> = clauses.iter().flat_map(|c| c.satisfies.iter().cloned()).collect();
+        requirements.sort();
+        requirements.dedup();
+        let manifest = Manifest {
+            format: manifest::FORMAT,
+            vendor: id.clone(),
+            vendor_name: prepared.vendor.name.clone(),
+            document_id: format!("DPA-{id}"),
+            version,
+            final_: version.is_some(),
+            document_sha256: sha256_hex(&rendered.pdf),
+            content_sha256: self.content_hash(prepared),
+            inputs: prepared.inputs.clone(),
+            tool: Tool { name: "dpa".into(), version: env!("CARGO_PKG_VERSION").into() },
+            frameworks: prepared.app.frameworks.iter().map(|s| s.to_string()).collect(),
+            scc_module: prepared.app.scc_module,
+            requirements,
+            clauses,
+        };
+        Some(Output { pdf: rendered.pdf, source: prepared.assembled.source.clone(), manifest, pages: rendered.pages })
+    }
+}
+
+/// Writes an agreement's PDF, Typst source and manifest into `dir`, each atomically.
+pub fn write_output(dir: &Path, id: &str, output: &Output) -> Result<Vec<PathBuf>, Error> {
+    let pdf = dir.join(format!("{id}.pdf"));
+    let typ = dir.join(format!("{id}.typ"));
+    let man = dir.join("manifest.json");
+    write_atomic(&typ, output.source.as_bytes())?;
+    write_atomic(&pdf, &output.pdf)?;
+    write_atomic(&man, output.manifest.to_json().as_bytes())?;
+    Ok(vec![pdf, typ, man])
+}
