@@ -84,7 +84,7 @@ impl Renderer {
         let timestamp = Datetime::from_ymd_hms(ts.year(), ts.month() as u8, ts.day() as u8, ts.hour() as u8, ts.minute() as u8, ts.second() as u8)
             .map(Timestamp::new_utc);
         let standards = if settings.archival {
-            PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| vec![Diagnostic::error(file, None, format!("PDF standard: {e:?}"))])?
+            PdfStandards::new(&[PdfStandard::A_2b, PdfStandard::Ua_1]).map_err(|e| vec![Diagnostic::error(file, None, format!("PDF standard: {e:?}"))])?
         } else {
             PdfStandards::default()
         };
