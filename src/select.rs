@@ -106,7 +106,7 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
                 .with_hint("use \"scc\" for importers outside the United States"),
         );
     }
-    let restricted = |o: Origin| has(o) && !country::adequate(o, &vendor.country, dpf);
+    let restricted = |o: Origin| has(o) && !country::adequate(o, &vendor.country, false);
     let (eea_out, uk_out, ch_out) = (restricted(Origin::Eea), restricted(Origin::Uk), restricted(Origin::Ch));
     let any_out = eea_out || uk_out || ch_out;
     let via_dpf = dpf && vendor.country == "US";
@@ -173,10 +173,10 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
         Mechanism::Scc
     } else if via_dpf && any_out {
         Mechanism::Dpf
-    } else if european && !any_out && !origins.iter().all(|o| *o == Origin::Eea && country::is_eea(&vendor.country)) {
+    } else if european && !country::is_eea(&vendor.country) && !(origins.iter().all(|o| *o == Origin::Uk) && vendor.country == "GB") {
         Mechanism::Adequacy
     } else {
-        declared.filter(|m| *m != Mechanism::Scc).unwrap_or(Mechanism::None)
+        Mechanism::None
     };
     let transfers = EffectiveTransfers {
         mechanism,
@@ -236,4 +236,153 @@ pub fn clauses<'l>(library: &'l Library, app: &Applicability, facts: &Value) -> 
         .collect();
     out.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{company, vendor};
+
+    const COMPANY: &str = r#"
+name = "Lumen Ledger, Inc."
+address = "1 Howard St"
+country = "US"
+role = "controller"
+[signatory]
+name = "P"
+title = "GC"
+[contact]
+name = "M"
+email = "m@x.example"
+"#;
+
+    fn company(extra: &str) -> Company {
+        let mut d = Diagnostics::new();
+        let text = format!("{COMPANY}{extra}");
+        let text = text.replace("role = \"controller\"", if extra.contains("#processor") { "role = \"processor\"" } else { "role = \"controller\"" });
+        company::load("dpa.toml", &text, &mut d).unwrap_or_else(|| panic!("{d:?}"))
+    }
+
+    fn vendor(country: &str, regions: &str, ccpa: &str, gdpr: &str, transfers: &str, extra: &str) -> Vendor {
+        let text = format!(
+            "name = \"V\"\naddress = \"A\"\ncountry = \"{country}\"\n[contact]\nname = \"c\"\nemail = \"c@v.example\"\n[signatory]\nname = \"s\"\ntitle = \"t\"\n[service]\ndescription = \"d\"\nstarts = 2025-01-01\n[processing]\nregions = {regions}\nccpa_role = \"{ccpa}\"\ngdpr_role = \"{gdpr}\"\npurposes = [\"p\"]\ndata_subjects = [\"s\"]\ndata_categories = [\"c\"]\nfrequency = \"continuous\"\nretention = \"r\"\n{extra}\n[transfers]\n{transfers}\n"
+        );
+        let mut d = Diagnostics::new();
+        vendor::load("v", "vendors/v.toml", &text, &mut d).unwrap_or_else(|| panic!("{d:?}\n{text}"))
+    }
+
+    fn app(c: &Company, v: &Vendor) -> (Applicability, Diagnostics) {
+        let mut d = Diagnostics::new();
+        let a = applicability(c, v, &mut d);
+        (a, d)
+    }
+
+    #[test]
+    fn california_service_provider_needs_ccpa() {
+        let (a, d) = app(&company(""), &vendor("US", "[\"US-CA\"]", "service_provider", "none", "", ""));
+        assert!(!d.has_errors());
+        assert_eq!(a.frameworks, ["general", "ccpa"]);
+        assert!(!a.ccpa_third_party);
+    }
+
+    #[test]
+    fn california_contractor_needs_ccpa() {
+        let (a, _) = app(&company(""), &vendor("US", "[\"US-CA\"]", "contractor", "none", "", ""));
+        assert_eq!(a.frameworks, ["general", "ccpa"]);
+    }
+
+    #[test]
+    fn california_third_party_is_flagged() {
+        let (a, _) = app(&company(""), &vendor("US", "[\"US-CA\"]", "third_party", "none", "", ""));
+        assert_eq!(a.frameworks, ["general", "ccpa"]);
+        assert!(a.ccpa_third_party);
+    }
+
+    #[test]
+    fn no_ccpa_terms_when_we_are_not_a_business() {
+        let c = company("[ccpa]\nannual_gross_revenue_usd = 1000000\nconsumers_or_households = 10\n");
+        let (a, _) = app(&c, &vendor("US", "[\"US-CA\"]", "service_provider", "none", "", ""));
+        assert_eq!(a.ccpa_business, Some(false));
+        assert_eq!(a.frameworks, ["general"]);
+    }
+
+    #[test]
+    fn eea_processor_inside_the_eea_needs_gdpr_only() {
+        let (a, d) = app(&company(""), &vendor("DE", "[\"EEA\"]", "none", "processor", "", ""));
+        assert!(!d.has_errors());
+        assert_eq!(a.frameworks, ["general", "gdpr"]);
+        assert_eq!(a.scc_module, None);
+    }
+
+    #[test]
+    fn eea_processor_without_adequacy_needs_scc_module_two() {
+        let (a, d) = app(&company(""), &vendor("IN", "[\"EEA\"]", "none", "processor", "", ""));
+        assert!(!d.has_errors(), "{d:?}");
+        assert_eq!(a.frameworks, ["general", "gdpr", "scc"]);
+        assert_eq!(a.scc_module, Some(2));
+        assert_eq!(a.transfers.mechanism, Mechanism::Scc);
+    }
+
+    #[test]
+    fn module_three_when_we_are_a_processor() {
+        let c = company("#processor\n");
+        let (a, _) = app(&c, &vendor("IN", "[\"EEA\"]", "none", "processor", "", ""));
+        assert_eq!(a.scc_module, Some(3));
+    }
+
+    #[test]
+    fn dpf_certified_us_importer_needs_no_scc() {
+        let (a, d) = app(&company(""), &vendor("US", "[\"EEA\", \"UK\", \"CH\"]", "none", "processor", "mechanism = \"dpf\"", ""));
+        assert!(!d.has_errors());
+        assert_eq!(a.frameworks, ["general", "gdpr", "dpf"]);
+        assert_eq!(a.scc_module, None);
+    }
+
+    #[test]
+    fn us_importer_without_dpf_needs_scc() {
+        let (a, _) = app(&company(""), &vendor("US", "[\"EEA\"]", "none", "processor", "", ""));
+        assert_eq!(a.frameworks, ["general", "gdpr", "scc"]);
+    }
+
+    #[test]
+    fn uk_data_leaving_the_uk_adds_the_uk_addendum() {
+        let (a, _) = app(&company(""), &vendor("IN", "[\"UK\"]", "none", "processor", "", ""));
+        assert_eq!(a.frameworks, ["general", "gdpr", "scc", "uk"]);
+        let (b, _) = app(&company(""), &vendor("GB", "[\"UK\"]", "none", "processor", "", ""));
+        assert_eq!(b.frameworks, ["general", "gdpr"]);
+    }
+
+    #[test]
+    fn swiss_data_leaving_switzerland_adds_the_fadp_adaptations() {
+        let (a, _) = app(&company(""), &vendor("US", "[\"CH\"]", "none", "processor", "", ""));
+        assert_eq!(a.frameworks, ["general", "gdpr", "scc", "ch"]);
+        // Japan is adequate for the EU but not on the Swiss list.
+        let (b, _) = app(&company(""), &vendor("JP", "[\"EEA\", \"CH\"]", "none", "processor", "", ""));
+        assert_eq!(b.frameworks, ["general", "gdpr", "scc", "ch"]);
+    }
+
+    #[test]
+    fn sub_processors_and_sensitive_data_are_facts() {
+        let v = vendor("DE", "[\"EEA\"]", "none", "processor", "", "sensitive_data = [\"health\"]\n[[subprocessors]]\nname = \"S\"\ncountry = \"DE\"\npurpose = \"p\"\n");
+        let c = company("");
+        let (a, _) = app(&c, &v);
+        let f = facts(&c, &v, &a);
+        assert_eq!(f["has_subprocessors"], json!(true));
+        assert_eq!(f["has_sensitive_data"], json!(true));
+    }
+
+    #[test]
+    fn contradictions_are_located_errors() {
+        let c = company("");
+        let (_, d) = app(&c, &vendor("IN", "[\"EEA\"]", "none", "processor", "mechanism = \"adequacy\"", ""));
+        let e = d.iter().find(|e| e.is_error()).expect("adequacy for India is an error");
+        assert!(e.message.contains("India (IN)"), "{e:?}");
+        assert!(e.span.as_ref().is_some_and(|s| s.start > 0));
+        let (_, d) = app(&c, &vendor("IN", "[\"EEA\"]", "none", "processor", "mechanism = \"dpf\"", ""));
+        assert!(d.iter().any(|e| e.message.contains("only for US organisations")));
+        let (_, d) = app(&c, &vendor("IN", "[\"EEA\"]", "none", "processor", "mechanism = \"none\"", ""));
+        assert!(d.iter().any(|e| e.message.contains("no safeguard")));
+        let (_, d) = app(&c, &vendor("IN", "[\"EEA\"]", "none", "processor", "governing_law = \"US\"", ""));
+        assert!(d.iter().any(|e| e.message.contains("clause 17")));
+    }
 }

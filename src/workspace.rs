@@ -204,7 +204,8 @@ impl Workspace {
             let mut tmp = Diagnostics::new();
             let ids = self.vendor_ids(&mut tmp);
             let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-            if let Some(s) = crate::library::when::suggest(id, &refs) {
+            let near = crate::library::when::suggest(id, &refs).or_else(|| refs.iter().copied().find(|r| r.starts_with(id) || id.starts_with(*r)));
+            if let Some(s) = near {
                 d.hints.push(format!("did you mean `{s}`?"));
             }
             diags.push(d);

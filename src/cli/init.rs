@@ -13,7 +13,7 @@ use super::Ctx;
 pub struct Args {
     /// Directory to create the workspace in (default: the current directory, or `-C DIR`).
     #[arg(value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    pub directory: Option<PathBuf>,
 }
 
 fn scaffold(name: &str) -> &'static str {
@@ -22,7 +22,7 @@ fn scaffold(name: &str) -> &'static str {
 
 /// Runs `dpa init`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
-    let dir = match args.dir {
+    let dir = match args.directory {
         Some(d) if d.is_absolute() => d,
         Some(d) => ctx.root.join(d),
         None => ctx.root.clone(),

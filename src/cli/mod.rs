@@ -158,10 +158,14 @@ pub fn main() -> u8 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
-    let root = match &cli.dir {
-        Some(d) => d.clone(),
-        None => std::env::current_dir().map(|d| find_root(&d)).unwrap_or_else(|_| PathBuf::from(".")),
-    };
+    // `-C DIR` means "as if started in DIR", so relative paths such as `--out` resolve there too.
+    if let Some(d) = &cli.dir
+        && let Err(e) = std::env::set_current_dir(d)
+    {
+        eprintln!("error: cannot use -C {}: {e}", d.display());
+        return 2;
+    }
+    let root = std::env::current_dir().map(|d| find_root(&d)).unwrap_or_else(|_| PathBuf::from("."));
     let ctx = Ctx {
         root,
         color_err: color_enabled(cli.color, std::io::stderr().is_terminal()),

@@ -23,6 +23,8 @@ pub struct Reader<'a> {
     diags: &'a mut Diagnostics,
     /// Spans of every value read, by dotted path, for checks made after reading.
     pub spans: Vec<(String, Range<usize>)>,
+    /// Keys offered as "did you mean" for a misspelt key; their absence is not reported again.
+    suggested: Vec<String>,
 }
 
 /// The kind of a TOML value, for "expected X, found Y" messages.
@@ -46,7 +48,7 @@ fn kind(item: &Item) -> &'static str {
 impl<'a> Reader<'a> {
     /// A reader for `file` that adds its diagnostics to `diags`.
     pub fn new(file: &'a str, diags: &'a mut Diagnostics) -> Self {
-        Self { file, diags, spans: Vec::new() }
+        Self { file, diags, spans: Vec::new(), suggested: Vec::new() }
     }
 
     /// The file name diagnostics carry.
@@ -84,6 +86,7 @@ impl<'a> Reader<'a> {
             d.label = Some(format!("not a known field {where_}"));
             if let Some(s) = suggest(key, allowed) {
                 d.hints.push(format!("did you mean `{}`?", join(prefix, s)));
+                self.suggested.push(join(prefix, s));
             } else {
                 d.hints.push(format!("known keys here: {}", allowed.join(", ")));
             }
@@ -99,7 +102,7 @@ impl<'a> Reader<'a> {
                 Some(item)
             }
             _ => {
-                if required {
+                if required && !self.suggested.contains(&join(prefix, key)) {
                     let name = join(prefix, key);
                     let d = self.error(container, format!("missing required field `{name}`"));
                     d.label = Some(format!("`{key}` is required here"));

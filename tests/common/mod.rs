@@ -1,0 +1,91 @@
+//! Helpers shared by the CLI tests: fixture workspaces and running the real binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root, which is itself a workspace with example records.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temporary copy of the example workspace (dpa.toml and vendors/).
+pub fn example_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(repo().join("dpa.toml"), dir.path().join("dpa.toml")).expect("copy dpa.toml");
+    std::fs::create_dir_all(dir.path().join("vendors")).expect("mkdir");
+    for entry in std::fs::read_dir(repo().join("vendors")).expect("vendors/") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.path().join("vendors").join(path.file_name().expect("name"))).expect("copy vendor");
+    }
+    dir
+}
+
+/// Writes a file into a workspace, creating folders.
+pub fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// Runs `dpa -C root ARGS` with colour off.
+pub fn dpa(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dpa"))
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run dpa")
+}
+
+/// Stdout as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Text of a PDF as pdftotext extracts it, with whitespace collapsed.
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext").arg("-raw").arg(pdf).arg("-").output().expect("pdftotext is installed (poppler-utils)");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A minimal valid vendor record with the given name line and extra processing facts.
+pub fn vendor_record(name: &str, regions: &str) -> String {
+    format!(
+        r#"name = {name}
+address = "1 Main Street, Springfield"
+country = "US"
+
+[contact]
+name = "Casey Contact"
+email = "privacy@vendor.example"
+
+[signatory]
+name = "Sasha Signer"
+title = "Chief Executive Officer"
+
+[service]
+description = "Hosted widgets"
+starts = 2025-01-15
+
+[processing]
+regions = {regions}
+ccpa_role = "service_provider"
+gdpr_role = "processor"
+purposes = ["Provide widgets"]
+data_subjects = ["Users"]
+data_categories = ["Email address"]
+frequency = "continuous"
+retention = "One year"
+"#
+    )
+}

@@ -1,0 +1,208 @@
+//! CLI tests of `dpa render`, `check` and `init` on fixture workspaces, checking the PDFs' text.
+
+mod common;
+
+use common::*;
+
+const VENDORS: [(&str, &str, &str); 6] = [
+    ("acme-analytics", "Acme Analytics, Inc.", "Sam Roe"),
+    ("adreach", "AdReach Media Corp.", "Morgan Ellis"),
+    ("nordhost", "Nordhost GmbH", "Katrin Vogel"),
+    ("payroll-uk", "Brightwage Payroll Ltd", "Oliver Grant"),
+    ("pipeline-crm", "Pipeline CRM, LLC", "Jordan Blake"),
+    ("suryadesk", "Suryadesk Support Services Private Limited", "Vikram Mehta"),
+];
+
+#[test]
+fn render_all_examples_writes_pdf_source_and_manifest() {
+    let ws = example_workspace();
+    let out = dpa(ws.path(), &["render", "--all"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for (id, name, signatory) in VENDORS {
+        let dir = ws.path().join("out").join(id);
+        let pdf = dir.join(format!("{id}.pdf"));
+        let text = pdf_text(&pdf);
+        assert!(text.contains(name), "{id}: legal name missing");
+        assert!(text.contains(signatory), "{id}: vendor signatory missing");
+        assert!(text.contains("Priya Natarajan"), "{id}: our signatory missing");
+        assert!(text.contains("Annex I.A"), "{id}: Annex I.A missing");
+        assert!(text.contains("Annex I.B"), "{id}: Annex I.B missing");
+        assert!(text.contains("Annex II"), "{id}: Annex II missing");
+        assert!(text.contains("Page 1 of "), "{id}: page numbering missing");
+        assert!(text.contains("DRAFT"), "{id}: draft watermark missing");
+        assert!(text.contains(&format!("DPA-{id}")), "{id}: document id missing");
+        let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).expect("manifest")).expect("json");
+        assert_eq!(manifest["vendor"], id);
+        assert_eq!(manifest["version"], serde_json::Value::Null, "drafts carry no version");
+        let clauses = manifest["clauses"].as_array().expect("clauses");
+        assert!(clauses.len() > 10, "{id}: only {} clauses", clauses.len());
+        for title in clauses.iter().filter_map(|c| c["title"].as_str()).take(10) {
+            assert!(text.contains(title), "{id}: clause title `{title}` not in the PDF");
+        }
+        let source = std::fs::read_to_string(dir.join(format!("{id}.typ"))).expect("typst source");
+        assert!(source.contains("#set document("));
+        let check = std::process::Command::new("qpdf").arg("--check").arg(&pdf).output().expect("qpdf is installed");
+        assert!(check.status.success(), "{id}: qpdf --check failed: {}", String::from_utf8_lossy(&check.stdout));
+    }
+}
+
+#[test]
+fn annex_lists_every_data_category_and_scc_choices() {
+    let ws = example_workspace();
+    let out = dpa(ws.path(), &["render", "suryadesk"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = pdf_text(&ws.path().join("out/suryadesk/suryadesk.pdf"));
+    for category in ["Name", "Email address", "Support ticket content", "Account identifiers"] {
+        assert!(text.contains(category), "data category {category} missing");
+    }
+    assert!(text.contains("Module Two"), "SCC module missing");
+    assert!(text.contains("Option 2"), "clause 9(a) option missing");
+    assert!(text.contains("45 days"), "clause 9(a) notice period missing");
+    assert!(text.contains("Netherlands"), "clause 17/18 law and forum missing");
+}
+
+#[test]
+fn final_render_is_pdfa_and_byte_reproducible() {
+    let ws = example_workspace();
+    let a = dpa(ws.path(), &["render", "--all", "--final", "--out", "a"]);
+    assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    let b = dpa(ws.path(), &["render", "--all", "--final", "--out", "b"]);
+    assert_eq!(b.status.code(), Some(0), "{}", stderr(&b));
+    for (id, _, _) in VENDORS {
+        let pa = std::fs::read(ws.path().join(format!("a/{id}/{id}.pdf"))).expect("pdf a");
+        let pb = std::fs::read(ws.path().join(format!("b/{id}/{id}.pdf"))).expect("pdf b");
+        assert!(pa == pb, "{id}: two final renders differ");
+        let raw = String::from_utf8_lossy(&pa);
+        assert!(raw.contains("<pdfaid:part>2</pdfaid:part>"), "{id}: no PDF/A identification in XMP");
+        assert!(raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"), "{id}: not PDF/A-2b");
+        assert!(!pdf_text(&ws.path().join(format!("a/{id}/{id}.pdf"))).contains("DRAFT"), "{id}: final carries a watermark");
+    }
+}
+
+#[test]
+fn source_date_epoch_sets_the_creation_date() {
+    let ws = example_workspace();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dpa"))
+        .args(["-C"])
+        .arg(ws.path())
+        .args(["render", "nordhost", "--final"])
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let info = std::process::Command::new("pdfinfo").arg(ws.path().join("out/nordhost/nordhost.pdf")).output().expect("pdfinfo");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("2026"), "{info}");
+}
+
+#[test]
+fn record_text_is_never_markup() {
+    let ws = example_workspace();
+    let hostile = r#"#read("/etc/passwd") *x* _y_ $x$ \ ] [ {{ x }} {% if %} <b>&amp; @ref // `raw` = - + ~"#;
+    let toml_name = format!("'''{hostile}'''");
+    write(ws.path(), "vendors/hostile.toml", &vendor_record(&toml_name, r#"["US-CA", "EEA"]"#));
+    let out = dpa(ws.path(), &["render", "hostile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = pdf_text(&ws.path().join("out/hostile/hostile.pdf"));
+    let expected: String = hostile.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains(&expected), "hostile name not printed literally:\n{text}");
+    assert!(!text.contains("root:"), "a file was read");
+    let manifest = std::fs::read_to_string(ws.path().join("out/hostile/manifest.json")).expect("manifest");
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("json");
+    assert_eq!(manifest["vendor_name"], hostile);
+}
+
+#[test]
+fn malformed_record_exits_2_with_located_errors() {
+    let ws = example_workspace();
+    write(
+        ws.path(),
+        "vendors/broken.toml",
+        &vendor_record("\"Broken Co\"", r#"["US-CA"]"#).replace("name = \"Broken Co\"", "nmae = \"Broken Co\"").replace("country = \"US\"", "country = \"USA\""),
+    );
+    let out = dpa(ws.path(), &["render", "broken"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        r#"error: unknown key `nmae`
+  ┌─ vendors/broken.toml:1:1
+  │
+1 │ nmae = "Broken Co"
+  │ ^^^^ not a known field at the top level
+  │
+  = hint: did you mean `name`?
+
+error: `USA` is not an ISO 3166-1 alpha-2 country code
+  ┌─ vendors/broken.toml:3:11
+  │
+3 │ country = "USA"
+  │           ^^^^^ unknown country
+  │
+  = hint: did you mean `US`?
+
+"#
+    );
+    assert!(!ws.path().join("out/broken").exists(), "a failing vendor leaves no output");
+}
+
+#[test]
+fn bad_toml_syntax_is_located() {
+    let ws = example_workspace();
+    write(ws.path(), "vendors/syntax.toml", "name = \"Unclosed\naddress = \"x\"\n");
+    let out = dpa(ws.path(), &["check", "syntax"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("vendors/syntax.toml:1:"), "{}", stderr(&out));
+}
+
+#[test]
+fn render_all_continues_past_a_bad_vendor() {
+    let ws = example_workspace();
+    write(ws.path(), "vendors/zz-bad.toml", "name = 3\n");
+    let out = dpa(ws.path(), &["render", "--all"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(ws.path().join("out/acme-analytics/acme-analytics.pdf").exists());
+    assert!(!ws.path().join("out/zz-bad").exists());
+    assert!(stderr(&out).contains("vendors/zz-bad.toml:1:8"), "{}", stderr(&out));
+}
+
+#[test]
+fn invalid_vendor_ids_are_refused() {
+    let ws = example_workspace();
+    let out = dpa(ws.path(), &["render", "../etc"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not a valid vendor id"), "{}", stderr(&out));
+    let out = dpa(ws.path(), &["render", "acme"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("did you mean `acme-analytics`?"), "{}", stderr(&out));
+}
+
+#[test]
+fn check_passes_on_the_examples() {
+    let ws = example_workspace();
+    let out = dpa(ws.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("checked 6 vendors"), "{}", stdout(&out));
+}
+
+#[test]
+fn init_scaffolds_a_workspace_that_renders() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dpa(dir.path(), &["init", "ws"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ws = dir.path().join("ws");
+    assert!(ws.join(".git").is_dir());
+    assert!(ws.join("dpa.toml").is_file());
+    let out = dpa(&ws, &["render", "--all"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(ws.join("out/example-analytics/example-analytics.pdf").is_file());
+    let again = dpa(dir.path(), &["init", "ws"]);
+    assert_eq!(again.status.code(), Some(2), "init refuses to overwrite");
+}
+
+#[test]
+fn outside_a_workspace_render_suggests_init() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dpa(dir.path(), &["render", "--all"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("dpa init"), "{}", stderr(&out));
+}
