@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::{env, fs};
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
@@ -18,7 +20,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let mut code = String::new();
     for (name, dir, exts) in [
         ("CLAUSES", "clauses", &["md", "toml"][..]),
@@ -28,7 +31,11 @@ fn main() {
         println!("cargo:rerun-if-changed={dir}");
         let mut files = Vec::new();
         collect(&root.join(dir), &mut files);
-        writeln!(code, "/// Built-in `{dir}/` files: (path relative to the repository, contents).").ok();
+        writeln!(
+            code,
+            "/// Built-in `{dir}/` files: (path relative to the repository, contents)."
+        )
+        .ok();
         writeln!(code, "pub static {name}: &[(&str, &str)] = &[").ok();
         for file in files {
             let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -36,8 +43,17 @@ fn main() {
                 continue;
             }
             println!("cargo:rerun-if-changed={}", file.display());
-            let rel = file.strip_prefix(&root).expect("inside the crate").to_string_lossy().replace('\\', "/");
-            writeln!(code, "    ({rel:?}, include_str!({:?})),", file.display().to_string()).ok();
+            let rel = file
+                .strip_prefix(&root)
+                .expect("inside the crate")
+                .to_string_lossy()
+                .replace('\\', "/");
+            writeln!(
+                code,
+                "    ({rel:?}, include_str!({:?})),",
+                file.display().to_string()
+            )
+            .ok();
         }
         writeln!(code, "];").ok();
     }

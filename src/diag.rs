@@ -35,7 +35,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error in `file` at `span`.
-    pub fn error(file: impl Into<String>, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+    pub fn error(
+        file: impl Into<String>,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             severity: Severity::Error,
             file: file.into(),
@@ -47,8 +51,15 @@ impl Diagnostic {
     }
 
     /// A warning in `file` at `span`.
-    pub fn warning(file: impl Into<String>, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, ..Self::error(file, span, message) }
+    pub fn warning(
+        file: impl Into<String>,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(file, span, message)
+        }
     }
 
     /// Adds a hint.
@@ -98,7 +109,8 @@ impl Diagnostics {
     /// Never after a push; callers only use it right after adding one.
     pub fn last_mut(&mut self) -> &mut Diagnostic {
         if self.items.is_empty() {
-            self.items.push(Diagnostic::error("", None, "internal: no diagnostic"));
+            self.items
+                .push(Diagnostic::error("", None, "internal: no diagnostic"));
         }
         let n = self.items.len() - 1;
         &mut self.items[n]
@@ -168,9 +180,9 @@ pub fn render(diagnostics: &[Diagnostic], sources: &dyn SourceLookup, color: boo
             Severity::Warning => CsSeverity::Warning,
             Severity::Error => CsSeverity::Error,
         };
-        let mut cs = CsDiagnostic::new(severity).with_message(&d.message).with_notes(
-            d.hints.iter().map(|h| format!("hint: {h}")).collect(),
-        );
+        let mut cs = CsDiagnostic::new(severity)
+            .with_message(&d.message)
+            .with_notes(d.hints.iter().map(|h| format!("hint: {h}")).collect());
         let located = match (&d.span, sources.source_text(&d.file)) {
             (Some(span), Some(text)) => {
                 let id = match ids.iter().find(|(name, _)| name == &d.file) {
@@ -234,7 +246,10 @@ mod tests {
             .with_hint("did you mean `name`?");
         let text = "id = 1\n\nnmae = \"x\"\n";
         // The span points at `nmae` on line 3.
-        let d = Diagnostic { span: Some(8..12), ..d };
+        let d = Diagnostic {
+            span: Some(8..12),
+            ..d
+        };
         let out = render(&[d], &|_: &str| Some(text.to_string()), false);
         assert!(out.contains("vendors/acme.toml:3:1"), "{out}");
         assert!(out.contains("^^^^ not a vendor field"), "{out}");

@@ -34,7 +34,10 @@ pub enum Error {
 impl Error {
     /// An io error on `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        Error::Io { path: path.to_path_buf(), source }
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 
     /// The exit code this error maps to: 2 for bad input or usage.

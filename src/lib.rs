@@ -4,6 +4,9 @@
 //! (frameworks and clauses for a vendor) -> `assemble` (Typst source) -> `render` (PDF),
 //! orchestrated by `workspace`; `cli` is the command-line front end.
 
+// Diagnostics travel in `Err` on cold paths only; boxing them would buy nothing.
+#![allow(clippy::result_large_err)]
+
 pub mod assemble;
 pub mod cli;
 pub mod diag;

@@ -98,14 +98,34 @@ struct Content<'a> {
 }
 
 /// The content hash of an agreement.
-pub fn content_hash(parties: &serde_json::Value, frameworks: &[String], clauses: &[ManifestClause], templates_sha: &str) -> String {
+pub fn content_hash(
+    parties: &serde_json::Value,
+    frameworks: &[String],
+    clauses: &[ManifestClause],
+    templates_sha: &str,
+) -> String {
     let content = Content {
         parties,
         frameworks,
-        clauses: clauses.iter().map(|c| (c.id.as_str(), c.version, c.number.as_str(), c.title.as_str(), c.text_hash.as_str())).collect(),
+        clauses: clauses
+            .iter()
+            .map(|c| {
+                (
+                    c.id.as_str(),
+                    c.version,
+                    c.number.as_str(),
+                    c.title.as_str(),
+                    c.text_hash.as_str(),
+                )
+            })
+            .collect(),
         templates: templates_sha,
     };
-    sha256_hex(serde_json::to_string(&content).unwrap_or_default().as_bytes())
+    sha256_hex(
+        serde_json::to_string(&content)
+            .unwrap_or_default()
+            .as_bytes(),
+    )
 }
 
 impl Manifest {

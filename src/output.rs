@@ -8,9 +8,15 @@ use crate::error::Error;
 
 /// Writes `bytes` to `path` atomically: readers see the old file or the new one, never a part.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = unique_tmp(dir, &name);
     let result = (|| {
         let mut file = fs::File::create(&tmp)?;
@@ -44,7 +50,9 @@ mod tests {
         write_atomic(&p, b"one").expect("write");
         write_atomic(&p, b"two").expect("rewrite");
         assert_eq!(fs::read(&p).expect("read"), b"two");
-        let leftovers: Vec<_> = fs::read_dir(p.parent().expect("parent")).expect("list").collect();
+        let leftovers: Vec<_> = fs::read_dir(p.parent().expect("parent"))
+            .expect("list")
+            .collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
     }
 }

@@ -9,7 +9,9 @@ use crate::model::country::{self, Origin};
 use crate::model::{Authorisation, CcpaRole, Company, CompanyRole, GdprRole, Mechanism, Vendor};
 
 /// Framework ids, in the order agreements and reports list them.
-pub const FRAMEWORKS: [&str; 8] = ["general", "ccpa", "gdpr", "scc", "uk", "ch", "dpf", "usstate"];
+pub const FRAMEWORKS: [&str; 8] = [
+    "general", "ccpa", "gdpr", "scc", "uk", "ch", "dpf", "usstate",
+];
 
 /// Transfer choices after the company's defaults are applied.
 #[derive(Debug, Clone, Serialize)]
@@ -78,7 +80,11 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
     let p = &vendor.processing;
     let t = &vendor.transfers;
     let california = p.regions.iter().any(|r| r == "US-CA" || r == "US");
-    let origins: Vec<Origin> = p.regions.iter().filter_map(|r| country::region_origin(r)).collect();
+    let origins: Vec<Origin> = p
+        .regions
+        .iter()
+        .filter_map(|r| country::region_origin(r))
+        .collect();
     let has = |o: Origin| origins.contains(&o);
     let mut frameworks = vec!["general"];
     let ccpa_business = company.ccpa.is_business();
@@ -102,12 +108,23 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
     let dpf = declared == Some(Mechanism::Dpf);
     if dpf && vendor.country != "US" {
         diags.push(
-            diag(vendor, "transfers.mechanism", format!("`mechanism = \"dpf\"` is only for US organisations, but `country` is `{}`", vendor.country))
-                .with_hint("use \"scc\" for importers outside the United States"),
+            diag(
+                vendor,
+                "transfers.mechanism",
+                format!(
+                    "`mechanism = \"dpf\"` is only for US organisations, but `country` is `{}`",
+                    vendor.country
+                ),
+            )
+            .with_hint("use \"scc\" for importers outside the United States"),
         );
     }
     let restricted = |o: Origin| has(o) && !country::adequate(o, &vendor.country, false);
-    let (eea_out, uk_out, ch_out) = (restricted(Origin::Eea), restricted(Origin::Uk), restricted(Origin::Ch));
+    let (eea_out, uk_out, ch_out) = (
+        restricted(Origin::Eea),
+        restricted(Origin::Uk),
+        restricted(Origin::Ch),
+    );
     let any_out = eea_out || uk_out || ch_out;
     let via_dpf = dpf && vendor.country == "US";
 
@@ -142,7 +159,7 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
     if ch && t.swiss_adaptations == Some(false) {
         diags.push(diag(vendor, "transfers.swiss_adaptations", "Swiss personal data leaves Switzerland without adequacy, but `swiss_adaptations = false` leaves the SCCs unadapted to the FADP".into()).with_hint("set `swiss_adaptations = true`"));
     }
-    let scc_module = scc.then(|| match (company.role, p.gdpr_role) {
+    let scc_module = scc.then_some(match (company.role, p.gdpr_role) {
         (_, GdprRole::SubProcessor) | (CompanyRole::Processor, GdprRole::Processor) => 3,
         (CompanyRole::Controller, GdprRole::Processor) => 2,
         (CompanyRole::Controller, _) => 1,
@@ -150,14 +167,39 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
     });
     if scc {
         frameworks.push("scc");
-        for (law, path) in [(&t.governing_law, "transfers.governing_law"), (&t.forum, "transfers.forum")] {
-            let code = law.as_deref().unwrap_or(if path.ends_with("law") { &company.governing_law } else { &company.forum });
+        for (law, path) in [
+            (&t.governing_law, "transfers.governing_law"),
+            (&t.forum, "transfers.forum"),
+        ] {
+            let code = law.as_deref().unwrap_or(if path.ends_with("law") {
+                &company.governing_law
+            } else {
+                &company.forum
+            });
             if !country::is_eu(code) {
-                let what = if path.ends_with("law") { "clause 17 (governing law)" } else { "clause 18 (forum)" };
-                let d = if law.is_some() {
-                    diag(vendor, path, format!("the SCCs' {what} must name an EU Member State, not {}", country_label(code)))
+                let what = if path.ends_with("law") {
+                    "clause 17 (governing law)"
                 } else {
-                    Diagnostic::error(&vendor.file, Some(0..0), format!("the SCCs' {what} must name an EU Member State; the default from dpa.toml is {}", country_label(code)))
+                    "clause 18 (forum)"
+                };
+                let d = if law.is_some() {
+                    diag(
+                        vendor,
+                        path,
+                        format!(
+                            "the SCCs' {what} must name an EU Member State, not {}",
+                            country_label(code)
+                        ),
+                    )
+                } else {
+                    Diagnostic::error(
+                        &vendor.file,
+                        Some(0..0),
+                        format!(
+                            "the SCCs' {what} must name an EU Member State; the default from dpa.toml is {}",
+                            country_label(code)
+                        ),
+                    )
                 };
                 diags.push(d.with_hint("for example \"IE\" (Ireland) or \"NL\" (the Netherlands)"));
             }
@@ -173,7 +215,10 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
         Mechanism::Scc
     } else if via_dpf && any_out {
         Mechanism::Dpf
-    } else if european && !country::is_eea(&vendor.country) && !(origins.iter().all(|o| *o == Origin::Uk) && vendor.country == "GB") {
+    } else if european
+        && !country::is_eea(&vendor.country)
+        && !(origins.iter().all(|o| *o == Origin::Uk) && vendor.country == "GB")
+    {
         Mechanism::Adequacy
     } else {
         Mechanism::None
@@ -181,16 +226,32 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
     let transfers = EffectiveTransfers {
         mechanism,
         docking_clause: t.docking_clause.unwrap_or(company.scc.docking_clause),
-        subprocessor_authorisation: t.subprocessor_authorisation.unwrap_or(company.scc.subprocessor_authorisation),
-        subprocessor_notice_days: t.subprocessor_notice_days.unwrap_or(company.scc.subprocessor_notice_days),
-        governing_law: t.governing_law.clone().unwrap_or_else(|| company.governing_law.clone()),
+        subprocessor_authorisation: t
+            .subprocessor_authorisation
+            .unwrap_or(company.scc.subprocessor_authorisation),
+        subprocessor_notice_days: t
+            .subprocessor_notice_days
+            .unwrap_or(company.scc.subprocessor_notice_days),
+        governing_law: t
+            .governing_law
+            .clone()
+            .unwrap_or_else(|| company.governing_law.clone()),
         forum: t.forum.clone().unwrap_or_else(|| company.forum.clone()),
         uk_addendum: uk,
         swiss_adaptations: ch,
-        uk_may_end: t.uk_may_end.clone().unwrap_or_else(|| company.scc.uk_may_end.clone()),
+        uk_may_end: t
+            .uk_may_end
+            .clone()
+            .unwrap_or_else(|| company.scc.uk_may_end.clone()),
         idr: t.idr.unwrap_or(company.scc.idr),
     };
-    Applicability { frameworks, scc_module, ccpa_third_party: p.ccpa_role == CcpaRole::ThirdParty, ccpa_business, transfers }
+    Applicability {
+        frameworks,
+        scc_module,
+        ccpa_third_party: p.ccpa_role == CcpaRole::ThirdParty,
+        ccpa_business,
+        transfers,
+    }
 }
 
 fn country_label(code: &str) -> String {
@@ -204,27 +265,73 @@ fn country_label(code: &str) -> String {
 pub fn facts(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
     let mut v = serde_json::to_value(vendor).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut v {
-        map.insert("transfers".into(), serde_json::to_value(&app.transfers).unwrap_or(Value::Null));
-        map.insert("company".into(), serde_json::to_value(company).unwrap_or(Value::Null));
+        map.insert(
+            "transfers".into(),
+            serde_json::to_value(&app.transfers).unwrap_or(Value::Null),
+        );
+        map.insert(
+            "company".into(),
+            serde_json::to_value(company).unwrap_or(Value::Null),
+        );
         map.insert("frameworks".into(), json!(app.frameworks));
         map.insert("scc".into(), json!({ "module": app.scc_module }));
-        map.insert("has_subprocessors".into(), json!(!vendor.subprocessors.is_empty()));
-        map.insert("has_sensitive_data".into(), json!(!vendor.processing.sensitive_data.is_empty()));
+        map.insert(
+            "has_subprocessors".into(),
+            json!(!vendor.subprocessors.is_empty()),
+        );
+        map.insert(
+            "has_sensitive_data".into(),
+            json!(!vendor.processing.sensitive_data.is_empty()),
+        );
     }
     v
 }
 
 /// Field paths a `when` condition may read.
 pub const KNOWN_PATHS: &[&str] = &[
-    "id", "name", "short_name", "entity", "address", "country", "contact", "signatory", "service",
-    "processing.regions", "processing.ccpa_role", "processing.gdpr_role", "processing.purposes",
-    "processing.data_subjects", "processing.data_categories", "processing.sensitive_data", "processing.frequency",
-    "processing.retention", "transfers.mechanism", "transfers.docking_clause", "transfers.subprocessor_authorisation",
-    "transfers.subprocessor_notice_days", "transfers.governing_law", "transfers.forum", "transfers.uk_addendum",
-    "transfers.swiss_adaptations", "transfers.uk_may_end", "transfers.idr", "subprocessors", "agreements",
-    "company.name", "company.short_name", "company.country", "company.role", "company.eu_representative",
-    "company.supervisory_authority", "company.paper", "company.governing_law", "company.forum", "frameworks",
-    "scc.module", "has_subprocessors", "has_sensitive_data",
+    "id",
+    "name",
+    "short_name",
+    "entity",
+    "address",
+    "country",
+    "contact",
+    "signatory",
+    "service",
+    "processing.regions",
+    "processing.ccpa_role",
+    "processing.gdpr_role",
+    "processing.purposes",
+    "processing.data_subjects",
+    "processing.data_categories",
+    "processing.sensitive_data",
+    "processing.frequency",
+    "processing.retention",
+    "transfers.mechanism",
+    "transfers.docking_clause",
+    "transfers.subprocessor_authorisation",
+    "transfers.subprocessor_notice_days",
+    "transfers.governing_law",
+    "transfers.forum",
+    "transfers.uk_addendum",
+    "transfers.swiss_adaptations",
+    "transfers.uk_may_end",
+    "transfers.idr",
+    "subprocessors",
+    "agreements",
+    "company.name",
+    "company.short_name",
+    "company.country",
+    "company.role",
+    "company.eu_representative",
+    "company.supervisory_authority",
+    "company.paper",
+    "company.governing_law",
+    "company.forum",
+    "frameworks",
+    "scc.module",
+    "has_subprocessors",
+    "has_sensitive_data",
 ];
 
 /// The clauses of `library` selected for a vendor, in agreement order.
@@ -259,16 +366,31 @@ email = "m@x.example"
     fn company(extra: &str) -> Company {
         let mut d = Diagnostics::new();
         let text = format!("{COMPANY}{extra}");
-        let text = text.replace("role = \"controller\"", if extra.contains("#processor") { "role = \"processor\"" } else { "role = \"controller\"" });
+        let text = text.replace(
+            "role = \"controller\"",
+            if extra.contains("#processor") {
+                "role = \"processor\""
+            } else {
+                "role = \"controller\""
+            },
+        );
         company::load("dpa.toml", &text, &mut d).unwrap_or_else(|| panic!("{d:?}"))
     }
 
-    fn vendor(country: &str, regions: &str, ccpa: &str, gdpr: &str, transfers: &str, extra: &str) -> Vendor {
+    fn vendor(
+        country: &str,
+        regions: &str,
+        ccpa: &str,
+        gdpr: &str,
+        transfers: &str,
+        extra: &str,
+    ) -> Vendor {
         let text = format!(
             "name = \"V\"\naddress = \"A\"\ncountry = \"{country}\"\n[contact]\nname = \"c\"\nemail = \"c@v.example\"\n[signatory]\nname = \"s\"\ntitle = \"t\"\n[service]\ndescription = \"d\"\nstarts = 2025-01-01\n[processing]\nregions = {regions}\nccpa_role = \"{ccpa}\"\ngdpr_role = \"{gdpr}\"\npurposes = [\"p\"]\ndata_subjects = [\"s\"]\ndata_categories = [\"c\"]\nfrequency = \"continuous\"\nretention = \"r\"\n{extra}\n[transfers]\n{transfers}\n"
         );
         let mut d = Diagnostics::new();
-        vendor::load("v", "vendors/v.toml", &text, &mut d).unwrap_or_else(|| panic!("{d:?}\n{text}"))
+        vendor::load("v", "vendors/v.toml", &text, &mut d)
+            .unwrap_or_else(|| panic!("{d:?}\n{text}"))
     }
 
     fn app(c: &Company, v: &Vendor) -> (Applicability, Diagnostics) {
@@ -279,7 +401,10 @@ email = "m@x.example"
 
     #[test]
     fn california_service_provider_needs_ccpa() {
-        let (a, d) = app(&company(""), &vendor("US", "[\"US-CA\"]", "service_provider", "none", "", ""));
+        let (a, d) = app(
+            &company(""),
+            &vendor("US", "[\"US-CA\"]", "service_provider", "none", "", ""),
+        );
         assert!(!d.has_errors());
         assert_eq!(a.frameworks, ["general", "ccpa"]);
         assert!(!a.ccpa_third_party);
@@ -287,28 +412,41 @@ email = "m@x.example"
 
     #[test]
     fn california_contractor_needs_ccpa() {
-        let (a, _) = app(&company(""), &vendor("US", "[\"US-CA\"]", "contractor", "none", "", ""));
+        let (a, _) = app(
+            &company(""),
+            &vendor("US", "[\"US-CA\"]", "contractor", "none", "", ""),
+        );
         assert_eq!(a.frameworks, ["general", "ccpa"]);
     }
 
     #[test]
     fn california_third_party_is_flagged() {
-        let (a, _) = app(&company(""), &vendor("US", "[\"US-CA\"]", "third_party", "none", "", ""));
+        let (a, _) = app(
+            &company(""),
+            &vendor("US", "[\"US-CA\"]", "third_party", "none", "", ""),
+        );
         assert_eq!(a.frameworks, ["general", "ccpa"]);
         assert!(a.ccpa_third_party);
     }
 
     #[test]
     fn no_ccpa_terms_when_we_are_not_a_business() {
-        let c = company("[ccpa]\nannual_gross_revenue_usd = 1000000\nconsumers_or_households = 10\n");
-        let (a, _) = app(&c, &vendor("US", "[\"US-CA\"]", "service_provider", "none", "", ""));
+        let c =
+            company("[ccpa]\nannual_gross_revenue_usd = 1000000\nconsumers_or_households = 10\n");
+        let (a, _) = app(
+            &c,
+            &vendor("US", "[\"US-CA\"]", "service_provider", "none", "", ""),
+        );
         assert_eq!(a.ccpa_business, Some(false));
         assert_eq!(a.frameworks, ["general"]);
     }
 
     #[test]
     fn eea_processor_inside_the_eea_needs_gdpr_only() {
-        let (a, d) = app(&company(""), &vendor("DE", "[\"EEA\"]", "none", "processor", "", ""));
+        let (a, d) = app(
+            &company(""),
+            &vendor("DE", "[\"EEA\"]", "none", "processor", "", ""),
+        );
         assert!(!d.has_errors());
         assert_eq!(a.frameworks, ["general", "gdpr"]);
         assert_eq!(a.scc_module, None);
@@ -316,7 +454,10 @@ email = "m@x.example"
 
     #[test]
     fn eea_processor_without_adequacy_needs_scc_module_two() {
-        let (a, d) = app(&company(""), &vendor("IN", "[\"EEA\"]", "none", "processor", "", ""));
+        let (a, d) = app(
+            &company(""),
+            &vendor("IN", "[\"EEA\"]", "none", "processor", "", ""),
+        );
         assert!(!d.has_errors(), "{d:?}");
         assert_eq!(a.frameworks, ["general", "gdpr", "scc"]);
         assert_eq!(a.scc_module, Some(2));
@@ -332,7 +473,17 @@ email = "m@x.example"
 
     #[test]
     fn dpf_certified_us_importer_needs_no_scc() {
-        let (a, d) = app(&company(""), &vendor("US", "[\"EEA\", \"UK\", \"CH\"]", "none", "processor", "mechanism = \"dpf\"", ""));
+        let (a, d) = app(
+            &company(""),
+            &vendor(
+                "US",
+                "[\"EEA\", \"UK\", \"CH\"]",
+                "none",
+                "processor",
+                "mechanism = \"dpf\"",
+                "",
+            ),
+        );
         assert!(!d.has_errors());
         assert_eq!(a.frameworks, ["general", "gdpr", "dpf"]);
         assert_eq!(a.scc_module, None);
@@ -340,30 +491,52 @@ email = "m@x.example"
 
     #[test]
     fn us_importer_without_dpf_needs_scc() {
-        let (a, _) = app(&company(""), &vendor("US", "[\"EEA\"]", "none", "processor", "", ""));
+        let (a, _) = app(
+            &company(""),
+            &vendor("US", "[\"EEA\"]", "none", "processor", "", ""),
+        );
         assert_eq!(a.frameworks, ["general", "gdpr", "scc"]);
     }
 
     #[test]
     fn uk_data_leaving_the_uk_adds_the_uk_addendum() {
-        let (a, _) = app(&company(""), &vendor("IN", "[\"UK\"]", "none", "processor", "", ""));
+        let (a, _) = app(
+            &company(""),
+            &vendor("IN", "[\"UK\"]", "none", "processor", "", ""),
+        );
         assert_eq!(a.frameworks, ["general", "gdpr", "scc", "uk"]);
-        let (b, _) = app(&company(""), &vendor("GB", "[\"UK\"]", "none", "processor", "", ""));
+        let (b, _) = app(
+            &company(""),
+            &vendor("GB", "[\"UK\"]", "none", "processor", "", ""),
+        );
         assert_eq!(b.frameworks, ["general", "gdpr"]);
     }
 
     #[test]
     fn swiss_data_leaving_switzerland_adds_the_fadp_adaptations() {
-        let (a, _) = app(&company(""), &vendor("US", "[\"CH\"]", "none", "processor", "", ""));
+        let (a, _) = app(
+            &company(""),
+            &vendor("US", "[\"CH\"]", "none", "processor", "", ""),
+        );
         assert_eq!(a.frameworks, ["general", "gdpr", "scc", "ch"]);
         // Japan is adequate for the EU but not on the Swiss list.
-        let (b, _) = app(&company(""), &vendor("JP", "[\"EEA\", \"CH\"]", "none", "processor", "", ""));
+        let (b, _) = app(
+            &company(""),
+            &vendor("JP", "[\"EEA\", \"CH\"]", "none", "processor", "", ""),
+        );
         assert_eq!(b.frameworks, ["general", "gdpr", "scc", "ch"]);
     }
 
     #[test]
     fn sub_processors_and_sensitive_data_are_facts() {
-        let v = vendor("DE", "[\"EEA\"]", "none", "processor", "", "sensitive_data = [\"health\"]\n[[subprocessors]]\nname = \"S\"\ncountry = \"DE\"\npurpose = \"p\"\n");
+        let v = vendor(
+            "DE",
+            "[\"EEA\"]",
+            "none",
+            "processor",
+            "",
+            "sensitive_data = [\"health\"]\n[[subprocessors]]\nname = \"S\"\ncountry = \"DE\"\npurpose = \"p\"\n",
+        );
         let c = company("");
         let (a, _) = app(&c, &v);
         let f = facts(&c, &v, &a);
@@ -374,15 +547,61 @@ email = "m@x.example"
     #[test]
     fn contradictions_are_located_errors() {
         let c = company("");
-        let (_, d) = app(&c, &vendor("IN", "[\"EEA\"]", "none", "processor", "mechanism = \"adequacy\"", ""));
-        let e = d.iter().find(|e| e.is_error()).expect("adequacy for India is an error");
+        let (_, d) = app(
+            &c,
+            &vendor(
+                "IN",
+                "[\"EEA\"]",
+                "none",
+                "processor",
+                "mechanism = \"adequacy\"",
+                "",
+            ),
+        );
+        let e = d
+            .iter()
+            .find(|e| e.is_error())
+            .expect("adequacy for India is an error");
         assert!(e.message.contains("India (IN)"), "{e:?}");
         assert!(e.span.as_ref().is_some_and(|s| s.start > 0));
-        let (_, d) = app(&c, &vendor("IN", "[\"EEA\"]", "none", "processor", "mechanism = \"dpf\"", ""));
-        assert!(d.iter().any(|e| e.message.contains("only for US organisations")));
-        let (_, d) = app(&c, &vendor("IN", "[\"EEA\"]", "none", "processor", "mechanism = \"none\"", ""));
+        let (_, d) = app(
+            &c,
+            &vendor(
+                "IN",
+                "[\"EEA\"]",
+                "none",
+                "processor",
+                "mechanism = \"dpf\"",
+                "",
+            ),
+        );
+        assert!(
+            d.iter()
+                .any(|e| e.message.contains("only for US organisations"))
+        );
+        let (_, d) = app(
+            &c,
+            &vendor(
+                "IN",
+                "[\"EEA\"]",
+                "none",
+                "processor",
+                "mechanism = \"none\"",
+                "",
+            ),
+        );
         assert!(d.iter().any(|e| e.message.contains("no safeguard")));
-        let (_, d) = app(&c, &vendor("IN", "[\"EEA\"]", "none", "processor", "governing_law = \"US\"", ""));
+        let (_, d) = app(
+            &c,
+            &vendor(
+                "IN",
+                "[\"EEA\"]",
+                "none",
+                "processor",
+                "governing_law = \"US\"",
+                "",
+            ),
+        );
         assert!(d.iter().any(|e| e.message.contains("clause 17")));
     }
 }

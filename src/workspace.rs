@@ -23,7 +23,9 @@ pub const COMPANY_FILE: &str = "dpa.toml";
 
 /// Collects every file under `dir`, recursively, in sorted order; a missing directory yields nothing.
 pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
@@ -37,19 +39,27 @@ pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// `path` relative to `root`, with `/` separators, for messages and manifests.
 pub fn display_path(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// Reads a UTF-8 text file, turning failures into a diagnostic that names it.
 pub fn read_text(root: &Path, path: &Path) -> Result<(String, String), Diagnostic> {
     let name = display_path(root, path);
-    let bytes = fs::read(path).map_err(|e| Diagnostic::error(&name, None, format!("cannot read the file: {e}")))?;
+    let bytes = fs::read(path)
+        .map_err(|e| Diagnostic::error(&name, None, format!("cannot read the file: {e}")))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok((name, text)),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let mut d = Diagnostic::error(&name, None, format!("the file is not valid UTF-8 (first bad byte at offset {at})"));
+            let mut d = Diagnostic::error(
+                &name,
+                None,
+                format!("the file is not valid UTF-8 (first bad byte at offset {at})"),
+            );
             d.hints.push("save the file as UTF-8".into());
             let _ = text;
             Err(d)
@@ -109,9 +119,15 @@ fn source_text(root: &Path, texts: &Mutex<HashMap<String, String>>, file: &str) 
         return Some(t.clone());
     }
     if let Some(path) = file.strip_prefix("builtin:") {
-        return builtin::CLAUSES.iter().chain(builtin::TEMPLATES).find(|(p, _)| *p == path).map(|(_, t)| t.to_string());
+        return builtin::CLAUSES
+            .iter()
+            .chain(builtin::TEMPLATES)
+            .find(|(p, _)| *p == path)
+            .map(|(_, t)| t.to_string());
     }
-    fs::read(root.join(file)).ok().map(|b| String::from_utf8_lossy(&b).into_owned())
+    fs::read(root.join(file))
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
 /// Source lookup for diagnostics before a workspace is open.
@@ -126,7 +142,11 @@ impl Workspace {
         if !company_path.is_file() {
             return Err(Error::Usage(format!(
                 "no {COMPANY_FILE} in {}: this is not a dpa workspace\n  hint: run `dpa init` to create one, or pass `-C DIR`",
-                if root.as_os_str().is_empty() { ".".into() } else { root.display().to_string() }
+                if root.as_os_str().is_empty() {
+                    ".".into()
+                } else {
+                    root.display().to_string()
+                }
             )));
         }
         let (name, text) = read_text(root, &company_path).map_err(|d| {
@@ -170,12 +190,19 @@ impl Workspace {
     pub fn vendor_ids(&self, diags: &mut Diagnostics) -> Vec<String> {
         let mut files = Vec::new();
         if let Ok(entries) = fs::read_dir(self.root.join("vendors")) {
-            files = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+            files = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect();
         }
         files.sort();
         let mut ids = Vec::new();
         for f in files {
-            let stem = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = f
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if vendor::valid_id(&stem) {
                 ids.push(stem);
             } else {
@@ -200,11 +227,19 @@ impl Workspace {
         }
         let path = self.root.join("vendors").join(format!("{id}.toml"));
         if !path.is_file() {
-            let mut d = Diagnostic::error(display_path(&self.root, &path), None, format!("no record for vendor `{id}`"));
+            let mut d = Diagnostic::error(
+                display_path(&self.root, &path),
+                None,
+                format!("no record for vendor `{id}`"),
+            );
             let mut tmp = Diagnostics::new();
             let ids = self.vendor_ids(&mut tmp);
             let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let near = crate::library::when::suggest(id, &refs).or_else(|| refs.iter().copied().find(|r| r.starts_with(id) || id.starts_with(*r)));
+            let near = crate::library::when::suggest(id, &refs).or_else(|| {
+                refs.iter()
+                    .copied()
+                    .find(|r| r.starts_with(id) || id.starts_with(*r))
+            });
             if let Some(s) = near {
                 d.hints.push(format!("did you mean `{s}`?"));
             }
@@ -218,18 +253,27 @@ impl Workspace {
                 return None;
             }
         };
-        self.texts.lock().unwrap_or_else(|e| e.into_inner()).insert(name.clone(), text.clone());
+        self.texts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(name.clone(), text.clone());
         vendor::load(id, &name, &text, diags)
     }
 
     /// The manifest of the version last issued into `agreements/<id>/`, if any.
     pub fn issued_manifest(&self, id: &str) -> Option<Manifest> {
-        let text = fs::read_to_string(self.root.join("agreements").join(id).join("manifest.json")).ok()?;
+        let text =
+            fs::read_to_string(self.root.join("agreements").join(id).join("manifest.json")).ok()?;
         Manifest::from_json(&text).ok()
     }
 
     /// Derives frameworks, selects and assembles the agreement for a vendor.
-    pub fn prepare(&self, vendor: Vendor, options: &DocOptions, diags: &mut Diagnostics) -> Option<Prepared> {
+    pub fn prepare(
+        &self,
+        vendor: Vendor,
+        options: &DocOptions,
+        diags: &mut Diagnostics,
+    ) -> Option<Prepared> {
         let before = diags.error_count();
         let app = select::applicability(&self.company, &vendor, diags);
         if diags.error_count() > before {
@@ -237,16 +281,32 @@ impl Workspace {
         }
         let facts = select::facts(&self.company, &vendor, &app);
         let selected = select::clauses(&self.library, &app, &facts);
-        let assembled = assemble::assemble(&self.templates, &self.company, &vendor, &app, &selected, options, diags)?;
+        let assembled = assemble::assemble(
+            &self.templates,
+            &self.company,
+            &vendor,
+            &app,
+            &selected,
+            options,
+            diags,
+        )?;
         let mut inputs = BTreeMap::new();
         inputs.insert(COMPANY_FILE.to_string(), self.company_sha.clone());
         let vendor_text = source_text(&self.root, &self.texts, &vendor.file).unwrap_or_default();
         inputs.insert(vendor.file.clone(), sha256_hex(vendor_text.as_bytes()));
         for clause in &selected {
-            inputs.insert(clause.origin.file().to_string(), sha256_hex(clause.text.as_bytes()));
+            inputs.insert(
+                clause.origin.file().to_string(),
+                sha256_hex(clause.text.as_bytes()),
+            );
         }
         inputs.extend(self.template_inputs.clone());
-        Some(Prepared { vendor, app, assembled, inputs })
+        Some(Prepared {
+            vendor,
+            app,
+            assembled,
+            inputs,
+        })
     }
 
     /// The parties block, as hashed into the manifest's content hash.
@@ -270,28 +330,69 @@ impl Workspace {
 
     /// The content hash of a prepared agreement.
     pub fn content_hash(&self, prepared: &Prepared) -> String {
-        let clauses: Vec<ManifestClause> = prepared.assembled.clauses.iter().map(ManifestClause::from).collect();
-        let frameworks: Vec<String> = prepared.app.frameworks.iter().map(|s| s.to_string()).collect();
-        let templates = sha256_hex(serde_json::to_string(&self.template_inputs).unwrap_or_default().as_bytes());
-        manifest::content_hash(&self.parties(&prepared.vendor), &frameworks, &clauses, &templates)
+        let clauses: Vec<ManifestClause> = prepared
+            .assembled
+            .clauses
+            .iter()
+            .map(ManifestClause::from)
+            .collect();
+        let frameworks: Vec<String> = prepared
+            .app
+            .frameworks
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let templates = sha256_hex(
+            serde_json::to_string(&self.template_inputs)
+                .unwrap_or_default()
+                .as_bytes(),
+        );
+        manifest::content_hash(
+            &self.parties(&prepared.vendor),
+            &frameworks,
+            &clauses,
+            &templates,
+        )
     }
 
     /// Compiles a prepared agreement to PDF and builds its manifest.
-    pub fn render(&self, renderer: &Renderer, prepared: &Prepared, version: Option<u32>, diags: &mut Diagnostics) -> Option<Output> {
+    pub fn render(
+        &self,
+        renderer: &Renderer,
+        prepared: &Prepared,
+        version: Option<u32>,
+        diags: &mut Diagnostics,
+    ) -> Option<Output> {
         let id = &prepared.vendor.id;
         let source_name = format!("{id}.typ");
-        self.texts.lock().unwrap_or_else(|e| e.into_inner()).insert(source_name.clone(), prepared.assembled.source.clone());
-        let settings = PdfSettings { archival: version.is_some(), timestamp: creation_date(prepared.vendor.service.starts), ident: format!("DPA-{id}") };
-        let rendered = match renderer.render(&source_name, prepared.assembled.source.clone(), &settings) {
-            Ok(r) => r,
-            Err(errors) => {
-                diags.extend(errors);
-                return None;
-            }
+        self.texts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(source_name.clone(), prepared.assembled.source.clone());
+        let settings = PdfSettings {
+            archival: version.is_some(),
+            timestamp: creation_date(prepared.vendor.service.starts),
+            ident: format!("DPA-{id}"),
         };
+        let rendered =
+            match renderer.render(&source_name, prepared.assembled.source.clone(), &settings) {
+                Ok(r) => r,
+                Err(errors) => {
+                    diags.extend(errors);
+                    return None;
+                }
+            };
         diags.extend(rendered.warnings);
-        let clauses: Vec<ManifestClause> = prepared.assembled.clauses.iter().map(ManifestClause::from).collect();
-        let mut requirements: Vec<String> = clauses.iter().flat_map(|c| c.satisfies.iter().cloned()).collect();
+        let clauses: Vec<ManifestClause> = prepared
+            .assembled
+            .clauses
+            .iter()
+            .map(ManifestClause::from)
+            .collect();
+        let mut requirements: Vec<String> = clauses
+            .iter()
+            .flat_map(|c| c.satisfies.iter().cloned())
+            .collect();
         requirements.sort();
         requirements.dedup();
         let manifest = Manifest {
@@ -304,13 +405,26 @@ impl Workspace {
             document_sha256: sha256_hex(&rendered.pdf),
             content_sha256: self.content_hash(prepared),
             inputs: prepared.inputs.clone(),
-            tool: Tool { name: "dpa".into(), version: env!("CARGO_PKG_VERSION").into() },
-            frameworks: prepared.app.frameworks.iter().map(|s| s.to_string()).collect(),
+            tool: Tool {
+                name: "dpa".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            frameworks: prepared
+                .app
+                .frameworks
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             scc_module: prepared.app.scc_module,
             requirements,
             clauses,
         };
-        Some(Output { pdf: rendered.pdf, source: prepared.assembled.source.clone(), manifest, pages: rendered.pages })
+        Some(Output {
+            pdf: rendered.pdf,
+            source: prepared.assembled.source.clone(),
+            manifest,
+            pages: rendered.pages,
+        })
     }
 }
 

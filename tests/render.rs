@@ -10,7 +10,11 @@ const VENDORS: [(&str, &str, &str); 6] = [
     ("nordhost", "Nordhost GmbH", "Katrin Vogel"),
     ("payroll-uk", "Brightwage Payroll Ltd", "Oliver Grant"),
     ("pipeline-crm", "Pipeline CRM, LLC", "Jordan Blake"),
-    ("suryadesk", "Suryadesk Support Services Private Limited", "Vikram Mehta"),
+    (
+        "suryadesk",
+        "Suryadesk Support Services Private Limited",
+        "Vikram Mehta",
+    ),
 ];
 
 #[test]
@@ -24,25 +28,49 @@ fn render_all_examples_writes_pdf_source_and_manifest() {
         let text = pdf_text(&pdf);
         assert!(text.contains(name), "{id}: legal name missing");
         assert!(text.contains(signatory), "{id}: vendor signatory missing");
-        assert!(text.contains("Priya Natarajan"), "{id}: our signatory missing");
+        assert!(
+            text.contains("Priya Natarajan"),
+            "{id}: our signatory missing"
+        );
         assert!(text.contains("Annex I.A"), "{id}: Annex I.A missing");
         assert!(text.contains("Annex I.B"), "{id}: Annex I.B missing");
         assert!(text.contains("Annex II"), "{id}: Annex II missing");
         assert!(text.contains("Page 1 of "), "{id}: page numbering missing");
         assert!(text.contains("DRAFT"), "{id}: draft watermark missing");
-        assert!(text.contains(&format!("DPA-{id}")), "{id}: document id missing");
-        let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).expect("manifest")).expect("json");
+        assert!(
+            text.contains(&format!("DPA-{id}")),
+            "{id}: document id missing"
+        );
+        let manifest: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("manifest.json")).expect("manifest"),
+        )
+        .expect("json");
         assert_eq!(manifest["vendor"], id);
-        assert_eq!(manifest["version"], serde_json::Value::Null, "drafts carry no version");
+        assert_eq!(
+            manifest["version"],
+            serde_json::Value::Null,
+            "drafts carry no version"
+        );
         let clauses = manifest["clauses"].as_array().expect("clauses");
         assert!(clauses.len() > 10, "{id}: only {} clauses", clauses.len());
         for title in clauses.iter().filter_map(|c| c["title"].as_str()).take(10) {
-            assert!(text.contains(title), "{id}: clause title `{title}` not in the PDF");
+            assert!(
+                text.contains(title),
+                "{id}: clause title `{title}` not in the PDF"
+            );
         }
         let source = std::fs::read_to_string(dir.join(format!("{id}.typ"))).expect("typst source");
         assert!(source.contains("#set document("));
-        let check = std::process::Command::new("qpdf").arg("--check").arg(&pdf).output().expect("qpdf is installed");
-        assert!(check.status.success(), "{id}: qpdf --check failed: {}", String::from_utf8_lossy(&check.stdout));
+        let check = std::process::Command::new("qpdf")
+            .arg("--check")
+            .arg(&pdf)
+            .output()
+            .expect("qpdf is installed");
+        assert!(
+            check.status.success(),
+            "{id}: qpdf --check failed: {}",
+            String::from_utf8_lossy(&check.stdout)
+        );
     }
 }
 
@@ -52,13 +80,24 @@ fn annex_lists_every_data_category_and_scc_choices() {
     let out = dpa(ws.path(), &["render", "suryadesk"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = pdf_text(&ws.path().join("out/suryadesk/suryadesk.pdf"));
-    for category in ["Name", "Email address", "Support ticket content", "Account identifiers"] {
+    for category in [
+        "Name",
+        "Email address",
+        "Support ticket content",
+        "Account identifiers",
+    ] {
         assert!(text.contains(category), "data category {category} missing");
     }
     assert!(text.contains("Module Two"), "SCC module missing");
     assert!(text.contains("Option 2"), "clause 9(a) option missing");
-    assert!(text.contains("45 days"), "clause 9(a) notice period missing");
-    assert!(text.contains("Netherlands"), "clause 17/18 law and forum missing");
+    assert!(
+        text.contains("45 days"),
+        "clause 9(a) notice period missing"
+    );
+    assert!(
+        text.contains("Netherlands"),
+        "clause 17/18 law and forum missing"
+    );
 }
 
 #[test]
@@ -73,9 +112,18 @@ fn final_render_is_pdfa_and_byte_reproducible() {
         let pb = std::fs::read(ws.path().join(format!("b/{id}/{id}.pdf"))).expect("pdf b");
         assert!(pa == pb, "{id}: two final renders differ");
         let raw = String::from_utf8_lossy(&pa);
-        assert!(raw.contains("<pdfaid:part>2</pdfaid:part>"), "{id}: no PDF/A identification in XMP");
-        assert!(raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"), "{id}: not PDF/A-2b");
-        assert!(!pdf_text(&ws.path().join(format!("a/{id}/{id}.pdf"))).contains("DRAFT"), "{id}: final carries a watermark");
+        assert!(
+            raw.contains("<pdfaid:part>2</pdfaid:part>"),
+            "{id}: no PDF/A identification in XMP"
+        );
+        assert!(
+            raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+            "{id}: not PDF/A-2b"
+        );
+        assert!(
+            !pdf_text(&ws.path().join(format!("a/{id}/{id}.pdf"))).contains("DRAFT"),
+            "{id}: final carries a watermark"
+        );
     }
 }
 
@@ -90,7 +138,10 @@ fn source_date_epoch_sets_the_creation_date() {
         .output()
         .expect("run");
     assert!(out.status.success());
-    let info = std::process::Command::new("pdfinfo").arg(ws.path().join("out/nordhost/nordhost.pdf")).output().expect("pdfinfo");
+    let info = std::process::Command::new("pdfinfo")
+        .arg(ws.path().join("out/nordhost/nordhost.pdf"))
+        .output()
+        .expect("pdfinfo");
     let info = String::from_utf8_lossy(&info.stdout);
     assert!(info.contains("2026"), "{info}");
 }
@@ -98,16 +149,25 @@ fn source_date_epoch_sets_the_creation_date() {
 #[test]
 fn record_text_is_never_markup() {
     let ws = example_workspace();
-    let hostile = r#"#read("/etc/passwd") *x* _y_ $x$ \ ] [ {{ x }} {% if %} <b>&amp; @ref // `raw` = - + ~"#;
+    let hostile =
+        r#"#read("/etc/passwd") *x* _y_ $x$ \ ] [ {{ x }} {% if %} <b>&amp; @ref // `raw` = - + ~"#;
     let toml_name = format!("'''{hostile}'''");
-    write(ws.path(), "vendors/hostile.toml", &vendor_record(&toml_name, r#"["US-CA", "EEA"]"#));
+    write(
+        ws.path(),
+        "vendors/hostile.toml",
+        &vendor_record(&toml_name, r#"["US-CA", "EEA"]"#),
+    );
     let out = dpa(ws.path(), &["render", "hostile"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = pdf_text(&ws.path().join("out/hostile/hostile.pdf"));
     let expected: String = hostile.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(text.contains(&expected), "hostile name not printed literally:\n{text}");
+    assert!(
+        text.contains(&expected),
+        "hostile name not printed literally:\n{text}"
+    );
     assert!(!text.contains("root:"), "a file was read");
-    let manifest = std::fs::read_to_string(ws.path().join("out/hostile/manifest.json")).expect("manifest");
+    let manifest =
+        std::fs::read_to_string(ws.path().join("out/hostile/manifest.json")).expect("manifest");
     let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("json");
     assert_eq!(manifest["vendor_name"], hostile);
 }
@@ -118,7 +178,9 @@ fn malformed_record_exits_2_with_located_errors() {
     write(
         ws.path(),
         "vendors/broken.toml",
-        &vendor_record("\"Broken Co\"", r#"["US-CA"]"#).replace("name = \"Broken Co\"", "nmae = \"Broken Co\"").replace("country = \"US\"", "country = \"USA\""),
+        &vendor_record("\"Broken Co\"", r#"["US-CA"]"#)
+            .replace("name = \"Broken Co\"", "nmae = \"Broken Co\"")
+            .replace("country = \"US\"", "country = \"USA\""),
     );
     let out = dpa(ws.path(), &["render", "broken"]);
     assert_eq!(out.status.code(), Some(2));
@@ -142,16 +204,27 @@ error: `USA` is not an ISO 3166-1 alpha-2 country code
 
 "#
     );
-    assert!(!ws.path().join("out/broken").exists(), "a failing vendor leaves no output");
+    assert!(
+        !ws.path().join("out/broken").exists(),
+        "a failing vendor leaves no output"
+    );
 }
 
 #[test]
 fn bad_toml_syntax_is_located() {
     let ws = example_workspace();
-    write(ws.path(), "vendors/syntax.toml", "name = \"Unclosed\naddress = \"x\"\n");
+    write(
+        ws.path(),
+        "vendors/syntax.toml",
+        "name = \"Unclosed\naddress = \"x\"\n",
+    );
     let out = dpa(ws.path(), &["check", "syntax"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("vendors/syntax.toml:1:"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("vendors/syntax.toml:1:"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -160,9 +233,17 @@ fn render_all_continues_past_a_bad_vendor() {
     write(ws.path(), "vendors/zz-bad.toml", "name = 3\n");
     let out = dpa(ws.path(), &["render", "--all"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(ws.path().join("out/acme-analytics/acme-analytics.pdf").exists());
+    assert!(
+        ws.path()
+            .join("out/acme-analytics/acme-analytics.pdf")
+            .exists()
+    );
     assert!(!ws.path().join("out/zz-bad").exists());
-    assert!(stderr(&out).contains("vendors/zz-bad.toml:1:8"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("vendors/zz-bad.toml:1:8"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -170,10 +251,18 @@ fn invalid_vendor_ids_are_refused() {
     let ws = example_workspace();
     let out = dpa(ws.path(), &["render", "../etc"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("not a valid vendor id"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a valid vendor id"),
+        "{}",
+        stderr(&out)
+    );
     let out = dpa(ws.path(), &["render", "acme"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("did you mean `acme-analytics`?"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did you mean `acme-analytics`?"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -181,7 +270,11 @@ fn check_passes_on_the_examples() {
     let ws = example_workspace();
     let out = dpa(ws.path(), &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("checked 6 vendors"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("checked 6 vendors"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -194,7 +287,10 @@ fn init_scaffolds_a_workspace_that_renders() {
     assert!(ws.join("dpa.toml").is_file());
     let out = dpa(&ws, &["render", "--all"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(ws.join("out/example-analytics/example-analytics.pdf").is_file());
+    assert!(
+        ws.join("out/example-analytics/example-analytics.pdf")
+            .is_file()
+    );
     let again = dpa(dir.path(), &["init", "ws"]);
     assert_eq!(again.status.code(), Some(2), "init refuses to overwrite");
 }

@@ -7,7 +7,11 @@ use common::*;
 fn with_prelude_line(line: &str) -> tempfile::TempDir {
     let ws = example_workspace();
     let prelude = std::fs::read_to_string(repo().join("templates/dpa.typ")).expect("prelude");
-    write(ws.path(), "templates/dpa.typ", &format!("{prelude}\n{line}\n"));
+    write(
+        ws.path(),
+        "templates/dpa.typ",
+        &format!("{prelude}\n{line}\n"),
+    );
     ws
 }
 
@@ -16,7 +20,11 @@ fn package_imports_are_refused() {
     let ws = with_prelude_line("#import \"@preview/cetz:0.3.0\": canvas");
     let out = dpa(ws.path(), &["render", "nordhost"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("package imports are disabled"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("package imports are disabled"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!ws.path().join("out/nordhost").exists());
 }
 
@@ -25,7 +33,11 @@ fn files_outside_templates_and_fonts_are_refused() {
     let ws = with_prelude_line("#read(\"/etc/passwd\")");
     let out = dpa(ws.path(), &["render", "nordhost"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("access denied") || stderr(&out).contains("failed to load"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("access denied") || stderr(&out).contains("failed to load"),
+        "{}",
+        stderr(&out)
+    );
     let ws = with_prelude_line("#read(\"../dpa.toml\")");
     let out = dpa(ws.path(), &["render", "nordhost"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -42,8 +54,16 @@ fn files_inside_templates_can_be_read() {
 #[test]
 fn template_syntax_errors_are_reported() {
     let ws = example_workspace();
-    write(ws.path(), "templates/agreement.typ.tera", "{% for x in %}\n");
+    write(
+        ws.path(),
+        "templates/agreement.typ.tera",
+        "{% for x in %}\n",
+    );
     let out = dpa(ws.path(), &["render", "nordhost"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("templates/agreement.typ.tera"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("templates/agreement.typ.tera"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -40,17 +40,29 @@ pub fn uk_may_end_text(list: &[String]) -> String {
 
 /// The template context for one vendor's agreement.
 pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
-    let mut c = with_country_name(serde_json::to_value(company).unwrap_or(Value::Null), "country");
+    let mut c = with_country_name(
+        serde_json::to_value(company).unwrap_or(Value::Null),
+        "country",
+    );
     if let Value::Object(map) = &mut c {
-        map.insert("governing_law_name".into(), json!(country_name(&company.governing_law)));
+        map.insert(
+            "governing_law_name".into(),
+            json!(country_name(&company.governing_law)),
+        );
         map.insert("forum_name".into(), json!(country_name(&company.forum)));
     }
 
-    let mut v = with_country_name(serde_json::to_value(vendor).unwrap_or(Value::Null), "country");
+    let mut v = with_country_name(
+        serde_json::to_value(vendor).unwrap_or(Value::Null),
+        "country",
+    );
     let t = &app.transfers;
     let mut transfers = serde_json::to_value(t).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut transfers {
-        map.insert("governing_law_name".into(), json!(country_name(&t.governing_law)));
+        map.insert(
+            "governing_law_name".into(),
+            json!(country_name(&t.governing_law)),
+        );
         map.insert("forum_name".into(), json!(country_name(&t.forum)));
     }
     let subprocessors: Vec<Value> = vendor
@@ -69,7 +81,16 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
         map.insert("security_measures".into(), Value::Array(measures));
         if let Some(Value::Object(service)) = map.get_mut("service") {
             service.insert("starts".into(), json!(vendor.service.starts.to_string()));
-            service.insert("ends".into(), json!(vendor.service.ends.map(|d| d.to_string()).unwrap_or_default()));
+            service.insert(
+                "ends".into(),
+                json!(
+                    vendor
+                        .service
+                        .ends
+                        .map(|d| d.to_string())
+                        .unwrap_or_default()
+                ),
+            );
         }
     }
 
@@ -88,11 +109,21 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
             |a| json!({"name": a.name, "address": a.address}),
         );
         let situation = if country::is_eea(&company.country) {
-            format!("{} is established in {}, an EU or EEA Member State", company.short_name, country_name(&company.country))
+            format!(
+                "{} is established in {}, an EU or EEA Member State",
+                company.short_name,
+                country_name(&company.country)
+            )
         } else if let Some(rep) = &company.eu_representative {
-            format!("{} is not established in the EU or EEA and has appointed {} as its representative under Article 27(1) GDPR", company.short_name, rep.name)
+            format!(
+                "{} is not established in the EU or EEA and has appointed {} as its representative under Article 27(1) GDPR",
+                company.short_name, rep.name
+            )
         } else {
-            format!("{} is not established in the EU or EEA and falls within Article 3(2) GDPR without being required to appoint a representative", company.short_name)
+            format!(
+                "{} is not established in the EU or EEA and falls within Article 3(2) GDPR without being required to appoint a representative",
+                company.short_name
+            )
         };
         map.insert(
             "scc".into(),
@@ -117,7 +148,10 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
     if app.has("uk")
         && let Value::Object(map) = &mut ctx
     {
-        map.insert("uk".into(), json!({"may_end": uk_may_end_text(&t.uk_may_end)}));
+        map.insert(
+            "uk".into(),
+            json!({"may_end": uk_may_end_text(&t.uk_may_end)}),
+        );
     }
     ctx
 }
@@ -128,7 +162,10 @@ mod tests {
 
     #[test]
     fn dates_and_table4() {
-        assert_eq!(long_date(NaiveDate::from_ymd_opt(2025, 1, 5).expect("valid")), "5 January 2025");
+        assert_eq!(
+            long_date(NaiveDate::from_ymd_opt(2025, 1, 5).expect("valid")),
+            "5 January 2025"
+        );
         assert_eq!(uk_may_end_text(&["exporter".into()]), "Exporter");
         assert_eq!(uk_may_end_text(&[]), "neither Party");
     }

@@ -52,7 +52,8 @@ pub fn typst_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
-            '\\' | '#' | '$' | '*' | '_' | '`' | '<' | '>' | '@' | '[' | ']' | '=' | '-' | '+' | '/' | '~' => {
+            '\\' | '#' | '$' | '*' | '_' | '`' | '<' | '>' | '@' | '[' | ']' | '=' | '-' | '+'
+            | '/' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -111,7 +112,11 @@ fn decode_hex(hex: &str) -> String {
     let bytes: Vec<u8> = hex
         .as_bytes()
         .chunks(2)
-        .filter_map(|pair| std::str::from_utf8(pair).ok().and_then(|p| u8::from_str_radix(p, 16).ok()))
+        .filter_map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .and_then(|p| u8::from_str_radix(p, 16).ok())
+        })
         .collect();
     String::from_utf8_lossy(&bytes).into_owned()
 }
@@ -145,7 +150,10 @@ mod tests {
 
     #[test]
     fn markup_escapes_specials() {
-        assert_eq!(typst_markup("#read() *x* $y$ [z] <l> @r"), "\\#read() \\*x\\* \\$y\\$ \\[z\\] \\<l\\> \\@r");
+        assert_eq!(
+            typst_markup("#read() *x* $y$ [z] <l> @r"),
+            "\\#read() \\*x\\* \\$y\\$ \\[z\\] \\<l\\> \\@r"
+        );
         assert_eq!(typst_markup("https://a"), "https:\\/\\/a");
     }
 
@@ -154,7 +162,15 @@ mod tests {
         let v = "*Acme* {{ x }} \u{E000} é";
         let text = format!("Hello {} and {}", encode_value(v), encode_value("B"));
         let p = pieces(&text);
-        assert_eq!(p, vec![Piece::Literal("Hello "), Piece::Value(v.into()), Piece::Literal(" and "), Piece::Value("B".into())]);
+        assert_eq!(
+            p,
+            vec![
+                Piece::Literal("Hello "),
+                Piece::Value(v.into()),
+                Piece::Literal(" and "),
+                Piece::Value("B".into())
+            ]
+        );
         assert_eq!(decode_all(&text), "Hello *Acme* {{ x }} é and B");
     }
 }

@@ -24,8 +24,15 @@ pub fn clause_label(id: &str) -> String {
 
 #[derive(Debug)]
 enum Frame {
-    List { ordered: bool, next: u64 },
-    Link { start: usize, plain_start: usize, target: LinkTarget },
+    List {
+        ordered: bool,
+        next: u64,
+    },
+    Link {
+        start: usize,
+        plain_start: usize,
+        target: LinkTarget,
+    },
     CodeBlock,
     Image,
 }
@@ -60,8 +67,19 @@ fn alpha(mut n: u64) -> String {
 
 fn roman(mut n: u64) -> String {
     const TABLE: [(u64, &str); 13] = [
-        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
-        (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
     ];
     let mut s = String::new();
     for (v, r) in TABLE {
@@ -92,11 +110,17 @@ fn enum_numbering(depth: usize) -> &'static str {
 
 impl Writer<'_> {
     fn list_depth(&self) -> usize {
-        self.frames.iter().filter(|f| matches!(f, Frame::List { .. })).count()
+        self.frames
+            .iter()
+            .filter(|f| matches!(f, Frame::List { .. }))
+            .count()
     }
 
     fn ordered_depth(&self) -> usize {
-        self.frames.iter().filter(|f| matches!(f, Frame::List { ordered: true, .. })).count()
+        self.frames
+            .iter()
+            .filter(|f| matches!(f, Frame::List { ordered: true, .. }))
+            .count()
     }
 
     fn plain_break(&mut self) {
@@ -143,12 +167,21 @@ impl Writer<'_> {
                 let depth = self.ordered_depth();
                 match start {
                     Some(n) => {
-                        self.out.push_str(&format!("#enum(numbering: \"{}\", start: {n}, ", enum_numbering(depth)));
-                        self.frames.push(Frame::List { ordered: true, next: n });
+                        self.out.push_str(&format!(
+                            "#enum(numbering: \"{}\", start: {n}, ",
+                            enum_numbering(depth)
+                        ));
+                        self.frames.push(Frame::List {
+                            ordered: true,
+                            next: n,
+                        });
                     }
                     None => {
                         self.out.push_str("#list(");
-                        self.frames.push(Frame::List { ordered: false, next: 1 });
+                        self.frames.push(Frame::List {
+                            ordered: false,
+                            next: 1,
+                        });
                     }
                 }
                 self.plain_break();
@@ -157,8 +190,16 @@ impl Writer<'_> {
                 self.out.push('[');
                 let depth = self.list_depth().saturating_sub(1);
                 let ordered_depth = self.ordered_depth().saturating_sub(1);
-                let label = match self.frames.iter_mut().rev().find(|f| matches!(f, Frame::List { .. })) {
-                    Some(Frame::List { ordered: true, next }) => {
+                let label = match self
+                    .frames
+                    .iter_mut()
+                    .rev()
+                    .find(|f| matches!(f, Frame::List { .. }))
+                {
+                    Some(Frame::List {
+                        ordered: true,
+                        next,
+                    }) => {
                         let l = enum_label(ordered_depth, *next);
                         *next += 1;
                         l
@@ -171,7 +212,8 @@ impl Writer<'_> {
                 self.plain.push(' ');
             }
             Tag::Table(aligns) => {
-                self.out.push_str(&format!("#table(columns: {},\n", aligns.len().max(1)));
+                self.out
+                    .push_str(&format!("#table(columns: {},\n", aligns.len().max(1)));
                 self.plain_break();
             }
             Tag::TableHead => {
@@ -192,15 +234,25 @@ impl Writer<'_> {
             Tag::Link { dest_url, .. } => {
                 let target = match dest_url.strip_prefix('#') {
                     Some(id) => match (self.resolve)(id) {
-                        Some(number) => LinkTarget::Clause { id: id.to_string(), number },
+                        Some(number) => LinkTarget::Clause {
+                            id: id.to_string(),
+                            number,
+                        },
                         None => {
                             self.error.get_or_insert(UnknownReference(id.to_string()));
-                            LinkTarget::Clause { id: id.to_string(), number: String::new() }
+                            LinkTarget::Clause {
+                                id: id.to_string(),
+                                number: String::new(),
+                            }
                         }
                     },
                     None => LinkTarget::Url(dest_url.to_string()),
                 };
-                self.frames.push(Frame::Link { start: self.out.len(), plain_start: self.plain.len(), target });
+                self.frames.push(Frame::Link {
+                    start: self.out.len(),
+                    plain_start: self.plain.len(),
+                    target,
+                });
             }
             Tag::Image { .. } => self.frames.push(Frame::Image),
             _ => {}
@@ -225,7 +277,8 @@ impl Writer<'_> {
             TagEnd::CodeBlock => {
                 self.frames.pop();
                 let code = std::mem::take(&mut self.code);
-                self.out.push_str(&format!("#raw(block: true, {})\n\n", raw_str(&code)));
+                self.out
+                    .push_str(&format!("#raw(block: true, {})\n\n", raw_str(&code)));
                 self.plain.push_str(code.trim_end());
                 self.plain.push_str("\n\n");
             }
@@ -257,22 +310,34 @@ impl Writer<'_> {
             TagEnd::TableCell => self.out.push_str("],"),
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.out.push(']'),
             TagEnd::Link => {
-                if let Some(Frame::Link { start, plain_start, target }) = self.frames.pop() {
+                if let Some(Frame::Link {
+                    start,
+                    plain_start,
+                    target,
+                }) = self.frames.pop()
+                {
                     let inner = self.out.split_off(start);
                     let inner_plain = self.plain.split_off(plain_start);
                     match target {
                         LinkTarget::Clause { id, number } => {
                             let (inner, inner_plain) = if inner_plain.trim().is_empty() {
-                                (format!("clause {}", typst_markup(&number)), format!("clause {number}"))
+                                (
+                                    format!("clause {}", typst_markup(&number)),
+                                    format!("clause {number}"),
+                                )
                             } else {
                                 (inner, inner_plain)
                             };
-                            self.out.push_str(&format!("#link(label({}))[{inner}]", typst_str(&clause_label(&id))));
+                            self.out.push_str(&format!(
+                                "#link(label({}))[{inner}]",
+                                typst_str(&clause_label(&id))
+                            ));
                             self.plain.push_str(&inner_plain);
                         }
                         LinkTarget::Url(url) => {
                             let url = super::escape::decode_all(&url);
-                            self.out.push_str(&format!("#link({})[{inner}]", typst_str(&url)));
+                            self.out
+                                .push_str(&format!("#link({})[{inner}]", typst_str(&url)));
                             self.plain.push_str(&inner_plain);
                         }
                     }
@@ -306,9 +371,23 @@ fn raw_str(code: &str) -> String {
 /// Converts a clause body (Markdown whose record values are encoded) to Typst markup and plain text.
 ///
 /// `resolve` maps a referenced clause id to its number in this agreement.
-pub fn convert(markdown: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<Converted, UnknownReference> {
-    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
-    let mut w = Writer { out: String::new(), plain: String::new(), frames: Vec::new(), code: String::new(), resolve, error: None, cells: 0 };
+pub fn convert(
+    markdown: &str,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> Result<Converted, UnknownReference> {
+    let parser = Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    );
+    let mut w = Writer {
+        out: String::new(),
+        plain: String::new(),
+        frames: Vec::new(),
+        code: String::new(),
+        resolve,
+        error: None,
+        cells: 0,
+    };
     let mut pending = String::new();
     for event in parser {
         // pulldown-cmark may split one run of text into several events; join them so values decode whole.
@@ -348,7 +427,10 @@ pub fn convert(markdown: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Resu
         return Err(e);
     }
     let plain = normalise_plain(&w.plain);
-    Ok(Converted { typst: w.out.trim_end().to_string(), plain })
+    Ok(Converted {
+        typst: w.out.trim_end().to_string(),
+        plain,
+    })
 }
 
 /// Trims trailing spaces and collapses runs of blank lines in plain text.
@@ -388,33 +470,60 @@ mod tests {
 
     #[test]
     fn values_are_string_literals() {
-        let md = format!("Vendor {} agrees.", encode_value("*x* #read(\"/etc/passwd\") $y$ ]"));
+        let md = format!(
+            "Vendor {} agrees.",
+            encode_value("*x* #read(\"/etc/passwd\") $y$ ]")
+        );
         let c = conv(&md);
-        assert_eq!(c.typst, "Vendor #\"*x* #read(\\\"/etc/passwd\\\") $y$ ]\"; agrees.");
+        assert_eq!(
+            c.typst,
+            "Vendor #\"*x* #read(\\\"/etc/passwd\\\") $y$ ]\"; agrees."
+        );
         assert_eq!(c.plain, "Vendor *x* #read(\"/etc/passwd\") $y$ ] agrees.");
     }
 
     #[test]
     fn ordered_lists_get_contract_labels() {
         let c = conv("Intro:\n\n1. one\n2. two\n   1. nested\n");
-        assert!(c.typst.contains("#enum(numbering: \"(a)\", start: 1, [one],"), "{}", c.typst);
-        assert!(c.typst.contains("#enum(numbering: \"(i)\", start: 1, [nested],"), "{}", c.typst);
+        assert!(
+            c.typst
+                .contains("#enum(numbering: \"(a)\", start: 1, [one],"),
+            "{}",
+            c.typst
+        );
+        assert!(
+            c.typst
+                .contains("#enum(numbering: \"(i)\", start: 1, [nested],"),
+            "{}",
+            c.typst
+        );
         assert_eq!(c.plain, "Intro:\n\n(a) one\n(b) two\n  (i) nested");
     }
 
     #[test]
     fn tables_and_plain_rows() {
         let c = conv("| A | B |\n|---|---|\n| 1 | 2 |\n");
-        assert_eq!(c.typst, "#table(columns: 2,\ntable.header([A],[B],),\n[1],[2],\n)");
+        assert_eq!(
+            c.typst,
+            "#table(columns: 2,\ntable.header([A],[B],),\n[1],[2],\n)"
+        );
         assert_eq!(c.plain, "A | B\n1 | 2");
     }
 
     #[test]
     fn cross_references_resolve_or_fail() {
         let c = conv("See [](#gdpr.security) and [the security clause](#gdpr.security).");
-        assert!(c.typst.contains("#link(label(\"clause:gdpr.security\"))[clause 3.4]"), "{}", c.typst);
+        assert!(
+            c.typst
+                .contains("#link(label(\"clause:gdpr.security\"))[clause 3.4]"),
+            "{}",
+            c.typst
+        );
         assert_eq!(c.plain, "See clause 3.4 and the security clause.");
-        assert_eq!(convert("[](#nope)", &|_| None), Err(UnknownReference("nope".into())));
+        assert_eq!(
+            convert("[](#nope)", &|_| None),
+            Err(UnknownReference("nope".into()))
+        );
     }
 
     #[test]

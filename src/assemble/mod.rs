@@ -100,13 +100,20 @@ fn typst_code(value: &Value) -> String {
         Value::String(s) => escape::typst_str(s),
         Value::Array(items) => {
             let inner: Vec<String> = items.iter().map(typst_code).collect();
-            format!("({}{})", inner.join(", "), if inner.len() == 1 { "," } else { "" })
+            format!(
+                "({}{})",
+                inner.join(", "),
+                if inner.len() == 1 { "," } else { "" }
+            )
         }
         Value::Object(map) => {
             if map.is_empty() {
                 return "(:)".into();
             }
-            let inner: Vec<String> = map.iter().map(|(k, v)| format!("{}: {}", escape::typst_str(k), typst_code(v))).collect();
+            let inner: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{}: {}", escape::typst_str(k), typst_code(v)))
+                .collect();
             format!("({})", inner.join(", "))
         }
     }
@@ -128,7 +135,11 @@ impl Templates {
     /// Compiles every clause body and the document template, reporting errors per file.
     ///
     /// `overrides` maps a template path (`templates/dpa.typ`, `templates/agreement.typ.tera`) to a workspace file and its text.
-    pub fn new(library: &Library, overrides: &HashMap<String, (String, String)>, diags: &mut Diagnostics) -> Templates {
+    pub fn new(
+        library: &Library,
+        overrides: &HashMap<String, (String, String)>,
+        diags: &mut Diagnostics,
+    ) -> Templates {
         let mut clauses = tera::Tera::default();
         clauses.autoescape_on(vec![".md"]);
         clauses.set_escape_fn(escape::encode_value);
@@ -140,17 +151,39 @@ impl Templates {
                 );
             }
         }
-        let builtin = |path: &str| crate::builtin::TEMPLATES.iter().find(|(p, _)| *p == path).map(|(_, t)| t.to_string()).unwrap_or_default();
-        let (prelude_file, prelude) = overrides.get(PRELUDE).cloned().unwrap_or_else(|| (PRELUDE.to_string(), builtin(PRELUDE)));
-        let (document_file, document_text) = overrides.get(DOCUMENT).cloned().unwrap_or_else(|| (DOCUMENT.to_string(), builtin(DOCUMENT)));
+        let builtin = |path: &str| {
+            crate::builtin::TEMPLATES
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, t)| t.to_string())
+                .unwrap_or_default()
+        };
+        let (prelude_file, prelude) = overrides
+            .get(PRELUDE)
+            .cloned()
+            .unwrap_or_else(|| (PRELUDE.to_string(), builtin(PRELUDE)));
+        let (document_file, document_text) = overrides
+            .get(DOCUMENT)
+            .cloned()
+            .unwrap_or_else(|| (DOCUMENT.to_string(), builtin(DOCUMENT)));
         let mut document = tera::Tera::default();
         document.autoescape_on(vec![".tera"]);
         document.set_escape_fn(escape::typst_value);
         document.register_filter("typst", TypstFilter);
         if let Err(e) = document.add_raw_template("agreement.typ.tera", &document_text) {
-            diags.push(Diagnostic::error(&document_file, Some(0..0), format!("template error: {}", tera_message(&e))));
+            diags.push(Diagnostic::error(
+                &document_file,
+                Some(0..0),
+                format!("template error: {}", tera_message(&e)),
+            ));
         }
-        Templates { clauses, document, prelude, prelude_file, document_file }
+        Templates {
+            clauses,
+            document,
+            prelude,
+            prelude_file,
+            document_file,
+        }
     }
 
     /// The file the house style comes from.
@@ -160,7 +193,10 @@ impl Templates {
 }
 
 fn section_of(order: i64) -> usize {
-    SECTIONS.iter().position(|(lo, hi, _)| (*lo..=*hi).contains(&order)).unwrap_or(0)
+    SECTIONS
+        .iter()
+        .position(|(lo, hi, _)| (*lo..=*hi).contains(&order))
+        .unwrap_or(0)
 }
 
 /// SHA-256 of a text, hex.
@@ -184,7 +220,11 @@ pub fn assemble(
     let ctx = match tera::Context::from_value(ctx_value.clone()) {
         Ok(c) => c,
         Err(e) => {
-            diags.push(Diagnostic::error(&vendor.file, None, format!("cannot build template values: {}", tera_message(&e))));
+            diags.push(Diagnostic::error(
+                &vendor.file,
+                None,
+                format!("cannot build template values: {}", tera_message(&e)),
+            ));
             return None;
         }
     };
@@ -198,13 +238,19 @@ pub fn assemble(
         if !section_numbers.iter().any(|(i, _)| *i == s) {
             section_numbers.push((s, section_numbers.len() + 1));
         }
-        let sn = section_numbers.iter().find(|(i, _)| *i == s).map_or(0, |(_, n)| *n);
+        let sn = section_numbers
+            .iter()
+            .find(|(i, _)| *i == s)
+            .map_or(0, |(_, n)| *n);
         let n = counts.entry(s).or_insert(0);
         *n += 1;
         numbers.insert(&clause.id, format!("{sn}.{n}"));
     }
     for clause in selected.iter().filter(|c| c.annex.is_some()) {
-        numbers.insert(&clause.id, format!("Annex {}", clause.annex.as_deref().unwrap_or("")));
+        numbers.insert(
+            &clause.id,
+            format!("Annex {}", clause.annex.as_deref().unwrap_or("")),
+        );
     }
 
     let mut failed = false;
@@ -215,7 +261,16 @@ pub fn assemble(
         let rendered = match templates.clauses.render(&format!("{}.md", clause.id), &ctx) {
             Ok(r) => r,
             Err(e) => {
-                diags.push(Diagnostic::error(clause.origin.file(), Some(clause.body_offset..clause.body_offset), format!("clause `{}` cannot be filled in for {}: {}", clause.id, vendor.file, tera_message(&e))));
+                diags.push(Diagnostic::error(
+                    clause.origin.file(),
+                    Some(clause.body_offset..clause.body_offset),
+                    format!(
+                        "clause `{}` cannot be filled in for {}: {}",
+                        clause.id,
+                        vendor.file,
+                        tera_message(&e)
+                    ),
+                ));
                 failed = true;
                 continue;
             }
@@ -224,7 +279,10 @@ pub fn assemble(
         let converted = match markdown::convert(&rendered, &resolve) {
             Ok(c) => c,
             Err(markdown::UnknownReference(target)) => {
-                let span = clause.text.find(&format!("#{target})")).map(|i| i + 1..i + 1 + target.len());
+                let span = clause
+                    .text
+                    .find(&format!("#{target})"))
+                    .map(|i| i + 1..i + 1 + target.len());
                 diags.push(Diagnostic::error(clause.origin.file(), span, format!("clause `{}` refers to clause `{target}`, which is not part of the agreement for {}", clause.id, vendor.id))
                     .with_hint("refer only to clauses selected whenever this one is, or add the same `when` condition"));
                 failed = true;
@@ -266,8 +324,14 @@ pub fn assemble(
     // Annexes follow the numbered clauses in the manifest, as in the document.
     assembled.sort_by_key(|c| c.number.starts_with("Annex "));
 
-    let title = format!("Data Processing Addendum: {} and {}", escape::clean(&company.short_name), escape::clean(&vendor.short_name));
-    let keywords: Vec<&str> = std::iter::once("Data Processing Addendum").chain(app.frameworks[1..].iter().copied()).collect();
+    let title = format!(
+        "Data Processing Addendum: {} and {}",
+        escape::clean(&company.short_name),
+        escape::clean(&vendor.short_name)
+    );
+    let keywords: Vec<&str> = std::iter::once("Data Processing Addendum")
+        .chain(app.frameworks[1..].iter().copied())
+        .collect();
     let doc = json!({
         "id": format!("DPA-{}", vendor.id),
         "version": options.version,
@@ -287,14 +351,22 @@ pub fn assemble(
     let full_ctx = match tera::Context::from_value(full) {
         Ok(c) => c,
         Err(e) => {
-            diags.push(Diagnostic::error(&templates.document_file, None, tera_message(&e)));
+            diags.push(Diagnostic::error(
+                &templates.document_file,
+                None,
+                tera_message(&e),
+            ));
             return None;
         }
     };
     let body = match templates.document.render("agreement.typ.tera", &full_ctx) {
         Ok(b) => b,
         Err(e) => {
-            diags.push(Diagnostic::error(&templates.document_file, Some(0..0), format!("template error: {}", tera_message(&e))));
+            diags.push(Diagnostic::error(
+                &templates.document_file,
+                Some(0..0),
+                format!("template error: {}", tera_message(&e)),
+            ));
             return None;
         }
     };
@@ -304,5 +376,9 @@ pub fn assemble(
         source.push('\n');
     }
     source.push_str(&body);
-    Some(Assembled { source, title, clauses: assembled })
+    Some(Assembled {
+        source,
+        title,
+        clauses: assembled,
+    })
 }

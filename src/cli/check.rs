@@ -53,7 +53,11 @@ pub struct VendorCoverage {
 }
 
 /// Computes the coverage of one vendor's selected clauses.
-pub fn coverage(ws: &Workspace, vendor: &crate::model::Vendor, app: &select::Applicability) -> VendorCoverage {
+pub fn coverage(
+    ws: &Workspace,
+    vendor: &crate::model::Vendor,
+    app: &select::Applicability,
+) -> VendorCoverage {
     let facts = select::facts(&ws.company, vendor, app);
     let selected = select::clauses(&ws.library, app, &facts);
     let requirements = ws
@@ -62,11 +66,26 @@ pub fn coverage(ws: &Workspace, vendor: &crate::model::Vendor, app: &select::App
         .iter()
         .filter(|r| r.applies(&app.frameworks, &facts))
         .map(|r| {
-            let clauses: Vec<String> = selected.iter().filter(|c| c.satisfies.contains(&r.id)).map(|c| c.id.clone()).collect();
-            RequirementCoverage { id: r.id.clone(), citation: r.citation.clone(), mark: r.mark.clone(), level: r.level.clone(), covered: !clauses.is_empty(), clauses }
+            let clauses: Vec<String> = selected
+                .iter()
+                .filter(|c| c.satisfies.contains(&r.id))
+                .map(|c| c.id.clone())
+                .collect();
+            RequirementCoverage {
+                id: r.id.clone(),
+                citation: r.citation.clone(),
+                mark: r.mark.clone(),
+                level: r.level.clone(),
+                covered: !clauses.is_empty(),
+                clauses,
+            }
         })
         .collect();
-    VendorCoverage { vendor: vendor.id.clone(), frameworks: app.frameworks.iter().map(|s| s.to_string()).collect(), requirements }
+    VendorCoverage {
+        vendor: vendor.id.clone(),
+        frameworks: app.frameworks.iter().map(|s| s.to_string()).collect(),
+        requirements,
+    }
 }
 
 /// Runs `dpa check`.
@@ -78,17 +97,35 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let mut reports = Vec::new();
     let mut gaps = 0usize;
     for id in &ids {
-        let Some(vendor) = ws.load_vendor(id, &mut diags) else { continue };
-        let options = DocOptions { final_: false, version: "draft".into() };
-        let Some(prepared) = ws.prepare(vendor, &options, &mut diags) else { continue };
+        let Some(vendor) = ws.load_vendor(id, &mut diags) else {
+            continue;
+        };
+        let options = DocOptions {
+            final_: false,
+            version: "draft".into(),
+        };
+        let Some(prepared) = ws.prepare(vendor, &options, &mut diags) else {
+            continue;
+        };
         let parsed = typst::syntax::parse(&prepared.assembled.source);
         for err in parsed.errors_and_warnings().0.into_iter().take(5) {
-            diags.push(Diagnostic::error(format!("{id}.typ"), None, format!("generated Typst does not parse: {}", err.message)).with_hint("check template overrides in templates/"));
+            diags.push(
+                Diagnostic::error(
+                    format!("{id}.typ"),
+                    None,
+                    format!("generated Typst does not parse: {}", err.message),
+                )
+                .with_hint("check template overrides in templates/"),
+            );
         }
         let report = coverage(&ws, &prepared.vendor, &prepared.app);
         for r in report.requirements.iter().filter(|r| !r.covered) {
             gaps += 1;
-            let summary = ws.library.requirement(&r.id).map(|q| q.summary.clone()).unwrap_or_default();
+            let summary = ws
+                .library
+                .requirement(&r.id)
+                .map(|q| q.summary.clone())
+                .unwrap_or_default();
             diags.push(
                 Diagnostic::error(&prepared.vendor.file, None, format!("requirement {} ({}) applies to vendor `{id}` but no selected clause satisfies it", r.id, r.citation))
                     .with_hint(format!("the agreement must {summary}"))
@@ -97,7 +134,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         }
         reports.push(report);
     }
-    let invalid = diags.iter().any(|d| d.is_error() && !d.message.starts_with("requirement "));
+    let invalid = diags
+        .iter()
+        .any(|d| d.is_error() && !d.message.starts_with("requirement "));
     ctx.report(&diags, &ws);
     if invalid {
         return Ok(2);
@@ -106,7 +145,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         match args.format {
             Format::Json => {
                 let value = serde_json::json!({ "vendors": reports });
-                let text = serde_json::to_string_pretty(&value).map_err(|e| Error::Json { context: "coverage".into(), source: e })?;
+                let text = serde_json::to_string_pretty(&value).map_err(|e| Error::Json {
+                    context: "coverage".into(),
+                    source: e,
+                })?;
                 ctx.out(&format!("{text}\n"));
             }
             Format::Text => ctx.out(&coverage_text(&reports)),
@@ -119,7 +161,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             if reports.len() == 1 { "" } else { "s" },
             ws.library.clauses().count(),
             reqs,
-            if gaps == 0 { "all covered".to_string() } else { format!("{gaps} not covered") }
+            if gaps == 0 {
+                "all covered".to_string()
+            } else {
+                format!("{gaps} not covered")
+            }
         ));
     }
     Ok(if gaps > 0 { 1 } else { 0 })
@@ -131,9 +177,20 @@ fn coverage_text(reports: &[VendorCoverage]) -> String {
         out.push_str(&format!("{}  [{}]\n", r.vendor, r.frameworks.join(", ")));
         let width = r.requirements.iter().map(|q| q.id.len()).max().unwrap_or(0);
         for q in &r.requirements {
-            let mark = if q.mark == "S" { " (S: secondary sources)" } else { "" };
-            let clauses = if q.covered { q.clauses.join(", ") } else { "NOT COVERED".to_string() };
-            out.push_str(&format!("  {:width$}  {clauses}  -- {}{mark}\n", q.id, q.citation));
+            let mark = if q.mark == "S" {
+                " (S: secondary sources)"
+            } else {
+                ""
+            };
+            let clauses = if q.covered {
+                q.clauses.join(", ")
+            } else {
+                "NOT COVERED".to_string()
+            };
+            out.push_str(&format!(
+                "  {:width$}  {clauses}  -- {}{mark}\n",
+                q.id, q.citation
+            ));
         }
         out.push('\n');
     }

@@ -21,7 +21,11 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let mut diags = Diagnostics::new();
     // The library works without a workspace: outside one, only the built-in clauses are listed.
-    let root = ctx.root.join(crate::workspace::COMPANY_FILE).is_file().then_some(ctx.root.as_path());
+    let root = ctx
+        .root
+        .join(crate::workspace::COMPANY_FILE)
+        .is_file()
+        .then_some(ctx.root.as_path());
     let lib = Library::load(root.or(Some(ctx.root.as_path())), &mut diags);
     ctx.report(&diags, &crate::workspace::lookup_in(&ctx.root));
     if diags.has_errors() {
@@ -35,16 +39,27 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         Some(id) => {
             let Some(c) = lib.clause(&id) else {
                 let ids: Vec<&str> = lib.clauses().map(|c| c.id.as_str()).collect();
-                let hint = crate::library::when::suggest(&id, &ids).map(|s| format!("\n  hint: did you mean `{s}`?")).unwrap_or_default();
-                return Err(Error::Usage(format!("no clause `{id}` in the library{hint}")));
+                let hint = crate::library::when::suggest(&id, &ids)
+                    .map(|s| format!("\n  hint: did you mean `{s}`?"))
+                    .unwrap_or_default();
+                return Err(Error::Usage(format!(
+                    "no clause `{id}` in the library{hint}"
+                )));
             };
             if args.format == Format::Json {
                 let v = serde_json::json!({"id": c.id, "title": c.title, "version": c.version, "frameworks": c.frameworks, "satisfies": c.satisfies, "when": c.when.as_ref().map(|w| &w.source), "order": c.order, "annex": c.annex, "source": source(&c.origin), "body": c.body});
-                ctx.out(&format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()));
+                ctx.out(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&v).unwrap_or_default()
+                ));
                 return Ok(0);
             }
             let mut out = format!("{} (version {})\n{}\n", c.id, c.version, c.title);
-            out.push_str(&format!("source:     {}\nframeworks: {}\n", source(&c.origin), c.frameworks.join(", ")));
+            out.push_str(&format!(
+                "source:     {}\nframeworks: {}\n",
+                source(&c.origin),
+                c.frameworks.join(", ")
+            ));
             if let Some(w) = &c.when {
                 out.push_str(&format!("when:       {}\n", w.source));
             }
@@ -53,10 +68,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             }
             out.push_str("satisfies:\n");
             for r in &c.satisfies {
-                let cite = lib.requirement(r).map(|q| format!("{}{}", q.citation, if q.mark == "S" { " [S]" } else { "" })).unwrap_or_default();
+                let cite = lib
+                    .requirement(r)
+                    .map(|q| format!("{}{}", q.citation, if q.mark == "S" { " [S]" } else { "" }))
+                    .unwrap_or_default();
                 out.push_str(&format!("  {r:<24} {cite}\n"));
             }
-            out.push_str("\n");
+            out.push('\n');
             out.push_str(c.body.trim_end());
             out.push('\n');
             ctx.out(&out);
@@ -67,7 +85,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                     .clauses()
                     .map(|c| serde_json::json!({"id": c.id, "title": c.title, "version": c.version, "frameworks": c.frameworks, "satisfies": c.satisfies, "source": source(&c.origin)}))
                     .collect();
-                ctx.out(&format!("{}\n", serde_json::to_string_pretty(&list).unwrap_or_default()));
+                ctx.out(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&list).unwrap_or_default()
+                ));
                 return Ok(0);
             }
             let mut clauses: Vec<_> = lib.clauses().collect();
@@ -75,8 +96,19 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             let width = clauses.iter().map(|c| c.id.len()).max().unwrap_or(0);
             let mut out = String::new();
             for c in clauses {
-                let ws = if matches!(c.origin, Origin::Workspace(_)) { "  [workspace]" } else { "" };
-                out.push_str(&format!("{:width$}  v{:<2} {:<14} {}  ({} requirements){ws}\n", c.id, c.version, c.frameworks.join(","), c.title, c.satisfies.len()));
+                let ws = if matches!(c.origin, Origin::Workspace(_)) {
+                    "  [workspace]"
+                } else {
+                    ""
+                };
+                out.push_str(&format!(
+                    "{:width$}  v{:<2} {:<14} {}  ({} requirements){ws}\n",
+                    c.id,
+                    c.version,
+                    c.frameworks.join(","),
+                    c.title,
+                    c.satisfies.len()
+                ));
             }
             ctx.out(&out);
         }

@@ -17,7 +17,10 @@ pub struct Args {
 }
 
 fn scaffold(name: &str) -> &'static str {
-    builtin::DATA.iter().find(|(p, _)| *p == name).map_or("", |(_, t)| t)
+    builtin::DATA
+        .iter()
+        .find(|(p, _)| *p == name)
+        .map_or("", |(_, t)| t)
 }
 
 /// Runs `dpa init`.
@@ -29,14 +32,26 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     };
     let company = dir.join(crate::workspace::COMPANY_FILE);
     if company.exists() {
-        return Err(Error::Usage(format!("{} already exists: this is already a dpa workspace", company.display())));
+        return Err(Error::Usage(format!(
+            "{} already exists: this is already a dpa workspace",
+            company.display()
+        )));
     }
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     if git2::Repository::discover(&dir).is_err() {
-        git2::Repository::init(&dir).map_err(|e| Error::Usage(format!("cannot create a git repository in {}: {}", dir.display(), e.message())))?;
+        git2::Repository::init(&dir).map_err(|e| {
+            Error::Usage(format!(
+                "cannot create a git repository in {}: {}",
+                dir.display(),
+                e.message()
+            ))
+        })?;
     }
     write_atomic(&company, scaffold("data/init/dpa.toml").as_bytes())?;
-    write_atomic(&dir.join("vendors/example-analytics.toml"), scaffold("data/init/example-analytics.toml").as_bytes())?;
+    write_atomic(
+        &dir.join("vendors/example-analytics.toml"),
+        scaffold("data/init/example-analytics.toml").as_bytes(),
+    )?;
     let ignore = dir.join(".gitignore");
     if !ignore.exists() {
         write_atomic(&ignore, b"out/\n")?;

@@ -103,7 +103,9 @@ impl Ctx {
     pub fn report(&self, diags: &Diagnostics, sources: &dyn SourceLookup) {
         let shown: Vec<diag::Diagnostic> = diags
             .iter()
-            .filter(|d| d.is_error() || (!self.quiet && (self.verbose > 0 || !d.file.ends_with(".typ"))))
+            .filter(|d| {
+                d.is_error() || (!self.quiet && (self.verbose > 0 || !d.file.ends_with(".typ")))
+            })
             .cloned()
             .collect();
         if shown.is_empty() {
@@ -116,7 +118,11 @@ impl Ctx {
     /// Prints a line of results to stdout; a closed pipe ends quietly.
     pub fn out(&self, text: &str) {
         let mut stdout = std::io::stdout().lock();
-        if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+        if stdout
+            .write_all(text.as_bytes())
+            .and_then(|_| stdout.flush())
+            .is_err()
+        {
             std::process::exit(0);
         }
     }
@@ -165,7 +171,9 @@ pub fn main() -> u8 {
         eprintln!("error: cannot use -C {}: {e}", d.display());
         return 2;
     }
-    let root = std::env::current_dir().map(|d| find_root(&d)).unwrap_or_else(|_| PathBuf::from("."));
+    let root = std::env::current_dir()
+        .map(|d| find_root(&d))
+        .unwrap_or_else(|_| PathBuf::from("."));
     let ctx = Ctx {
         root,
         color_err: color_enabled(cli.color, std::io::stderr().is_terminal()),

@@ -29,8 +29,17 @@ pub struct Args {
 }
 
 /// Which vendors a command applies to: the ones named, or all with `--all`.
-pub fn vendor_ids(ws: &Workspace, named: &[String], all: bool, diags: &mut Diagnostics) -> Vec<String> {
-    if all { ws.vendor_ids(diags) } else { named.to_vec() }
+pub fn vendor_ids(
+    ws: &Workspace,
+    named: &[String],
+    all: bool,
+    diags: &mut Diagnostics,
+) -> Vec<String> {
+    if all {
+        ws.vendor_ids(diags)
+    } else {
+        named.to_vec()
+    }
 }
 
 /// Runs `dpa render`.
@@ -55,24 +64,55 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     }
     ctx.report(&diags, &ws);
     if ctx.verbose > 0 {
-        eprintln!("rendered {} of {} in {:.2?}", ids.len() - failed, ids.len(), started.elapsed());
+        eprintln!(
+            "rendered {} of {} in {:.2?}",
+            ids.len() - failed,
+            ids.len(),
+            started.elapsed()
+        );
     }
-    Ok(if failed > 0 || diags.has_errors() { 2 } else { 0 })
+    Ok(if failed > 0 || diags.has_errors() {
+        2
+    } else {
+        0
+    })
 }
 
-fn render_one(ctx: &Ctx, ws: &Workspace, renderer: &Renderer, id: &str, out_root: &std::path::Path, final_: bool, diags: &mut Diagnostics) -> Result<bool, Error> {
-    let Some(vendor) = ws.load_vendor(id, diags) else { return Ok(false) };
-    let draft = DocOptions { final_: false, version: "draft".into() };
-    let Some(mut prepared) = ws.prepare(vendor.clone(), &draft, diags) else { return Ok(false) };
+fn render_one(
+    ctx: &Ctx,
+    ws: &Workspace,
+    renderer: &Renderer,
+    id: &str,
+    out_root: &std::path::Path,
+    final_: bool,
+    diags: &mut Diagnostics,
+) -> Result<bool, Error> {
+    let Some(vendor) = ws.load_vendor(id, diags) else {
+        return Ok(false);
+    };
+    let draft = DocOptions {
+        final_: false,
+        version: "draft".into(),
+    };
+    let Some(mut prepared) = ws.prepare(vendor.clone(), &draft, diags) else {
+        return Ok(false);
+    };
     let mut version = None;
     if final_ {
         let n = ws.final_version(&prepared);
-        let options = DocOptions { final_: true, version: n.to_string() };
-        let Some(p) = ws.prepare(vendor, &options, diags) else { return Ok(false) };
+        let options = DocOptions {
+            final_: true,
+            version: n.to_string(),
+        };
+        let Some(p) = ws.prepare(vendor, &options, diags) else {
+            return Ok(false);
+        };
         prepared = p;
         version = Some(n);
     }
-    let Some(output) = ws.render(renderer, &prepared, version, diags) else { return Ok(false) };
+    let Some(output) = ws.render(renderer, &prepared, version, diags) else {
+        return Ok(false);
+    };
     let dir = out_root.join(id);
     let files = write_output(&dir, id, &output)?;
     let label = match version {
@@ -80,7 +120,11 @@ fn render_one(ctx: &Ctx, ws: &Workspace, renderer: &Renderer, id: &str, out_root
         None => "draft".into(),
     };
     if !ctx.quiet {
-        ctx.out(&format!("{}  {} pages  {label}\n", display_path(&ws.root, &files[0]), output.pages));
+        ctx.out(&format!(
+            "{}  {} pages  {label}\n",
+            display_path(&ws.root, &files[0]),
+            output.pages
+        ));
     }
     Ok(true)
 }

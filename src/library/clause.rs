@@ -64,12 +64,23 @@ pub struct Clause {
     pub text: String,
 }
 
-const KEYS: &[&str] = &["id", "title", "version", "frameworks", "satisfies", "when", "order", "annex"];
+const KEYS: &[&str] = &[
+    "id",
+    "title",
+    "version",
+    "frameworks",
+    "satisfies",
+    "when",
+    "order",
+    "annex",
+];
 
 /// Whether `id` is a valid clause id: `[a-z0-9_.-]+`, starting with a letter or digit.
 pub fn valid_id(id: &str) -> bool {
     id.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(&b))
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(&b))
 }
 
 /// Splits `+++` front matter from the body: (front matter, its offset, body, body offset).
@@ -106,7 +117,10 @@ pub fn parse(origin: Origin, text: &str, diags: &mut Diagnostics) -> Option<Clau
     };
     let mut local = Diagnostics::new();
     let clause = parse_front(&file, front, &mut local);
-    let shift = |d: Diagnostic| Diagnostic { span: d.span.map(|s| s.start + front_offset..s.end + front_offset), ..d };
+    let shift = |d: Diagnostic| Diagnostic {
+        span: d.span.map(|s| s.start + front_offset..s.end + front_offset),
+        ..d
+    };
     let failed = local.has_errors();
     diags.extend(local.into_iter().map(shift));
     let (id, title, version, frameworks, satisfies, when, order, annex) = clause?;
@@ -129,7 +143,16 @@ pub fn parse(origin: Origin, text: &str, diags: &mut Diagnostics) -> Option<Clau
     })
 }
 
-type Front = (String, String, u32, Vec<String>, Vec<String>, Option<(String, Expr, usize)>, i64, Option<String>);
+type Front = (
+    String,
+    String,
+    u32,
+    Vec<String>,
+    Vec<String>,
+    Option<(String, Expr, usize)>,
+    i64,
+    Option<String>,
+);
 
 fn parse_front(file: &str, front: &str, diags: &mut Diagnostics) -> Option<Front> {
     let doc = match parse_document(file, front) {
@@ -148,7 +171,10 @@ fn parse_front(file: &str, front: &str, diags: &mut Diagnostics) -> Option<Front
         && !valid_id(id)
     {
         let span = r.span_of("id");
-        r.error(span, format!("clause id `{id}` may hold only lowercase letters, digits, `_`, `.` and `-`"));
+        r.error(
+            span,
+            format!("clause id `{id}` may hold only lowercase letters, digits, `_`, `.` and `-`"),
+        );
     }
     let title = r.string(t, "", "title", true, top.clone());
     let version = r.integer(t, "", "version", true, top.clone());
@@ -160,7 +186,9 @@ fn parse_front(file: &str, front: &str, diags: &mut Diagnostics) -> Option<Front
     if let Some(list) = &frameworks {
         if list.is_empty() {
             let span = r.span_of("frameworks");
-            r.error(span, "`frameworks` must name at least one framework").hints.push(format!("known frameworks: {}", FRAMEWORKS.join(", ")));
+            r.error(span, "`frameworks` must name at least one framework")
+                .hints
+                .push(format!("known frameworks: {}", FRAMEWORKS.join(", ")));
         }
         for (i, f) in list.iter().enumerate() {
             if !FRAMEWORKS.contains(&f.as_str()) {
@@ -168,12 +196,16 @@ fn parse_front(file: &str, front: &str, diags: &mut Diagnostics) -> Option<Front
                 let d = r.error(span, format!("unknown framework `{f}`"));
                 match super::when::suggest(f, &FRAMEWORKS) {
                     Some(s) => d.hints.push(format!("did you mean `{s}`?")),
-                    None => d.hints.push(format!("known frameworks: {}", FRAMEWORKS.join(", "))),
+                    None => d
+                        .hints
+                        .push(format!("known frameworks: {}", FRAMEWORKS.join(", "))),
                 }
             }
         }
     }
-    let satisfies = r.strings(t, "", "satisfies", false, None).unwrap_or_default();
+    let satisfies = r
+        .strings(t, "", "satisfies", false, None)
+        .unwrap_or_default();
     let order = r.integer(t, "", "order", true, top);
     let annex = r.string(t, "", "annex", false, None);
     let when = match r.string(t, "", "when", false, None) {
@@ -184,7 +216,10 @@ fn parse_front(file: &str, front: &str, diags: &mut Diagnostics) -> Option<Front
                 Err(errors) => {
                     for e in errors {
                         let span = base + e.span.start..base + e.span.end;
-                        let d = r.error(Some(span), format!("invalid `when` condition: {}", e.message));
+                        let d = r.error(
+                            Some(span),
+                            format!("invalid `when` condition: {}", e.message),
+                        );
                         if let Some(h) = e.hint {
                             d.hints.push(h);
                         }
@@ -195,14 +230,27 @@ fn parse_front(file: &str, front: &str, diags: &mut Diagnostics) -> Option<Front
         }
         None => None,
     };
-    Some((id?, title?, version?, frameworks?, satisfies, when, i64::from(order?), annex))
+    Some((
+        id?,
+        title?,
+        version?,
+        frameworks?,
+        satisfies,
+        when,
+        i64::from(order?),
+        annex,
+    ))
 }
 
 /// Parses a `when` condition and checks its field paths.
 pub fn parse_when(src: &str) -> Result<Expr, Vec<super::when::WhenError>> {
     let expr = Expr::parse(src).map_err(|e| vec![e])?;
     let errors = expr.check_paths(KNOWN_PATHS);
-    if errors.is_empty() { Ok(expr) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(expr)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -231,7 +279,10 @@ mod tests {
         let e = d.iter().next().expect("one error");
         let span = e.span.clone().expect("located");
         assert_eq!(&text[span], "processing.ccpa_rol");
-        assert!(e.hints.iter().any(|h| h.contains("processing.ccpa_role")), "{e:?}");
+        assert!(
+            e.hints.iter().any(|h| h.contains("processing.ccpa_role")),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -246,6 +297,9 @@ mod tests {
         let text = GOOD.replace("[\"gdpr\"]", "[\"gpdr\"]");
         let mut d = Diagnostics::new();
         assert!(parse(Origin::Workspace("c.md".into()), &text, &mut d).is_none());
-        assert!(d.iter().any(|e| e.hints.iter().any(|h| h.contains("`gdpr`"))));
+        assert!(
+            d.iter()
+                .any(|e| e.hints.iter().any(|h| h.contains("`gdpr`")))
+        );
     }
 }

@@ -54,7 +54,12 @@ impl Library {
         }
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for (path, text) in builtin::CLAUSES.iter().filter(|(p, _)| p.ends_with(".md")) {
-            lib.add(Origin::Builtin(format!("builtin:{path}")), text, &mut seen, diags);
+            lib.add(
+                Origin::Builtin(format!("builtin:{path}")),
+                text,
+                &mut seen,
+                diags,
+            );
         }
         if let Some(root) = workspace {
             let dir = root.join("clauses");
@@ -75,7 +80,10 @@ impl Library {
                 }
             }
             let mut ws_seen: BTreeMap<String, String> = BTreeMap::new();
-            for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "md")) {
+            for file in files
+                .iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "md"))
+            {
                 match crate::workspace::read_text(root, file) {
                     Ok((name, text)) => {
                         lib.add(Origin::Workspace(name), &text, &mut ws_seen, diags);
@@ -88,8 +96,16 @@ impl Library {
         lib
     }
 
-    fn add(&mut self, origin: Origin, text: &str, seen: &mut BTreeMap<String, String>, diags: &mut Diagnostics) {
-        let Some(clause) = clause::parse(origin, text, diags) else { return };
+    fn add(
+        &mut self,
+        origin: Origin,
+        text: &str,
+        seen: &mut BTreeMap<String, String>,
+        diags: &mut Diagnostics,
+    ) {
+        let Some(clause) = clause::parse(origin, text, diags) else {
+            return;
+        };
         let file = clause.origin.file().to_string();
         if let Some(first) = seen.get(&clause.id) {
             let span = id_span(&clause.text, &clause.id);
@@ -112,7 +128,14 @@ impl Library {
                     continue;
                 }
                 let span = id_span(&clause.text, req);
-                let d = Diagnostic::error(clause.origin.file(), span, format!("clause `{}` claims to satisfy `{req}`, which is not in the requirement registry", clause.id));
+                let d = Diagnostic::error(
+                    clause.origin.file(),
+                    span,
+                    format!(
+                        "clause `{}` claims to satisfy `{req}`, which is not in the requirement registry",
+                        clause.id
+                    ),
+                );
                 diags.push(match when::suggest(req, &ids) {
                     Some(s) => d.with_hint(format!("did you mean `{s}`?")),
                     None => d.with_hint("requirement ids are listed in clauses/requirements.toml"),
@@ -125,5 +148,7 @@ impl Library {
 /// The span of the first quoted occurrence of `id` in a clause's front matter.
 fn id_span(text: &str, id: &str) -> Option<std::ops::Range<usize>> {
     let needle = format!("\"{id}\"");
-    text.find(&needle).map(|i| i + 1..i + 1 + id.len()).or(Some(0..0))
+    text.find(&needle)
+        .map(|i| i + 1..i + 1 + id.len())
+        .or(Some(0..0))
 }

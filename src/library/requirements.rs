@@ -36,7 +36,8 @@ pub struct Requirement {
 impl Requirement {
     /// Whether it applies, given the vendor's frameworks and facts.
     pub fn applies(&self, frameworks: &[&str], facts: &serde_json::Value) -> bool {
-        frameworks.contains(&self.framework.as_str()) && self.when.as_ref().is_none_or(|w| w.expr.eval(facts))
+        frameworks.contains(&self.framework.as_str())
+            && self.when.as_ref().is_none_or(|w| w.expr.eval(facts))
     }
 }
 
@@ -55,21 +56,46 @@ pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<Requirement
     let mut out: Vec<Requirement> = Vec::new();
     for (i, (rt, span)) in r.tables(t, "", "requirement").into_iter().enumerate() {
         let p = format!("requirement[{i}]");
-        r.check_keys(rt, &p, &["id", "framework", "citation", "summary", "mark", "level", "when"]);
+        r.check_keys(
+            rt,
+            &p,
+            &[
+                "id",
+                "framework",
+                "citation",
+                "summary",
+                "mark",
+                "level",
+                "when",
+            ],
+        );
         let id = r.string(rt, &p, "id", true, span.clone());
         let framework = r.choice(rt, &p, "framework", &FRAMEWORKS[1..], true, span.clone());
         let citation = r.string(rt, &p, "citation", true, span.clone());
         let summary = r.string(rt, &p, "summary", true, span.clone());
         let mark = r.choice(rt, &p, "mark", &["V", "S"], true, span.clone());
-        let level = r.choice(rt, &p, "level", &["required", "recommended", "optional"], false, None);
+        let level = r.choice(
+            rt,
+            &p,
+            "level",
+            &["required", "recommended", "optional"],
+            false,
+            None,
+        );
         let when_source = r.string(rt, &p, "when", false, None);
         let when = match &when_source {
             Some(src) => match parse_when(src) {
-                Ok(expr) => Some(When { source: src.clone(), expr }),
+                Ok(expr) => Some(When {
+                    source: src.clone(),
+                    expr,
+                }),
                 Err(errors) => {
                     let base = r.span_of(&format!("{p}.when")).map_or(0, |s| s.start + 1);
                     for e in errors {
-                        let d = r.error(Some(base + e.span.start..base + e.span.end), format!("invalid `when` condition: {}", e.message));
+                        let d = r.error(
+                            Some(base + e.span.start..base + e.span.end),
+                            format!("invalid `when` condition: {}", e.message),
+                        );
                         if let Some(h) = e.hint {
                             d.hints.push(h);
                         }
@@ -79,7 +105,9 @@ pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<Requirement
             },
             None => None,
         };
-        let (Some(id), Some(framework), Some(citation), Some(summary), Some(mark)) = (id, framework, citation, summary, mark) else {
+        let (Some(id), Some(framework), Some(citation), Some(summary), Some(mark)) =
+            (id, framework, citation, summary, mark)
+        else {
             continue;
         };
         if out.iter().any(|q| q.id == id) {

@@ -87,9 +87,12 @@ impl CcpaFacts {
             return None;
         }
         Some(
-            self.annual_gross_revenue_usd.is_some_and(|r| r > CCPA_REVENUE_THRESHOLD_USD)
+            self.annual_gross_revenue_usd
+                .is_some_and(|r| r > CCPA_REVENUE_THRESHOLD_USD)
                 || self.consumers_or_households.is_some_and(|c| c >= 100_000)
-                || self.revenue_percent_from_selling_or_sharing.is_some_and(|p| p >= 50),
+                || self
+                    .revenue_percent_from_selling_or_sharing
+                    .is_some_and(|p| p >= 50),
         )
     }
 }
@@ -132,8 +135,21 @@ pub struct Company {
 }
 
 const TOP_KEYS: &[&str] = &[
-    "name", "short_name", "entity", "address", "country", "role", "paper", "governing_law", "forum",
-    "signatory", "contact", "eu_representative", "supervisory_authority", "scc", "ccpa",
+    "name",
+    "short_name",
+    "entity",
+    "address",
+    "country",
+    "role",
+    "paper",
+    "governing_law",
+    "forum",
+    "signatory",
+    "contact",
+    "eu_representative",
+    "supervisory_authority",
+    "scc",
+    "ccpa",
 ];
 
 /// Loads `dpa.toml`, reporting every problem to `diags`.
@@ -167,8 +183,22 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Company> 
             check_country(&mut r, key, v);
         }
     }
-    let signatory = person(&mut r, t, "signatory", true, &["name", "title", "email"], &["name", "title"]);
-    let contact = person(&mut r, t, "contact", true, &["name", "title", "email"], &["name", "email"]);
+    let signatory = person(
+        &mut r,
+        t,
+        "signatory",
+        true,
+        &["name", "title", "email"],
+        &["name", "title"],
+    );
+    let contact = person(
+        &mut r,
+        t,
+        "contact",
+        true,
+        &["name", "title", "email"],
+        &["name", "email"],
+    );
     let eu_representative = organisation(&mut r, t, "eu_representative");
     let supervisory_authority = organisation(&mut r, t, "supervisory_authority");
 
@@ -180,11 +210,28 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Company> 
         uk_may_end: vec!["importer".into(), "exporter".into()],
     };
     if let Some((st, _)) = r.table(t, "", "scc", false, None) {
-        r.check_keys(st, "scc", &["docking_clause", "subprocessor_authorisation", "subprocessor_notice_days", "idr", "uk_may_end"]);
+        r.check_keys(
+            st,
+            "scc",
+            &[
+                "docking_clause",
+                "subprocessor_authorisation",
+                "subprocessor_notice_days",
+                "idr",
+                "uk_may_end",
+            ],
+        );
         if let Some(b) = r.boolean(st, "scc", "docking_clause") {
             scc.docking_clause = b;
         }
-        if let Some(a) = r.choice(st, "scc", "subprocessor_authorisation", &["general", "specific"], false, None) {
+        if let Some(a) = r.choice(
+            st,
+            "scc",
+            "subprocessor_authorisation",
+            &["general", "specific"],
+            false,
+            None,
+        ) {
             scc.subprocessor_authorisation = Authorisation::parse(&a);
         }
         if let Some(n) = r.integer(st, "scc", "subprocessor_notice_days", false, None) {
@@ -199,7 +246,11 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Company> 
     }
     let mut ccpa = CcpaFacts::default();
     if let Some((ct, _)) = r.table(t, "", "ccpa", false, None) {
-        let keys = ["annual_gross_revenue_usd", "consumers_or_households", "revenue_percent_from_selling_or_sharing"];
+        let keys = [
+            "annual_gross_revenue_usd",
+            "consumers_or_households",
+            "revenue_percent_from_selling_or_sharing",
+        ];
         r.check_keys(ct, "ccpa", &keys);
         ccpa.annual_gross_revenue_usd = r.integer(ct, "ccpa", keys[0], false, None).map(u64::from);
         ccpa.consumers_or_households = r.integer(ct, "ccpa", keys[1], false, None).map(u64::from);
@@ -242,13 +293,21 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Company> 
     })
 }
 
-fn organisation(r: &mut Reader<'_>, t: &dyn toml_edit::TableLike, key: &str) -> Option<Organisation> {
+fn organisation(
+    r: &mut Reader<'_>,
+    t: &dyn toml_edit::TableLike,
+    key: &str,
+) -> Option<Organisation> {
     let (ot, span) = r.table(t, "", key, false, None)?;
     r.check_keys(ot, key, &["name", "address", "email"]);
     let name = r.string(ot, key, "name", true, span.clone());
     let address = r.string(ot, key, "address", true, span);
     let email = r.string(ot, key, "email", false, None);
-    Some(Organisation { name: name?, address: address?, email })
+    Some(Organisation {
+        name: name?,
+        address: address?,
+        email,
+    })
 }
 
 #[cfg(test)]
@@ -263,9 +322,15 @@ mod tests {
         assert_eq!(f.is_business(), Some(false));
         f.consumers_or_households = Some(100_000);
         assert_eq!(f.is_business(), Some(true));
-        let f = CcpaFacts { revenue_percent_from_selling_or_sharing: Some(50), ..Default::default() };
+        let f = CcpaFacts {
+            revenue_percent_from_selling_or_sharing: Some(50),
+            ..Default::default()
+        };
         assert_eq!(f.is_business(), Some(true));
-        let f = CcpaFacts { annual_gross_revenue_usd: Some(30_000_000), ..Default::default() };
+        let f = CcpaFacts {
+            annual_gross_revenue_usd: Some(30_000_000),
+            ..Default::default()
+        };
         assert_eq!(f.is_business(), Some(true));
     }
 }

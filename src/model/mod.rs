@@ -38,7 +38,11 @@ pub enum Authorisation {
 impl Authorisation {
     /// Parses a validated choice.
     pub fn parse(s: &str) -> Self {
-        if s == "specific" { Authorisation::Specific } else { Authorisation::General }
+        if s == "specific" {
+            Authorisation::Specific
+        } else {
+            Authorisation::General
+        }
     }
 }
 
@@ -64,7 +68,11 @@ pub(crate) fn person(
     }) {
         return None;
     }
-    Some(Person { name: name.unwrap_or_default(), title: title.unwrap_or_default(), email: email.unwrap_or_default() })
+    Some(Person {
+        name: name.unwrap_or_default(),
+        title: title.unwrap_or_default(),
+        email: email.unwrap_or_default(),
+    })
 }
 
 /// Reports a country code that is not ISO 3166-1 alpha-2, with a suggestion.
@@ -73,7 +81,10 @@ pub(crate) fn check_country(r: &mut Reader<'_>, path: &str, code: &str) {
         return;
     }
     let span = r.span_of(path);
-    let d = r.error(span, format!("`{code}` is not an ISO 3166-1 alpha-2 country code"));
+    let d = r.error(
+        span,
+        format!("`{code}` is not an ISO 3166-1 alpha-2 country code"),
+    );
     d.label = Some("unknown country".into());
     if let Some(s) = country::suggest_code(code) {
         d.hints.push(format!("did you mean `{s}`?"));
@@ -81,14 +92,23 @@ pub(crate) fn check_country(r: &mut Reader<'_>, path: &str, code: &str) {
 }
 
 /// Reads UK Addendum Table 4 (`uk_may_end`): a list of `importer`, `exporter`.
-pub(crate) fn uk_may_end(r: &mut Reader<'_>, t: &dyn TableLike, prefix: &str) -> Option<Vec<String>> {
+pub(crate) fn uk_may_end(
+    r: &mut Reader<'_>,
+    t: &dyn TableLike,
+    prefix: &str,
+) -> Option<Vec<String>> {
     let list = r.strings(t, prefix, "uk_may_end", false, None)?;
     for (i, v) in list.iter().enumerate() {
         if v != "importer" && v != "exporter" {
             let span = r.span_of(&format!("{prefix}.uk_may_end[{i}]"));
-            r.error(span, format!("`{prefix}.uk_may_end` may hold only \"importer\" and \"exporter\", found `{v}`"))
-                .hints
-                .push("an empty list means neither party may end the Addendum".into());
+            r.error(
+                span,
+                format!(
+                    "`{prefix}.uk_may_end` may hold only \"importer\" and \"exporter\", found `{v}`"
+                ),
+            )
+            .hints
+            .push("an empty list means neither party may end the Addendum".into());
         }
     }
     Some(list)

@@ -48,7 +48,12 @@ fn kind(item: &Item) -> &'static str {
 impl<'a> Reader<'a> {
     /// A reader for `file` that adds its diagnostics to `diags`.
     pub fn new(file: &'a str, diags: &'a mut Diagnostics) -> Self {
-        Self { file, diags, spans: Vec::new(), suggested: Vec::new() }
+        Self {
+            file,
+            diags,
+            spans: Vec::new(),
+            suggested: Vec::new(),
+        }
     }
 
     /// The file name diagnostics carry.
@@ -57,20 +62,39 @@ impl<'a> Reader<'a> {
     }
 
     /// Records an error at `span`.
-    pub fn error(&mut self, span: Option<Range<usize>>, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(self.file, Some(span.unwrap_or(0..0)), message));
+    pub fn error(
+        &mut self,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::error(
+            self.file,
+            Some(span.unwrap_or(0..0)),
+            message,
+        ));
         self.diags.last_mut()
     }
 
     /// Records a warning at `span`.
-    pub fn warning(&mut self, span: Option<Range<usize>>, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::warning(self.file, Some(span.unwrap_or(0..0)), message));
+    pub fn warning(
+        &mut self,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::warning(
+            self.file,
+            Some(span.unwrap_or(0..0)),
+            message,
+        ));
         self.diags.last_mut()
     }
 
     /// The span recorded for a dotted path, if it was read.
     pub fn span_of(&self, path: &str) -> Option<Range<usize>> {
-        self.spans.iter().find(|(p, _)| p == path).map(|(_, s)| s.clone())
+        self.spans
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, s)| s.clone())
     }
 
     /// Reports every key of `table` that is not in `allowed`, with the nearest known key.
@@ -81,19 +105,31 @@ impl<'a> Reader<'a> {
             }
             let span = table.get_key_value(key).and_then(|(k, _)| k.span());
             let shown = join(prefix, key);
-            let where_ = if prefix.is_empty() { "at the top level".to_string() } else { format!("in `[{prefix}]`") };
+            let where_ = if prefix.is_empty() {
+                "at the top level".to_string()
+            } else {
+                format!("in `[{prefix}]`")
+            };
             let d = self.error(span, format!("unknown key `{shown}`"));
             d.label = Some(format!("not a known field {where_}"));
             if let Some(s) = suggest(key, allowed) {
                 d.hints.push(format!("did you mean `{}`?", join(prefix, s)));
                 self.suggested.push(join(prefix, s));
             } else {
-                d.hints.push(format!("known keys here: {}", allowed.join(", ")));
+                d.hints
+                    .push(format!("known keys here: {}", allowed.join(", ")));
             }
         }
     }
 
-    fn value<'t>(&mut self, table: &'t dyn TableLike, prefix: &str, key: &str, required: bool, container: Option<Range<usize>>) -> Option<&'t Item> {
+    fn value<'t>(
+        &mut self,
+        table: &'t dyn TableLike,
+        prefix: &str,
+        key: &str,
+        required: bool,
+        container: Option<Range<usize>>,
+    ) -> Option<&'t Item> {
         match table.get(key) {
             Some(item) if !item.is_none() => {
                 if let Some(span) = item.span() {
@@ -115,16 +151,29 @@ impl<'a> Reader<'a> {
     fn type_error(&mut self, item: &Item, prefix: &str, key: &str, expected: &str) {
         let name = join(prefix, key);
         let found = kind(item);
-        self.error(item.span(), format!("`{name}` must be {expected}, found {found}")).label =
-            Some(format!("expected {expected}"));
+        self.error(
+            item.span(),
+            format!("`{name}` must be {expected}, found {found}"),
+        )
+        .label = Some(format!("expected {expected}"));
     }
 
     /// A string field; `required` reports its absence.
-    pub fn string(&mut self, t: &dyn TableLike, prefix: &str, key: &str, required: bool, container: Option<Range<usize>>) -> Option<String> {
+    pub fn string(
+        &mut self,
+        t: &dyn TableLike,
+        prefix: &str,
+        key: &str,
+        required: bool,
+        container: Option<Range<usize>>,
+    ) -> Option<String> {
         let item = self.value(t, prefix, key, required, container)?;
         match item.as_str() {
             Some(s) if s.trim().is_empty() && required => {
-                self.error(item.span(), format!("`{}` must not be empty", join(prefix, key)));
+                self.error(
+                    item.span(),
+                    format!("`{}` must not be empty", join(prefix, key)),
+                );
                 None
             }
             Some(s) => Some(s.to_string()),
@@ -148,12 +197,25 @@ impl<'a> Reader<'a> {
     }
 
     /// A non-negative integer field.
-    pub fn integer(&mut self, t: &dyn TableLike, prefix: &str, key: &str, required: bool, container: Option<Range<usize>>) -> Option<u32> {
+    pub fn integer(
+        &mut self,
+        t: &dyn TableLike,
+        prefix: &str,
+        key: &str,
+        required: bool,
+        container: Option<Range<usize>>,
+    ) -> Option<u32> {
         let item = self.value(t, prefix, key, required, container)?;
         match item.as_integer() {
             Some(n) if (0..=i64::from(u32::MAX)).contains(&n) => Some(n as u32),
             Some(_) => {
-                self.error(item.span(), format!("`{}` must be a whole number of 0 or more", join(prefix, key)));
+                self.error(
+                    item.span(),
+                    format!(
+                        "`{}` must be a whole number of 0 or more",
+                        join(prefix, key)
+                    ),
+                );
                 None
             }
             None => {
@@ -164,14 +226,24 @@ impl<'a> Reader<'a> {
     }
 
     /// A date field, written as a TOML date (`2025-01-15`) or a string of that form.
-    pub fn date(&mut self, t: &dyn TableLike, prefix: &str, key: &str, required: bool, container: Option<Range<usize>>) -> Option<NaiveDate> {
+    pub fn date(
+        &mut self,
+        t: &dyn TableLike,
+        prefix: &str,
+        key: &str,
+        required: bool,
+        container: Option<Range<usize>>,
+    ) -> Option<NaiveDate> {
         let item = self.value(t, prefix, key, required, container)?;
         let name = join(prefix, key);
         let text = match item {
             Item::Value(Value::Datetime(d)) => {
                 let dt = d.value();
                 if dt.time.is_some() || dt.offset.is_some() || dt.date.is_none() {
-                    self.error(item.span(), format!("`{name}` must be a date without a time, like 2025-01-15"));
+                    self.error(
+                        item.span(),
+                        format!("`{name}` must be a date without a time, like 2025-01-15"),
+                    );
                     return None;
                 }
                 dt.to_string()
@@ -185,16 +257,26 @@ impl<'a> Reader<'a> {
         match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                self.error(item.span(), format!("`{name}` is not a valid date: `{text}`"))
-                    .hints
-                    .push("write dates as YYYY-MM-DD, like 2025-01-15".into());
+                self.error(
+                    item.span(),
+                    format!("`{name}` is not a valid date: `{text}`"),
+                )
+                .hints
+                .push("write dates as YYYY-MM-DD, like 2025-01-15".into());
                 None
             }
         }
     }
 
     /// A list of strings.
-    pub fn strings(&mut self, t: &dyn TableLike, prefix: &str, key: &str, required: bool, container: Option<Range<usize>>) -> Option<Vec<String>> {
+    pub fn strings(
+        &mut self,
+        t: &dyn TableLike,
+        prefix: &str,
+        key: &str,
+        required: bool,
+        container: Option<Range<usize>>,
+    ) -> Option<Vec<String>> {
         let item = self.value(t, prefix, key, required, container)?;
         let Some(array) = item.as_array() else {
             self.type_error(item, prefix, key, "a list of strings");
@@ -205,13 +287,15 @@ impl<'a> Reader<'a> {
             match v.as_str() {
                 Some(s) => {
                     if let Some(span) = v.span() {
-                        self.spans.push((format!("{}[{i}]", join(prefix, key)), span));
+                        self.spans
+                            .push((format!("{}[{i}]", join(prefix, key)), span));
                     }
                     out.push(s.to_string())
                 }
                 None => {
                     let name = join(prefix, key);
-                    self.error(v.span(), format!("`{name}` must hold only strings")).label = Some("not a string".into());
+                    self.error(v.span(), format!("`{name}` must hold only strings"))
+                        .label = Some("not a string".into());
                 }
             }
         }
@@ -219,14 +303,28 @@ impl<'a> Reader<'a> {
     }
 
     /// A string that must be one of `choices`.
-    pub fn choice(&mut self, t: &dyn TableLike, prefix: &str, key: &str, choices: &[&str], required: bool, container: Option<Range<usize>>) -> Option<String> {
+    pub fn choice(
+        &mut self,
+        t: &dyn TableLike,
+        prefix: &str,
+        key: &str,
+        choices: &[&str],
+        required: bool,
+        container: Option<Range<usize>>,
+    ) -> Option<String> {
         let value = self.string(t, prefix, key, required, container)?;
         if choices.contains(&value.as_str()) {
             return Some(value);
         }
         let span = self.span_of(&join(prefix, key));
         let name = join(prefix, key);
-        let d = self.error(span, format!("`{name}` must be one of {}, found `{value}`", quoted(choices)));
+        let d = self.error(
+            span,
+            format!(
+                "`{name}` must be one of {}, found `{value}`",
+                quoted(choices)
+            ),
+        );
         if let Some(s) = suggest(&value, choices) {
             d.hints.push(format!("did you mean `{s}`?"));
         }
@@ -234,10 +332,21 @@ impl<'a> Reader<'a> {
     }
 
     /// A sub-table (standard or inline) and its span; reports a value of another type.
-    pub fn table<'t>(&mut self, t: &'t dyn TableLike, prefix: &str, key: &str, required: bool, container: Option<Range<usize>>) -> Option<(&'t dyn TableLike, Option<Range<usize>>)> {
+    pub fn table<'t>(
+        &mut self,
+        t: &'t dyn TableLike,
+        prefix: &str,
+        key: &str,
+        required: bool,
+        container: Option<Range<usize>>,
+    ) -> Option<(&'t dyn TableLike, Option<Range<usize>>)> {
         let item = self.value(t, prefix, key, required, container)?;
         match item.as_table_like() {
-            Some(tl) => Some((tl, item.span().or_else(|| t.get_key_value(key).and_then(|(k, _)| k.span())))),
+            Some(tl) => Some((
+                tl,
+                item.span()
+                    .or_else(|| t.get_key_value(key).and_then(|(k, _)| k.span())),
+            )),
             None => {
                 self.type_error(item, prefix, key, "a table");
                 None
@@ -246,7 +355,12 @@ impl<'a> Reader<'a> {
     }
 
     /// An array of tables (`[[key]]` or an array of inline tables), each with its span.
-    pub fn tables<'t>(&mut self, t: &'t dyn TableLike, prefix: &str, key: &str) -> Vec<(&'t dyn TableLike, Option<Range<usize>>)> {
+    pub fn tables<'t>(
+        &mut self,
+        t: &'t dyn TableLike,
+        prefix: &str,
+        key: &str,
+    ) -> Vec<(&'t dyn TableLike, Option<Range<usize>>)> {
         let Some(item) = self.value(t, prefix, key, false, None) else {
             return Vec::new();
         };
@@ -258,7 +372,10 @@ impl<'a> Reader<'a> {
                     match v.as_inline_table() {
                         Some(it) => out.push((it as &dyn TableLike, v.span())),
                         None => {
-                            self.error(v.span(), format!("`{}` must hold only tables", join(prefix, key)));
+                            self.error(
+                                v.span(),
+                                format!("`{}` must hold only tables", join(prefix, key)),
+                            );
                         }
                     }
                 }
@@ -274,7 +391,11 @@ impl<'a> Reader<'a> {
 
 /// `prefix.key`, or `key` at the top level.
 pub fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") }
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
 }
 
 /// `"a", "b" or "c"` for messages.

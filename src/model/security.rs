@@ -13,23 +13,91 @@ pub struct TomCategory {
 
 /// Every category, in Annex II order.
 pub const CATEGORIES: [TomCategory; 17] = [
-    TomCategory { key: "encryption", id: "tom.01", title: "Pseudonymisation and encryption" },
-    TomCategory { key: "resilience", id: "tom.02", title: "Ongoing confidentiality, integrity, availability and resilience" },
-    TomCategory { key: "restoration", id: "tom.03", title: "Restoration of availability and access after an incident" },
-    TomCategory { key: "testing", id: "tom.04", title: "Regular testing and evaluation of effectiveness" },
-    TomCategory { key: "access_control", id: "tom.05", title: "User identification and authorisation" },
-    TomCategory { key: "transmission", id: "tom.06", title: "Protection of data during transmission" },
-    TomCategory { key: "storage", id: "tom.07", title: "Protection of data during storage" },
-    TomCategory { key: "physical_security", id: "tom.08", title: "Physical security of locations where data is processed" },
-    TomCategory { key: "logging", id: "tom.09", title: "Event logging" },
-    TomCategory { key: "configuration", id: "tom.10", title: "System configuration, including default configuration" },
-    TomCategory { key: "governance", id: "tom.11", title: "Internal IT and IT security governance and management" },
-    TomCategory { key: "certification", id: "tom.12", title: "Certification and assurance of processes and products" },
-    TomCategory { key: "minimisation", id: "tom.13", title: "Data minimisation" },
-    TomCategory { key: "data_quality", id: "tom.14", title: "Data quality" },
-    TomCategory { key: "retention", id: "tom.15", title: "Limited data retention" },
-    TomCategory { key: "accountability", id: "tom.16", title: "Accountability" },
-    TomCategory { key: "erasure", id: "tom.17", title: "Data portability and erasure" },
+    TomCategory {
+        key: "encryption",
+        id: "tom.01",
+        title: "Pseudonymisation and encryption",
+    },
+    TomCategory {
+        key: "resilience",
+        id: "tom.02",
+        title: "Ongoing confidentiality, integrity, availability and resilience",
+    },
+    TomCategory {
+        key: "restoration",
+        id: "tom.03",
+        title: "Restoration of availability and access after an incident",
+    },
+    TomCategory {
+        key: "testing",
+        id: "tom.04",
+        title: "Regular testing and evaluation of effectiveness",
+    },
+    TomCategory {
+        key: "access_control",
+        id: "tom.05",
+        title: "User identification and authorisation",
+    },
+    TomCategory {
+        key: "transmission",
+        id: "tom.06",
+        title: "Protection of data during transmission",
+    },
+    TomCategory {
+        key: "storage",
+        id: "tom.07",
+        title: "Protection of data during storage",
+    },
+    TomCategory {
+        key: "physical_security",
+        id: "tom.08",
+        title: "Physical security of locations where data is processed",
+    },
+    TomCategory {
+        key: "logging",
+        id: "tom.09",
+        title: "Event logging",
+    },
+    TomCategory {
+        key: "configuration",
+        id: "tom.10",
+        title: "System configuration, including default configuration",
+    },
+    TomCategory {
+        key: "governance",
+        id: "tom.11",
+        title: "Internal IT and IT security governance and management",
+    },
+    TomCategory {
+        key: "certification",
+        id: "tom.12",
+        title: "Certification and assurance of processes and products",
+    },
+    TomCategory {
+        key: "minimisation",
+        id: "tom.13",
+        title: "Data minimisation",
+    },
+    TomCategory {
+        key: "data_quality",
+        id: "tom.14",
+        title: "Data quality",
+    },
+    TomCategory {
+        key: "retention",
+        id: "tom.15",
+        title: "Limited data retention",
+    },
+    TomCategory {
+        key: "accountability",
+        id: "tom.16",
+        title: "Accountability",
+    },
+    TomCategory {
+        key: "erasure",
+        id: "tom.17",
+        title: "Data portability and erasure",
+    },
 ];
 
 /// Record keys of every category, for unknown-key suggestions.

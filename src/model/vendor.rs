@@ -180,7 +180,10 @@ pub struct Vendor {
 impl Vendor {
     /// The span of a field, by dotted path, if the record gives it.
     pub fn span(&self, path: &str) -> Option<Range<usize>> {
-        self.spans.iter().find(|(p, _)| p == path).map(|(_, s)| s.clone())
+        self.spans
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, s)| s.clone())
     }
 }
 
@@ -190,20 +193,47 @@ pub fn valid_id(id: &str) -> bool {
     !b.is_empty()
         && b.len() <= 64
         && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
 }
 
 const TOP_KEYS: &[&str] = &[
-    "name", "short_name", "entity", "address", "country", "contact", "signatory", "service", "processing",
-    "transfers", "security", "subprocessors", "agreements",
+    "name",
+    "short_name",
+    "entity",
+    "address",
+    "country",
+    "contact",
+    "signatory",
+    "service",
+    "processing",
+    "transfers",
+    "security",
+    "subprocessors",
+    "agreements",
 ];
 const PROCESSING_KEYS: &[&str] = &[
-    "regions", "ccpa_role", "gdpr_role", "purposes", "data_subjects", "data_categories", "sensitive_data",
-    "frequency", "retention",
+    "regions",
+    "ccpa_role",
+    "gdpr_role",
+    "purposes",
+    "data_subjects",
+    "data_categories",
+    "sensitive_data",
+    "frequency",
+    "retention",
 ];
 const TRANSFER_KEYS: &[&str] = &[
-    "mechanism", "docking_clause", "subprocessor_authorisation", "subprocessor_notice_days", "governing_law",
-    "forum", "uk_addendum", "swiss_adaptations", "uk_may_end", "idr",
+    "mechanism",
+    "docking_clause",
+    "subprocessor_authorisation",
+    "subprocessor_notice_days",
+    "governing_law",
+    "forum",
+    "uk_addendum",
+    "swiss_adaptations",
+    "uk_may_end",
+    "idr",
 ];
 
 /// Loads one vendor record, reporting every problem to `diags`.
@@ -228,8 +258,22 @@ pub fn load(id: &str, file: &str, text: &str, diags: &mut Diagnostics) -> Option
     if let Some(c) = &country {
         check_country(&mut r, "country", c);
     }
-    let contact = person(&mut r, t, "contact", true, &["name", "title", "email"], &["name", "email"]);
-    let signatory = person(&mut r, t, "signatory", true, &["name", "title", "email"], &["name", "title"]);
+    let contact = person(
+        &mut r,
+        t,
+        "contact",
+        true,
+        &["name", "title", "email"],
+        &["name", "email"],
+    );
+    let signatory = person(
+        &mut r,
+        t,
+        "signatory",
+        true,
+        &["name", "title", "email"],
+        &["name", "title"],
+    );
     let service = read_service(&mut r, t, top.clone());
     let processing = read_processing(&mut r, t, top.clone());
     let transfers = read_transfers(&mut r, t);
@@ -262,7 +306,11 @@ pub fn load(id: &str, file: &str, text: &str, diags: &mut Diagnostics) -> Option
     })
 }
 
-fn read_service(r: &mut Reader<'_>, t: &dyn TableLike, top: Option<Range<usize>>) -> Option<Service> {
+fn read_service(
+    r: &mut Reader<'_>,
+    t: &dyn TableLike,
+    top: Option<Range<usize>>,
+) -> Option<Service> {
     let (st, span) = r.table(t, "", "service", true, top)?;
     r.check_keys(st, "service", &["description", "starts", "ends"]);
     let description = r.string(st, "service", "description", true, span.clone());
@@ -272,12 +320,23 @@ fn read_service(r: &mut Reader<'_>, t: &dyn TableLike, top: Option<Range<usize>>
         && e < s
     {
         let span = r.span_of("service.ends");
-        r.error(span, format!("`service.ends` ({e}) is before `service.starts` ({s})"));
+        r.error(
+            span,
+            format!("`service.ends` ({e}) is before `service.starts` ({s})"),
+        );
     }
-    Some(Service { description: description?, starts: starts?, ends })
+    Some(Service {
+        description: description?,
+        starts: starts?,
+        ends,
+    })
 }
 
-fn read_processing(r: &mut Reader<'_>, t: &dyn TableLike, top: Option<Range<usize>>) -> Option<Processing> {
+fn read_processing(
+    r: &mut Reader<'_>,
+    t: &dyn TableLike,
+    top: Option<Range<usize>>,
+) -> Option<Processing> {
     let p = "processing";
     let (pt, span) = r.table(t, "", p, true, top)?;
     r.check_keys(pt, p, PROCESSING_KEYS);
@@ -293,21 +352,50 @@ fn read_processing(r: &mut Reader<'_>, t: &dyn TableLike, top: Option<Range<usiz
             }
         }
     }
-    let ccpa_role = r.choice(pt, p, "ccpa_role", &["service_provider", "contractor", "third_party", "none"], true, span.clone());
-    let gdpr_role = r.choice(pt, p, "gdpr_role", &["processor", "sub_processor", "controller", "none"], true, span.clone());
+    let ccpa_role = r.choice(
+        pt,
+        p,
+        "ccpa_role",
+        &["service_provider", "contractor", "third_party", "none"],
+        true,
+        span.clone(),
+    );
+    let gdpr_role = r.choice(
+        pt,
+        p,
+        "gdpr_role",
+        &["processor", "sub_processor", "controller", "none"],
+        true,
+        span.clone(),
+    );
     let purposes = r.strings(pt, p, "purposes", true, span.clone());
     if let Some(list) = &purposes
         && list.is_empty()
     {
         let s = r.span_of("processing.purposes");
-        r.error(s, "`processing.purposes` must name at least one specific business purpose")
-            .hints
-            .push("the CCPA (11 CCR 7051(a)(2)) and GDPR Art. 28(3) require the purposes to be specified".into());
+        r.error(
+            s,
+            "`processing.purposes` must name at least one specific business purpose",
+        )
+        .hints
+        .push(
+            "the CCPA (11 CCR 7051(a)(2)) and GDPR Art. 28(3) require the purposes to be specified"
+                .into(),
+        );
     }
     let data_subjects = r.strings(pt, p, "data_subjects", true, span.clone());
     let data_categories = r.strings(pt, p, "data_categories", true, span.clone());
-    let sensitive_data = r.strings(pt, p, "sensitive_data", false, None).unwrap_or_default();
-    let frequency = r.choice(pt, p, "frequency", &["continuous", "one-off"], true, span.clone());
+    let sensitive_data = r
+        .strings(pt, p, "sensitive_data", false, None)
+        .unwrap_or_default();
+    let frequency = r.choice(
+        pt,
+        p,
+        "frequency",
+        &["continuous", "one-off"],
+        true,
+        span.clone(),
+    );
     let retention = r.string(pt, p, "retention", true, span);
     Some(Processing {
         regions: regions?,
@@ -338,15 +426,27 @@ fn read_transfers(r: &mut Reader<'_>, t: &dyn TableLike) -> Transfers {
         return Transfers::default();
     };
     r.check_keys(tt, p, TRANSFER_KEYS);
-    let mechanism = r.choice(tt, p, "mechanism", &["scc", "dpf", "adequacy", "none"], false, None).map(|m| match m.as_str() {
-        "scc" => Mechanism::Scc,
-        "dpf" => Mechanism::Dpf,
-        "adequacy" => Mechanism::Adequacy,
-        _ => Mechanism::None,
-    });
+    let mechanism = r
+        .choice(
+            tt,
+            p,
+            "mechanism",
+            &["scc", "dpf", "adequacy", "none"],
+            false,
+            None,
+        )
+        .map(|m| match m.as_str() {
+            "scc" => Mechanism::Scc,
+            "dpf" => Mechanism::Dpf,
+            "adequacy" => Mechanism::Adequacy,
+            _ => Mechanism::None,
+        });
     let governing_law = r.string(tt, p, "governing_law", false, None);
     let forum = r.string(tt, p, "forum", false, None);
-    for (key, value) in [("transfers.governing_law", &governing_law), ("transfers.forum", &forum)] {
+    for (key, value) in [
+        ("transfers.governing_law", &governing_law),
+        ("transfers.forum", &forum),
+    ] {
         if let Some(v) = value {
             check_country(r, key, v);
         }
@@ -355,7 +455,14 @@ fn read_transfers(r: &mut Reader<'_>, t: &dyn TableLike) -> Transfers {
         mechanism,
         docking_clause: r.boolean(tt, p, "docking_clause"),
         subprocessor_authorisation: r
-            .choice(tt, p, "subprocessor_authorisation", &["general", "specific"], false, None)
+            .choice(
+                tt,
+                p,
+                "subprocessor_authorisation",
+                &["general", "specific"],
+                false,
+                None,
+            )
             .map(|a| Authorisation::parse(&a)),
         subprocessor_notice_days: r.integer(tt, p, "subprocessor_notice_days", false, None),
         governing_law,
@@ -367,7 +474,10 @@ fn read_transfers(r: &mut Reader<'_>, t: &dyn TableLike) -> Transfers {
     }
 }
 
-fn read_security(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<(&'static security::TomCategory, String)> {
+fn read_security(
+    r: &mut Reader<'_>,
+    t: &dyn TableLike,
+) -> Vec<(&'static security::TomCategory, String)> {
     let Some((st, _)) = r.table(t, "", "security", false, None) else {
         return Vec::new();
     };
@@ -380,9 +490,15 @@ fn read_security(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<(&'static securit
         if let Some(cat) = security::by_key(&key)
             && let Some(text) = r.string(st, "security", &key, false, None)
         {
-            if out.iter().any(|(c, _): &(&security::TomCategory, String)| c.id == cat.id) {
+            if out
+                .iter()
+                .any(|(c, _): &(&security::TomCategory, String)| c.id == cat.id)
+            {
                 let span = r.span_of(&format!("security.{key}"));
-                r.error(span, format!("security category {} ({}) is given twice", cat.id, cat.key));
+                r.error(
+                    span,
+                    format!("security category {} ({}) is given twice", cat.id, cat.key),
+                );
                 continue;
             }
             out.push((cat, text));
@@ -404,7 +520,11 @@ fn read_subprocessors(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<Subprocessor
         }
         let purpose = r.string(st, &p, "purpose", true, span);
         if let (Some(name), Some(country), Some(purpose)) = (name, country, purpose) {
-            out.push(Subprocessor { name, country, purpose });
+            out.push(Subprocessor {
+                name,
+                country,
+                purpose,
+            });
         }
     }
     out
@@ -414,9 +534,20 @@ fn read_agreements(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<AgreementState>
     let mut out: Vec<AgreementState> = Vec::new();
     for (i, (at, span)) in r.tables(t, "", "agreements").into_iter().enumerate() {
         let p = format!("agreements[{i}]");
-        r.check_keys(at, &p, &["version", "status", "signed_on", "expires_on", "sha256"]);
+        r.check_keys(
+            at,
+            &p,
+            &["version", "status", "signed_on", "expires_on", "sha256"],
+        );
         let version = r.integer(at, &p, "version", true, span.clone());
-        let status = r.choice(at, &p, "status", &["sent", "signed", "terminated"], true, span.clone());
+        let status = r.choice(
+            at,
+            &p,
+            "status",
+            &["sent", "signed", "terminated"],
+            true,
+            span.clone(),
+        );
         let signed_on = r.date(at, &p, "signed_on", false, None);
         let expires_on = r.date(at, &p, "expires_on", false, None);
         let sha256 = r.string(at, &p, "sha256", false, None);
@@ -427,14 +558,26 @@ fn read_agreements(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<AgreementState>
             r.error(s, format!("`{p}.sha256` must be 64 hexadecimal digits"));
         }
         if status.as_deref() == Some("signed") && signed_on.is_none() {
-            r.error(span.clone(), format!("`{p}` has status \"signed\" but no `signed_on` date"));
+            r.error(
+                span.clone(),
+                format!("`{p}` has status \"signed\" but no `signed_on` date"),
+            );
         }
         if let (Some(version), Some(status)) = (version, status) {
             if out.iter().any(|a| a.version == version) {
-                r.error(span, format!("version {version} appears twice in `[[agreements]]`"));
+                r.error(
+                    span,
+                    format!("version {version} appears twice in `[[agreements]]`"),
+                );
                 continue;
             }
-            out.push(AgreementState { version, status, signed_on, expires_on, sha256 });
+            out.push(AgreementState {
+                version,
+                status,
+                signed_on,
+                expires_on,
+                sha256,
+            });
         }
     }
     out

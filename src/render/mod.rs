@@ -51,14 +51,19 @@ pub fn creation_date(fallback: NaiveDate) -> DateTime<Utc> {
     {
         return dt;
     }
-    fallback.and_hms_opt(0, 0, 0).map_or_else(Utc::now, |d| d.and_utc())
+    fallback
+        .and_hms_opt(0, 0, 0)
+        .map_or_else(Utc::now, |d| d.and_utc())
 }
 
 impl Renderer {
     /// A renderer reading fonts and templates of the workspace at `root`, if any.
     pub fn new(root: Option<PathBuf>) -> Renderer {
         let fonts = FontSet::load(root.as_ref().map(|r| r.join("fonts")).as_deref());
-        Renderer { fonts: Arc::new(fonts), root }
+        Renderer {
+            fonts: Arc::new(fonts),
+            root,
+        }
     }
 
     /// The fonts in use.
@@ -67,24 +72,47 @@ impl Renderer {
     }
 
     /// Compiles `source` and exports it as PDF; `file` names the source in diagnostics.
-    pub fn render(&self, file: &str, source: String, settings: &PdfSettings) -> Result<Rendered, Vec<Diagnostic>> {
+    pub fn render(
+        &self,
+        file: &str,
+        source: String,
+        settings: &PdfSettings,
+    ) -> Result<Rendered, Vec<Diagnostic>> {
         let ts = settings.timestamp;
         let today = Datetime::from_ymd(ts.year(), ts.month() as u8, ts.day() as u8);
         let world = DpaWorld::new(self.fonts.clone(), source, self.root.clone(), today);
         let result = typst::compile::<PagedDocument>(&world);
-        let mut warnings: Vec<Diagnostic> = result.warnings.iter().map(|d| convert(&world, file, d)).collect();
+        let mut warnings: Vec<Diagnostic> = result
+            .warnings
+            .iter()
+            .map(|d| convert(&world, file, d))
+            .collect();
         let document = match result.output {
             Ok(doc) => doc,
             Err(errors) => {
-                let mut all: Vec<Diagnostic> = errors.iter().map(|d| convert(&world, file, d)).collect();
+                let mut all: Vec<Diagnostic> =
+                    errors.iter().map(|d| convert(&world, file, d)).collect();
                 all.append(&mut warnings);
                 return Err(all);
             }
         };
-        let timestamp = Datetime::from_ymd_hms(ts.year(), ts.month() as u8, ts.day() as u8, ts.hour() as u8, ts.minute() as u8, ts.second() as u8)
-            .map(Timestamp::new_utc);
+        let timestamp = Datetime::from_ymd_hms(
+            ts.year(),
+            ts.month() as u8,
+            ts.day() as u8,
+            ts.hour() as u8,
+            ts.minute() as u8,
+            ts.second() as u8,
+        )
+        .map(Timestamp::new_utc);
         let standards = if settings.archival {
-            PdfStandards::new(&[PdfStandard::A_2b, PdfStandard::Ua_1]).map_err(|e| vec![Diagnostic::error(file, None, format!("PDF standard: {e:?}"))])?
+            PdfStandards::new(&[PdfStandard::A_2b, PdfStandard::Ua_1]).map_err(|e| {
+                vec![Diagnostic::error(
+                    file,
+                    None,
+                    format!("PDF standard: {e:?}"),
+                )]
+            })?
         } else {
             PdfStandards::default()
         };
@@ -97,7 +125,11 @@ impl Renderer {
         };
         let pages = document.pages().len();
         match typst_pdf::pdf(&document, &options) {
-            Ok(pdf) => Ok(Rendered { pdf, pages, warnings }),
+            Ok(pdf) => Ok(Rendered {
+                pdf,
+                pages,
+                warnings,
+            }),
             Err(errors) => Err(errors.iter().map(|d| convert(&world, file, d)).collect()),
         }
     }

@@ -33,7 +33,11 @@ impl FontSet {
             let mut files = Vec::new();
             crate::workspace::walk(dir, &mut files);
             for file in files {
-                let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+                let ext = file
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
                 if !matches!(ext.as_str(), "ttf" | "otf" | "ttc" | "otc") {
                     continue;
                 }
@@ -47,7 +51,11 @@ impl FontSet {
             }
         }
         let book = LazyHash::new(FontBook::from_fonts(&fonts));
-        FontSet { book, fonts, rejected }
+        FontSet {
+            book,
+            fonts,
+            rejected,
+        }
     }
 
     /// Family names of every font, for messages.
@@ -88,8 +96,19 @@ pub const READABLE: [&str; 2] = ["templates", "fonts"];
 
 impl DpaWorld {
     /// A world whose main file is `text`, reading only `templates/` and `fonts/` under `root`.
-    pub fn new(fonts: Arc<FontSet>, text: String, root: Option<PathBuf>, today: Option<Datetime>) -> Self {
-        DpaWorld { fonts, source: Source::new(main_id(), text), root, files: Mutex::new(HashMap::new()), today }
+    pub fn new(
+        fonts: Arc<FontSet>,
+        text: String,
+        root: Option<PathBuf>,
+        today: Option<Datetime>,
+    ) -> Self {
+        DpaWorld {
+            fonts,
+            source: Source::new(main_id(), text),
+            root,
+            files: Mutex::new(HashMap::new()),
+            today,
+        }
     }
 
     /// The main source.
@@ -104,7 +123,9 @@ impl DpaWorld {
             )));
         }
         let rel = id.vpath().get_without_slash().to_string();
-        let allowed = READABLE.iter().any(|dir| rel.starts_with(&format!("{dir}/")));
+        let allowed = READABLE
+            .iter()
+            .any(|dir| rel.starts_with(&format!("{dir}/")));
         let Some(root) = &self.root else {
             return Err(FileError::AccessDenied);
         };
@@ -122,7 +143,9 @@ impl DpaWorld {
         if real.is_dir() {
             return Err(FileError::IsDirectory);
         }
-        std::fs::read(&real).map(Bytes::new).map_err(|_| FileError::AccessDenied)
+        std::fs::read(&real)
+            .map(Bytes::new)
+            .map_err(|_| FileError::AccessDenied)
     }
 }
 

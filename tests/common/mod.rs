@@ -17,7 +17,13 @@ pub fn example_workspace() -> tempfile::TempDir {
     std::fs::create_dir_all(dir.path().join("vendors")).expect("mkdir");
     for entry in std::fs::read_dir(repo().join("vendors")).expect("vendors/") {
         let path = entry.expect("entry").path();
-        std::fs::copy(&path, dir.path().join("vendors").join(path.file_name().expect("name"))).expect("copy vendor");
+        std::fs::copy(
+            &path,
+            dir.path()
+                .join("vendors")
+                .join(path.file_name().expect("name")),
+        )
+        .expect("copy vendor");
     }
     dir
 }
@@ -53,9 +59,21 @@ pub fn stderr(o: &Output) -> String {
 
 /// Text of a PDF as pdftotext extracts it, with whitespace collapsed.
 pub fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext").arg("-raw").arg(pdf).arg("-").output().expect("pdftotext is installed (poppler-utils)");
-    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
-    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+    let out = Command::new("pdftotext")
+        .arg("-raw")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed (poppler-utils)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A minimal valid vendor record with the given name line and extra processing facts.
