@@ -10,6 +10,7 @@
 pub mod assemble;
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod error;
 pub mod library;
 pub mod manifest;
@@ -17,6 +18,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod select;
+pub mod store;
 pub mod workspace;
 
 /// Files compiled into the binary: the clause library, templates and data.

@@ -23,10 +23,19 @@ fn generated_typst_of_example_vendors() {
     let prelude = std::fs::read_to_string(ws.root.join("templates/dpa.typ")).expect("prelude");
     for id in ids {
         let vendor = ws.load_vendor(&id, &mut diags).expect("vendor loads");
-        let options = DocOptions { final_: true, version: "1".into() };
-        let prepared = ws.prepare(vendor, &options, &mut diags).expect("vendor assembles");
+        let options = DocOptions {
+            final_: true,
+            version: "1".into(),
+        };
+        let prepared = ws
+            .prepare(vendor, &options, &mut diags)
+            .expect("vendor assembles");
         assert!(!diags.has_errors(), "{diags:?}");
-        let body = prepared.assembled.source.strip_prefix(&prelude).expect("source starts with the prelude");
+        let body = prepared
+            .assembled
+            .source
+            .strip_prefix(&prelude)
+            .expect("source starts with the prelude");
         insta::assert_snapshot!(format!("typst_{id}"), body);
     }
 }
@@ -38,10 +47,26 @@ fn manifest_clause_lists_of_example_vendors() {
     let mut lines = String::new();
     for id in ws.vendor_ids(&mut diags) {
         let vendor = ws.load_vendor(&id, &mut diags).expect("vendor loads");
-        let prepared = ws.prepare(vendor, &DocOptions { final_: false, version: "draft".into() }, &mut diags).expect("assembles");
-        lines.push_str(&format!("{id} [{}] module {:?}\n", prepared.app.frameworks.join(", "), prepared.app.scc_module));
+        let prepared = ws
+            .prepare(
+                vendor,
+                &DocOptions {
+                    final_: false,
+                    version: "draft".into(),
+                },
+                &mut diags,
+            )
+            .expect("assembles");
+        lines.push_str(&format!(
+            "{id} [{}] module {:?}\n",
+            prepared.app.frameworks.join(", "),
+            prepared.app.scc_module
+        ));
         for c in &prepared.assembled.clauses {
-            lines.push_str(&format!("  {:<10} {} v{}  {}\n", c.number, c.id, c.version, c.title));
+            lines.push_str(&format!(
+                "  {:<10} {} v{}  {}\n",
+                c.number, c.id, c.version, c.title
+            ));
         }
     }
     insta::assert_snapshot!("clause_lists", lines);

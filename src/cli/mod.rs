@@ -2,7 +2,9 @@
 
 mod check;
 mod clauses;
+mod diff;
 mod init;
+mod record;
 mod render;
 
 use std::io::{IsTerminal, Write};
@@ -78,6 +80,18 @@ pub enum Command {
     ///
     /// Example: dpa render acme --out out/  |  dpa render --all --final
     Render(render::Args),
+    /// Issue a new version: render final, commit agreements/<id>/ and tag dpa/<id>/v<N>, only if content changed.
+    ///
+    /// Example: dpa record --all -m "Annual review 2026"
+    Record(record::Args),
+    /// List the issued versions of a vendor's agreement.
+    ///
+    /// Example: dpa log acme-analytics
+    Log(record::LogArgs),
+    /// Clause-level diff of issued versions, of two Markdown contracts, or of the clause library.
+    ///
+    /// Example: dpa diff acme-analytics 1 2  |  dpa diff old.md new.md --format html > redline.html
+    Diff(diff::Args),
     /// List the clause library, or show one clause with its source.
     ///
     /// Example: dpa clauses gdpr.security
@@ -185,6 +199,9 @@ pub fn main() -> u8 {
         Command::Init(args) => init::run(&ctx, args),
         Command::Check(args) => check::run(&ctx, args),
         Command::Render(args) => render::run(&ctx, args),
+        Command::Record(args) => record::run(&ctx, args),
+        Command::Log(args) => record::log(&ctx, args),
+        Command::Diff(args) => diff::run(&ctx, args),
         Command::Clauses(args) => clauses::run(&ctx, args),
     };
     match result {

@@ -1,0 +1,251 @@
+//! Word-level diff of two clause texts, merged into readable delete/insert runs.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::markup::{match_form, unify_char};
+use super::{Change, Clause, Op};
+
+/// Safety valve for pathological inputs; past it `similar` returns a valid but coarser diff.
+const DIFF_DEADLINE: Duration = Duration::from_secs(1);
+
+/// Diffs two texts word by word; equal runs carry the new text, whitespace differences are ignored.
+pub fn word_changes(old: &str, new: &str) -> Vec<Change> {
+    let old_tokens = tokens(old);
+    let new_tokens = tokens(new);
+    let old_keys: Vec<Cow<'_, str>> = old_tokens
+        .iter()
+        .map(|t| token_key(&old[t.clone()]))
+        .collect();
+    let new_keys: Vec<Cow<'_, str>> = new_tokens
+        .iter()
+        .map(|t| token_key(&new[t.clone()]))
+        .collect();
+    let deadline = Instant::now() + DIFF_DEADLINE;
+    let ops =
+        capture_diff_slices_deadline(Algorithm::Patience, &old_keys, &new_keys, Some(deadline));
+    let segments = absorb_short_equals(segments(&ops), &old_keys, &new_keys);
+    let span = |text: &str, tokens: &[Range<usize>], r: &Range<usize>| -> String {
+        match (
+            tokens.get(r.start),
+            r.end.checked_sub(1).and_then(|e| tokens.get(e)),
+        ) {
+            (Some(first), Some(last)) if r.start < r.end => text[first.start..last.end].to_owned(),
+            _ => String::new(),
+        }
+    };
+    let mut out: Vec<Change> = Vec::new();
+    for seg in &segments {
+        let old_text = span(old, &old_tokens, &seg.old);
+        let new_text = span(new, &new_tokens, &seg.new);
+        if seg.equal {
+            push(&mut out, Op::Equal, new_text);
+        } else {
+            push(&mut out, Op::Delete, old_text);
+            push(&mut out, Op::Insert, new_text);
+        }
+    }
+    out
+}
+
+/// Diffs two clauses: their titles first when those differ, then their texts.
+pub(crate) fn clause_changes(old: &Clause, new: &Clause) -> Vec<Change> {
+    let old_title = old.title.as_deref().unwrap_or("");
+    let new_title = new.title.as_deref().unwrap_or("");
+    let mut out = Vec::new();
+    if match_form(old_title) != match_form(new_title) {
+        out = word_changes(old_title, new_title);
+        // The title and the text are separate blocks in every rendering.
+        push(&mut out, Op::Equal, "\n".to_owned());
+    }
+    for change in word_changes(&old.text, &new.text) {
+        push(&mut out, change.op, change.text);
+    }
+    out
+}
+
+/// Calls `f` with the comparison key of every non-whitespace token of `text`.
+pub(crate) fn for_each_word_key(text: &str, mut f: impl FnMut(&str)) {
+    for token in text.split_word_bounds() {
+        if !token.chars().all(char::is_whitespace) {
+            f(&token_key(token));
+        }
+    }
+}
+
+/// Byte ranges of the word, punctuation and whitespace tokens of `text` (Unicode word boundaries).
+fn tokens(text: &str) -> Vec<Range<usize>> {
+    text.split_word_bound_indices()
+        .map(|(i, t)| i..i + t.len())
+        .collect()
+}
+
+/// The comparison key of a token: all whitespace is equal, typographic quotes equal straight ones.
+fn token_key(token: &str) -> Cow<'_, str> {
+    if token.chars().all(char::is_whitespace) {
+        Cow::Borrowed(" ")
+    } else if token.chars().any(|c| unify_char(c) != c) {
+        Cow::Owned(token.chars().map(unify_char).collect())
+    } else {
+        Cow::Borrowed(token)
+    }
+}
+
+/// A run of tokens that is either equal on both sides or changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Segment {
+    equal: bool,
+    old: Range<usize>,
+    new: Range<usize>,
+}
+
+/// Turns diff ops into alternating equal and changed segments, adjacent changes joined.
+fn segments(ops: &[DiffOp]) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    for op in ops {
+        let equal = matches!(op, DiffOp::Equal { .. });
+        let (old, new) = (op.old_range(), op.new_range());
+        match out.last_mut() {
+            Some(last) if last.equal == equal => {
+                last.old.end = old.end;
+                last.new.end = new.end;
+            }
+            _ => out.push(Segment { equal, old, new }),
+        }
+    }
+    out
+}
+
+/// Folds short equal runs between two changes into one change, so a rewritten phrase reads as
+/// one deletion and one insertion ("[-by the Core-]{+to provide the+}") rather than alternating
+/// word by word. A run is short when it is whitespace, or one word no longer than the changes
+/// on either side of it.
+fn absorb_short_equals(
+    segments: Vec<Segment>,
+    old_keys: &[Cow<'_, str>],
+    new_keys: &[Cow<'_, str>],
+) -> Vec<Segment> {
+    let chars = |keys: &[Cow<'_, str>], r: &Range<usize>| -> usize {
+        keys.get(r.clone()).map_or(0, |ks| {
+            ks.iter()
+                .filter(|k| *k != " ")
+                .map(|k| k.chars().count())
+                .sum()
+        })
+    };
+    let size = |s: &Segment| chars(old_keys, &s.old).max(chars(new_keys, &s.new));
+    let mut out: Vec<Segment> = Vec::with_capacity(segments.len());
+    let mut iter = segments.into_iter().peekable();
+    while let Some(seg) = iter.next() {
+        let words = new_keys
+            .get(seg.new.clone())
+            .map_or(0, |ks| ks.iter().filter(|k| *k != " ").count());
+        let short = words == 0
+            || (words == 1 && {
+                let len = chars(new_keys, &seg.new);
+                out.last().is_some_and(|s| size(s) >= len)
+                    && iter.peek().is_some_and(|s| size(s) >= len)
+            });
+        let between_changes = seg.equal
+            && short
+            && out.last().is_some_and(|s| !s.equal)
+            && iter.peek().is_some_and(|s| !s.equal);
+        match out.last_mut() {
+            Some(last) if between_changes || (!seg.equal && !last.equal) => {
+                last.old.end = seg.old.end;
+                last.new.end = seg.new.end;
+            }
+            _ => out.push(seg),
+        }
+    }
+    out
+}
+
+/// Appends a run, merging it into the previous one when the op is the same; empty runs are dropped.
+fn push(out: &mut Vec<Change>, op: Op, text: String) {
+    if text.is_empty() {
+        return;
+    }
+    match out.last_mut() {
+        Some(last) if last.op == op => last.text.push_str(&text),
+        _ => out.push(Change { op, text }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn markers(changes: &[Change]) -> String {
+        changes
+            .iter()
+            .map(|c| match c.op {
+                Op::Equal => c.text.clone(),
+                Op::Delete => format!("[-{}-]", c.text),
+                Op::Insert => format!("{{+{}+}}", c.text),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_rewritten_phrase_is_one_deletion_and_one_insertion() {
+        let changes = word_changes(
+            "transfers by the Core Online Services shall be governed",
+            "transfers to provide the Service shall be governed",
+        );
+        assert_eq!(
+            markers(&changes),
+            "transfers [-by the Core Online Services-]{+to provide the Service+} shall be governed"
+        );
+    }
+
+    #[test]
+    fn insertion_and_deletion_keep_surrounding_text_equal() {
+        let changes = word_changes(
+            "a compliant EU-US certification",
+            "compliant and valid EU-US certification",
+        );
+        assert_eq!(
+            markers(&changes),
+            "[-a -]compliant {+and valid +}EU-US certification"
+        );
+        assert_eq!(changes.first().map(|c| c.op), Some(Op::Delete));
+    }
+
+    #[test]
+    fn quote_style_and_whitespace_are_not_changes() {
+        let changes = word_changes("the “Service” is\nhere", "the \"Service\"  is here");
+        assert_eq!(
+            changes,
+            vec![Change {
+                op: Op::Equal,
+                text: "the \"Service\"  is here".into()
+            }]
+        );
+        assert!(word_changes("", "").is_empty());
+        assert_eq!(markers(&word_changes("", "new")), "{+new+}");
+    }
+
+    #[test]
+    fn changed_titles_come_first() {
+        let old = Clause {
+            title: Some("Data Use".into()),
+            text: "Same.".into(),
+            ..Clause::default()
+        };
+        let new = Clause {
+            title: Some("Data Processing".into()),
+            text: "Same.".into(),
+            ..Clause::default()
+        };
+        assert_eq!(
+            markers(&clause_changes(&old, &new)),
+            "Data [-Use-]{+Processing+}\nSame."
+        );
+        assert_eq!(markers(&clause_changes(&old, &old)), "Same.");
+    }
+}
