@@ -19,6 +19,7 @@ pub mod output;
 pub mod render;
 pub mod select;
 pub mod store;
+pub mod track;
 pub mod workspace;
 
 /// Files compiled into the binary: the clause library, templates and data.

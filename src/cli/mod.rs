@@ -6,6 +6,8 @@ mod diff;
 mod init;
 mod record;
 mod render;
+mod sign;
+mod status;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -92,6 +94,18 @@ pub enum Command {
     ///
     /// Example: dpa diff acme-analytics 1 2  |  dpa diff old.md new.md --format html > redline.html
     Diff(diff::Args),
+    /// The tracker: which vendors need which framework, and what is signed, sent, expired or outdated.
+    ///
+    /// Example: dpa status --missing ccpa --format csv > ccpa-gaps.csv
+    Status(status::Args),
+    /// Record the execution of an issued version in the vendor's record (comments and layout are kept).
+    ///
+    /// Example: dpa sign acme-analytics --version 2 --date 2026-03-01 --file signed.pdf
+    Sign(sign::Args),
+    /// Check that the executed PDF and the signed version's tag still match what was recorded.
+    ///
+    /// Example: dpa verify acme-analytics --file signed.pdf
+    Verify(sign::VerifyArgs),
     /// List the clause library, or show one clause with its source.
     ///
     /// Example: dpa clauses gdpr.security
@@ -202,6 +216,9 @@ pub fn main() -> u8 {
         Command::Record(args) => record::run(&ctx, args),
         Command::Log(args) => record::log(&ctx, args),
         Command::Diff(args) => diff::run(&ctx, args),
+        Command::Status(args) => status::run(&ctx, args),
+        Command::Sign(args) => sign::run(&ctx, args),
+        Command::Verify(args) => sign::verify(&ctx, args),
         Command::Clauses(args) => clauses::run(&ctx, args),
     };
     match result {

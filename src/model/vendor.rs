@@ -135,6 +135,8 @@ pub struct AgreementState {
     pub expires_on: Option<NaiveDate>,
     /// SHA-256 of the executed PDF.
     pub sha256: Option<String>,
+    /// SHA-256 of the issued version's manifest.json when it was signed, to detect a moved tag.
+    pub manifest_sha256: Option<String>,
 }
 
 /// A vendor record.
@@ -537,7 +539,14 @@ fn read_agreements(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<AgreementState>
         r.check_keys(
             at,
             &p,
-            &["version", "status", "signed_on", "expires_on", "sha256"],
+            &[
+                "version",
+                "status",
+                "signed_on",
+                "expires_on",
+                "sha256",
+                "manifest_sha256",
+            ],
         );
         let version = r.integer(at, &p, "version", true, span.clone());
         let status = r.choice(
@@ -551,11 +560,14 @@ fn read_agreements(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<AgreementState>
         let signed_on = r.date(at, &p, "signed_on", false, None);
         let expires_on = r.date(at, &p, "expires_on", false, None);
         let sha256 = r.string(at, &p, "sha256", false, None);
-        if let Some(h) = &sha256
-            && (h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()))
-        {
-            let s = r.span_of(&format!("{p}.sha256"));
-            r.error(s, format!("`{p}.sha256` must be 64 hexadecimal digits"));
+        let manifest_sha256 = r.string(at, &p, "manifest_sha256", false, None);
+        for (key, value) in [("sha256", &sha256), ("manifest_sha256", &manifest_sha256)] {
+            if let Some(h) = value
+                && (h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()))
+            {
+                let s = r.span_of(&format!("{p}.{key}"));
+                r.error(s, format!("`{p}.{key}` must be 64 hexadecimal digits"));
+            }
         }
         if status.as_deref() == Some("signed") && signed_on.is_none() {
             r.error(
@@ -577,6 +589,7 @@ fn read_agreements(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<AgreementState>
                 signed_on,
                 expires_on,
                 sha256,
+                manifest_sha256,
             });
         }
     }
