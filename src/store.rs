@@ -31,6 +31,11 @@ pub enum StoreError {
         "the git index is locked by another git process ({0} exists)\n  hint: wait for it to finish, or remove the lock file if no git process is running"
     )]
     IndexLocked(PathBuf),
+    /// Another `dpa record` holds the lock for too long.
+    #[error(
+        "another `dpa record` is running in this repository ({0} exists); try again when it has finished"
+    )]
+    Locked(PathBuf),
     /// The branch moved while recording.
     #[error(
         "the branch moved while the version was being recorded (another `dpa record` or git command?); nothing was changed"
@@ -53,6 +58,59 @@ pub enum StoreError {
     /// Files could not be written.
     #[error(transparent)]
     Io(#[from] crate::error::Error),
+}
+
+/// An exclusive lock on recording in one repository, so that concurrent `dpa record` runs take turns.
+///
+/// The lock is a file created with `create_new` in the git directory and removed on drop; a lock
+/// left by a process that no longer exists is taken over.
+pub struct RecordLock {
+    path: PathBuf,
+}
+
+impl RecordLock {
+    /// Waits up to `timeout` for the lock.
+    pub fn acquire(store: &Store, timeout: std::time::Duration) -> Result<RecordLock, StoreError> {
+        let path = store.repo.path().join("dpa-record.lock");
+        let started = std::time::Instant::now();
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    use std::io::Write;
+                    let _ = writeln!(f, "{}", std::process::id());
+                    return Ok(RecordLock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|t| t.trim().parse::<u32>().ok());
+                    let alive = holder.is_some_and(|pid| {
+                        Path::new(&format!("/proc/{pid}")).exists()
+                            || !Path::new("/proc/self").exists()
+                    });
+                    if holder.is_some() && !alive {
+                        let _ = std::fs::remove_file(&path);
+                        continue;
+                    }
+                    if started.elapsed() > timeout {
+                        return Err(StoreError::Locked(path));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(e) => return Err(StoreError::Io(crate::error::Error::io(&path, e))),
+            }
+        }
+    }
+}
+
+impl Drop for RecordLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// One issued version, as found in git.

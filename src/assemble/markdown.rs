@@ -270,21 +270,21 @@ impl Writer<'_> {
                 }
             }
             TagEnd::Heading(_) => {
-                self.out.push_str("]\n\n");
+                self.out.push_str("];\n\n");
                 self.plain.push_str("\n\n");
             }
-            TagEnd::BlockQuote(_) => self.out.push_str("]\n\n"),
+            TagEnd::BlockQuote(_) => self.out.push_str("];\n\n"),
             TagEnd::CodeBlock => {
                 self.frames.pop();
                 let code = std::mem::take(&mut self.code);
                 self.out
-                    .push_str(&format!("#raw(block: true, {})\n\n", raw_str(&code)));
+                    .push_str(&format!("#raw(block: true, {});\n\n", raw_str(&code)));
                 self.plain.push_str(code.trim_end());
                 self.plain.push_str("\n\n");
             }
             TagEnd::List(_) => {
                 self.frames.pop();
-                self.out.push_str(")\n\n");
+                self.out.push_str(");\n\n");
                 if self.list_depth() == 0 {
                     self.plain_break();
                     self.plain.push('\n');
@@ -292,7 +292,7 @@ impl Writer<'_> {
             }
             TagEnd::Item => self.out.push_str("],\n"),
             TagEnd::Table => {
-                self.out.push_str(")\n\n");
+                self.out.push_str(");\n\n");
                 self.plain_break();
                 self.plain.push('\n');
                 self.cells = 0;
@@ -308,7 +308,7 @@ impl Writer<'_> {
                 self.cells = 0;
             }
             TagEnd::TableCell => self.out.push_str("],"),
-            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.out.push(']'),
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.out.push_str("];"),
             TagEnd::Link => {
                 if let Some(Frame::Link {
                     start,
@@ -329,7 +329,7 @@ impl Writer<'_> {
                                 (inner, inner_plain)
                             };
                             self.out.push_str(&format!(
-                                "#link(label({}))[{inner}]",
+                                "#link(label({}))[{inner}];",
                                 typst_str(&clause_label(&id))
                             ));
                             self.plain.push_str(&inner_plain);
@@ -337,7 +337,7 @@ impl Writer<'_> {
                         LinkTarget::Url(url) => {
                             let url = super::escape::decode_all(&url);
                             self.out
-                                .push_str(&format!("#link({})[{inner}]", typst_str(&url)));
+                                .push_str(&format!("#link({})[{inner}];", typst_str(&url)));
                             self.plain.push_str(&inner_plain);
                         }
                     }
@@ -404,7 +404,7 @@ pub fn convert(
             Event::End(tag) => w.end(tag),
             Event::Code(c) => {
                 let c = super::escape::decode_all(&c);
-                w.out.push_str(&format!("#raw({})", typst_str(&c)));
+                w.out.push_str(&format!("#raw({});", typst_str(&c)));
                 w.plain.push_str(&c);
             }
             Event::Html(h) | Event::InlineHtml(h) => w.text(&h),
@@ -413,10 +413,10 @@ pub fn convert(
                 w.plain.push(' ');
             }
             Event::HardBreak => {
-                w.out.push_str("#linebreak()");
+                w.out.push_str("#linebreak();");
                 w.plain.push('\n');
             }
-            Event::Rule => w.out.push_str("#line(length: 100%)\n\n"),
+            Event::Rule => w.out.push_str("#line(length: 100%);\n\n"),
             _ => {}
         }
     }
@@ -464,7 +464,7 @@ mod tests {
     #[test]
     fn paragraphs_emphasis_strong() {
         let c = conv("A *b* **c**.\n\nSecond.");
-        assert_eq!(c.typst, "A #emph[b] #strong[c].\n\nSecond.");
+        assert_eq!(c.typst, "A #emph[b]; #strong[c];.\n\nSecond.");
         assert_eq!(c.plain, "A b c.\n\nSecond.");
     }
 
@@ -505,7 +505,7 @@ mod tests {
         let c = conv("| A | B |\n|---|---|\n| 1 | 2 |\n");
         assert_eq!(
             c.typst,
-            "#table(columns: 2,\ntable.header([A],[B],),\n[1],[2],\n)"
+            "#table(columns: 2,\ntable.header([A],[B],),\n[1],[2],\n);"
         );
         assert_eq!(c.plain, "A | B\n1 | 2");
     }

@@ -4,6 +4,7 @@ mod check;
 mod clauses;
 mod diff;
 mod init;
+mod progress;
 mod record;
 mod render;
 mod sign;

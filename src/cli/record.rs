@@ -45,6 +45,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let ws = super::open(ctx, &mut diags)?;
     let store = Store::open(&ws.root).map_err(store_error)?;
     store.signature().map_err(store_error)?;
+    // Concurrent runs take turns; the second then finds the versions the first issued.
+    let _lock = crate::store::RecordLock::acquire(&store, std::time::Duration::from_secs(120))
+        .map_err(store_error)?;
     let ids = super::render::vendor_ids(&ws, &args.vendors, args.all, &mut diags);
     let renderer = Renderer::new(Some(ws.root.clone()));
     let mut failed = false;

@@ -1,7 +1,11 @@
 //! `dpa render`: agreements as PDF, with their Typst source and manifest.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+use rayon::prelude::*;
 
 use crate::assemble::DocOptions;
 use crate::diag::Diagnostics;
@@ -26,6 +30,9 @@ pub struct Args {
     /// Final form: no DRAFT watermark, PDF/A-2b, byte-for-byte reproducible.
     #[arg(long = "final")]
     pub final_: bool,
+    /// Render this many agreements at once (default: one per core).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 /// Which vendors a command applies to: the ones named, or all with `--all`.
@@ -52,16 +59,41 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     }
     let out_root = args.out.clone().unwrap_or_else(|| ws.root.join("out"));
     let renderer = Renderer::new(Some(ws.root.clone()));
-    let mut failed = 0usize;
     let started = Instant::now();
-    for id in &ids {
-        let mut vd = Diagnostics::new();
-        let ok = render_one(ctx, &ws, &renderer, id, &out_root, args.final_, &mut vd)?;
-        ctx.report(&vd, &ws);
-        if !ok {
-            failed += 1;
-        }
+    let progress = super::progress::Progress::new(ctx, ids.len() as u64, "rendering");
+    let failed = AtomicUsize::new(0);
+    let first_error: Mutex<Option<Error>> = Mutex::new(None);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
+    pool.install(|| {
+        ids.par_iter().for_each(|id| {
+            let mut vd = Diagnostics::new();
+            match render_one(&ws, &renderer, id, &out_root, args.final_, &mut vd) {
+                Ok(Some(line)) => progress.println(&line),
+                Ok(None) => {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(e) => {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                    first_error
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .get_or_insert(e);
+                }
+            }
+            progress.suspend(|| ctx.report(&vd, &ws));
+            progress.inc();
+            // Keep the compiler's cache bounded: drop what the last documents did not reuse.
+            comemo::evict(4);
+        })
+    });
+    progress.finish();
+    if let Some(e) = first_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
     }
+    let failed = failed.into_inner();
     ctx.report(&diags, &ws);
     if ctx.verbose > 0 {
         eprintln!(
@@ -78,24 +110,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     })
 }
 
+/// Renders one vendor and writes its files; returns the line to print, or `None` when the vendor failed.
 fn render_one(
-    ctx: &Ctx,
     ws: &Workspace,
     renderer: &Renderer,
     id: &str,
     out_root: &std::path::Path,
     final_: bool,
     diags: &mut Diagnostics,
-) -> Result<bool, Error> {
+) -> Result<Option<String>, Error> {
     let Some(vendor) = ws.load_vendor(id, diags) else {
-        return Ok(false);
+        return Ok(None);
     };
     let draft = DocOptions {
         final_: false,
         version: "draft".into(),
     };
     let Some(mut prepared) = ws.prepare(vendor.clone(), &draft, diags) else {
-        return Ok(false);
+        return Ok(None);
     };
     let mut version = None;
     if final_ {
@@ -105,26 +137,22 @@ fn render_one(
             version: n.to_string(),
         };
         let Some(p) = ws.prepare(vendor, &options, diags) else {
-            return Ok(false);
+            return Ok(None);
         };
         prepared = p;
         version = Some(n);
     }
     let Some(output) = ws.render(renderer, &prepared, version, diags) else {
-        return Ok(false);
+        return Ok(None);
     };
-    let dir = out_root.join(id);
-    let files = write_output(&dir, id, &output)?;
+    let files = write_output(&out_root.join(id), id, &output)?;
     let label = match version {
         Some(n) => format!("final v{n}"),
         None => "draft".into(),
     };
-    if !ctx.quiet {
-        ctx.out(&format!(
-            "{}  {} pages  {label}\n",
-            display_path(&ws.root, &files[0]),
-            output.pages
-        ));
-    }
-    Ok(true)
+    Ok(Some(format!(
+        "{}  {} pages  {label}",
+        display_path(&ws.root, &files[0]),
+        output.pages
+    )))
 }
