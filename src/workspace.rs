@@ -369,6 +369,7 @@ impl Workspace {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(source_name.clone(), prepared.assembled.source.clone());
+        check_glyphs(renderer, &prepared.vendor, diags);
         let settings = PdfSettings {
             archival: version.is_some(),
             timestamp: creation_date(prepared.vendor.service.starts),
@@ -425,6 +426,48 @@ impl Workspace {
             manifest,
             pages: rendered.pages,
         })
+    }
+}
+
+/// Warns, per record field, about characters no available font can draw, so they never print as empty boxes.
+fn check_glyphs(renderer: &Renderer, vendor: &Vendor, diags: &mut Diagnostics) {
+    fn walk(v: &serde_json::Value, path: &str, out: &mut Vec<(String, String)>) {
+        match v {
+            serde_json::Value::String(s) => out.push((path.to_string(), s.clone())),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .for_each(|(i, x)| walk(x, &format!("{path}[{i}]"), out)),
+            serde_json::Value::Object(map) => map.iter().for_each(|(k, x)| {
+                walk(
+                    x,
+                    &if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    },
+                    out,
+                )
+            }),
+            _ => {}
+        }
+    }
+    let mut fields = Vec::new();
+    walk(
+        &serde_json::to_value(vendor).unwrap_or_default(),
+        "",
+        &mut fields,
+    );
+    for (path, text) in fields {
+        let missing = renderer.fonts().missing_chars(&text);
+        if missing.is_empty() {
+            continue;
+        }
+        let shown: String = missing.iter().take(12).collect();
+        diags.push(
+            Diagnostic::warning(&vendor.file, vendor.span(&path), format!("`{path}` has characters no available font can draw: {shown}"))
+                .with_hint("put a font that covers them (for example Noto Sans CJK, Noto Naskh Arabic, Noto Sans Hebrew) into the workspace's fonts/ folder"),
+        );
     }
 }
 

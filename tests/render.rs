@@ -302,3 +302,75 @@ fn outside_a_workspace_render_suggests_init() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("dpa init"), "{}", stderr(&out));
 }
+
+#[test]
+fn scripts_without_a_font_are_named_in_a_warning() {
+    let ws = example_workspace();
+    write(
+        ws.path(),
+        "vendors/scripts.toml",
+        &vendor_record(
+            "\"Ελληνική Κυριλλица Łódź 東京データ株式会社\"",
+            r#"["US-CA"]"#,
+        ),
+    );
+    let out = dpa(ws.path(), &["render", "scripts"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "warning: `name` has characters no available font can draw: 東京データ株式会社"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("vendors/scripts.toml:1:8"), "{err}");
+    let warning = err
+        .lines()
+        .find(|l| l.starts_with("warning:"))
+        .expect("a warning");
+    assert!(
+        !warning.contains('λ') && !warning.contains('Ł') && !warning.contains('ц'),
+        "Greek, Cyrillic and Latin Extended are covered: {warning}"
+    );
+    let text = pdf_text(&ws.path().join("out/scripts/scripts.pdf"));
+    assert!(text.contains("Ελληνική Κυριλλица Łódź"), "{text}");
+}
+
+#[test]
+fn a_render_killed_midway_never_leaves_a_truncated_file() {
+    let ws = example_workspace();
+    assert_eq!(
+        dpa(ws.path(), &["render", "acme-analytics", "payroll-uk"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let files = [
+        "out/acme-analytics/acme-analytics.pdf",
+        "out/acme-analytics/manifest.json",
+        "out/payroll-uk/payroll-uk.pdf",
+        "out/payroll-uk/manifest.json",
+    ];
+    let originals: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(ws.path().join(f)).expect("rendered"))
+        .collect();
+    for i in 0..12u64 {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dpa"))
+            .arg("-C")
+            .arg(ws.path())
+            .args(["render", "acme-analytics", "payroll-uk", "-q"])
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_millis(20 + (i * 37) % 400));
+        let _ = child.kill();
+        let _ = child.wait();
+        for (f, original) in files.iter().zip(&originals) {
+            let now = std::fs::read(ws.path().join(f)).expect("still there");
+            assert_eq!(
+                &now, original,
+                "{f} changed or was truncated after a kill at round {i}"
+            );
+        }
+    }
+}

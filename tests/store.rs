@@ -309,3 +309,70 @@ fn audits_clause(body: &str) -> String {
         "+++\nid = \"gdpr.audits\"\ntitle = \"Information and audits\"\nversion = 9\nframeworks = [\"gdpr\"]\nsatisfies = [\"gdpr.28.3.h\"]\norder = 390\n+++\n{body}\n"
     )
 }
+
+#[test]
+fn two_concurrent_records_take_turns() {
+    let ws = repo_workspace();
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_dpa"))
+            .arg("-C")
+            .arg(ws.path())
+            .args(["record", "--all"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn")
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (
+        a.wait_with_output().expect("a"),
+        b.wait_with_output().expect("b"),
+    );
+    assert_eq!(
+        a.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&a.stderr)
+    );
+    assert_eq!(
+        b.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+    let tags = git(ws.path(), &["tag", "--list"]);
+    assert_eq!(tags.lines().count(), 6, "each vendor issued once: {tags}");
+    assert!(!tags.contains("/v2"), "{tags}");
+    let both = format!(
+        "{}{}",
+        String::from_utf8_lossy(&a.stdout),
+        String::from_utf8_lossy(&b.stdout)
+    );
+    assert_eq!(both.matches("issued v1").count(), 6, "{both}");
+    assert_eq!(both.matches("unchanged (v1)").count(), 6, "{both}");
+    let fsck = Command::new("git")
+        .arg("-C")
+        .arg(ws.path())
+        .args(["fsck", "--strict"])
+        .output()
+        .expect("git fsck");
+    assert!(
+        fsck.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fsck.stderr)
+    );
+}
+
+#[test]
+fn a_locked_index_leaves_the_repository_untouched() {
+    let ws = repo_workspace();
+    git(ws.path(), &["commit", "-q", "--allow-empty", "-m", "start"]);
+    let head = git(ws.path(), &["rev-parse", "HEAD"]);
+    std::fs::write(ws.path().join(".git/index.lock"), "").expect("lock");
+    let out = dpa(ws.path(), &["record", "nordhost"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("index is locked"), "{}", stderr(&out));
+    assert_eq!(head, git(ws.path(), &["rev-parse", "HEAD"]));
+    assert!(git(ws.path(), &["tag", "--list"]).is_empty());
+    assert!(!ws.path().join("agreements").exists());
+}

@@ -58,6 +58,29 @@ impl FontSet {
         }
     }
 
+    /// The characters of `text` that no font covers (whitespace and control characters aside).
+    pub fn missing_chars(&self, text: &str) -> Vec<char> {
+        let mut out: Vec<char> = Vec::new();
+        for c in text.chars() {
+            if c.is_whitespace() || c.is_control() || out.contains(&c) {
+                continue;
+            }
+            // Zero-width and directional format characters are not drawn.
+            if matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{E000}' | '\u{E001}')
+            {
+                continue;
+            }
+            if !self
+                .fonts
+                .iter()
+                .any(|f| f.info().coverage.contains(c as u32))
+            {
+                out.push(c);
+            }
+        }
+        out
+    }
+
     /// Family names of every font, for messages.
     pub fn families(&self) -> Vec<String> {
         let mut names: Vec<String> = self.fonts.iter().map(|f| f.info().family.clone()).collect();
