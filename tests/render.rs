@@ -374,3 +374,68 @@ fn a_render_killed_midway_never_leaves_a_truncated_file() {
         }
     }
 }
+
+#[test]
+fn completions_load_in_bash_and_the_man_page_renders() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dpa(dir.path(), &["completions", "bash"]);
+    assert_eq!(script.status.code(), Some(0));
+    let path = dir.path().join("dpa.bash");
+    std::fs::write(&path, &script.stdout).expect("write");
+    let bash = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("source {} && complete -p dpa", path.display()))
+        .output()
+        .expect("bash");
+    assert!(
+        bash.status.success(),
+        "{}",
+        String::from_utf8_lossy(&bash.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&bash.stdout).contains("complete"),
+        "{}",
+        String::from_utf8_lossy(&bash.stdout)
+    );
+    for shell in ["zsh", "fish", "powershell"] {
+        assert!(
+            !dpa(dir.path(), &["completions", shell]).stdout.is_empty(),
+            "{shell}"
+        );
+    }
+    let man = stdout(&dpa(dir.path(), &["man"]));
+    assert!(
+        man.starts_with(".ie \\n(.g .ds Aq") || man.contains(".TH dpa 1"),
+        "{}",
+        &man[..200.min(man.len())]
+    );
+    for cmd in [
+        "render", "record", "diff", "status", "sign", "verify", "check",
+    ] {
+        assert!(man.contains(cmd), "man page lacks {cmd}");
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let ws = example_workspace();
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; '{}' -C '{}' clauses | head -1",
+            env!("CARGO_BIN_EXE_dpa"),
+            ws.path().display()
+        ))
+        .output()
+        .expect("bash");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -111,6 +111,18 @@ pub enum Command {
     ///
     /// Example: dpa clauses gdpr.security
     Clauses(clauses::Args),
+    /// Print a shell completion script.
+    ///
+    /// Example: source <(dpa completions bash)
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from the same definitions as --help.
+    ///
+    /// Example: dpa man > dpa.1 && man ./dpa.1
+    Man,
 }
 
 /// Settings every command shares.
@@ -221,6 +233,28 @@ pub fn main() -> u8 {
         Command::Sign(args) => sign::run(&ctx, args),
         Command::Verify(args) => sign::verify(&ctx, args),
         Command::Clauses(args) => clauses::run(&ctx, args),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "dpa",
+                &mut out,
+            );
+            ctx.out(&String::from_utf8_lossy(&out));
+            Ok(0)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut out) {
+                Ok(()) => {
+                    ctx.out(&String::from_utf8_lossy(&out));
+                    Ok(0)
+                }
+                Err(e) => Err(Error::Usage(format!("cannot render the manual page: {e}"))),
+            }
+        }
     };
     match result {
         Ok(code) => code,

@@ -81,7 +81,9 @@ impl Renderer {
         let ts = settings.timestamp;
         let today = Datetime::from_ymd(ts.year(), ts.month() as u8, ts.day() as u8);
         let world = DpaWorld::new(self.fonts.clone(), source, self.root.clone(), today);
+        let t0 = std::time::Instant::now();
         let result = typst::compile::<PagedDocument>(&world);
+        let compile_time = t0.elapsed();
         let mut warnings: Vec<Diagnostic> = result
             .warnings
             .iter()
@@ -124,7 +126,16 @@ impl Renderer {
             ..PdfOptions::default()
         };
         let pages = document.pages().len();
-        match typst_pdf::pdf(&document, &options) {
+        let t1 = std::time::Instant::now();
+        let exported = typst_pdf::pdf(&document, &options);
+        if std::env::var_os("DPA_TIMINGS").is_some() {
+            eprintln!(
+                "timing {file}: compile {:.1?} export {:.1?}",
+                compile_time,
+                t1.elapsed()
+            );
+        }
+        match exported {
             Ok(pdf) => Ok(Rendered {
                 pdf,
                 pages,
