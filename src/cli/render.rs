@@ -86,7 +86,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             progress.suspend(|| ctx.report(&vd, &ws));
             progress.inc();
             // Keep the compiler's cache bounded: drop what the last documents did not reuse.
-            comemo::evict(4);
+            comemo::evict(2);
         })
     });
     progress.finish();
