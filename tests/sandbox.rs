@@ -67,3 +67,21 @@ fn template_syntax_errors_are_reported() {
         stderr(&out)
     );
 }
+
+#[test]
+fn clauses_cannot_read_the_environment() {
+    let ws = example_workspace();
+    write(
+        ws.path(),
+        "clauses/leak.md",
+        "+++\nid = \"general.leak\"\ntitle = \"Leak\"\nversion = 1\nframeworks = [\"general\"]\norder = 150\n+++\nHome is {{ get_env(name=\"HOME\") }}.\n",
+    );
+    let out = dpa(ws.path(), &["render", "nordhost"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`get_env` is disabled"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!ws.path().join("out/nordhost").exists());
+}

@@ -131,6 +131,13 @@ pub fn tera_message(e: &tera::Error) -> String {
     msg
 }
 
+/// Replaces tera's `get_env`, so that clauses and templates cannot read the environment.
+fn no_env(_: &HashMap<String, Value>) -> tera::Result<Value> {
+    Err(tera::Error::msg(
+        "`get_env` is disabled: clauses and templates may print only record values",
+    ))
+}
+
 impl Templates {
     /// Compiles every clause body and the document template, reporting errors per file.
     ///
@@ -143,6 +150,7 @@ impl Templates {
         let mut clauses = tera::Tera::default();
         clauses.autoescape_on(vec![".md"]);
         clauses.set_escape_fn(escape::encode_value);
+        clauses.register_function("get_env", no_env);
         for clause in library.clauses() {
             if let Err(e) = clauses.add_raw_template(&format!("{}.md", clause.id), &clause.body) {
                 diags.push(
@@ -170,6 +178,7 @@ impl Templates {
         document.autoescape_on(vec![".tera"]);
         document.set_escape_fn(escape::typst_value);
         document.register_filter("typst", TypstFilter);
+        document.register_function("get_env", no_env);
         if let Err(e) = document.add_raw_template("agreement.typ.tera", &document_text) {
             diags.push(Diagnostic::error(
                 &document_file,
