@@ -439,3 +439,19 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn ejected_library_still_checks_and_overrides() {
+    let ws = example_workspace();
+    let out = dpa(ws.path(), &["eject"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(ws.path().join("clauses/gdpr/audits.md").is_file());
+    assert!(ws.path().join("templates/dpa.typ").is_file());
+    let check = dpa(ws.path(), &["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    let listed = stdout(&dpa(ws.path(), &["clauses", "gdpr.audits"]));
+    assert!(
+        listed.contains("workspace (clauses/gdpr/audits.md)"),
+        "{listed}"
+    );
+}

@@ -3,6 +3,7 @@
 mod check;
 mod clauses;
 mod diff;
+mod eject;
 mod init;
 mod progress;
 mod record;
@@ -111,6 +112,10 @@ pub enum Command {
     ///
     /// Example: dpa clauses gdpr.security
     Clauses(clauses::Args),
+    /// Copy the built-in clauses, requirement registry and templates into the workspace to customise them.
+    ///
+    /// Example: dpa eject && $EDITOR clauses/gdpr/audits.md
+    Eject(eject::Args),
     /// Print a shell completion script.
     ///
     /// Example: source <(dpa completions bash)
@@ -233,6 +238,7 @@ pub fn main() -> u8 {
         Command::Sign(args) => sign::run(&ctx, args),
         Command::Verify(args) => sign::verify(&ctx, args),
         Command::Clauses(args) => clauses::run(&ctx, args),
+        Command::Eject(args) => eject::run(&ctx, args),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(
