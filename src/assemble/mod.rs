@@ -49,6 +49,12 @@ pub struct AssembledClause {
     pub frameworks: Vec<String>,
     /// Requirement ids it satisfies.
     pub satisfies: Vec<String>,
+    /// The clause body as Markdown after filling in, record values still encoded (for other output formats).
+    #[serde(skip)]
+    pub markdown: String,
+    /// Title of the section the clause sits in; empty for annexes.
+    #[serde(skip)]
+    pub section: String,
 }
 
 /// A whole agreement, ready for the Typst compiler.
@@ -325,6 +331,12 @@ pub fn assemble(
             text: converted.plain,
             frameworks: clause.frameworks.clone(),
             satisfies: clause.satisfies.clone(),
+            markdown: rendered.clone(),
+            section: if clause.annex.is_some() {
+                String::new()
+            } else {
+                SECTIONS[section_of(clause.order)].2.to_string()
+            },
         });
     }
     if failed {

@@ -50,7 +50,29 @@ pub struct Args {
 
 fn is_document(arg: &str) -> bool {
     let lower = arg.to_ascii_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".txt")
+    lower.ends_with(".md")
+        || lower.ends_with(".markdown")
+        || lower.ends_with(".txt")
+        || lower.ends_with(".docx")
+}
+
+/// Reads a Markdown or Word contract as clauses; Word tracked changes are read as accepted, and said so.
+fn load_document(ctx: &Ctx, path: &str, keep_preamble: bool) -> Result<Vec<Clause>, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(Path::new(path), e))?;
+    if path.to_ascii_lowercase().ends_with(".docx") {
+        let read = crate::docx::read(&bytes).map_err(|e| Error::Usage(format!("{path}: {e}")))?;
+        if read.tracked_changes {
+            ctx.note(&format!(
+                "note: {path} has tracked changes; they are compared as if accepted"
+            ));
+        }
+        let mut clauses = read.clauses;
+        if !keep_preamble {
+            clauses.retain(|c| c.number.is_some());
+        }
+        return Ok(clauses);
+    }
+    Ok(diff::segment_markdown(&String::from_utf8_lossy(&bytes)))
 }
 
 fn from_manifest(clauses: &[ManifestClause]) -> Vec<Clause> {
@@ -98,13 +120,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 "comparing documents needs exactly two files: dpa diff OLD.md NEW.md".into(),
             ));
         };
-        let read = |p: &str| {
-            std::fs::read(p)
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .map_err(|e| Error::io(Path::new(p), e))
-        };
-        let (a, b) = (read(old)?, read(new)?);
-        let report = diff::diff(&diff::segment_markdown(&a), &diff::segment_markdown(&b));
+        let (a, b) = (
+            load_document(ctx, old, true)?,
+            load_document(ctx, new, true)?,
+        );
+        let report = diff::diff(&a, &b);
         return emit(ctx, &args, &report, &format!("{old} → {new}"));
     }
     vendor(ctx, &args)
@@ -112,6 +132,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
 
 fn vendor(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
     let id = &args.args[0];
+    // `dpa diff ID RETURNED.docx` compares the last issued version with the returned document.
+    let positional: Vec<String> = match args.args.as_slice() {
+        [_, doc] if is_document(doc) => vec![id.clone(), String::new(), doc.clone()],
+        other => other.to_vec(),
+    };
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
     let store = Store::open(&ws.root).map_err(store_error)?;
@@ -120,7 +145,7 @@ fn vendor(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
         parse_version(s)
             .ok_or_else(|| Error::Usage(format!("`{s}` is not a version: write it as 2 or v2")))
     };
-    let from = match args.args.get(1) {
+    let from = match positional.get(1).filter(|s| !s.is_empty()) {
         Some(s) => version(s)?,
         None => issued.last().map(|i| i.version).ok_or_else(|| {
             Error::Usage(format!(
@@ -129,7 +154,13 @@ fn vendor(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
         })?,
     };
     let old = store.manifest(id, from).map_err(store_error)?;
-    let (new_clauses, to_label) = match args.args.get(2) {
+    let (new_clauses, to_label) = match positional.get(2) {
+        Some(path) if is_document(path) => {
+            // A returned document: compare the issued clauses with what the counterparty sent back.
+            let theirs = load_document(ctx, path, false)?;
+            let report = diff::diff(&from_manifest(&old.clauses), &theirs);
+            return emit(ctx, args, &report, &format!("DPA-{id}: v{from} → {path}"));
+        }
         Some(s) => {
             let to = version(s)?;
             (

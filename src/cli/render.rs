@@ -30,9 +30,21 @@ pub struct Args {
     /// Final form: no DRAFT watermark, PDF/A-2b, byte-for-byte reproducible.
     #[arg(long = "final")]
     pub final_: bool,
+    /// Also write a Word document (`pdf` writes the PDF, Typst source and manifest only).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Pdf)]
+    pub format: OutputFormat,
     /// Render this many agreements at once (default: one per core).
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
+}
+
+/// Extra output formats of `dpa render`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// PDF, Typst source and manifest.
+    Pdf,
+    /// The same, plus a Word document with the same content and structure.
+    Docx,
 }
 
 /// Which vendors a command applies to: the ones named, or all with `--all`.
@@ -70,7 +82,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     pool.install(|| {
         ids.par_iter().for_each(|id| {
             let mut vd = Diagnostics::new();
-            match render_one(&ws, &renderer, id, &out_root, args.final_, &mut vd) {
+            match render_one(
+                &ws,
+                &renderer,
+                id,
+                &out_root,
+                args.final_,
+                args.format == OutputFormat::Docx,
+                &mut vd,
+            ) {
                 Ok(Some(line)) => progress.println(&line),
                 Ok(None) => {
                     failed.fetch_add(1, Ordering::Relaxed);
@@ -110,13 +130,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     })
 }
 
-/// Renders one vendor and writes its files; returns the line to print, or `None` when the vendor failed.
+/// Renders one vendor and writes its files (and a Word copy with `docx`); returns the line to print, or `None` when the vendor failed.
 fn render_one(
     ws: &Workspace,
     renderer: &Renderer,
     id: &str,
     out_root: &std::path::Path,
     final_: bool,
+    docx: bool,
     diags: &mut Diagnostics,
 ) -> Result<Option<String>, Error> {
     let Some(vendor) = ws.load_vendor(id, diags) else {
@@ -146,6 +167,18 @@ fn render_one(
         return Ok(None);
     };
     let files = write_output(&out_root.join(id), id, &output)?;
+    if docx {
+        let meta = crate::docx::DocxMeta {
+            company: &ws.company,
+            vendor: &prepared.vendor,
+            document_id: format!("DPA-{id}"),
+            version: version.map_or_else(|| "draft".to_string(), |n| n.to_string()),
+            effective: crate::assemble::context::long_date(prepared.vendor.service.starts),
+        };
+        let bytes = crate::docx::write(&meta, &prepared.assembled.clauses)
+            .map_err(|e| Error::Usage(format!("{id}: cannot write the Word document: {e}")))?;
+        crate::output::write_atomic(&out_root.join(id).join(format!("{id}.docx")), &bytes)?;
+    }
     let label = match version {
         Some(n) => format!("final v{n}"),
         None => "draft".into(),
