@@ -76,7 +76,8 @@ def vendor(i, rnd):
     if rnd.random() < 0.1:
         lines.append(f"sensitive_data = [{q(rnd.choice(SENSITIVE))}]")
     lines += ['frequency = "continuous"', 'retention = "For the term of the agreement, then deleted within 30 days"', ""]
-    lines += ["[transfers]", f"mechanism = {q(mechanism)}",
+    # Only importers outside the EEA without adequacy state a mechanism; others need none.
+    lines += ["[transfers]"] + ([f"mechanism = {q(mechanism)}"] if country in ("US", "IN", "BR", "SG") else []) + [
               f"subprocessor_authorisation = {q(rnd.choice(['general', 'general', 'specific']))}",
               f"subprocessor_notice_days = {rnd.choice([14, 30, 45, 60])}", ""]
     lines += ["[security]"] + [f"{k} = {q(v)}" for k, v in rnd.sample(sorted(MEASURES.items()), rnd.randint(2, 6))] + [""]

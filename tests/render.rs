@@ -455,3 +455,47 @@ fn ejected_library_still_checks_and_overrides() {
         "{listed}"
     );
 }
+
+#[test]
+fn bulk_final_render_is_identical_on_one_or_many_workers() {
+    let ws = example_workspace();
+    // More vendors than one worker batch, so that the bulk path with worker processes runs.
+    for i in 0..36 {
+        write(
+            ws.path(),
+            &format!("vendors/bulk-{i:02}.toml"),
+            &vendor_record(&format!("\"Bulk Vendor {i} Ltd\""), r#"["US-CA", "EEA"]"#),
+        );
+    }
+    let one = dpa(
+        ws.path(),
+        &["render", "--all", "--final", "-j", "1", "--out", "one"],
+    );
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    let many = dpa(
+        ws.path(),
+        &["render", "--all", "--final", "-j", "3", "--out", "many"],
+    );
+    assert_eq!(many.status.code(), Some(0), "{}", stderr(&many));
+    assert_eq!(
+        stdout(&many).lines().count(),
+        42,
+        "one result line per vendor: {}",
+        stdout(&many)
+    );
+    let mut compared = 0;
+    for entry in std::fs::read_dir(ws.path().join("one")).expect("out") {
+        let id = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        for file in [format!("{id}.pdf"), "manifest.json".to_string()] {
+            let a = std::fs::read(ws.path().join("one").join(&id).join(&file)).expect("one");
+            let b = std::fs::read(ws.path().join("many").join(&id).join(&file)).expect("many");
+            assert!(a == b, "{id}/{file} differs between 1 and 3 workers");
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 84);
+}

@@ -31,7 +31,8 @@ impl<'c> Progress<'c> {
 
     /// Prints a result line to stdout without tearing the bar.
     pub fn println(&self, line: &str) {
-        if self.ctx.quiet {
+        // A worker of a bulk render always reports its results: its parent counts them.
+        if self.ctx.quiet && std::env::var_os("DPA_RENDER_WORKER").is_none() {
             return;
         }
         self.suspend(|| self.ctx.out(&format!("{line}\n")));

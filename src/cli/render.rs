@@ -47,6 +47,103 @@ pub enum OutputFormat {
     Docx,
 }
 
+/// Vendors rendered by one worker process in a bulk run.
+const BATCH: usize = 32;
+/// Set in the environment of worker processes, so that they render their batch themselves.
+const CHILD: &str = "DPA_RENDER_WORKER";
+
+/// Renders many vendors in batches, each in a worker process of its own, as many at once as `-j`.
+///
+/// The compiler's caches grow with every distinct document a process lays out, even when
+/// evicted; a fresh process per batch keeps the footprint of a bulk run flat, and processes
+/// use every core.
+fn run_batched(
+    ctx: &Ctx,
+    ws: &Workspace,
+    args: &Args,
+    ids: &[String],
+    out_root: &std::path::Path,
+) -> Result<u8, Error> {
+    let exe = std::env::current_exe()
+        .map_err(|e| Error::Usage(format!("cannot find the dpa executable: {e}")))?;
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let batches: Vec<&[String]> = ids.chunks(BATCH).collect();
+    let next = AtomicUsize::new(0);
+    let worst = std::sync::atomic::AtomicU8::new(0);
+    let spawn_error: Mutex<Option<Error>> = Mutex::new(None);
+    let progress = super::progress::Progress::new(ctx, ids.len() as u64, "rendering");
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(batches.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(batch) = batches.get(i) else { break };
+                    let mut cmd = std::process::Command::new(&exe);
+                    cmd.arg("-C")
+                        .arg(&ws.root)
+                        .arg("--color")
+                        .arg(if ctx.color_err { "always" } else { "never" });
+                    if ctx.quiet {
+                        cmd.arg("-q");
+                    }
+                    cmd.arg("render")
+                        .arg("--out")
+                        .arg(out_root)
+                        .arg("-j")
+                        .arg("1");
+                    if args.final_ {
+                        cmd.arg("--final");
+                    }
+                    if args.format == OutputFormat::Docx {
+                        cmd.args(["--format", "docx"]);
+                    }
+                    cmd.args(batch.iter())
+                        .env(CHILD, "1")
+                        .stdout(std::process::Stdio::piped());
+                    let mut child = match cmd.spawn() {
+                        Ok(c) => c,
+                        Err(e) => {
+                            spawn_error
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .get_or_insert(Error::Usage(format!("cannot start a worker: {e}")));
+                            worst.fetch_max(2, Ordering::Relaxed);
+                            break;
+                        }
+                    };
+                    if let Some(stdout) = child.stdout.take() {
+                        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout))
+                            .map_while(Result::ok)
+                        {
+                            progress.println(&line);
+                            progress.inc();
+                        }
+                    }
+                    let code = child.wait().ok().and_then(|s| s.code()).unwrap_or(2);
+                    worst.fetch_max(u8::try_from(code).unwrap_or(2), Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    progress.finish();
+    if let Some(e) = spawn_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
+    }
+    if ctx.verbose > 0 {
+        eprintln!(
+            "rendered {} vendors in {} batches in {:.2?}",
+            ids.len(),
+            batches.len(),
+            started.elapsed()
+        );
+    }
+    Ok(worst.into_inner())
+}
+
 /// Which vendors a command applies to: the ones named, or all with `--all`.
 pub fn vendor_ids(
     ws: &Workspace,
@@ -70,6 +167,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         ctx.note("no vendor records in vendors/");
     }
     let out_root = args.out.clone().unwrap_or_else(|| ws.root.join("out"));
+    if ids.len() > BATCH && std::env::var_os(CHILD).is_none() {
+        return run_batched(ctx, &ws, &args, &ids, &out_root);
+    }
     let renderer = Renderer::new(Some(ws.root.clone()));
     let started = Instant::now();
     let progress = super::progress::Progress::new(ctx, ids.len() as u64, "rendering");
