@@ -1,6 +1,7 @@
 //! `dpa status`: the tracker, one row per vendor, as a table, JSON, CSV or an HTML page.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::assemble::DocOptions;
 use crate::diag::Diagnostics;
@@ -83,15 +84,38 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         Some(id) => vec![id.clone()],
         None => ws.vendor_ids(&mut diags),
     };
-    let mut rows: Vec<Row> = Vec::new();
-    for id in &ids {
-        let Some(vendor) = ws.load_vendor(id, &mut diags) else {
+    // Which vendors have issued versions: one listing of the tags, not one per vendor.
+    let tagged: std::collections::BTreeSet<String> = store
+        .as_ref()
+        .and_then(|s| s.vendors_with_versions().ok())
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    // Records load and facts derive in parallel; git is read afterwards, only for vendors with tags.
+    let loaded: Vec<(
+        Option<(crate::model::Vendor, select::Applicability)>,
+        Diagnostics,
+    )> = ids
+        .par_iter()
+        .map(|id| {
+            let mut d = Diagnostics::new();
+            let loaded = ws.load_vendor(id, &mut d).map(|v| {
+                let app = select::applicability(&ws.company, &v, &mut d);
+                (v, app)
+            });
+            (loaded, d)
+        })
+        .collect();
+    let mut rows: Vec<Row> = Vec::with_capacity(loaded.len());
+    for (loaded, d) in loaded {
+        diags.extend(d);
+        let Some((vendor, app)) = loaded else {
             continue;
         };
-        let app = select::applicability(&ws.company, &vendor, &mut diags);
+        let id = &vendor.id;
         let required: Vec<String> = app.frameworks[1..].iter().map(|s| s.to_string()).collect();
         let mut issued = Vec::new();
-        if let Some(store) = &store {
+        if let Some(store) = store.as_ref().filter(|_| tagged.contains(id)) {
             for i in store.issued(id).unwrap_or_default() {
                 if let Ok(manifest) = store.manifest(id, i.version) {
                     issued.push(IssuedVersion {
