@@ -149,6 +149,30 @@ def main():
     df, _ = median_of(reps * 2, [DPA, "diff", a, b, "--format", "json"])
     results["diff"] = {"seconds": df, "bytes": [os.path.getsize(a), os.path.getsize(b)]}
 
+    print("big inputs ...", file=sys.stderr)
+    big_ws = os.path.join(work, "big")
+    subprocess.run([sys.executable, gen, "1", big_ws], check=True)
+    record = open(os.path.join(ROOT, "vendors", "acme-analytics.toml")).read()
+    subs = "".join(f'[[subprocessors]]\nname = "Sub-processor {i} Ltd"\ncountry = "IE"\npurpose = "Hosting of the production systems"\n\n' for i in range(10_000))
+    filler = "A retention schedule entry that keeps the record long. " * (1_000_000 // 60)
+    huge = record.replace('retention = "For the term of the agreement, then deleted within 30 days"', f'retention = "{filler * 10}"') + "\n" + subs
+    open(os.path.join(big_ws, "vendors", "huge.toml"), "w").write(huge)
+    results["big"] = {}
+    t, m = run_timed([DPA, "-C", big_ws, "check", "huge"])
+    results["big"]["record"] = {"bytes": len(huge), "seconds": t, "rss_mb": m / 1024}
+    os.remove(os.path.join(big_ws, "vendors", "huge.toml"))
+    os.makedirs(os.path.join(big_ws, "clauses"), exist_ok=True)
+    body = ("The processor shall keep the personal data confidential and secure at all times. " * 12 + "\n\n") * (5_000_000 // 1000)
+    clause = '+++\nid = "general.big"\ntitle = "A very long clause"\nversion = 1\nframeworks = ["general"]\norder = 190\n+++\n' + body
+    open(os.path.join(big_ws, "clauses", "big.md"), "w").write(clause)
+    t, m = run_timed([DPA, "-C", big_ws, "check"])
+    results["big"]["clause"] = {"bytes": len(clause), "seconds": t, "rss_mb": m / 1024}
+    a5, b5 = os.path.join(work, "a5.md"), os.path.join(work, "b5.md")
+    open(a5, "w").write(contract(5_000_000, 0))
+    open(b5, "w").write(contract(5_000_000, 1))
+    t, m = run_timed([DPA, "diff", a5, b5, "--format", "json"])
+    results["big"]["diff"] = {"bytes": os.path.getsize(a5), "seconds": t, "rss_mb": m / 1024}
+
     ws100 = os.path.join(work, "ws100")
     if not os.path.isdir(os.path.join(ws100, "out")):
         subprocess.run([DPA, "-C", ws100, "render", "--all", "-q"], check=True)
@@ -216,6 +240,11 @@ def write_report(path, r, build_s, quick):
         lines.append(f"| pandoc + pdflatex on equivalent Markdown | {p['per_doc'] * 1000:.0f} ms | {p['per_second']:.2f} | {rate / p['per_second']:.0f}x faster |")
     else:
         lines.append("| pandoc + pdflatex | not installed (`apt-get install pandoc texlive-latex-recommended lmodern`): skipped | | |")
+    b = r["big"]
+    lines += ["", "## Big inputs", "", "| input | time | peak RSS |", "|---|---|---|",
+              f"| `dpa check` of a {b['record']['bytes'] / 1e6:.1f} MB record with 10,000 sub-processors | {b['record']['seconds']:.2f} s | {b['record']['rss_mb']:.0f} MB |",
+              f"| `dpa check` with a {b['clause']['bytes'] / 1e6:.1f} MB clause file in the workspace | {b['clause']['seconds']:.2f} s | {b['clause']['rss_mb']:.0f} MB |",
+              f"| `dpa diff` of two {b['diff']['bytes'] / 1e6:.1f} MB contracts | {b['diff']['seconds']:.2f} s | {b['diff']['rss_mb']:.0f} MB |"]
     lines += ["", f"Release build of dpa before the run (incremental): {build_s:.0f} s.", ""]
     with open(path, "w") as f:
         f.write("\n".join(lines))

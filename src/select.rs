@@ -13,6 +13,12 @@ pub const FRAMEWORKS: [&str; 8] = [
     "general", "ccpa", "gdpr", "scc", "uk", "ch", "dpf", "usstate",
 ];
 
+/// States whose comprehensive privacy laws require processor contracts (requirements.md §5), as of end-2025.
+pub const US_STATES_WITH_PROCESSOR_RULES: [&str; 18] = [
+    "US-VA", "US-CO", "US-CT", "US-UT", "US-TX", "US-OR", "US-MT", "US-IA", "US-DE", "US-NH",
+    "US-NJ", "US-TN", "US-MN", "US-MD", "US-IN", "US-KY", "US-NE", "US-RI",
+];
+
 /// Transfer choices after the company's defaults are applied.
 #[derive(Debug, Clone, Serialize)]
 pub struct EffectiveTransfers {
@@ -103,6 +109,17 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
     if european && processor {
         frameworks.push("gdpr");
     }
+    // Other US states: the vendor processes for us (a CCPA service provider or contractor, or a processor).
+    let other_states = p
+        .regions
+        .iter()
+        .any(|r| r == "US" || US_STATES_WITH_PROCESSOR_RULES.contains(&r.as_str()));
+    let processes_for_us = processor
+        || matches!(
+            p.ccpa_role,
+            CcpaRole::ServiceProvider | CcpaRole::Contractor
+        );
+    let usstate = other_states && processes_for_us;
 
     let declared = t.mechanism;
     let dpf = declared == Some(Mechanism::Dpf);
@@ -210,6 +227,9 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
     }
     if ch {
         frameworks.push("ch");
+    }
+    if usstate {
+        frameworks.push("usstate");
     }
     let mechanism = if scc {
         Mechanism::Scc
@@ -525,6 +545,29 @@ email = "m@x.example"
             &vendor("JP", "[\"EEA\", \"CH\"]", "none", "processor", "", ""),
         );
         assert_eq!(b.frameworks, ["general", "gdpr", "scc", "ch"]);
+    }
+
+    #[test]
+    fn other_us_states_add_the_state_processor_terms() {
+        let (a, _) = app(
+            &company(""),
+            &vendor("US", "[\"US-CO\"]", "service_provider", "none", "", ""),
+        );
+        assert_eq!(a.frameworks, ["general", "usstate"]);
+        let (b, _) = app(
+            &company(""),
+            &vendor("US", "[\"US-CO\"]", "third_party", "none", "", ""),
+        );
+        assert_eq!(
+            b.frameworks,
+            ["general"],
+            "a third party is not a processor"
+        );
+        let (c, _) = app(
+            &company(""),
+            &vendor("US", "[\"US\"]", "service_provider", "none", "", ""),
+        );
+        assert_eq!(c.frameworks, ["general", "ccpa", "usstate"]);
     }
 
     #[test]
