@@ -3,24 +3,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
 use common::*;
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn normalise(s: &str) -> String {
     s.replace(['\u{201c}', '\u{201d}'], "\"")
@@ -130,10 +115,7 @@ zout.close()
 
 #[test]
 fn a_returned_docx_diffs_against_the_issued_version() {
-    let ws = example_workspace();
-    git(ws.path(), &["init", "-q"]);
-    git(ws.path(), &["config", "user.name", "Test Counsel"]);
-    git(ws.path(), &["config", "user.email", "counsel@example.com"]);
+    let ws = repo_workspace();
     assert_eq!(
         dpa(ws.path(), &["record", "suryadesk"]).status.code(),
         Some(0)

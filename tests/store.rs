@@ -2,33 +2,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
 use common::*;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("git is installed");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn repo_workspace() -> tempfile::TempDir {
-    let ws = example_workspace();
-    git(ws.path(), &["init", "-q", "-b", "main"]);
-    git(ws.path(), &["config", "user.name", "Test Counsel"]);
-    git(ws.path(), &["config", "user.email", "counsel@example.com"]);
-    ws
-}
 
 #[test]
 fn record_tags_each_vendor_and_commits_nothing_else() {

@@ -2,31 +2,13 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
 use common::*;
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// The examples in a repository with every vendor's v1 issued.
 fn recorded() -> tempfile::TempDir {
-    let ws = example_workspace();
-    git(ws.path(), &["init", "-q"]);
-    git(ws.path(), &["config", "user.name", "Test Counsel"]);
-    git(ws.path(), &["config", "user.email", "counsel@example.com"]);
+    let ws = repo_workspace();
     let out = dpa(ws.path(), &["record", "--all"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     ws

@@ -107,3 +107,28 @@ retention = "One year"
 "#
     )
 }
+
+/// Runs git in `dir`, asserting success; returns its stdout.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("git is installed");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A copy of the examples in a fresh git repository with a committer identity.
+pub fn repo_workspace() -> tempfile::TempDir {
+    let ws = example_workspace();
+    git(ws.path(), &["init", "-q", "-b", "main"]);
+    git(ws.path(), &["config", "user.name", "Test Counsel"]);
+    git(ws.path(), &["config", "user.email", "counsel@example.com"]);
+    ws
+}
