@@ -414,6 +414,26 @@ fn completions_load_in_bash_and_the_man_page_renders() {
     ] {
         assert!(man.contains(cmd), "man page lacks {cmd}");
     }
+    // `man ./dpa.1` renders it (man-db and groff are part of the Debian base system).
+    let page = dir.path().join("dpa.1");
+    std::fs::write(&page, &man).expect("write");
+    let shown = std::process::Command::new("man")
+        .arg("-l")
+        .arg(&page)
+        .env("MANWIDTH", "80")
+        .env("MANPAGER", "cat")
+        .output()
+        .expect("man");
+    assert!(
+        shown.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shown.stderr)
+    );
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("NAME") && shown.contains("Data Processing Addendums"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -422,7 +442,7 @@ fn a_closed_pipe_is_not_an_error() {
     let out = std::process::Command::new("bash")
         .arg("-c")
         .arg(format!(
-            "set -o pipefail; '{}' -C '{}' clauses | head -1",
+            "set -o pipefail; '{0}' -C '{1}' clauses | head -1 && '{0}' -C '{1}' status | head -1",
             env!("CARGO_BIN_EXE_dpa"),
             ws.path().display()
         ))
