@@ -198,6 +198,29 @@ def main():
         per = (time.perf_counter() - start) / len(small)
         results["pandoc"] = {"per_doc": per, "per_second": 1 / per}
 
+    print("profile: compile and export per document ...", file=sys.stderr)
+    shutil.rmtree(os.path.join(ws100, "out"), ignore_errors=True)
+    env = dict(os.environ, DPA_TIMINGS="1", DPA_RENDER_WORKER="1")
+    prof = subprocess.run([DPA, "-C", ws100, "render", "--all", "-q", "-j", "1"], env=env, capture_output=True, text=True, check=True)
+    def ms(v):
+        m = re.match(r"([0-9.]+)(ms|µs|s)", v)
+        return float(m.group(1)) * {"ms": 1, "µs": 0.001, "s": 1000}[m.group(2)] if m else 0.0
+    pairs = re.findall(r"compile (\S+) export (\S+)", prof.stderr)
+    compile_ms = [ms(c) for c, _ in pairs]
+    export_ms = [ms(e) for _, e in pairs]
+    results["profile"] = {"compile": statistics.median(compile_ms), "export": statistics.median(export_ms), "n": len(pairs)}
+    same = os.path.join(work, "same")
+    os.makedirs(os.path.join(same, "vendors"))
+    shutil.copy(os.path.join(ROOT, "dpa.toml"), same)
+    for i in range(30):
+        shutil.copy(os.path.join(ROOT, "vendors", "nordhost.toml"), os.path.join(same, "vendors", f"n{i:02d}.toml"))
+    prof = subprocess.run([DPA, "-C", same, "render", "--all", "-q", "-j", "1"], env=env, capture_output=True, text=True, check=True)
+    pairs = re.findall(r"compile (\S+) export (\S+)", prof.stderr)[1:]
+    results["profile"]["repeat"] = statistics.median(ms(c) for c, _ in pairs)
+    # `dpa check` loads, selects and assembles every agreement without compiling: the cost before Typst.
+    t, _ = median_of(3, [DPA, "-C", ws100, "check", "-q"])
+    results["profile"]["assemble"] = t * 1000 / 100
+
     shutil.rmtree(work, ignore_errors=True)
     write_report(args.out, results, build_s, args.quick)
     print(f"wrote {args.out}", file=sys.stderr)
@@ -240,6 +263,21 @@ def write_report(path, r, build_s, quick):
         lines.append(f"| pandoc + pdflatex on equivalent Markdown | {p['per_doc'] * 1000:.0f} ms | {p['per_second']:.2f} | {rate / p['per_second']:.0f}x faster |")
     else:
         lines.append("| pandoc + pdflatex | not installed (`apt-get install pandoc texlive-latex-recommended lmodern`): skipped | | |")
+    p = r["profile"]
+    lines += ["", "## Where the time goes", "",
+              f"Per document, in one worker ({p['n']} documents of the 100-vendor workspace, medians): Typst layout "
+              f"{p['compile']:.0f} ms, PDF export {p['export']:.0f} ms; loading the record, selecting the clauses and assembling "
+              f"the Typst source take {p['assemble']:.1f} ms (measured as `dpa check` over the 100 vendors). "
+              f"When the next document repeats most of the previous one (30 copies of one record), Typst's memoisation brings "
+              f"layout down to {p['repeat']:.0f} ms. Real vendors differ in frameworks, clause sets, annex tables and page "
+              "breaks, so most paragraphs are laid out afresh; PDF export is never cached. A bulk run keeps one worker "
+              "process per core, each rendering batches of 32 vendors with the cache evicted between documents, which "
+              "keeps every process's memory flat (the peak RSS above is that of the largest process; two run at once here).",
+              "",
+              "What would move throughput further: sharing laid-out frames of identical clauses across vendors (Typst "
+              "relayouts a paragraph whenever its position or surroundings change), a PDF writer that reuses font subsets "
+              "and resources across documents, and machines with more cores (the work is embarrassingly parallel).",
+              ]
     b = r["big"]
     lines += ["", "## Big inputs", "", "| input | time | peak RSS |", "|---|---|---|",
               f"| `dpa check` of a {b['record']['bytes'] / 1e6:.1f} MB record with 10,000 sub-processors | {b['record']['seconds']:.2f} s | {b['record']['rss_mb']:.0f} MB |",

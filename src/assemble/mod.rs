@@ -77,9 +77,29 @@ pub struct DocOptions {
     pub version: String,
 }
 
-/// Compiled clause and document templates for one library.
+/// One clause body, compiled on first use (most runs need only the clauses of a few vendors).
+struct ClauseTemplate {
+    body: String,
+    compiled: std::sync::OnceLock<Result<tera::Tera, String>>,
+}
+
+impl ClauseTemplate {
+    fn get(&self) -> &Result<tera::Tera, String> {
+        self.compiled.get_or_init(|| {
+            let mut t = tera::Tera::default();
+            t.autoescape_on(vec![".md"]);
+            t.set_escape_fn(escape::encode_value);
+            t.register_function("get_env", no_env);
+            t.add_raw_template("clause.md", &self.body)
+                .map(|()| t)
+                .map_err(|e| tera_message(&e))
+        })
+    }
+}
+
+/// Clause and document templates for one library; clause bodies compile when first needed.
 pub struct Templates {
-    clauses: tera::Tera,
+    clauses: HashMap<String, ClauseTemplate>,
     document: tera::Tera,
     prelude: String,
     prelude_file: String,
@@ -145,7 +165,7 @@ fn no_env(_: &HashMap<String, Value>) -> tera::Result<Value> {
 }
 
 impl Templates {
-    /// Compiles every clause body and the document template, reporting errors per file.
+    /// Prepares the clause bodies and compiles the document template, reporting its errors.
     ///
     /// `overrides` maps a template path (`templates/dpa.typ`, `templates/agreement.typ.tera`) to a workspace file and its text.
     pub fn new(
@@ -153,18 +173,18 @@ impl Templates {
         overrides: &HashMap<String, (String, String)>,
         diags: &mut Diagnostics,
     ) -> Templates {
-        let mut clauses = tera::Tera::default();
-        clauses.autoescape_on(vec![".md"]);
-        clauses.set_escape_fn(escape::encode_value);
-        clauses.register_function("get_env", no_env);
-        for clause in library.clauses() {
-            if let Err(e) = clauses.add_raw_template(&format!("{}.md", clause.id), &clause.body) {
-                diags.push(
-                    Diagnostic::error(clause.origin.file(), Some(clause.body_offset..clause.body_offset), format!("template error in clause `{}`: {}", clause.id, tera_message(&e)))
-                        .with_hint("clause bodies use tera syntax: {{ vendor.name }}, {% if ... %}, {% for ... %}"),
-                );
-            }
-        }
+        let clauses = library
+            .clauses()
+            .map(|c| {
+                (
+                    c.id.clone(),
+                    ClauseTemplate {
+                        body: c.body.clone(),
+                        compiled: std::sync::OnceLock::new(),
+                    },
+                )
+            })
+            .collect();
         let builtin = |path: &str| {
             crate::builtin::TEMPLATES
                 .iter()
@@ -201,10 +221,28 @@ impl Templates {
         }
     }
 
+    /// Compiles every clause body now, reporting each syntax error (for `dpa check`).
+    pub fn check_all(&self, library: &Library, diags: &mut Diagnostics) {
+        for clause in library.clauses() {
+            if let Some(Err(e)) = self.clauses.get(&clause.id).map(ClauseTemplate::get) {
+                diags.push(clause_template_error(clause, e));
+            }
+        }
+    }
+
     /// The file the house style comes from.
     pub fn prelude_file(&self) -> &str {
         &self.prelude_file
     }
+}
+
+fn clause_template_error(clause: &Clause, message: &str) -> Diagnostic {
+    Diagnostic::error(
+        clause.origin.file(),
+        Some(clause.body_offset..clause.body_offset),
+        format!("template error in clause `{}`: {message}", clause.id),
+    )
+    .with_hint("clause bodies use tera syntax: {{ vendor.name }}, {% if ... %}, {% for ... %}")
 }
 
 fn section_of(order: i64) -> usize {
@@ -273,7 +311,27 @@ pub fn assemble(
     let mut sections: Vec<Value> = Vec::new();
     let mut annexes: Vec<Value> = Vec::new();
     for clause in selected {
-        let rendered = match templates.clauses.render(&format!("{}.md", clause.id), &ctx) {
+        let template = match templates.clauses.get(&clause.id).map(ClauseTemplate::get) {
+            Some(Ok(t)) => t,
+            Some(Err(e)) => {
+                diags.push(clause_template_error(clause, e));
+                failed = true;
+                continue;
+            }
+            None => {
+                diags.push(Diagnostic::error(
+                    clause.origin.file(),
+                    None,
+                    format!(
+                        "clause `{}` is not in the library the templates were built from",
+                        clause.id
+                    ),
+                ));
+                failed = true;
+                continue;
+            }
+        };
+        let rendered = match template.render("clause.md", &ctx) {
             Ok(r) => r,
             Err(e) => {
                 diags.push(Diagnostic::error(

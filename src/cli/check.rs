@@ -92,6 +92,7 @@ pub fn coverage(
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
+    ws.templates.check_all(&ws.library, &mut diags);
     let all = args.vendors.is_empty();
     let ids = super::render::vendor_ids(&ws, &args.vendors, all, &mut diags);
     let mut reports = Vec::new();
