@@ -84,7 +84,7 @@ pub enum Command {
     ///
     /// Example: dpa render acme --out out/  |  dpa render --all --final
     Render(render::Args),
-    /// Issue a new version: render final, commit agreements/<id>/ and tag dpa/<id>/v<N>, only if content changed.
+    /// Issue a new version: render final, commit `agreements/<id>/` and tag `dpa/<id>/v<N>`, only if content changed.
     ///
     /// Example: dpa record --all -m "Annual review 2026"
     Record(record::Args),
