@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::reader::{Reader, parse_document};
-use super::{Authorisation, Person, check_country, person};
+use super::{Authorisation, Person, check_country};
 use crate::diag::Diagnostics;
 
 /// Whether we act as controller (our own data) or as processor (our customers' data).
@@ -164,16 +164,16 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Company> 
     let before = diags.error_count();
     let mut r = Reader::new(file, diags);
     let t = doc.as_table();
-    let top = Some(0..0);
     r.check_keys(t, "", TOP_KEYS);
-    let name = r.string(t, "", "name", true, top.clone());
-    let short_name = r.string(t, "", "short_name", false, None);
-    let entity = r.string(t, "", "entity", false, None).unwrap_or_default();
-    let address = r.string(t, "", "address", true, top.clone());
-    let country = r.string(t, "", "country", true, top.clone());
-    if let Some(c) = &country {
-        check_country(&mut r, "country", c);
-    }
+    let super::Identity {
+        name,
+        short_name,
+        entity,
+        address,
+        country,
+        contact,
+        signatory,
+    } = super::read_identity(&mut r, t);
     let role = r.choice(t, "", "role", &["controller", "processor"], false, None);
     let paper = r.choice(t, "", "paper", &["us-letter", "a4"], false, None);
     let governing_law = r.string(t, "", "governing_law", false, None);
@@ -183,22 +183,6 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Company> 
             check_country(&mut r, key, v);
         }
     }
-    let signatory = person(
-        &mut r,
-        t,
-        "signatory",
-        true,
-        &["name", "title", "email"],
-        &["name", "title"],
-    );
-    let contact = person(
-        &mut r,
-        t,
-        "contact",
-        true,
-        &["name", "title", "email"],
-        &["name", "email"],
-    );
     let eu_representative = organisation(&mut r, t, "eu_representative");
     let supervisory_authority = organisation(&mut r, t, "supervisory_authority");
 

@@ -75,6 +75,55 @@ pub(crate) fn person(
     })
 }
 
+/// What every party record gives: who the party is, where, and its people.
+pub(crate) struct Identity {
+    pub name: Option<String>,
+    pub short_name: Option<String>,
+    pub entity: String,
+    pub address: Option<String>,
+    pub country: Option<String>,
+    pub contact: Option<Person>,
+    pub signatory: Option<Person>,
+}
+
+/// Reads the identity fields shared by `dpa.toml` and vendor records.
+pub(crate) fn read_identity(r: &mut Reader<'_>, t: &dyn TableLike) -> Identity {
+    let top = Some(0..0);
+    let name = r.string(t, "", "name", true, top.clone());
+    let short_name = r.string(t, "", "short_name", false, None);
+    let entity = r.string(t, "", "entity", false, None).unwrap_or_default();
+    let address = r.string(t, "", "address", true, top.clone());
+    let country = r.string(t, "", "country", true, top);
+    if let Some(c) = &country {
+        check_country(r, "country", c);
+    }
+    let contact = person(
+        r,
+        t,
+        "contact",
+        true,
+        &["name", "title", "email"],
+        &["name", "email"],
+    );
+    let signatory = person(
+        r,
+        t,
+        "signatory",
+        true,
+        &["name", "title", "email"],
+        &["name", "title"],
+    );
+    Identity {
+        name,
+        short_name,
+        entity,
+        address,
+        country,
+        contact,
+        signatory,
+    }
+}
+
 /// Reports a country code that is not ISO 3166-1 alpha-2, with a suggestion.
 pub(crate) fn check_country(r: &mut Reader<'_>, path: &str, code: &str) {
     if country::is_known(code) {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use toml_edit::TableLike;
 
 use super::reader::{Reader, parse_document};
-use super::{Authorisation, Person, check_country, country, person, security};
+use super::{Authorisation, Person, check_country, country, security};
 use crate::diag::Diagnostics;
 
 /// The vendor's role under the CCPA.
@@ -252,30 +252,15 @@ pub fn load(id: &str, file: &str, text: &str, diags: &mut Diagnostics) -> Option
     let t = doc.as_table();
     let top = Some(0..0);
     r.check_keys(t, "", TOP_KEYS);
-    let name = r.string(t, "", "name", true, top.clone());
-    let short_name = r.string(t, "", "short_name", false, None);
-    let entity = r.string(t, "", "entity", false, None).unwrap_or_default();
-    let address = r.string(t, "", "address", true, top.clone());
-    let country = r.string(t, "", "country", true, top.clone());
-    if let Some(c) = &country {
-        check_country(&mut r, "country", c);
-    }
-    let contact = person(
-        &mut r,
-        t,
-        "contact",
-        true,
-        &["name", "title", "email"],
-        &["name", "email"],
-    );
-    let signatory = person(
-        &mut r,
-        t,
-        "signatory",
-        true,
-        &["name", "title", "email"],
-        &["name", "title"],
-    );
+    let super::Identity {
+        name,
+        short_name,
+        entity,
+        address,
+        country,
+        contact,
+        signatory,
+    } = super::read_identity(&mut r, t);
     let service = read_service(&mut r, t, top.clone());
     let processing = read_processing(&mut r, t, top.clone());
     let transfers = read_transfers(&mut r, t);
