@@ -97,12 +97,6 @@ impl Diagnostics {
         self.items.push(diagnostic);
     }
 
-    /// Adds one diagnostic and returns it for further hints.
-    pub fn push_mut(&mut self, diagnostic: Diagnostic) -> &mut Diagnostic {
-        self.items.push(diagnostic);
-        self.last_mut()
-    }
-
     /// The diagnostic added last.
     ///
     /// # Panics

@@ -102,7 +102,6 @@ pub struct Templates {
     clauses: HashMap<String, ClauseTemplate>,
     document: tera::Tera,
     prelude: String,
-    prelude_file: String,
     document_file: String,
 }
 
@@ -192,7 +191,7 @@ impl Templates {
                 .map(|(_, t)| t.to_string())
                 .unwrap_or_default()
         };
-        let (prelude_file, prelude) = overrides
+        let (_, prelude) = overrides
             .get(PRELUDE)
             .cloned()
             .unwrap_or_else(|| (PRELUDE.to_string(), builtin(PRELUDE)));
@@ -216,7 +215,6 @@ impl Templates {
             clauses,
             document,
             prelude,
-            prelude_file,
             document_file,
         }
     }
@@ -228,11 +226,6 @@ impl Templates {
                 diags.push(clause_template_error(clause, e));
             }
         }
-    }
-
-    /// The file the house style comes from.
-    pub fn prelude_file(&self) -> &str {
-        &self.prelude_file
     }
 }
 

@@ -80,14 +80,6 @@ impl FontSet {
         }
         out
     }
-
-    /// Family names of every font, for messages.
-    pub fn families(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.fonts.iter().map(|f| f.info().family.clone()).collect();
-        names.sort();
-        names.dedup();
-        names
-    }
 }
 
 /// The standard library, built once per process.
