@@ -1,8 +1,8 @@
 //! CLI tests of `dpa render`, `check` and `init` on fixture workspaces, checking the PDFs' text.
 
-mod common;
 
-use common::*;
+
+use crate::common::*;
 
 const VENDORS: [(&str, &str, &str); 6] = [
     ("acme-analytics", "Acme Analytics, Inc.", "Sam Roe"),

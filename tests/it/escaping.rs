@@ -1,26 +1,12 @@
 //! Property test: any text a record carries into the agreement reaches Typst as a string literal and compiles.
 
+use crate::common::Rng;
 use std::collections::HashSet;
 
 use dpa::assemble::DocOptions;
 use dpa::assemble::escape::clean;
 use dpa::diag::Diagnostics;
 use dpa::workspace::Workspace;
-
-/// A small deterministic generator, so failures reproduce from the printed seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 const PIECES: &[&str] = &[
     "#read(\"/etc/passwd\")",

@@ -1,8 +1,8 @@
 //! `dpa check` proves coverage of every statutory requirement of spec/requirements.md §1-3.
 
-mod common;
 
-use common::*;
+
+use crate::common::*;
 
 /// Every requirement id of requirements.md §1-3, as the spec lists them.
 const SPEC_IDS: [&str; 83] = [

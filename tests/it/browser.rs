@@ -1,12 +1,12 @@
 //! The HTML outputs (status page, diff redline) in headless Chromium: no console errors, hostile
 //! record text shown literally and never executed, and a screenshot kept under target/.
 
-mod common;
+
 
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 const HOSTILE: &str = r#"<img src=x onerror="document.body.setAttribute('data-pwned','1')"><script>document.body.setAttribute('data-pwned','2')</script> & Co"#;
 

@@ -5,29 +5,12 @@
 //! and that generated Typst always parses. The seed of a failing run is printed; a crash found
 //! becomes a regression case in `REGRESSIONS` below.
 
+use crate::common::Rng;
 use std::time::{Duration, Instant};
 
 use dpa::diag::Diagnostics;
 use dpa::library::clause::{self, Origin};
 use dpa::library::when::Expr;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
 
 const TOKENS: &[&str] = &[
     "[",

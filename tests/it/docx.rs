@@ -1,11 +1,11 @@
 //! Word round trip: DOCX export opens cleanly in LibreOffice with the PDF's text, and a returned,
 //! edited DOCX diffs against the issued version clause by clause.
 
-mod common;
+
 
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn normalise(s: &str) -> String {
     s.replace(['\u{201c}', '\u{201d}'], "\"")

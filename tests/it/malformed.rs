@@ -1,8 +1,8 @@
 //! Every kind of bad record or clause file exits 2 with a message naming the file, and never panics.
 
-mod common;
 
-use common::*;
+
+use crate::common::*;
 
 fn valid() -> String {
     vendor_record("\"Valid Co\"", r#"["US-CA"]"#)

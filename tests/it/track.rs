@@ -1,11 +1,11 @@
 //! The tracker: `dpa status`, `sign` and `verify` on a scratch copy of the examples.
 
-mod common;
+
 
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 /// The examples in a repository with every vendor's v1 issued.
 fn recorded() -> tempfile::TempDir {

@@ -1,10 +1,10 @@
 //! `dpa record`, `log` and `diff` in scratch git repositories built by the test.
 
-mod common;
+
 
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 #[test]
 fn record_tags_each_vendor_and_commits_nothing_else() {

@@ -132,3 +132,26 @@ pub fn repo_workspace() -> tempfile::TempDir {
     git(ws.path(), &["config", "user.email", "counsel@example.com"]);
     ws
 }
+
+/// The one seeded generator the randomised tests share: xorshift64, so a failure reproduces from
+/// the printed seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+}

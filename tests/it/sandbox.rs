@@ -1,8 +1,8 @@
 //! Templates cannot read outside templates/ and fonts/, nor import packages.
 
-mod common;
 
-use common::*;
+
+use crate::common::*;
 
 fn with_prelude_line(line: &str) -> tempfile::TempDir {
     let ws = example_workspace();

@@ -1,0 +1,15 @@
+//! The integration tests: one binary that runs the real `dpa` against fixture workspaces.
+
+mod common;
+
+mod browser;
+mod coverage;
+mod docx;
+mod escaping;
+mod fuzz;
+mod malformed;
+mod render;
+mod sandbox;
+mod snapshots;
+mod store;
+mod track;
