@@ -22,6 +22,27 @@ pub struct Args {
     /// Output format of the coverage matrix.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// The date (YYYY-MM-DD) to judge dated legal data against, such as the adequacy lists; default today.
+    #[arg(long, value_name = "DATE", value_parser = super::status::parse_date)]
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+/// A warning when the built-in adequacy lists were last checked more than 12 months before `today`.
+pub fn adequacy_staleness(today: chrono::NaiveDate) -> Option<Diagnostic> {
+    if !crate::model::country::adequacy_is_stale(today) {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(
+            "data/adequacy.toml",
+            None,
+            format!(
+                "the adequacy lists were last checked on {}, more than 12 months before {today}; decisions adopted, renewed or struck down since then are not reflected in the transfer terms",
+                crate::model::country::adequacy_as_of()
+            ),
+        )
+        .with_hint("use a release of dpa with current adequacy data, or confirm each vendor's transfer mechanism against the current lists"),
+    )
 }
 
 /// One requirement's coverage for one vendor.
@@ -93,6 +114,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
     ws.templates.check_all(&ws.library, &mut diags);
+    let today = args
+        .as_of
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    if let Some(d) = adequacy_staleness(today) {
+        diags.push(d);
+    }
     let all = args.vendors.is_empty();
     let ids = super::render::vendor_ids(&ws, &args.vendors, all, &mut diags);
     let mut reports = Vec::new();

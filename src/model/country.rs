@@ -40,12 +40,13 @@ struct AdequacyFile {
     as_of: toml::value::Datetime,
     eea: BTreeSet<String>,
     eea_territories: BTreeSet<String>,
-    eu_adequate: BTreeSet<String>,
-    eu_adequate_with_dpf: BTreeSet<String>,
-    uk_adequate: BTreeSet<String>,
-    uk_adequate_with_dpf: BTreeSet<String>,
-    ch_adequate: BTreeSet<String>,
-    ch_adequate_with_dpf: BTreeSet<String>,
+    // Adequate place -> the decision or regulation that makes it adequate.
+    eu_adequate: BTreeMap<String, String>,
+    eu_adequate_with_dpf: BTreeMap<String, String>,
+    uk_adequate: BTreeMap<String, String>,
+    uk_adequate_with_dpf: BTreeMap<String, String>,
+    ch_adequate: BTreeMap<String, String>,
+    ch_adequate_with_dpf: BTreeMap<String, String>,
 }
 
 struct Data {
@@ -155,12 +156,41 @@ pub fn adequate(origin: Origin, country: &str, dpf_certified: bool) -> bool {
         Origin::Uk => (Some("GB"), &a.uk_adequate, &a.uk_adequate_with_dpf),
         Origin::Ch => (Some("CH"), &a.ch_adequate, &a.ch_adequate_with_dpf),
     };
-    home == Some(code) || list.contains(code) || (dpf_certified && with_dpf.contains(code))
+    home == Some(code)
+        || list.contains_key(code)
+        || (dpf_certified && with_dpf.contains_key(code))
+}
+
+/// The decision (or regulation) that makes `country` adequate for data from `origin`, if one does; `dpf` asks for the decision that covers certified importers.
+pub fn adequacy_decision(origin: Origin, country: &str, dpf: bool) -> Option<&'static str> {
+    let code = canonical(region_country(country))?;
+    let a = &data().adequacy;
+    let list = match (origin, dpf) {
+        (Origin::Eea, false) => &a.eu_adequate,
+        (Origin::Eea, true) => &a.eu_adequate_with_dpf,
+        (Origin::Uk, false) => &a.uk_adequate,
+        (Origin::Uk, true) => &a.uk_adequate_with_dpf,
+        (Origin::Ch, false) => &a.ch_adequate,
+        (Origin::Ch, true) => &a.ch_adequate_with_dpf,
+    };
+    list.get(code).map(String::as_str)
 }
 
 /// The date the adequacy lists were last checked, as `YYYY-MM-DD`.
 pub fn adequacy_as_of() -> &'static str {
     &data().as_of
+}
+
+/// The date the adequacy lists were last checked.
+pub fn adequacy_as_of_date() -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(adequacy_as_of(), "%Y-%m-%d").ok()
+}
+
+/// Whether the adequacy lists are more than 12 months older than `today`, and so may miss decisions adopted, renewed or struck down since.
+pub fn adequacy_is_stale(today: chrono::NaiveDate) -> bool {
+    adequacy_as_of_date()
+        .and_then(|d| d.checked_add_months(chrono::Months::new(12)))
+        .is_none_or(|limit| today > limit)
 }
 
 /// The code someone probably meant by `bad`: `USA` -> `US`, `Germany` -> `DE`, `uk` -> `UK`, `eea` -> `EEA`.
@@ -301,9 +331,12 @@ mod tests {
             assert!(c.countries.contains_key(code), "{n} -> {code}");
         }
         let a = &d.adequacy;
+        for list in [&a.eea, &a.eea_territories] {
+            for code in list {
+                assert!(c.countries.contains_key(code), "{code} in adequacy.toml");
+            }
+        }
         for list in [
-            &a.eea,
-            &a.eea_territories,
             &a.eu_adequate,
             &a.eu_adequate_with_dpf,
             &a.uk_adequate,
@@ -311,18 +344,47 @@ mod tests {
             &a.ch_adequate,
             &a.ch_adequate_with_dpf,
         ] {
-            for code in list {
+            for (code, decision) in list {
                 assert!(c.countries.contains_key(code), "{code} in adequacy.toml");
-            }
-        }
-        // The adequacy lists name only places outside the EEA.
-        for list in [&a.eu_adequate, &a.uk_adequate, &a.ch_adequate] {
-            for code in list {
+                // The adequacy tables name only places outside the EEA.
                 assert!(!is_eea(code), "{code} is in the EEA");
+                // Every entry names the decision or regulation it rests on.
+                assert!(
+                    decision.len() > 20 && decision.contains(char::is_numeric),
+                    "{code}: decision reference `{decision}`"
+                );
             }
         }
         assert!(a.eea.is_disjoint(&a.eea_territories));
-        assert_eq!(adequacy_as_of(), "2025-12-31");
+        assert_eq!(adequacy_as_of(), "2026-12-02");
+    }
+
+    #[test]
+    fn brazil_is_adequate_for_eu_data_only() {
+        assert!(adequate(Origin::Eea, "BR", false));
+        assert!(adequate(Origin::Eea, "BR-SP", false));
+        assert!(!adequate(Origin::Uk, "BR", false));
+        assert!(!adequate(Origin::Ch, "BR", false));
+        assert_eq!(
+            adequacy_decision(Origin::Eea, "BR", false),
+            Some("Commission Implementing Decision (EU) 2026/179 of 26 January 2026")
+        );
+        assert_eq!(adequacy_decision(Origin::Uk, "BR", false), None);
+        assert!(
+            adequacy_decision(Origin::Eea, "US", true).is_some_and(|d| d.contains("2023/1795"))
+        );
+        assert!(
+            adequacy_decision(Origin::Uk, "KR", false).is_some_and(|d| d.contains("2022/1213"))
+        );
+    }
+
+    #[test]
+    fn adequacy_data_goes_stale_after_twelve_months() {
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        assert!(!adequacy_is_stale(day("2026-12-02")));
+        assert!(!adequacy_is_stale(day("2027-12-02")));
+        assert!(adequacy_is_stale(day("2027-12-03")));
+        assert!(!adequacy_is_stale(day("2020-01-01")));
     }
 
     #[test]

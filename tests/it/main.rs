@@ -13,3 +13,4 @@ mod sandbox;
 mod snapshots;
 mod store;
 mod track;
+mod transfers;
