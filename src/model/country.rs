@@ -156,9 +156,7 @@ pub fn adequate(origin: Origin, country: &str, dpf_certified: bool) -> bool {
         Origin::Uk => (Some("GB"), &a.uk_adequate, &a.uk_adequate_with_dpf),
         Origin::Ch => (Some("CH"), &a.ch_adequate, &a.ch_adequate_with_dpf),
     };
-    home == Some(code)
-        || list.contains_key(code)
-        || (dpf_certified && with_dpf.contains_key(code))
+    home == Some(code) || list.contains_key(code) || (dpf_certified && with_dpf.contains_key(code))
 }
 
 /// The decision (or regulation) that makes `country` adequate for data from `origin`, if one does; `dpf` asks for the decision that covers certified importers.
