@@ -1,8 +1,6 @@
 //! The HTML outputs (status page, diff redline) in headless Chromium: no console errors, hostile
 //! record text shown literally and never executed, and a screenshot kept under target/.
 
-
-
 use std::path::Path;
 use std::process::Command;
 

@@ -1,7 +1,5 @@
 //! `dpa check` proves coverage of every statutory requirement of spec/requirements.md §1-3.
 
-
-
 use crate::common::*;
 
 /// Every requirement id of requirements.md §1-3, as the spec lists them.

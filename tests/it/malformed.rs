@@ -1,7 +1,5 @@
 //! Every kind of bad record or clause file exits 2 with a message naming the file, and never panics.
 
-
-
 use crate::common::*;
 
 fn valid() -> String {

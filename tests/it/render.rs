@@ -1,7 +1,5 @@
 //! CLI tests of `dpa render`, `check` and `init` on fixture workspaces, checking the PDFs' text.
 
-
-
 use crate::common::*;
 
 const VENDORS: [(&str, &str, &str); 6] = [

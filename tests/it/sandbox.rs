@@ -1,7 +1,5 @@
 //! Templates cannot read outside templates/ and fonts/, nor import packages.
 
-
-
 use crate::common::*;
 
 fn with_prelude_line(line: &str) -> tempfile::TempDir {

@@ -1,7 +1,5 @@
 //! `dpa record`, `log` and `diff` in scratch git repositories built by the test.
 
-
-
 use std::process::Command;
 
 use crate::common::*;

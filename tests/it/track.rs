@@ -1,7 +1,5 @@
 //! The tracker: `dpa status`, `sign` and `verify` on a scratch copy of the examples.
 
-
-
 use std::path::Path;
 use std::process::Command;
 
