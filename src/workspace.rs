@@ -459,6 +459,10 @@ fn check_glyphs(renderer: &Renderer, vendor: &Vendor, diags: &mut Diagnostics) {
         &mut fields,
     );
     for (path, text) in fields {
+        // Procurement's own fields are never printed in an agreement.
+        if path == "owner" || path == "notes" {
+            continue;
+        }
         let missing = renderer.fonts().missing_chars(&text);
         if missing.is_empty() {
             continue;

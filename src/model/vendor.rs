@@ -129,6 +129,8 @@ pub struct AgreementState {
     pub version: u32,
     /// `sent`, `signed` or `terminated`.
     pub status: String,
+    /// Date it was sent for signature, as recorded by `dpa send`.
+    pub sent_on: Option<NaiveDate>,
     /// Date of execution.
     pub signed_on: Option<NaiveDate>,
     /// Expiry.
@@ -171,6 +173,10 @@ pub struct Vendor {
     pub subprocessors: Vec<Subprocessor>,
     /// Recorded agreement states.
     pub agreements: Vec<AgreementState>,
+    /// Who in our company looks after this vendor (procurement's own data; never printed in agreements).
+    pub owner: Option<String>,
+    /// Procurement's free-text notes (never printed in agreements).
+    pub notes: Option<String>,
     /// Spans of the values read, by dotted path, for later checks.
     #[serde(skip)]
     pub spans: Vec<(String, Range<usize>)>,
@@ -213,6 +219,8 @@ const TOP_KEYS: &[&str] = &[
     "security",
     "subprocessors",
     "agreements",
+    "owner",
+    "notes",
 ];
 const PROCESSING_KEYS: &[&str] = &[
     "regions",
@@ -267,6 +275,8 @@ pub fn load(id: &str, file: &str, text: &str, diags: &mut Diagnostics) -> Option
     let security = read_security(&mut r, t);
     let subprocessors = read_subprocessors(&mut r, t);
     let agreements = read_agreements(&mut r, t);
+    let owner = r.string(t, "", "owner", false, None);
+    let notes = r.string(t, "", "notes", false, None);
     let spans = std::mem::take(&mut r.spans);
     drop(r);
     if diags.error_count() > before {
@@ -288,6 +298,8 @@ pub fn load(id: &str, file: &str, text: &str, diags: &mut Diagnostics) -> Option
         security,
         subprocessors,
         agreements,
+        owner,
+        notes,
         spans,
         file: file.to_string(),
     })
@@ -527,6 +539,7 @@ fn read_agreements(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<AgreementState>
             &[
                 "version",
                 "status",
+                "sent_on",
                 "signed_on",
                 "expires_on",
                 "sha256",
@@ -542,6 +555,7 @@ fn read_agreements(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<AgreementState>
             true,
             span.clone(),
         );
+        let sent_on = r.date(at, &p, "sent_on", false, None);
         let signed_on = r.date(at, &p, "signed_on", false, None);
         let expires_on = r.date(at, &p, "expires_on", false, None);
         let sha256 = r.string(at, &p, "sha256", false, None);
@@ -571,6 +585,7 @@ fn read_agreements(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<AgreementState>
             out.push(AgreementState {
                 version,
                 status,
+                sent_on,
                 signed_on,
                 expires_on,
                 sha256,
@@ -584,6 +599,47 @@ fn read_agreements(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<AgreementState>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const RECORD: &str = r#"
+name = "Acme"
+address = "1 Main St"
+country = "US"
+owner = "Jo Buyer"
+notes = "Renewal under negotiation"
+[contact]
+name = "C"
+email = "c@example.com"
+[signatory]
+name = "S"
+title = "CEO"
+[service]
+description = "Widgets"
+starts = 2025-01-15
+[processing]
+regions = ["US-CA"]
+ccpa_role = "service_provider"
+gdpr_role = "none"
+purposes = ["Widgets"]
+data_subjects = ["Users"]
+data_categories = ["Email"]
+frequency = "continuous"
+retention = "One year"
+[[agreements]]
+version = 1
+status = "sent"
+sent_on = 2025-02-01
+"#;
+
+    #[test]
+    fn owner_notes_and_sent_on_are_read() {
+        let mut d = Diagnostics::new();
+        let v = load("acme", "vendors/acme.toml", RECORD, &mut d).expect("valid record");
+        assert!(!d.has_errors());
+        assert_eq!(v.owner.as_deref(), Some("Jo Buyer"));
+        assert_eq!(v.notes.as_deref(), Some("Renewal under negotiation"));
+        assert_eq!(v.agreements[0].status, "sent");
+        assert_eq!(v.agreements[0].sent_on, NaiveDate::from_ymd_opt(2025, 2, 1));
+    }
 
     #[test]
     fn vendor_ids() {
