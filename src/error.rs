@@ -20,6 +20,9 @@ pub enum Error {
     /// The command was used wrongly.
     #[error("{0}")]
     Usage(String),
+    /// A document to compare or review could not be read as clauses.
+    #[error("{0}")]
+    Document(#[from] crate::documents::DocError),
     /// JSON could not be produced or read.
     #[error("{context}: {source}")]
     Json {

@@ -11,6 +11,7 @@ pub mod assemble;
 pub mod cli;
 pub mod diag;
 pub mod diff;
+pub mod documents;
 pub mod docx;
 pub mod error;
 pub mod library;

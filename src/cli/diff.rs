@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::assemble::DocOptions;
 use crate::diag::Diagnostics;
 use crate::diff::{self, Clause, Report};
+use crate::documents;
 use crate::error::Error;
 use crate::library::clause::{self, Origin};
 use crate::manifest::ManifestClause;
@@ -56,23 +57,19 @@ fn is_document(arg: &str) -> bool {
         || lower.ends_with(".docx")
 }
 
-/// Reads a Markdown or Word contract as clauses; Word tracked changes are read as accepted, and said so.
+/// Reads a Markdown, text or Word contract as clauses; says how it was read (tracked changes accepted).
 fn load_document(ctx: &Ctx, path: &str, keep_preamble: bool) -> Result<Vec<Clause>, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(Path::new(path), e))?;
-    if path.to_ascii_lowercase().ends_with(".docx") {
-        let read = crate::docx::read(&bytes).map_err(|e| Error::Usage(format!("{path}: {e}")))?;
-        if read.tracked_changes {
-            ctx.note(&format!(
-                "note: {path} has tracked changes; they are compared as if accepted"
-            ));
-        }
-        let mut clauses = read.clauses;
-        if !keep_preamble {
-            clauses.retain(|c| c.number.is_some());
-        }
-        return Ok(clauses);
+    let doc = documents::read_path(Path::new(path)).map_err(Error::Document)?;
+    for note in &doc.notes {
+        ctx.note(&format!("note: {path} {note}"));
     }
-    Ok(diff::segment_markdown(&String::from_utf8_lossy(&bytes)))
+    Ok(doc
+        .sections
+        .iter()
+        // Against issued clauses, a returned Word file's unnumbered parts (cover, signatures) are not compared.
+        .filter(|s| keep_preamble || doc.kind != documents::Kind::Docx || s.number.is_some())
+        .map(|s| s.clause())
+        .collect())
 }
 
 fn from_manifest(clauses: &[ManifestClause]) -> Vec<Clause> {

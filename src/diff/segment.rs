@@ -48,6 +48,11 @@ const REFERENCE_WORDS: [&str; 13] = [
 
 /// Splits a Markdown contract into clauses, one per heading or numbered paragraph, preamble first.
 pub fn segment_markdown(src: &str) -> Vec<Clause> {
+    segment_located(src).into_iter().map(|(c, _)| c).collect()
+}
+
+/// Like [`segment_markdown`], with the 1-based first and last source line of each clause.
+pub fn segment_located(src: &str) -> Vec<(Clause, (usize, usize))> {
     let src = src.strip_prefix('\u{FEFF}').unwrap_or(src);
     // `lines()` handles CRLF but not the lone CR of old Mac files.
     let src: Cow<'_, str> = if src.contains('\r') {
@@ -55,9 +60,12 @@ pub fn segment_markdown(src: &str) -> Vec<Clause> {
     } else {
         Cow::Borrowed(src)
     };
-    let body = strip_html_comments(strip_front_matter(&src));
+    let rest = strip_front_matter(&src);
+    let skipped = src[..src.len() - rest.len()].matches('\n').count();
+    let body = strip_html_comments(rest);
     let mut seg = Segmenter::default();
-    for line in body.lines() {
+    for (i, line) in body.lines().enumerate() {
+        seg.line_no = skipped + i + 1;
         seg.line(line);
     }
     seg.finish()
@@ -91,11 +99,15 @@ struct Draft {
     origin: Origin,
     /// Raw Markdown paragraphs; wrapped lines are joined with a space.
     paragraphs: Vec<String>,
+    /// First and last source line of the clause (1-based).
+    lines: (usize, usize),
 }
 
 #[derive(Debug, Default)]
 struct Segmenter {
-    out: Vec<Clause>,
+    out: Vec<(Clause, (usize, usize))>,
+    /// The 1-based number of the source line being read.
+    line_no: usize,
     cur: Draft,
     /// Enclosing annex-type parts: (heading level, label).
     parts: Vec<(usize, String)>,
@@ -237,6 +249,10 @@ impl Segmenter {
     }
 
     fn push(&mut self, text: &str, new_paragraph: bool) {
+        if self.cur.lines.0 == 0 {
+            self.cur.lines.0 = self.line_no;
+        }
+        self.cur.lines.1 = self.line_no;
         match self.cur.paragraphs.last_mut() {
             Some(last) if !new_paragraph => {
                 last.push(' ');
@@ -256,6 +272,7 @@ impl Segmenter {
             title,
             origin,
             paragraphs: Vec::new(),
+            lines: (self.line_no, self.line_no),
         };
         let done = std::mem::replace(&mut self.cur, next);
         self.flush(done);
@@ -272,15 +289,18 @@ impl Segmenter {
         if draft.number.is_none() && draft.title.is_none() && text.is_empty() {
             return;
         }
-        self.out.push(Clause {
-            key: None,
-            number: draft.number,
-            title: draft.title,
-            text,
-        });
+        self.out.push((
+            Clause {
+                key: None,
+                number: draft.number,
+                title: draft.title,
+                text,
+            },
+            draft.lines,
+        ));
     }
 
-    fn finish(mut self) -> Vec<Clause> {
+    fn finish(mut self) -> Vec<(Clause, (usize, usize))> {
         let last = std::mem::take(&mut self.cur);
         self.flush(last);
         self.out
@@ -326,6 +346,9 @@ fn strip_html_comments(src: &str) -> Cow<'_, str> {
             break;
         };
         out.push_str(&rest[..start]);
+        // Keep the comment's line breaks so that line numbers still point into the source.
+        let comment = &rest[start..start + 4 + len + 3];
+        out.extend(std::iter::repeat_n('\n', comment.matches('\n').count()));
         rest = &rest[start + 4 + len + 3..];
     }
     out.push_str(rest);

@@ -1,16 +1,14 @@
-//! Word documents: exporting an assembled agreement as DOCX, and reading a returned DOCX back as clauses.
+//! Word export: an assembled agreement written as a DOCX with real headings, tables and signature blocks.
 
 use docx_rs::{
-    AlignmentType, BreakType, DocumentChild, Docx, Footer, InsertChild, NumPages, PageNum,
-    Paragraph, ParagraphChild, Run, RunChild, Style, StyleType, Table, TableCell, TableCellContent,
-    TableChild, TableRow, TableRowChild,
+    AlignmentType, BreakType, DocumentChild, Docx, Footer, NumPages, PageNum, Paragraph, Run,
+    Style, StyleType, Table, TableCell, TableRow,
 };
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::assemble::AssembledClause;
 use crate::assemble::escape::{Piece, clean, pieces};
 use crate::assemble::markdown::enum_label;
-use crate::diff::Clause;
 use crate::model::{Company, Vendor};
 
 /// Document-level values of a DOCX export.
@@ -445,150 +443,4 @@ fn add_children(mut doc: Docx, children: Vec<DocumentChild>) -> Docx {
         };
     }
     doc
-}
-
-/// The text of a paragraph with tracked insertions accepted and deletions dropped.
-fn paragraph_text(p: &Paragraph, tracked: &mut bool) -> String {
-    fn runs(children: &[ParagraphChild], tracked: &mut bool, out: &mut String) {
-        for child in children {
-            match child {
-                ParagraphChild::Run(r) => run_text(r, out),
-                ParagraphChild::Insert(ins) => {
-                    *tracked = true;
-                    for c in &ins.children {
-                        if let InsertChild::Run(r) = c {
-                            run_text(r, out);
-                        }
-                    }
-                }
-                ParagraphChild::Delete(_) => *tracked = true,
-                ParagraphChild::Hyperlink(h) => runs(&h.children, tracked, out),
-                _ => {}
-            }
-        }
-    }
-    fn run_text(r: &Run, out: &mut String) {
-        for c in &r.children {
-            match c {
-                RunChild::Text(t) => out.push_str(&t.text),
-                RunChild::Tab(_) => out.push(' '),
-                RunChild::Break(_) | RunChild::CarriageReturn(_) => out.push('\n'),
-                _ => {}
-            }
-        }
-    }
-    let mut out = String::new();
-    runs(&p.children, tracked, &mut out);
-    out
-}
-
-/// A DOCX read back as clauses.
-pub struct ReadDocx {
-    /// Clauses in document order: a preamble (no number), numbered clauses and annexes.
-    pub clauses: Vec<Clause>,
-    /// Whether the document holds tracked changes (accepted in `clauses`).
-    pub tracked_changes: bool,
-}
-
-/// Reads a Word document into clauses: `Heading 2` paragraphs `N.N Title` and `Heading 1` annexes start clauses.
-pub fn read(bytes: &[u8]) -> Result<ReadDocx, String> {
-    let docx =
-        docx_rs::read_docx(bytes).map_err(|e| format!("not a readable Word document: {e}"))?;
-    let mut tracked = false;
-    let mut clauses: Vec<Clause> = vec![Clause {
-        key: None,
-        number: None,
-        title: Some("Preamble".into()),
-        text: String::new(),
-    }];
-    let mut skipping = false;
-    for child in &docx.document.children {
-        match child {
-            DocumentChild::Paragraph(p) => {
-                let text = paragraph_text(p, &mut tracked);
-                let style = p
-                    .property
-                    .style
-                    .as_ref()
-                    .map(|s| s.val.to_ascii_lowercase())
-                    .unwrap_or_default();
-                let level = if style.starts_with("heading1") || style == "heading 1" {
-                    1
-                } else if style.starts_with("heading2") || style == "heading 2" {
-                    2
-                } else {
-                    0
-                };
-                let trimmed = text.trim();
-                if level == 2 || (level == 1 && trimmed.starts_with("Annex ")) {
-                    let (number, title) = match trimmed.split_once(": ").filter(|_| level == 1) {
-                        Some((n, t)) => (n.to_string(), t.to_string()),
-                        None => match trimmed.split_once(char::is_whitespace) {
-                            Some((n, t))
-                                if n.chars().next().is_some_and(|c| c.is_ascii_digit()) =>
-                            {
-                                (n.to_string(), t.trim().to_string())
-                            }
-                            _ => (String::new(), trimmed.to_string()),
-                        },
-                    };
-                    clauses.push(Clause {
-                        key: None,
-                        number: (!number.is_empty()).then_some(number),
-                        title: Some(title),
-                        text: String::new(),
-                    });
-                    skipping = false;
-                } else if level == 1 {
-                    // Section headings and the signature page are not clauses.
-                    skipping = true;
-                } else if !skipping && !trimmed.is_empty() {
-                    // Bullets are written as "•" but compared as the "-" of the Markdown the clause came from.
-                    let line = match trimmed.strip_prefix('\u{2022}') {
-                        Some(rest) => format!("-{rest}"),
-                        None => trimmed.to_string(),
-                    };
-                    if let Some(last) = clauses.last_mut() {
-                        if !last.text.is_empty() {
-                            last.text.push('\n');
-                        }
-                        last.text.push_str(&line);
-                    }
-                }
-            }
-            DocumentChild::Table(t) if !skipping => {
-                let mut lines = Vec::new();
-                for TableChild::TableRow(row) in &t.rows {
-                    let cells: Vec<String> = row
-                        .cells
-                        .iter()
-                        .map(|TableRowChild::TableCell(cell)| {
-                            cell.children
-                                .iter()
-                                .filter_map(|c| match c {
-                                    TableCellContent::Paragraph(p) => {
-                                        Some(paragraph_text(p, &mut tracked).trim().to_string())
-                                    }
-                                    _ => None,
-                                })
-                                .collect::<Vec<_>>()
-                                .join(" ")
-                        })
-                        .collect();
-                    lines.push(cells.join(" | "));
-                }
-                if let Some(last) = clauses.last_mut() {
-                    if !last.text.is_empty() {
-                        last.text.push('\n');
-                    }
-                    last.text.push_str(&lines.join("\n"));
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(ReadDocx {
-        clauses,
-        tracked_changes: tracked,
-    })
 }
