@@ -137,6 +137,8 @@ pub struct AgreementState {
     pub expires_on: Option<NaiveDate>,
     /// SHA-256 of the executed PDF.
     pub sha256: Option<String>,
+    /// The executed copy kept in the workspace, relative to it (`agreements/<id>/executed/v<N>.pdf`).
+    pub file: Option<String>,
     /// SHA-256 of the issued version's manifest.json when it was signed, to detect a moved tag.
     pub manifest_sha256: Option<String>,
 }
@@ -543,6 +545,7 @@ fn read_agreements(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<AgreementState>
                 "signed_on",
                 "expires_on",
                 "sha256",
+                "file",
                 "manifest_sha256",
             ],
         );
@@ -559,6 +562,7 @@ fn read_agreements(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<AgreementState>
         let signed_on = r.date(at, &p, "signed_on", false, None);
         let expires_on = r.date(at, &p, "expires_on", false, None);
         let sha256 = r.string(at, &p, "sha256", false, None);
+        let file = r.string(at, &p, "file", false, None);
         let manifest_sha256 = r.string(at, &p, "manifest_sha256", false, None);
         for (key, value) in [("sha256", &sha256), ("manifest_sha256", &manifest_sha256)] {
             if let Some(h) = value
@@ -589,6 +593,7 @@ fn read_agreements(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<AgreementState>
                 signed_on,
                 expires_on,
                 sha256,
+                file,
                 manifest_sha256,
             });
         }
