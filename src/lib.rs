@@ -18,6 +18,7 @@ pub mod library;
 pub mod manifest;
 pub mod model;
 pub mod output;
+pub mod read;
 pub mod render;
 pub mod select;
 pub mod store;
