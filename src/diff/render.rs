@@ -54,6 +54,10 @@ pub fn to_json(report: &Report) -> Value {
 }
 
 /// Renders the report as one self-contained HTML5 redline: inline CSS, no scripts, no external assets.
+///
+/// The header counts every status; each fold of unchanged clauses says how many of those it holds,
+/// so the folds add up to the header's count. A modified clause shows its changes with
+/// `CONTEXT_WORDS` words of context on each side, and the whole clause in a `<details>` below.
 pub fn to_html(report: &Report, title: &str) -> String {
     let title = escape(title);
     let mut out = String::with_capacity(4096);
@@ -67,6 +71,7 @@ pub fn to_html(report: &Report, title: &str) -> String {
     );
     summary_table(&mut out, &report.summary);
     out.push_str("<main>\n");
+    let total_unchanged = report.summary.unchanged;
     let mut idx = 0;
     while idx < report.clauses.len() {
         let run = report.clauses[idx..]
@@ -74,7 +79,7 @@ pub fn to_html(report: &Report, title: &str) -> String {
             .take_while(|c| c.status == Status::Unchanged)
             .count();
         if run > 0 {
-            unchanged_block(&mut out, &report.clauses[idx..idx + run]);
+            unchanged_block(&mut out, &report.clauses[idx..idx + run], total_unchanged);
             idx += run;
             continue;
         }
@@ -85,16 +90,15 @@ pub fn to_html(report: &Report, title: &str) -> String {
             "<section class=\"clause {name}\">\n<h2><span class=\"badge\">{name}</span> {}</h2>\n",
             escape(&header(report, idx))
         );
-        if !c.changes.is_empty() {
+        if c.status == Status::Modified && !c.changes.is_empty() {
+            out.push_str("<div class=\"text context\">");
+            redline(&mut out, &c.changes, true);
+            out.push_str("</div>\n<details class=\"whole\"><summary>Whole clause</summary>\n<div class=\"text\">");
+            redline(&mut out, &c.changes, false);
+            out.push_str("</div>\n</details>\n");
+        } else if !c.changes.is_empty() {
             out.push_str("<div class=\"text\">");
-            for change in &c.changes {
-                let text = escape(&change.text);
-                let _ = match change.op {
-                    Op::Equal => write!(out, "{text}"),
-                    Op::Delete => write!(out, "<del>{text}</del>"),
-                    Op::Insert => write!(out, "<ins>{text}</ins>"),
-                };
-            }
+            redline(&mut out, &c.changes, false);
             out.push_str("</div>\n");
         }
         out.push_str("</section>\n");
@@ -102,6 +106,34 @@ pub fn to_html(report: &Report, title: &str) -> String {
     }
     out.push_str("</main>\n</body>\n</html>\n");
     out
+}
+
+/// Writes word changes as `<del>`/`<ins>`; with `trim`, unchanged runs keep only the words next to a change.
+fn redline(out: &mut String, changes: &[Change], trim: bool) {
+    let last = changes.len().saturating_sub(1);
+    for (k, change) in changes.iter().enumerate() {
+        let _ = match change.op {
+            Op::Equal if trim => {
+                let text = &change.text;
+                let words = word_spans(text);
+                let (n, ctx) = (words.len(), CONTEXT_WORDS);
+                if k > 0 && k < last && n > 2 * ctx {
+                    // An elided middle becomes a line break, so distant changes read as separate excerpts.
+                    write!(
+                        out,
+                        "{} …\n… {}",
+                        escape(&text[..words[ctx - 1].1]),
+                        escape(&text[words[n - ctx].0..])
+                    )
+                } else {
+                    write!(out, "{}", escape(&trim_context(text, k > 0, k < last)))
+                }
+            }
+            Op::Equal => write!(out, "{}", escape(&change.text)),
+            Op::Delete => write!(out, "<del>{}</del>", escape(&change.text)),
+            Op::Insert => write!(out, "<ins>{}</ins>", escape(&change.text)),
+        };
+    }
 }
 
 const CSS: &str = "\
@@ -116,6 +148,7 @@ section.modified{border-color:#b58900}section.added{border-color:#2e7d32}section
 section.moved,section.renumbered{border-color:#1565c0}\
 .badge{display:inline-block;min-width:6.5em;font-size:.8rem;text-transform:uppercase;letter-spacing:.05em;color:#555}\
 .text{white-space:pre-wrap;overflow-wrap:anywhere}\
+details.whole{margin:.5rem 0 0;font-size:.95rem}details.whole>summary{cursor:pointer;color:#555;font-family:system-ui,sans-serif}\
 del{background:#fde2e2;color:#8b0000;text-decoration:line-through}\
 ins{background:#dcf5dc;color:#1b5e20;text-decoration:underline}\
 details.unchanged{margin:0 0 1rem;color:#555;font-family:system-ui,sans-serif}\
@@ -134,12 +167,26 @@ fn summary_table(out: &mut String, s: &Summary) {
     out.push_str("</tbody>\n</table>\n");
 }
 
-fn unchanged_block(out: &mut String, run: &[ClauseDiff]) {
-    let plural = if run.len() == 1 { "" } else { "s" };
+/// One fold of consecutive unchanged clauses: `11 of 73 unchanged clauses: 2.1 Scope – 4.3 Audits`.
+fn unchanged_block(out: &mut String, run: &[ClauseDiff], total: usize) {
+    let n = run.len();
+    let plural = if total == 1 { "" } else { "s" };
+    let first = label(run.first().and_then(|c| c.new.as_ref()));
+    let span = if n == 1 {
+        first
+    } else {
+        let last = label(run.last().and_then(|c| c.new.as_ref()));
+        format!("{first} \u{2013} {last}")
+    };
+    let count = if n == total {
+        format!("{n} unchanged clause{plural}")
+    } else {
+        format!("{n} of {total} unchanged clause{plural}")
+    };
     let _ = write!(
         out,
-        "<details class=\"unchanged\"><summary>{} unchanged clause{plural}</summary>\n<ul>\n",
-        run.len()
+        "<details class=\"unchanged\" data-count=\"{n}\"><summary>{count}: {}</summary>\n<ul>\n",
+        escape(&span)
     );
     for c in run {
         let _ = writeln!(out, "<li>{}</li>", escape(&label(c.new.as_ref())));
@@ -373,12 +420,78 @@ mod tests {
         assert!(html.contains("<title>DPA &lt;v1&gt; &amp; &quot;v2&quot;</title>"));
         assert!(html.contains("<del>safe</del><ins>encrypted</ins>"));
         assert!(html.contains("&lt;b&gt;always&lt;/b&gt;"));
-        assert!(
-            html.contains("<details class=\"unchanged\"><summary>1 unchanged clause</summary>")
-        );
+        assert!(html.contains(
+            "<details class=\"unchanged\" data-count=\"1\"><summary>1 unchanged clause: 1 Scope</summary>"
+        ));
         for external in ["src=", "href=", "<link", "@import", "url("] {
             assert!(!html.contains(external), "{external}");
         }
+    }
+
+    #[test]
+    fn html_modified_clause_shows_context_and_the_whole_clause_on_demand() {
+        let head = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu";
+        let middle = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen";
+        let tail = "nu xi omicron pi rho sigma tau upsilon phi chi psi omega";
+        let report = diff(
+            &[clause(
+                "1",
+                "T",
+                &format!("{head} old {middle} former {tail}"),
+            )],
+            &[clause(
+                "1",
+                "T",
+                &format!("{head} new {middle} latter {tail}"),
+            )],
+        );
+        let html = to_html(&report, "t");
+        let context = html
+            .split("<div class=\"text context\">")
+            .nth(1)
+            .and_then(|s| s.split("</div>").next())
+            .unwrap_or_default();
+        assert_eq!(
+            context,
+            "… epsilon zeta eta theta iota kappa lambda mu <del>old</del><ins>new</ins> one two three four five six seven eight …\n\
+             … ten eleven twelve thirteen fourteen fifteen sixteen seventeen <del>former</del><ins>latter</ins> nu xi omicron pi rho sigma tau upsilon …"
+        );
+        let whole = html
+            .split("<details class=\"whole\"><summary>Whole clause</summary>\n<div class=\"text\">")
+            .nth(1)
+            .and_then(|s| s.split("</div>").next())
+            .unwrap_or_default();
+        assert_eq!(
+            whole,
+            format!(
+                "{head} <del>old</del><ins>new</ins> {middle} <del>former</del><ins>latter</ins> {tail}"
+            )
+        );
+    }
+
+    #[test]
+    fn html_folds_add_up_to_the_summary_count() {
+        let same: Vec<Clause> = (1..=7)
+            .map(|i| {
+                clause(
+                    &i.to_string(),
+                    &format!("T{i}"),
+                    &format!("Words of clause {i}."),
+                )
+            })
+            .collect();
+        let mut changed = same.clone();
+        changed[4].text = "Other words of clause five.".into();
+        let html = to_html(&diff(&same, &changed), "t");
+        assert!(html.contains("<p class=\"line\">1 modified, 0 added, 0 removed, 0 moved, 0 renumbered, 6 unchanged</p>"));
+        assert!(
+            html.contains("<summary>4 of 6 unchanged clauses: 1 T1 \u{2013} 4 T4</summary>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<summary>2 of 6 unchanged clauses: 6 T6 \u{2013} 7 T7</summary>"),
+            "{html}"
+        );
     }
 
     #[test]

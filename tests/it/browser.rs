@@ -125,3 +125,72 @@ fn diff_redline_renders_and_keeps_contract_text_inert() {
     );
     assert!(dom.contains("onerror="), "hostile text not shown");
 }
+
+#[test]
+fn redline_folds_modified_clauses_to_their_context() {
+    let ws = example_workspace();
+    let far = "Recitals that nobody changed run on for many words before anything differs in this clause";
+    let near = "and then the processor shall delete the data within";
+    let after = "days of the end of the services unless the law requires storage for longer periods";
+    let old = ws.path().join("old.md");
+    let new = ws.path().join("new.md");
+    let doc = |days: &str| {
+        let mut s = String::from("## 1. Terms\n\n");
+        for i in 1..=6 {
+            s.push_str(&format!("1.{i} Unchanged clause number {i} says the same.\n\n"));
+        }
+        s.push_str(&format!("1.7 {far} {near} {days} {after}.\n"));
+        s
+    };
+    std::fs::write(&old, doc("30")).expect("write");
+    std::fs::write(&new, doc("14")).expect("write");
+    let out = dpa(
+        ws.path(),
+        &[
+            "diff",
+            old.to_str().expect("utf8"),
+            new.to_str().expect("utf8"),
+            "--format",
+            "html",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let html = ws.path().join("folded.html");
+    std::fs::write(&html, &out.stdout).expect("write");
+    let dom = check_page("redline-folded", &html, ws.path());
+    assert!(
+        dom.contains("7 unchanged clauses: 1 Terms \u{2013} 1.6</summary>"),
+        "unchanged run not folded: {dom}"
+    );
+    assert!(dom.contains("<details class=\"whole\"><summary>Whole clause</summary>"));
+
+    // What a reader sees: the printed page shows the excerpt around the change and hides the
+    // folded runs and the whole clause until opened.
+    let pdf = ws.path().join("folded.pdf");
+    let printed = chromium(
+        &[
+            &format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer",
+            &format!("file://{}", html.display()),
+        ],
+        &ws.path().join("profile-print"),
+    );
+    assert!(
+        printed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    let seen = pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        seen.contains("… then the processor shall delete the data within"),
+        "{seen}"
+    );
+    assert!(
+        seen.contains("days of the end of the services unless …"),
+        "{seen}"
+    );
+    assert!(seen.contains("Whole clause"), "{seen}");
+    assert!(!seen.contains("Recitals that nobody changed"), "whole clause shown: {seen}");
+    assert!(seen.contains("7 unchanged clauses"), "{seen}");
+    assert!(!seen.contains("1.3"), "fold open: {seen}");
+}

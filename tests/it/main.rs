@@ -14,3 +14,4 @@ mod snapshots;
 mod store;
 mod track;
 mod transfers;
+mod wordout;
