@@ -129,15 +129,19 @@ fn diff_redline_renders_and_keeps_contract_text_inert() {
 #[test]
 fn redline_folds_modified_clauses_to_their_context() {
     let ws = example_workspace();
-    let far = "Recitals that nobody changed run on for many words before anything differs in this clause";
+    let far =
+        "Recitals that nobody changed run on for many words before anything differs in this clause";
     let near = "and then the processor shall delete the data within";
-    let after = "days of the end of the services unless the law requires storage for longer periods";
+    let after =
+        "days of the end of the services unless the law requires storage for longer periods";
     let old = ws.path().join("old.md");
     let new = ws.path().join("new.md");
     let doc = |days: &str| {
         let mut s = String::from("## 1. Terms\n\n");
         for i in 1..=6 {
-            s.push_str(&format!("1.{i} Unchanged clause number {i} says the same.\n\n"));
+            s.push_str(&format!(
+                "1.{i} Unchanged clause number {i} says the same.\n\n"
+            ));
         }
         s.push_str(&format!("1.7 {far} {near} {days} {after}.\n"));
         s
@@ -180,7 +184,10 @@ fn redline_folds_modified_clauses_to_their_context() {
         "{}",
         String::from_utf8_lossy(&printed.stderr)
     );
-    let seen = pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+    let seen = pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(
         seen.contains("… then the processor shall delete the data within"),
         "{seen}"
@@ -190,7 +197,10 @@ fn redline_folds_modified_clauses_to_their_context() {
         "{seen}"
     );
     assert!(seen.contains("Whole clause"), "{seen}");
-    assert!(!seen.contains("Recitals that nobody changed"), "whole clause shown: {seen}");
+    assert!(
+        !seen.contains("Recitals that nobody changed"),
+        "whole clause shown: {seen}"
+    );
     assert!(seen.contains("7 unchanged clauses"), "{seen}");
     assert!(!seen.contains("1.3"), "fold open: {seen}");
 }

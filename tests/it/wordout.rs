@@ -83,7 +83,10 @@ fn redline_counts_agree_with_its_summary() {
             .sum();
         assert_eq!(folded, summary["unchanged"], "{old} -> {new}");
         let total = summary["unchanged"];
-        for fold in html.split("<details class=\"unchanged\" data-count=\"").skip(1) {
+        for fold in html
+            .split("<details class=\"unchanged\" data-count=\"")
+            .skip(1)
+        {
             let (n, rest) = fold.split_once('"').expect("count");
             let says = rest
                 .split("<summary>")
