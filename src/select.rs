@@ -44,6 +44,17 @@ pub struct EffectiveTransfers {
     pub idr: bool,
 }
 
+/// The European origins of a vendor's data, each deciding which transfer rules apply.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Origins {
+    /// EEA data (EU GDPR).
+    pub eea: bool,
+    /// UK data (UK GDPR).
+    pub uk: bool,
+    /// Swiss data (FADP).
+    pub ch: bool,
+}
+
 /// What the facts of one vendor require.
 #[derive(Debug, Clone, Serialize)]
 pub struct Applicability {
@@ -51,6 +62,10 @@ pub struct Applicability {
     pub frameworks: Vec<&'static str>,
     /// SCC module (1-4) when the SCCs apply.
     pub scc_module: Option<u8>,
+    /// Where the vendor's European data comes from, from canonical regions (`GB-ENG` and `UK` both count as the UK).
+    pub origins: Origins,
+    /// Whether the SCCs cover transfers from the vendor back to us, the vendor being the data exporter (an EEA, UK or Swiss processor serving a company outside adequacy).
+    pub scc_vendor_exports: bool,
     /// Whether our disclosure to the vendor is a sale or sharing under the CCPA.
     pub ccpa_third_party: bool,
     /// Whether we are a CCPA business; `None` when `dpa.toml` gives no facts.
@@ -144,6 +159,32 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
     );
     let any_out = eea_out || uk_out || ch_out;
     let via_dpf = dpf && vendor.country == "US";
+    // Transfers back to us: a processor established in the EEA, the UK or
+    // Switzerland is itself bound by that area's transfer rules, so when it
+    // returns data to us, or lets us reach it, from a country without
+    // adequacy for that area, the transfer is restricted even though nothing
+    // leaves the area on the way to the vendor (the vendor is the exporter).
+    let back = (european && processor && !any_out)
+        .then(|| country::region_origin(&vendor.country))
+        .flatten()
+        .filter(|home| !country::adequate(*home, &company.country, false));
+    let back_supported = back.is_some() && company.role == CompanyRole::Controller;
+    if back.is_some() && !back_supported {
+        diags.push(
+            Diagnostic::warning(
+                &vendor.file,
+                vendor.span("country").or(Some(0..0)),
+                format!(
+                    "{} returns personal data to {} in {}, which has no adequacy for it; with {} acting as a processor this is a processor-to-processor transfer back to the exporter's own processor, which dpa does not draft",
+                    vendor.short_name,
+                    company.short_name,
+                    country_label(&company.country),
+                    company.short_name
+                ),
+            )
+            .with_hint("cover the transfer back with SCC Module Three (or the UK/Swiss equivalent) in a separate agreement"),
+        );
+    }
 
     let mut scc = false;
     if any_out && !via_dpf {
@@ -158,32 +199,47 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
             ),
             _ => scc = true,
         }
+    } else if back_supported {
+        // `mechanism` describes transfers to the vendor; the transfer back is derived.
+        scc = true;
     } else if declared == Some(Mechanism::Scc) && !any_out && european {
         diags.push(Diagnostic::warning(
             &vendor.file,
             vendor.span("transfers.mechanism"),
-            format!("`mechanism = \"scc\"` but no restricted transfer takes place ({} is adequate or in the EEA for this data); the SCCs are not included", country_label(&vendor.country)),
+            format!("`mechanism = \"scc\"` but no restricted transfer takes place ({} is adequate or in the EEA for this data, and so is {}); the SCCs are not included", country_label(&vendor.country), country_label(&company.country)),
         ));
     }
     if via_dpf && (eea_out || uk_out || ch_out) {
         frameworks.push("dpf");
     }
-    let uk = uk_out && !via_dpf && scc;
-    let ch = ch_out && !via_dpf && scc;
+    let vendor_exports = scc && back_supported;
+    let uk = scc && ((uk_out && !via_dpf) || (vendor_exports && back == Some(Origin::Uk)));
+    let ch = scc && ((ch_out && !via_dpf) || (vendor_exports && back == Some(Origin::Ch)));
     if uk && t.uk_addendum == Some(false) {
         diags.push(diag(vendor, "transfers.uk_addendum", "UK personal data leaves the UK without adequacy, but `uk_addendum = false` leaves it without a mechanism".into()).with_hint("set `uk_addendum = true` to attach the ICO's UK Addendum to the SCCs"));
     }
     if ch && t.swiss_adaptations == Some(false) {
         diags.push(diag(vendor, "transfers.swiss_adaptations", "Swiss personal data leaves Switzerland without adequacy, but `swiss_adaptations = false` leaves the SCCs unadapted to the FADP".into()).with_hint("set `swiss_adaptations = true`"));
     }
-    let scc_module = scc.then_some(match (company.role, p.gdpr_role) {
-        (_, GdprRole::SubProcessor) | (CompanyRole::Processor, GdprRole::Processor) => 3,
-        (CompanyRole::Controller, GdprRole::Processor) => 2,
-        (CompanyRole::Controller, _) => 1,
-        (CompanyRole::Processor, _) => 4,
+    // The module follows the exporter's and the importer's roles.
+    let scc_module = scc.then_some(if vendor_exports {
+        // The vendor (processor) exports to us, its controller.
+        4
+    } else {
+        match (company.role, p.gdpr_role) {
+            (_, GdprRole::SubProcessor) | (CompanyRole::Processor, GdprRole::Processor) => 3,
+            (CompanyRole::Controller, GdprRole::Processor) => 2,
+            (CompanyRole::Controller, _) => 1,
+            (CompanyRole::Processor, _) => 4,
+        }
     });
     if scc {
         frameworks.push("scc");
+    }
+    // Module Four lets the parties choose the law of any country that allows
+    // third-party beneficiary rights (Clause 17) and any country's courts
+    // (Clause 18); the other modules require an EU Member State.
+    if scc && scc_module != Some(4) {
         for (law, path) in [
             (&t.governing_law, "transfers.governing_law"),
             (&t.forum, "transfers.forum"),
@@ -268,6 +324,12 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
     Applicability {
         frameworks,
         scc_module,
+        scc_vendor_exports: vendor_exports,
+        origins: Origins {
+            eea: has(Origin::Eea),
+            uk: has(Origin::Uk),
+            ch: has(Origin::Ch),
+        },
         ccpa_third_party: p.ccpa_role == CcpaRole::ThirdParty,
         ccpa_business,
         transfers,
@@ -294,7 +356,11 @@ pub fn facts(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
             serde_json::to_value(company).unwrap_or(Value::Null),
         );
         map.insert("frameworks".into(), json!(app.frameworks));
-        map.insert("scc".into(), json!({ "module": app.scc_module }));
+        map.insert("origins".into(), json!(app.origins));
+        map.insert(
+            "scc".into(),
+            json!({ "module": app.scc_module, "vendor_exports": app.scc_vendor_exports }),
+        );
         map.insert(
             "has_subprocessors".into(),
             json!(!vendor.subprocessors.is_empty()),
@@ -349,7 +415,11 @@ pub const KNOWN_PATHS: &[&str] = &[
     "company.governing_law",
     "company.forum",
     "frameworks",
+    "origins.eea",
+    "origins.uk",
+    "origins.ch",
     "scc.module",
+    "scc.vendor_exports",
     "has_subprocessors",
     "has_sensitive_data",
 ];
@@ -413,6 +483,17 @@ email = "m@x.example"
             .unwrap_or_else(|| panic!("{d:?}\n{text}"))
     }
 
+    trait WithCountry {
+        fn with_country(self, code: &str) -> Self;
+    }
+
+    impl WithCountry for Company {
+        fn with_country(mut self, code: &str) -> Self {
+            self.country = code.to_string();
+            self
+        }
+    }
+
     fn app(c: &Company, v: &Vendor) -> (Applicability, Diagnostics) {
         let mut d = Diagnostics::new();
         let a = applicability(c, v, &mut d);
@@ -462,14 +543,108 @@ email = "m@x.example"
     }
 
     #[test]
-    fn eea_processor_inside_the_eea_needs_gdpr_only() {
-        let (a, d) = app(
-            &company(""),
-            &vendor("DE", "[\"EEA\"]", "none", "processor", "", ""),
-        );
+    fn eea_processor_of_an_eea_controller_needs_gdpr_only() {
+        let c = company("").with_country("IE");
+        let (a, d) = app(&c, &vendor("DE", "[\"EEA\"]", "none", "processor", "", ""));
         assert!(!d.has_errors());
         assert_eq!(a.frameworks, ["general", "gdpr"]);
         assert_eq!(a.scc_module, None);
+        assert!(!a.scc_vendor_exports);
+        // An adequate country is as good as the EEA for the way back.
+        let c = company("").with_country("JP");
+        let (a, _) = app(&c, &vendor("DE", "[\"EEA\"]", "none", "processor", "", ""));
+        assert_eq!(a.frameworks, ["general", "gdpr"]);
+    }
+
+    #[test]
+    fn eea_processor_returning_data_to_a_us_controller_needs_module_four() {
+        // Lumen: a US controller with no EU establishment; the EEA processor exports back to it.
+        let (a, d) = app(
+            &company(""),
+            &vendor("DE", "[\"EEA\"]", "none", "processor", "mechanism = \"none\"", ""),
+        );
+        assert!(!d.has_errors(), "{d:?}");
+        assert_eq!(a.frameworks, ["general", "gdpr", "scc"]);
+        assert_eq!(a.scc_module, Some(4));
+        assert!(a.scc_vendor_exports);
+        assert_eq!(a.transfers.mechanism, Mechanism::Scc);
+        // Module Four allows any country's law that grants third-party beneficiary rights.
+        let (a, d) = app(
+            &company(""),
+            &vendor(
+                "DE",
+                "[\"EEA\"]",
+                "none",
+                "processor",
+                "governing_law = \"US\"\nforum = \"US\"",
+                "",
+            ),
+        );
+        assert_eq!(a.scc_module, Some(4));
+        assert!(!d.has_errors(), "{d:?}");
+    }
+
+    #[test]
+    fn uk_and_swiss_processors_returning_data_use_the_uk_and_swiss_terms() {
+        let (a, d) = app(
+            &company(""),
+            &vendor("GB", "[\"UK\"]", "none", "processor", "mechanism = \"none\"", ""),
+        );
+        assert!(!d.has_errors(), "{d:?}");
+        assert_eq!(a.frameworks, ["general", "gdpr", "scc", "uk"]);
+        assert_eq!(a.scc_module, Some(4));
+        assert!(a.scc_vendor_exports);
+        let (a, _) = app(
+            &company(""),
+            &vendor("CH", "[\"CH-ZH\"]", "none", "processor", "", ""),
+        );
+        assert_eq!(a.frameworks, ["general", "gdpr", "scc", "ch"]);
+        assert_eq!(a.scc_module, Some(4));
+        // A UK company is adequate for EEA data: nothing to add on the way back.
+        let c = company("").with_country("GB");
+        let (a, _) = app(&c, &vendor("DE", "[\"EEA\"]", "none", "processor", "", ""));
+        assert_eq!(a.frameworks, ["general", "gdpr"]);
+    }
+
+    #[test]
+    fn a_processor_company_gets_a_warning_not_module_four() {
+        let c = company("#processor\n");
+        let (a, d) = app(&c, &vendor("DE", "[\"EEA\"]", "none", "sub_processor", "", ""));
+        assert_eq!(a.scc_module, None);
+        assert!(
+            d.iter()
+                .any(|w| !w.is_error() && w.message.contains("does not draft")),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn origins_come_from_canonical_regions() {
+        let (a, _) = app(
+            &company(""),
+            &vendor(
+                "US",
+                "[\"GB-ENG\", \"CH-ZH\"]",
+                "none",
+                "processor",
+                "mechanism = \"dpf\"",
+                "",
+            ),
+        );
+        assert_eq!(a.frameworks, ["general", "gdpr", "dpf"]);
+        assert_eq!(
+            a.origins,
+            Origins {
+                eea: false,
+                uk: true,
+                ch: true
+            }
+        );
+        let (a, _) = app(
+            &company(""),
+            &vendor("US", "[\"GB\"]", "none", "processor", "mechanism = \"dpf\"", ""),
+        );
+        assert!(a.origins.uk && !a.origins.eea && !a.origins.ch);
     }
 
     #[test]
@@ -526,7 +701,7 @@ email = "m@x.example"
         );
         assert_eq!(a.frameworks, ["general", "gdpr", "scc", "uk"]);
         let (b, _) = app(
-            &company(""),
+            &company("").with_country("GB"),
             &vendor("GB", "[\"UK\"]", "none", "processor", "", ""),
         );
         assert_eq!(b.frameworks, ["general", "gdpr"]);

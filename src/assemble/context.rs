@@ -98,6 +98,7 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
         "company": c,
         "vendor": v,
         "frameworks": app.frameworks,
+        "origins": app.origins,
         "dates": {
             "effective": long_date(vendor.service.starts),
             "ends": vendor.service.ends.map(long_date).unwrap_or_default(),
@@ -108,6 +109,12 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
             || json!({"name": "", "address": ""}),
             |a| json!({"name": a.name, "address": a.address}),
         );
+        // The law the vendor is bound by where it exports (transfers back to us).
+        let (export_law, export_area) = match country::region_origin(&vendor.country) {
+            Some(country::Origin::Uk) => ("the UK GDPR", "the United Kingdom"),
+            Some(country::Origin::Ch) => ("the FADP", "Switzerland"),
+            _ => ("the GDPR", "the EEA"),
+        };
         let situation = if country::is_eea(&company.country) {
             format!(
                 "{} is established in {}, an EU or EEA Member State",
@@ -130,6 +137,10 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
             json!({
                 "module": module,
                 "module_name": module_name(module),
+                // Which party exports under the SCCs: the vendor when it returns data to us.
+                "vendor_exports": app.scc_vendor_exports,
+                "export_law": export_law,
+                "export_area": export_area,
                 "docking": t.docking_clause,
                 "option_9a": match t.subprocessor_authorisation { Authorisation::General => "general", Authorisation::Specific => "specific" },
                 "option_9a_text": match t.subprocessor_authorisation {
@@ -145,7 +156,8 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
             }),
         );
     }
-    if app.has("uk")
+    // The UK Addendum's Table 4 is needed where it applies, and in the DPF's fallback.
+    if (app.has("uk") || (app.has("dpf") && app.origins.uk))
         && let Value::Object(map) = &mut ctx
     {
         map.insert(

@@ -155,3 +155,26 @@ impl Rng {
         }
     }
 }
+
+/// The generated Typst of one vendor's agreement in the workspace at `root`, with record values unquoted (`#"Lumen";` -> `Lumen`) and Typst escapes dropped (`third\\-party` -> `third-party`), so that tests can search the text a reader sees.
+pub fn agreement_text(root: &Path, id: &str) -> String {
+    use dpa::assemble::DocOptions;
+    use dpa::diag::Diagnostics;
+    let mut diags = Diagnostics::new();
+    let ws = dpa::workspace::Workspace::open(root, &mut diags).expect("workspace opens");
+    let vendor = ws.load_vendor(id, &mut diags).expect("vendor loads");
+    let options = DocOptions {
+        final_: false,
+        version: "draft".into(),
+    };
+    let prepared = ws
+        .prepare(vendor, &options, &mut diags)
+        .unwrap_or_else(|| panic!("{id} assembles: {diags:?}"));
+    assert!(!diags.has_errors(), "{diags:?}");
+    prepared
+        .assembled
+        .source
+        .replace("#\"", "")
+        .replace("\";", "")
+        .replace('\\', "")
+}

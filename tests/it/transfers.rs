@@ -50,3 +50,74 @@ fn brazil_is_adequate_for_eu_data() {
         "{frameworks}"
     );
 }
+
+#[test]
+fn nordhost_returns_eea_data_to_lumen_under_module_four() {
+    let text = agreement_text(&repo(), "nordhost");
+    assert!(
+        text.contains("Module Four (transfer processor to controller) of the SCCs applies"),
+        "{text}"
+    );
+    assert!(
+        text.contains("with Nordhost as data exporter and Lumen as data importer"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Clause 13 (supervision) and Annex I.C do not form part of Module Four"),
+        "{text}"
+    );
+    // Module Four: the law of a country allowing third-party beneficiary rights, no Member State rule.
+    assert!(!text.contains("where the Module selected offers a choice"), "{text}");
+    assert!(!text.contains("Member State of their habitual residence"), "{text}");
+    // No transfer impact assessment warranted for a transfer the other way round.
+    assert!(!text.contains("Transfer impact assessment"), "{text}");
+    assert!(text.contains("Role under the SCCs],[Data importer],[Data exporter]"), "{text}");
+}
+
+#[test]
+fn payroll_uk_returns_uk_data_under_the_uk_addendum_with_module_four() {
+    let text = agreement_text(&repo(), "payroll-uk");
+    assert!(text.contains("Module Four (transfer processor to controller)"), "{text}");
+    assert!(
+        text.contains("the exporter is Brightwage Payroll Ltd and the importer is Lumen Ledger, Inc."),
+        "{text}"
+    );
+}
+
+#[test]
+fn module_four_allows_a_non_eu_governing_law() {
+    let ws = example_workspace();
+    let record = std::fs::read_to_string(ws.path().join("vendors/nordhost.toml"))
+        .expect("nordhost")
+        .replace(
+            "subprocessor_authorisation = \"specific\"",
+            "subprocessor_authorisation = \"specific\"\ngoverning_law = \"CH\"\nforum = \"CH\"",
+        );
+    write(ws.path(), "vendors/nordhost.toml", &record);
+    let out = dpa(ws.path(), &["check", "nordhost"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = agreement_text(ws.path(), "nordhost");
+    assert!(
+        text.contains("the SCCs are governed by the law of Switzerland, which the parties agree allows for third-party beneficiary rights"),
+        "{text}"
+    );
+}
+
+#[test]
+fn dpf_fallback_covers_uk_and_swiss_data_from_any_region_code() {
+    let ws = example_workspace();
+    let record = std::fs::read_to_string(ws.path().join("vendors/pipeline-crm.toml"))
+        .expect("pipeline-crm")
+        .replace("\"UK\", \"CH\"]", "\"GB-ENG\", \"CH-ZH\"]");
+    assert!(record.contains("GB-ENG"), "{record}");
+    write(ws.path(), "vendors/pipeline-crm.toml", &record);
+    let text = agreement_text(ws.path(), "pipeline-crm");
+    assert!(text.contains("including its UK Extension"), "{text}");
+    assert!(text.contains("Swiss-U.S. Data Privacy Framework"), "{text}");
+    let fallback = &text[text.find("If the DPF ceases").expect("fallback")..];
+    assert!(fallback.contains("also the UK Addendum"), "{fallback}");
+    assert!(
+        fallback.contains("references to the GDPR are read as references to the FADP"),
+        "{fallback}"
+    );
+}
