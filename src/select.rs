@@ -561,7 +561,14 @@ email = "m@x.example"
         // Lumen: a US controller with no EU establishment; the EEA processor exports back to it.
         let (a, d) = app(
             &company(""),
-            &vendor("DE", "[\"EEA\"]", "none", "processor", "mechanism = \"none\"", ""),
+            &vendor(
+                "DE",
+                "[\"EEA\"]",
+                "none",
+                "processor",
+                "mechanism = \"none\"",
+                "",
+            ),
         );
         assert!(!d.has_errors(), "{d:?}");
         assert_eq!(a.frameworks, ["general", "gdpr", "scc"]);
@@ -588,7 +595,14 @@ email = "m@x.example"
     fn uk_and_swiss_processors_returning_data_use_the_uk_and_swiss_terms() {
         let (a, d) = app(
             &company(""),
-            &vendor("GB", "[\"UK\"]", "none", "processor", "mechanism = \"none\"", ""),
+            &vendor(
+                "GB",
+                "[\"UK\"]",
+                "none",
+                "processor",
+                "mechanism = \"none\"",
+                "",
+            ),
         );
         assert!(!d.has_errors(), "{d:?}");
         assert_eq!(a.frameworks, ["general", "gdpr", "scc", "uk"]);
@@ -609,7 +623,10 @@ email = "m@x.example"
     #[test]
     fn a_processor_company_gets_a_warning_not_module_four() {
         let c = company("#processor\n");
-        let (a, d) = app(&c, &vendor("DE", "[\"EEA\"]", "none", "sub_processor", "", ""));
+        let (a, d) = app(
+            &c,
+            &vendor("DE", "[\"EEA\"]", "none", "sub_processor", "", ""),
+        );
         assert_eq!(a.scc_module, None);
         assert!(
             d.iter()
@@ -642,7 +659,14 @@ email = "m@x.example"
         );
         let (a, _) = app(
             &company(""),
-            &vendor("US", "[\"GB\"]", "none", "processor", "mechanism = \"dpf\"", ""),
+            &vendor(
+                "US",
+                "[\"GB\"]",
+                "none",
+                "processor",
+                "mechanism = \"dpf\"",
+                "",
+            ),
         );
         assert!(a.origins.uk && !a.origins.eea && !a.origins.ch);
     }

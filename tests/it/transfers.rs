@@ -67,19 +67,33 @@ fn nordhost_returns_eea_data_to_lumen_under_module_four() {
         "{text}"
     );
     // Module Four: the law of a country allowing third-party beneficiary rights, no Member State rule.
-    assert!(!text.contains("where the Module selected offers a choice"), "{text}");
-    assert!(!text.contains("Member State of their habitual residence"), "{text}");
+    assert!(
+        !text.contains("where the Module selected offers a choice"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Member State of their habitual residence"),
+        "{text}"
+    );
     // No transfer impact assessment warranted for a transfer the other way round.
     assert!(!text.contains("Transfer impact assessment"), "{text}");
-    assert!(text.contains("Role under the SCCs],[Data importer],[Data exporter]"), "{text}");
+    assert!(
+        text.contains("Role under the SCCs],[Data importer],[Data exporter]"),
+        "{text}"
+    );
 }
 
 #[test]
 fn payroll_uk_returns_uk_data_under_the_uk_addendum_with_module_four() {
     let text = agreement_text(&repo(), "payroll-uk");
-    assert!(text.contains("Module Four (transfer processor to controller)"), "{text}");
     assert!(
-        text.contains("the exporter is Brightwage Payroll Ltd and the importer is Lumen Ledger, Inc."),
+        text.contains("Module Four (transfer processor to controller)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "the exporter is Brightwage Payroll Ltd and the importer is Lumen Ledger, Inc."
+        ),
         "{text}"
     );
 }
