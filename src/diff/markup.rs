@@ -96,6 +96,28 @@ pub(crate) fn inline_text(src: &str) -> String {
     collapse_whitespace(&out)
 }
 
+/// The inline links of a paragraph: (visible text, target), in order.
+pub(crate) fn links(src: &str) -> Vec<(String, String)> {
+    let chars: Vec<char> = src.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '['
+            && let Some((text_end, next)) = link(&chars, i)
+        {
+            if chars.get(text_end + 1) == Some(&'(') && next >= text_end + 3 {
+                let target = collect(&chars[text_end + 2..next - 1]);
+                let text = inline_text(&collect(&chars[i + 1..text_end]));
+                out.push((text, target.trim().to_string()));
+            }
+            i = next;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Collapses every whitespace run to one space, drops control characters and trims the ends.
 pub(crate) fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

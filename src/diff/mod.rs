@@ -10,6 +10,7 @@ mod matching;
 mod numbering;
 pub mod render;
 pub mod segment;
+mod source;
 pub mod words;
 
 #[cfg(test)]

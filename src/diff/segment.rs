@@ -26,8 +26,9 @@
 use std::borrow::Cow;
 
 use super::Clause;
-use super::markup::inline_text;
+use super::markup::{inline_text, links};
 use super::numbering::{Marker, Num, clean_title, heading_number, parse_marker, part_label};
+use super::source;
 
 /// Words after which a line break does not end a cross-reference ("… Section\n1.2 of …").
 const REFERENCE_WORDS: [&str; 13] = [
@@ -48,24 +49,57 @@ const REFERENCE_WORDS: [&str; 13] = [
 
 /// Splits a Markdown contract into clauses, one per heading or numbered paragraph, preamble first.
 pub fn segment_markdown(src: &str) -> Vec<Clause> {
-    segment_located(src).into_iter().map(|(c, _)| c).collect()
+    segment_located(src).into_iter().map(|c| c.clause).collect()
 }
 
-/// Like [`segment_markdown`], with the 1-based first and last source line of each clause.
-pub fn segment_located(src: &str) -> Vec<(Clause, (usize, usize))> {
+/// A clause with where it came from and the links it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// The clause.
+    pub clause: Clause,
+    /// Its 1-based first and last source line.
+    pub lines: (usize, usize),
+    /// Its links: (visible text, target).
+    pub links: Vec<(String, String)>,
+}
+
+/// Like [`segment_markdown`], with locations; front matter that cannot be unwrapped is read as text.
+pub fn segment_located(src: &str) -> Vec<Located> {
+    let src = normalise(src);
+    let prepared = source::prepare(&src).unwrap_or_else(|_| {
+        let mut p = source::Prepared::default();
+        for (i, line) in src.lines().enumerate() {
+            p.text.push_str(line);
+            p.text.push('\n');
+            p.lines.push(i + 1);
+        }
+        p
+    });
+    run(&prepared)
+}
+
+/// Segments a Markdown document as a reader sees it; `Err` says why its text cannot be read.
+pub fn segment_document(src: &str) -> Result<(Vec<Located>, Vec<String>), String> {
+    let src = normalise(src);
+    let prepared = source::prepare(&src)?;
+    Ok((run(&prepared), prepared.notes.clone()))
+}
+
+fn normalise(src: &str) -> Cow<'_, str> {
     let src = src.strip_prefix('\u{FEFF}').unwrap_or(src);
     // `lines()` handles CRLF but not the lone CR of old Mac files.
-    let src: Cow<'_, str> = if src.contains('\r') {
+    if src.contains('\r') {
         Cow::Owned(src.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         Cow::Borrowed(src)
-    };
-    let rest = strip_front_matter(&src);
-    let skipped = src[..src.len() - rest.len()].matches('\n').count();
-    let body = strip_html_comments(rest);
+    }
+}
+
+fn run(prepared: &source::Prepared) -> Vec<Located> {
+    let body = strip_html_comments(&prepared.text);
     let mut seg = Segmenter::default();
     for (i, line) in body.lines().enumerate() {
-        seg.line_no = skipped + i + 1;
+        seg.line_no = prepared.lines.get(i).copied().unwrap_or(i + 1);
         seg.line(line);
     }
     seg.finish()
@@ -105,7 +139,9 @@ struct Draft {
 
 #[derive(Debug, Default)]
 struct Segmenter {
-    out: Vec<(Clause, (usize, usize))>,
+    out: Vec<Located>,
+    /// The previous line ended in a hard break, so this one starts a new line of the clause text.
+    hard_break: bool,
     /// The 1-based number of the source line being read.
     line_no: usize,
     cur: Draft,
@@ -182,9 +218,13 @@ impl Segmenter {
             self.list_block = bullet.is_some();
         }
         let setext = block_start && bullet.is_none() && !table;
+        let after_break = std::mem::replace(
+            &mut self.hard_break,
+            raw.ends_with("  ") || t.ends_with('\\'),
+        );
         self.push(
             bullet.as_deref().unwrap_or(t),
-            block_start || bullet.is_some() || table,
+            block_start || bullet.is_some() || table || after_break,
         );
         self.prev = Prev::Text { setext };
     }
@@ -279,6 +319,7 @@ impl Segmenter {
     }
 
     fn flush(&mut self, draft: Draft) {
+        let found: Vec<(String, String)> = draft.paragraphs.iter().flat_map(|p| links(p)).collect();
         let paragraphs: Vec<String> = draft
             .paragraphs
             .iter()
@@ -289,49 +330,23 @@ impl Segmenter {
         if draft.number.is_none() && draft.title.is_none() && text.is_empty() {
             return;
         }
-        self.out.push((
-            Clause {
+        self.out.push(Located {
+            clause: Clause {
                 key: None,
                 number: draft.number,
                 title: draft.title,
                 text,
             },
-            draft.lines,
-        ));
+            lines: draft.lines,
+            links: found,
+        });
     }
 
-    fn finish(mut self) -> Vec<(Clause, (usize, usize))> {
+    fn finish(mut self) -> Vec<Located> {
         let last = std::mem::take(&mut self.cur);
         self.flush(last);
         self.out
     }
-}
-
-/// Drops a leading `---`/`+++` front matter block, but only when it looks like key/value data.
-fn strip_front_matter(src: &str) -> &str {
-    let mut lines = src.split_inclusive('\n');
-    let Some(first) = lines.next() else {
-        return src;
-    };
-    let fence = first.trim_end();
-    if fence != "---" && fence != "+++" {
-        return src;
-    }
-    let mut offset = first.len();
-    let mut looks_like_data = true;
-    let mut seen = false;
-    for line in lines {
-        offset += line.len();
-        let trimmed = line.trim_end();
-        if trimmed == fence {
-            return if looks_like_data { &src[offset..] } else { src };
-        }
-        if !seen && !trimmed.trim().is_empty() {
-            seen = true;
-            looks_like_data = trimmed.contains(':') || trimmed.contains('=');
-        }
-    }
-    src
 }
 
 /// Removes closed `<!-- … -->` comments, which may span paragraphs.

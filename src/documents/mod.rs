@@ -89,6 +89,8 @@ pub struct Section {
     pub text: String,
     /// Where in the source the clause is.
     pub location: Location,
+    /// Its links: (visible text, target); a changed target is a note, not a change of wording.
+    pub links: Vec<(String, String)>,
 }
 
 impl Section {
@@ -201,16 +203,22 @@ pub fn read_bytes(name: &str, bytes: &[u8], kind: Kind) -> Result<Document, DocE
         }
         Kind::Markdown | Kind::Text => {
             let text = String::from_utf8_lossy(bytes);
-            let sections = crate::diff::segment::segment_located(&text)
+            let (located, notes) = crate::diff::segment::segment_document(&text)
+                .map_err(|reason| DocError::new(name, DocErrorKind::FrontMatter, reason))?;
+            let sections = located
                 .into_iter()
-                .map(|(c, (first, last))| Section {
-                    number: c.number,
-                    title: c.title,
-                    text: c.text,
-                    location: Location::Lines { first, last },
+                .map(|l| Section {
+                    number: l.clause.number,
+                    title: l.clause.title,
+                    text: l.clause.text,
+                    location: Location::Lines {
+                        first: l.lines.0,
+                        last: l.lines.1,
+                    },
+                    links: l.links,
                 })
                 .collect();
-            (sections, false, Vec::new())
+            (sections, false, notes)
         }
     };
     let doc = Document {

@@ -1,5 +1,6 @@
 //! Word documents: exporting an assembled agreement as DOCX ([`writer`]) and reading any DOCX back as clauses ([`reader`]).
 
+pub mod numbering;
 pub mod reader;
 pub mod writer;
 

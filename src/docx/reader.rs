@@ -90,6 +90,7 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
         title: None,
         text: String::new(),
         location: Location::Paragraphs { first: 0, last: 0 },
+        links: Vec::new(),
     }];
     let mut skipping = false;
     for (index, child) in docx.document.children.iter().enumerate() {
@@ -130,6 +131,7 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
                             first: index,
                             last: index,
                         },
+                        links: Vec::new(),
                     });
                     skipping = false;
                 } else if level == 1 {

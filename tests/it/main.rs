@@ -4,6 +4,7 @@ mod common;
 
 mod browser;
 mod coverage;
+mod difftrust;
 mod docx;
 mod escaping;
 mod fuzz;

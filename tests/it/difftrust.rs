@@ -1,0 +1,227 @@
+//! Diffs of other people's documents: nothing invisible, markup is not wording, front matter unwrapped or refused.
+
+use crate::common::{Rng, dpa, repo, stderr, stdout};
+
+fn markup(name: &str) -> String {
+    repo()
+        .join("tests/fixtures/markup")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn summary_line(out: &str) -> String {
+    out.lines()
+        .rev()
+        .find(|l| l.contains(" modified, "))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn markup_only_revisions_report_no_change() {
+    for pair in ["lists", "links", "headings"] {
+        let o = dpa(
+            &repo(),
+            &[
+                "diff",
+                &markup(&format!("{pair}-old.md")),
+                &markup(&format!("{pair}-new.md")),
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{pair}: {}", stderr(&o));
+        let line = summary_line(&stdout(&o));
+        assert!(
+            line.starts_with("0 modified, 0 added, 0 removed, 0 moved, 0 renumbered, 77 unchanged"),
+            "{pair}: {line}"
+        );
+    }
+}
+
+#[test]
+fn front_matter_page_is_unwrapped_and_diffs_like_the_plain_revisions() {
+    let fm = dpa(
+        &repo(),
+        &[
+            "diff",
+            &markup("frontmatter-old.md"),
+            &markup("frontmatter-new.md"),
+        ],
+    );
+    assert_eq!(fm.status.code(), Some(0), "{}", stderr(&fm));
+    assert!(
+        stderr(&fm).contains("carries its text in front matter (`text`)"),
+        "{}",
+        stderr(&fm)
+    );
+    let corpus = repo().join("tests/fixtures/corpus/github-dpa");
+    let plain = dpa(
+        &repo(),
+        &[
+            "diff",
+            &corpus
+                .join("01-2020-07-17-9f2a7e3.md")
+                .display()
+                .to_string(),
+            &corpus
+                .join("02-2020-07-22-4efbcd0.md")
+                .display()
+                .to_string(),
+        ],
+    );
+    assert_eq!(stdout(&fm), stdout(&plain));
+    assert!(summary_line(&stdout(&fm)).starts_with("4 modified"));
+}
+
+#[test]
+fn front_matter_that_cannot_be_unwrapped_exits_2_naming_file_and_field() {
+    let o = dpa(
+        &repo(),
+        &[
+            "diff",
+            &markup("frontmatter-quoted-old.md"),
+            &markup("frontmatter-quoted-new.md"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("frontmatter-quoted-old.md: front-matter field `text`"),
+        "{err}"
+    );
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn a_document_with_no_clauses_exits_2_instead_of_reporting_no_change() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("a.md");
+    let b = dir.path().join("b.md");
+    std::fs::write(&a, "Plain prose with no headings.\n\nMore prose.\n").expect("write");
+    std::fs::write(&b, "Other prose with no headings.\n").expect("write");
+    let o = dpa(
+        dir.path(),
+        &["diff", &a.display().to_string(), &b.display().to_string()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("a.md: no clauses found"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// One generated piece of a document: its Markdown and the words a reader sees.
+fn piece(rng: &mut Rng, words: &[&str], n: &mut u32) -> (String, Vec<String>) {
+    let phrase = |rng: &mut Rng| -> Vec<String> {
+        (0..1 + rng.below(6))
+            .map(|_| words[rng.below(words.len())].to_string())
+            .collect()
+    };
+    let p = phrase(rng);
+    let joined = p.join(" ");
+    match rng.below(8) {
+        0 => {
+            *n += 1;
+            let mut v = vec![n.to_string()];
+            v.extend(p);
+            (format!("## {n}. {joined}\n\n"), v)
+        }
+        1 => {
+            let mut v = vec![format!("{n}.{}", 1 + rng.below(9))];
+            v.extend(p);
+            (format!("{} {joined}\n\n", v[0]), v)
+        }
+        2 => {
+            let q = phrase(rng);
+            let mut v = vec!["a.".to_string()];
+            v.extend(p);
+            v.push("b.".to_string());
+            v.extend(q.clone());
+            (
+                format!(
+                    "<ol type=\"a\" class=\"x\"><li>{joined}</li><li><b>{}</b></li></ol>\n\n",
+                    q.join(" ")
+                ),
+                v,
+            )
+        }
+        3 => (format!("[{joined}](#t{})\n\n", rng.below(5)), p),
+        4 => (
+            format!("<a href=\"#t{}\">{joined}</a>\n\n", rng.below(5)),
+            p,
+        ),
+        5 => (format!("**{joined}**<br/>\n"), p),
+        6 => (format!("- {joined}\n\n"), {
+            let mut v = vec!["-".to_string()];
+            v.extend(p);
+            v
+        }),
+        _ => (format!("{joined}\n\n"), p),
+    }
+}
+
+#[test]
+fn property_concatenated_clause_texts_are_the_reader_visible_text() {
+    let words = [
+        "processor",
+        "shall",
+        "data",
+        "notify",
+        "without",
+        "delay",
+        "audit",
+        "customer",
+        "subprocessor",
+        "records",
+    ];
+    let mut rng = Rng(0x5eed_d1ff);
+    for case in 0..200 {
+        let mut n = 0;
+        let (mut src, mut expected) = (
+            format!("## {}. start\n\n", 0),
+            vec!["0", "start"]
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>(),
+        );
+        for _ in 0..1 + rng.below(25) {
+            let (md, visible) = piece(&mut rng, &words, &mut n);
+            src.push_str(&md);
+            expected.extend(visible);
+        }
+        let wrapped = rng.below(2) == 0 && src.split_whitespace().count() >= 40;
+        let input = if wrapped {
+            let body: String = src
+                .lines()
+                .map(|l| {
+                    if l.is_empty() {
+                        "\n".to_string()
+                    } else {
+                        format!("  {l}\n")
+                    }
+                })
+                .collect();
+            format!("---\ntitle: generated\ntext: >+\n{body}---\n")
+        } else {
+            format!("---\ntitle: generated\n---\n{src}")
+        };
+        let doc = dpa::documents::read_bytes(
+            "generated.md",
+            input.as_bytes(),
+            dpa::documents::Kind::Markdown,
+        )
+        .unwrap_or_else(|e| panic!("case {case}: {e}\n{input}"));
+        let mut seen = Vec::new();
+        for s in &doc.sections {
+            seen.extend(s.number.iter().map(|x| x.to_string()));
+            seen.extend(
+                s.title
+                    .iter()
+                    .flat_map(|t| t.split_whitespace().map(String::from)),
+            );
+            seen.extend(s.text.split_whitespace().map(String::from));
+        }
+        assert_eq!(seen, expected, "case {case}:\n{input}");
+    }
+}
