@@ -229,6 +229,50 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The candidate closest to `word` by edit distance (ignoring case), if close enough to be a plausible typo.
+pub fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word: Vec<char> = word.to_lowercase().chars().collect();
+    // A third of the word may be wrong, but at least one edit is allowed so
+    // that short words ("uk", "sc") still get a suggestion.
+    let max = (word.len() / 3).max(1);
+    let mut best: Option<(usize, &'a str)> = None;
+    for &cand in candidates {
+        let cand_chars: Vec<char> = cand.to_lowercase().chars().collect();
+        // The length difference is a lower bound on the distance; skipping
+        // early keeps a long garbage word from costing len * len per candidate.
+        if word.len().abs_diff(cand_chars.len()) > max {
+            continue;
+        }
+        let d = distance(&word, &cand_chars);
+        if d <= max && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, cand));
+        }
+    }
+    best.map(|(_, cand)| cand)
+}
+
+/// Optimal-string-alignment distance: Levenshtein plus adjacent transpositions,
+/// since swapped letters are the commonest typo in field names.
+pub(crate) fn distance(a: &[char], b: &[char]) -> usize {
+    let mut prev2: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

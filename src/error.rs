@@ -1,5 +1,6 @@
 //! Failures of the environment (files, git, the compiler), as opposed to mistakes in the user's files.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// An error that stops a command.
@@ -22,7 +23,7 @@ pub enum Error {
     Usage(String),
     /// A document to compare or review could not be read as clauses.
     #[error("{0}")]
-    Document(#[from] crate::documents::DocError),
+    Document(#[from] DocError),
     /// JSON could not be produced or read.
     #[error("{context}: {source}")]
     Json {
@@ -32,6 +33,35 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    /// The git repository could not be read or written.
+    #[error(transparent)]
+    Store(Box<StoreError>),
+    /// Worker threads could not be started.
+    #[error("cannot start worker threads")]
+    ThreadPool(#[source] rayon::ThreadPoolBuildError),
+    /// A worker process could not be started.
+    #[error("cannot start a worker process")]
+    Worker(#[source] std::io::Error),
+    /// A Word document could not be written.
+    #[error("{what}: cannot write the Word document: {reason}")]
+    DocxWrite {
+        /// The vendor or file concerned.
+        what: String,
+        /// Why.
+        reason: String,
+    },
+    /// Standard output was closed by its reader (for example `| head`); not a failure.
+    #[error("standard output was closed")]
+    ClosedPipe,
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Io(e) => e,
+            other => Error::Store(Box::new(other)),
+        }
+    }
 }
 
 impl Error {
@@ -43,8 +73,118 @@ impl Error {
         }
     }
 
-    /// The exit code this error maps to: 2 for bad input or usage.
+    /// The exit code this error maps to: 0 for a closed output pipe, 2 for everything else
+    /// (bad input, bad usage, or an environment that failed).
     pub fn exit_code(&self) -> u8 {
-        2
+        match self {
+            Error::ClosedPipe => 0,
+            _ => 2,
+        }
+    }
+}
+
+/// Why a git operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The workspace is not inside a git repository.
+    #[error(
+        "{0} is not inside a git repository\n  hint: run `dpa init` to create a workspace with a repository, or `git init`"
+    )]
+    NotARepository(PathBuf),
+    /// The repository has no work tree.
+    #[error("the repository has no work tree (it is bare)")]
+    Bare,
+    /// No user identity for commits.
+    #[error(
+        "git has no identity to sign commits with\n  hint: set one with `git config user.name \"Your Name\"` and `git config user.email you@example.com`"
+    )]
+    NoIdentity,
+    /// A tag that should not exist does.
+    #[error("tag {0} already exists; issued versions are never overwritten")]
+    TagExists(String),
+    /// Another process holds the index lock.
+    #[error(
+        "the git index is locked by another git process ({0} exists)\n  hint: wait for it to finish, or remove the lock file if no git process is running"
+    )]
+    IndexLocked(PathBuf),
+    /// Another `dpa record` holds the lock for too long.
+    #[error(
+        "another `dpa record` is running in this repository ({0} exists); try again when it has finished"
+    )]
+    Locked(PathBuf),
+    /// The branch moved while recording.
+    #[error(
+        "the branch moved while the version was being recorded (another `dpa record` or git command?); nothing was changed"
+    )]
+    Raced,
+    /// A version asked for was never issued.
+    #[error("vendor `{vendor}` has no issued version {version}")]
+    NoSuchVersion {
+        /// Vendor id.
+        vendor: String,
+        /// Version asked for.
+        version: u32,
+    },
+    /// A manifest in git cannot be read.
+    #[error("{0}")]
+    BadManifest(String),
+    /// libgit2 failed.
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+    /// libgit2 failed on a named tag, commit or file (a corrupt or missing object).
+    #[error("{at}: git: {source}")]
+    GitAt {
+        /// What was being read: a tag, or a file at a tag.
+        at: String,
+        /// The underlying cause.
+        #[source]
+        source: git2::Error,
+    },
+    /// Files could not be written.
+    #[error(transparent)]
+    Io(#[from] Error),
+}
+
+/// Why a document could not be read as clauses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocErrorKind {
+    /// The bytes are not a document of the kind expected (or could not be read from disk).
+    Unreadable,
+    /// The document is larger than `documents::MAX_BYTES` or expands beyond it.
+    TooLarge,
+    /// No clause was found.
+    NoClauses,
+    /// Most of the text lies outside any clause.
+    MostlyOutside,
+    /// The text sits in front matter in a form that cannot be unwrapped.
+    FrontMatter,
+}
+
+/// A document that could not be read as clauses; its message names the file and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocError {
+    /// The document's name as given.
+    pub name: String,
+    /// What went wrong.
+    pub kind: DocErrorKind,
+    /// The explanation, including what to do.
+    pub reason: String,
+}
+
+impl fmt::Display for DocError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.name, self.reason)
+    }
+}
+
+impl std::error::Error for DocError {}
+
+impl DocError {
+    pub(crate) fn new(name: &str, kind: DocErrorKind, reason: impl Into<String>) -> Self {
+        DocError {
+            name: name.to_string(),
+            kind,
+            reason: reason.into(),
+        }
     }
 }

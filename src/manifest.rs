@@ -4,44 +4,62 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::assemble::{AssembledClause, sha256_hex};
+use crate::files::sha256_hex;
 
 /// Format version of `manifest.json`.
 pub const FORMAT: u32 = 1;
 
-/// One clause as recorded in a manifest.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+/// One clause of an agreement: as assembled for rendering, and as recorded in the manifest
+/// (which keeps every field but the Markdown and the section title).
+#[derive(Debug, Clone, Serialize, Deserialize, Eq)]
 pub struct ManifestClause {
     /// Clause id.
     pub id: String,
     /// Clause version.
     pub version: u32,
-    /// Number in the agreement.
+    /// Number in the agreement: `3.2`, or `Annex I.B`.
     pub number: String,
     /// Heading.
     pub title: String,
-    /// Plain text.
+    /// Plain text of the body.
     pub text: String,
-    /// SHA-256 of `text`.
+    /// SHA-256 of `text`, hex.
     pub text_hash: String,
     /// Frameworks of the clause.
     pub frameworks: Vec<String>,
     /// Requirement ids it satisfies.
     pub satisfies: Vec<String>,
+    /// The clause body as Markdown after filling in, record values still encoded (for other
+    /// output formats); not recorded.
+    #[serde(skip)]
+    pub markdown: String,
+    /// Title of the section the clause sits in; empty for annexes; not recorded.
+    #[serde(skip)]
+    pub section: String,
 }
 
-impl From<&AssembledClause> for ManifestClause {
-    fn from(c: &AssembledClause) -> Self {
-        ManifestClause {
-            id: c.id.clone(),
-            version: c.version,
-            number: c.number.clone(),
-            title: c.title.clone(),
-            text: c.text.clone(),
-            text_hash: c.text_hash.clone(),
-            frameworks: c.frameworks.clone(),
-            satisfies: c.satisfies.clone(),
-        }
+/// Clauses are equal when what the manifest records is equal.
+impl PartialEq for ManifestClause {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            &self.id,
+            self.version,
+            &self.number,
+            &self.title,
+            &self.text,
+            &self.text_hash,
+            &self.frameworks,
+            &self.satisfies,
+        ) == (
+            &other.id,
+            other.version,
+            &other.number,
+            &other.title,
+            &other.text,
+            &other.text_hash,
+            &other.frameworks,
+            &other.satisfies,
+        )
     }
 }
 
@@ -136,8 +154,18 @@ impl Manifest {
         s
     }
 
-    /// Parses a manifest.
-    pub fn from_json(text: &str) -> Result<Manifest, serde_json::Error> {
-        serde_json::from_str(text)
+    /// Parses a manifest, refusing one whose framework list does not begin with `general`
+    /// (every agreement has the general terms).
+    pub fn from_json(text: &str) -> Result<Manifest, String> {
+        let m: Manifest = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if m.frameworks.first().map(String::as_str) != Some("general") {
+            return Err("`frameworks` must begin with \"general\"".into());
+        }
+        Ok(m)
+    }
+
+    /// The frameworks the agreement covers besides the general terms, such as `ccpa`, `gdpr`.
+    pub fn regulated_frameworks(&self) -> &[String] {
+        self.frameworks.get(1..).unwrap_or(&[])
     }
 }

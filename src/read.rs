@@ -11,7 +11,6 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::assemble::AssembledClause;
 use crate::assemble::escape::{VALUE_END, VALUE_START};
 use crate::manifest::ManifestClause;
 use crate::model::{Company, Vendor};
@@ -25,16 +24,6 @@ pub struct ClauseText<'a> {
     pub title: &'a str,
     /// Plain text of the body.
     pub text: &'a str,
-}
-
-impl<'a> From<&'a AssembledClause> for ClauseText<'a> {
-    fn from(c: &'a AssembledClause) -> Self {
-        ClauseText {
-            number: &c.number,
-            title: &c.title,
-            text: &c.text,
-        }
-    }
 }
 
 impl<'a> From<&'a ManifestClause> for ClauseText<'a> {

@@ -8,10 +8,7 @@ use crate::library::{Clause, Library};
 use crate::model::country::{self, Origin};
 use crate::model::{Authorisation, CcpaRole, Company, CompanyRole, GdprRole, Mechanism, Vendor};
 
-/// Framework ids, in the order agreements and reports list them.
-pub const FRAMEWORKS: [&str; 8] = [
-    "general", "ccpa", "gdpr", "scc", "uk", "ch", "dpf", "usstate",
-];
+pub use crate::model::facts::{FRAMEWORKS, KNOWN_PATHS};
 
 /// States whose comprehensive privacy laws require processor contracts (requirements.md §5), as of end-2025.
 pub const US_STATES_WITH_PROCESSOR_RULES: [&str; 18] = [
@@ -372,57 +369,6 @@ pub fn facts(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
     }
     v
 }
-
-/// Field paths a `when` condition may read.
-pub const KNOWN_PATHS: &[&str] = &[
-    "id",
-    "name",
-    "short_name",
-    "entity",
-    "address",
-    "country",
-    "contact",
-    "signatory",
-    "service",
-    "processing.regions",
-    "processing.ccpa_role",
-    "processing.gdpr_role",
-    "processing.purposes",
-    "processing.data_subjects",
-    "processing.data_categories",
-    "processing.sensitive_data",
-    "processing.frequency",
-    "processing.retention",
-    "transfers.mechanism",
-    "transfers.docking_clause",
-    "transfers.subprocessor_authorisation",
-    "transfers.subprocessor_notice_days",
-    "transfers.governing_law",
-    "transfers.forum",
-    "transfers.uk_addendum",
-    "transfers.swiss_adaptations",
-    "transfers.uk_may_end",
-    "transfers.idr",
-    "subprocessors",
-    "agreements",
-    "company.name",
-    "company.short_name",
-    "company.country",
-    "company.role",
-    "company.eu_representative",
-    "company.supervisory_authority",
-    "company.paper",
-    "company.governing_law",
-    "company.forum",
-    "frameworks",
-    "origins.eea",
-    "origins.uk",
-    "origins.ch",
-    "scc.module",
-    "scc.vendor_exports",
-    "has_subprocessors",
-    "has_sensitive_data",
-];
 
 /// The clauses of `library` selected for a vendor, in agreement order.
 pub fn clauses<'l>(library: &'l Library, app: &Applicability, facts: &Value) -> Vec<&'l Clause> {

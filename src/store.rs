@@ -5,60 +5,9 @@ use std::path::{Path, PathBuf};
 use git2::{ErrorCode, Index, IndexEntry, IndexTime, ObjectType, Oid, Repository, Signature};
 
 use crate::manifest::Manifest;
-use crate::workspace::Output;
+use crate::render::Output;
 
-/// Why a git operation failed.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// The workspace is not inside a git repository.
-    #[error(
-        "{0} is not inside a git repository\n  hint: run `dpa init` to create a workspace with a repository, or `git init`"
-    )]
-    NotARepository(PathBuf),
-    /// The repository has no work tree.
-    #[error("the repository has no work tree (it is bare)")]
-    Bare,
-    /// No user identity for commits.
-    #[error(
-        "git has no identity to sign commits with\n  hint: set one with `git config user.name \"Your Name\"` and `git config user.email you@example.com`"
-    )]
-    NoIdentity,
-    /// A tag that should not exist does.
-    #[error("tag {0} already exists; issued versions are never overwritten")]
-    TagExists(String),
-    /// Another process holds the index lock.
-    #[error(
-        "the git index is locked by another git process ({0} exists)\n  hint: wait for it to finish, or remove the lock file if no git process is running"
-    )]
-    IndexLocked(PathBuf),
-    /// Another `dpa record` holds the lock for too long.
-    #[error(
-        "another `dpa record` is running in this repository ({0} exists); try again when it has finished"
-    )]
-    Locked(PathBuf),
-    /// The branch moved while recording.
-    #[error(
-        "the branch moved while the version was being recorded (another `dpa record` or git command?); nothing was changed"
-    )]
-    Raced,
-    /// A version asked for was never issued.
-    #[error("vendor `{vendor}` has no issued version {version}")]
-    NoSuchVersion {
-        /// Vendor id.
-        vendor: String,
-        /// Version asked for.
-        version: u32,
-    },
-    /// A manifest in git cannot be read.
-    #[error("{0}")]
-    BadManifest(String),
-    /// libgit2 failed.
-    #[error("git: {0}")]
-    Git(#[from] git2::Error),
-    /// Files could not be written.
-    #[error(transparent)]
-    Io(#[from] crate::error::Error),
-}
+pub use crate::error::StoreError;
 
 /// An exclusive lock on recording in one repository, so that concurrent `dpa record` runs take turns.
 ///
@@ -151,8 +100,13 @@ pub fn parse_version(s: &str) -> Option<u32> {
 impl Store {
     /// Opens the repository that contains the workspace at `root`.
     pub fn open(root: &Path) -> Result<Store, StoreError> {
-        let repo = Repository::discover(root)
-            .map_err(|_| StoreError::NotARepository(root.to_path_buf()))?;
+        let repo = Repository::discover(root).map_err(|e| match e.code() {
+            ErrorCode::NotFound => StoreError::NotARepository(root.to_path_buf()),
+            _ => StoreError::GitAt {
+                at: root.display().to_string(),
+                source: e,
+            },
+        })?;
         let workdir = repo.workdir().ok_or(StoreError::Bare)?.to_path_buf();
         let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let real_work = workdir.canonicalize().unwrap_or_else(|_| workdir.clone());
@@ -192,8 +146,15 @@ impl Store {
             if name != tag_name(id, version) {
                 continue;
             }
-            let obj = self.repo.revparse_single(&format!("refs/tags/{name}"))?;
-            let commit = obj.peel_to_commit()?;
+            let at = |source| StoreError::GitAt {
+                at: format!("tag {name}"),
+                source,
+            };
+            let commit = self
+                .repo
+                .revparse_single(&format!("refs/tags/{name}"))
+                .and_then(|obj| obj.peel_to_commit())
+                .map_err(at)?;
             out.push(Issued {
                 version,
                 tag: name.to_string(),
@@ -243,7 +204,14 @@ impl Store {
         };
         let rel = format!("agreements/{id}/manifest.json");
         let bytes = self
-            .read_at(v.commit, &rel)?
+            .read_at(v.commit, &rel)
+            .map_err(|e| match e {
+                StoreError::Git(source) => StoreError::GitAt {
+                    at: format!("{rel} at {}", v.tag),
+                    source,
+                },
+                other => other,
+            })?
             .ok_or_else(|| StoreError::BadManifest(format!("{} has no {rel}", v.tag)))?;
         let text = String::from_utf8_lossy(&bytes);
         Manifest::from_json(&text)
@@ -359,7 +327,7 @@ impl Store {
 
         // Bring the work tree and the real index in line for these paths only.
         for (rel, bytes) in &files {
-            crate::output::write_atomic(&self.workdir.join(self.repo_path(rel)), bytes)?;
+            crate::files::write_atomic(&self.workdir.join(self.repo_path(rel)), bytes)?;
         }
         let mut real = self.repo.index()?;
         for (path, _, _) in &blobs {

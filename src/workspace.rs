@@ -7,78 +7,19 @@ use std::sync::Mutex;
 
 use serde_json::json;
 
-use crate::assemble::{self, Assembled, DocOptions, Templates, sha256_hex};
+use crate::assemble::{self, Assembled, DocOptions, Templates};
 use crate::builtin;
 use crate::diag::{Diagnostic, Diagnostics, SourceLookup};
 use crate::error::Error;
+use crate::files::{display_path, read_text, sha256_hex, write_atomic};
 use crate::library::Library;
 use crate::manifest::{self, Manifest, ManifestClause, Tool};
 use crate::model::{Company, Vendor, company, vendor};
-use crate::output::write_atomic;
-use crate::render::{PdfSettings, Renderer, creation_date};
+use crate::render::{Output, PdfSettings, Renderer, creation_date};
 use crate::select::{self, Applicability};
 
 /// The company record's file name.
 pub const COMPANY_FILE: &str = "dpa.toml";
-
-/// Collects every file under `dir`, recursively, in sorted order; a missing directory yields nothing.
-pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
-/// `path` relative to `root`, with `/` separators, for messages and manifests.
-pub fn display_path(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
-}
-
-/// Reads a UTF-8 text file, turning failures into a diagnostic that names it.
-pub fn read_text(root: &Path, path: &Path) -> Result<(String, String), Diagnostic> {
-    let name = display_path(root, path);
-    let bytes = fs::read(path)
-        .map_err(|e| Diagnostic::error(&name, None, format!("cannot read the file: {e}")))?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((name, text)),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let mut d = Diagnostic::error(
-                &name,
-                None,
-                format!("the file is not valid UTF-8 (first bad byte at offset {at})"),
-            );
-            d.hints.push("save the file as UTF-8".into());
-            let _ = text;
-            Err(d)
-        }
-    }
-}
-
-/// A rendered agreement with its outputs.
-#[derive(Debug, Clone)]
-pub struct Output {
-    /// The PDF.
-    pub pdf: Vec<u8>,
-    /// The Typst source.
-    pub source: String,
-    /// The manifest.
-    pub manifest: Manifest,
-    /// Page count.
-    pub pages: usize,
-}
 
 /// A vendor prepared for rendering: facts derived, clauses selected and assembled.
 #[derive(Debug, Clone)]
@@ -235,7 +176,7 @@ impl Workspace {
             let mut tmp = Diagnostics::new();
             let ids = self.vendor_ids(&mut tmp);
             let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let near = crate::library::when::suggest(id, &refs).or_else(|| {
+            let near = crate::diag::suggest(id, &refs).or_else(|| {
                 refs.iter()
                     .copied()
                     .find(|r| r.starts_with(id) || id.starts_with(*r))
@@ -330,12 +271,7 @@ impl Workspace {
 
     /// The content hash of a prepared agreement.
     pub fn content_hash(&self, prepared: &Prepared) -> String {
-        let clauses: Vec<ManifestClause> = prepared
-            .assembled
-            .clauses
-            .iter()
-            .map(ManifestClause::from)
-            .collect();
+        let clauses: Vec<ManifestClause> = prepared.assembled.clauses.to_vec();
         let frameworks: Vec<String> = prepared
             .app
             .frameworks
@@ -384,12 +320,7 @@ impl Workspace {
                 }
             };
         diags.extend(rendered.warnings);
-        let clauses: Vec<ManifestClause> = prepared
-            .assembled
-            .clauses
-            .iter()
-            .map(ManifestClause::from)
-            .collect();
+        let clauses: Vec<ManifestClause> = prepared.assembled.clauses.to_vec();
         let mut requirements: Vec<String> = clauses
             .iter()
             .flat_map(|c| c.satisfies.iter().cloned())

@@ -7,12 +7,12 @@ pub mod markdown;
 use std::collections::HashMap;
 use std::error::Error as _;
 
-use serde::Serialize;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::files::sha256_hex;
 use crate::library::{Clause, Library};
+use crate::manifest::ManifestClause;
 use crate::model::{Company, Vendor};
 use crate::select::Applicability;
 
@@ -30,33 +30,6 @@ pub const SECTIONS: [(i64, i64, &str); 5] = [
     (700, i64::MAX, "Term, termination and general provisions"),
 ];
 
-/// One clause as it appears in an assembled agreement.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct AssembledClause {
-    /// Clause id.
-    pub id: String,
-    /// Clause version.
-    pub version: u32,
-    /// Number in this agreement: `3.2`, or `Annex I.B`.
-    pub number: String,
-    /// Heading.
-    pub title: String,
-    /// Plain text of the body.
-    pub text: String,
-    /// SHA-256 of the plain text, hex.
-    pub text_hash: String,
-    /// Frameworks of the clause.
-    pub frameworks: Vec<String>,
-    /// Requirement ids it satisfies.
-    pub satisfies: Vec<String>,
-    /// The clause body as Markdown after filling in, record values still encoded (for other output formats).
-    #[serde(skip)]
-    pub markdown: String,
-    /// Title of the section the clause sits in; empty for annexes.
-    #[serde(skip)]
-    pub section: String,
-}
-
 /// A whole agreement, ready for the Typst compiler.
 #[derive(Debug, Clone)]
 pub struct Assembled {
@@ -65,7 +38,7 @@ pub struct Assembled {
     /// Document title for metadata.
     pub title: String,
     /// The clauses in agreement order, annexes last.
-    pub clauses: Vec<AssembledClause>,
+    pub clauses: Vec<ManifestClause>,
 }
 
 /// Whether a render is a draft or the final, issued form.
@@ -245,12 +218,6 @@ fn section_of(order: i64) -> usize {
         .unwrap_or(0)
 }
 
-/// SHA-256 of a text, hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Assembles one vendor's agreement from its selected clauses.
 #[allow(clippy::too_many_arguments)]
 pub fn assemble(
@@ -373,7 +340,7 @@ pub fn assemble(
                 }
             }
         }
-        assembled.push(AssembledClause {
+        assembled.push(ManifestClause {
             id: clause.id.clone(),
             version: clause.version,
             number,

@@ -177,9 +177,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                     context: "coverage".into(),
                     source: e,
                 })?;
-                ctx.out(&format!("{text}\n"));
+                ctx.out(&format!("{text}\n"))?;
             }
-            Format::Text => ctx.out(&coverage_text(&reports)),
+            Format::Text => ctx.out(&coverage_text(&reports))?,
         }
     } else if !ctx.quiet {
         let reqs: usize = reports.iter().map(|r| r.requirements.len()).sum();
@@ -194,7 +194,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             } else {
                 format!("{gaps} not covered")
             }
-        ));
+        ))?;
     }
     Ok(if gaps > 0 { 1 } else { 0 })
 }

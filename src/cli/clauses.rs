@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         Some(id) => {
             let Some(c) = lib.clause(&id) else {
                 let ids: Vec<&str> = lib.clauses().map(|c| c.id.as_str()).collect();
-                let hint = crate::library::when::suggest(&id, &ids)
+                let hint = crate::diag::suggest(&id, &ids)
                     .map(|s| format!("\n  hint: did you mean `{s}`?"))
                     .unwrap_or_default();
                 return Err(Error::Usage(format!(
@@ -51,7 +51,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 ctx.out(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&v).unwrap_or_default()
-                ));
+                ))?;
                 return Ok(0);
             }
             let mut out = format!("{} (version {})\n{}\n", c.id, c.version, c.title);
@@ -77,7 +77,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             out.push('\n');
             out.push_str(c.body.trim_end());
             out.push('\n');
-            ctx.out(&out);
+            ctx.out(&out)?;
         }
         None => {
             if args.format == Format::Json {
@@ -88,7 +88,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 ctx.out(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&list).unwrap_or_default()
-                ));
+                ))?;
                 return Ok(0);
             }
             let mut clauses: Vec<_> = lib.clauses().collect();
@@ -110,7 +110,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                     c.satisfies.len()
                 ));
             }
-            ctx.out(&out);
+            ctx.out(&out)?;
         }
     }
     Ok(0)

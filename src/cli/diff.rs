@@ -10,10 +10,9 @@ use crate::documents;
 use crate::error::Error;
 use crate::library::clause::{self, Origin};
 use crate::manifest::ManifestClause;
-use crate::store::{Store, parse_version};
+use crate::store::{Store, StoreError, parse_version};
 
 use super::Ctx;
-use super::record::store_error;
 
 /// Output format of a diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -98,7 +97,7 @@ fn emit(ctx: &Ctx, args: &Args, report: &Report, title: &str) -> Result<u8, Erro
         }
         DiffFormat::Html => diff::to_html(report, title),
     };
-    ctx.out(&text);
+    ctx.out(&text)?;
     Ok(if args.exit_code && report.summary.has_changes() {
         1
     } else {
@@ -136,8 +135,8 @@ fn vendor(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
     };
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
-    let store = Store::open(&ws.root).map_err(store_error)?;
-    let issued = store.issued(id).map_err(store_error)?;
+    let store = Store::open(&ws.root)?;
+    let issued = store.issued(id)?;
     let version = |s: &str| {
         parse_version(s)
             .ok_or_else(|| Error::Usage(format!("`{s}` is not a version: write it as 2 or v2")))
@@ -150,7 +149,7 @@ fn vendor(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
             ))
         })?,
     };
-    let old = store.manifest(id, from).map_err(store_error)?;
+    let old = store.manifest(id, from)?;
     let (new_clauses, to_label) = match positional.get(2) {
         Some(path) if is_document(path) => {
             // A returned document: compare the issued clauses with what the counterparty sent back.
@@ -160,10 +159,7 @@ fn vendor(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
         }
         Some(s) => {
             let to = version(s)?;
-            (
-                store.manifest(id, to).map_err(store_error)?.clauses,
-                format!("v{to}"),
-            )
+            (store.manifest(id, to)?.clauses, format!("v{to}"))
         }
         None => {
             let Some(v) = ws.load_vendor(id, &mut diags) else {
@@ -181,15 +177,7 @@ fn vendor(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
                 ctx.report(&diags, &ws);
                 return Ok(2);
             };
-            (
-                prepared
-                    .assembled
-                    .clauses
-                    .iter()
-                    .map(ManifestClause::from)
-                    .collect(),
-                "now".to_string(),
-            )
+            (prepared.assembled.clauses.to_vec(), "now".to_string())
         }
     };
     ctx.report(&diags, &ws);
@@ -202,45 +190,60 @@ fn vendor(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
     )
 }
 
-/// Clause files of the workspace at one git revision: id -> (title, version, body).
-fn clauses_at(store: &Store, rev: &str) -> Result<BTreeMap<String, Clause>, Error> {
+/// Clause files of the workspace at one git revision: id -> clause. Files that cannot be read
+/// or parsed are reported in `diags` (named `REV:clauses/...`, their text kept in `sources`),
+/// never dropped: a dropped clause would read as "removed".
+fn clauses_at(
+    store: &Store,
+    rev: &str,
+    sources: &mut BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+) -> Result<BTreeMap<String, Clause>, Error> {
     let commit = store
         .repo()
         .revparse_single(rev)
         .and_then(|o| o.peel_to_commit())
         .map_err(|e| Error::Usage(format!("`{rev}` is not a git revision: {}", e.message())))?;
-    let tree = commit
-        .tree()
-        .map_err(|e| Error::Usage(e.message().to_string()))?;
+    let git_at = |at: String| move |source| StoreError::GitAt { at, source };
+    let tree = commit.tree().map_err(git_at(format!("{rev}: tree")))?;
     let dir = store.repo_path("clauses");
     let mut out = BTreeMap::new();
-    let Ok(entry) = tree.get_path(Path::new(&dir)) else {
-        return Ok(out);
+    let entry = match tree.get_path(Path::new(&dir)) {
+        Ok(entry) => entry,
+        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(out),
+        Err(e) => return Err(git_at(format!("{rev}:{dir}"))(e).into()),
     };
-    let Ok(sub) = entry.to_object(store.repo()).and_then(|o| o.peel_to_tree()) else {
-        return Ok(out);
-    };
+    let sub = entry
+        .to_object(store.repo())
+        .and_then(|o| o.peel_to_tree())
+        .map_err(git_at(format!("{rev}:{dir}")))?;
     let mut files = Vec::new();
-    let _ = sub.walk(git2::TreeWalkMode::PreOrder, |root, e| {
+    let mut failure = None;
+    sub.walk(git2::TreeWalkMode::PreOrder, |root, e| {
         let name = e.name().unwrap_or("");
-        if name.ends_with(".md")
-            && let Ok(obj) = e.to_object(store.repo())
-            && let Ok(blob) = obj.peel_to_blob()
-        {
-            files.push((
-                format!("clauses/{root}{name}"),
-                String::from_utf8_lossy(blob.content()).into_owned(),
-            ));
+        if !name.ends_with(".md") {
+            return git2::TreeWalkResult::Ok;
         }
-        git2::TreeWalkResult::Ok
-    });
+        let path = format!("clauses/{root}{name}");
+        match e.to_object(store.repo()).and_then(|o| o.peel_to_blob()) {
+            Ok(blob) => {
+                files.push((path, String::from_utf8_lossy(blob.content()).into_owned()));
+                git2::TreeWalkResult::Ok
+            }
+            Err(err) => {
+                failure = Some(git_at(format!("{rev}:{path}"))(err));
+                git2::TreeWalkResult::Abort
+            }
+        }
+    })
+    .or_else(|e| if failure.is_some() { Ok(()) } else { Err(e) })
+    .map_err(git_at(format!("{rev}:{dir}")))?;
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
     for (path, text) in files {
-        let mut ignore = Diagnostics::new();
-        if let Some(c) = clause::parse(
-            Origin::Workspace(format!("{rev}:{path}")),
-            &text,
-            &mut ignore,
-        ) {
+        let name = format!("{rev}:{path}");
+        if let Some(c) = clause::parse(Origin::Workspace(name.clone()), &text, diags) {
             let title = format!("{} (v{})", c.title, c.version);
             out.insert(
                 c.id.clone(),
@@ -252,6 +255,7 @@ fn clauses_at(store: &Store, rev: &str) -> Result<BTreeMap<String, Clause>, Erro
                 },
             );
         }
+        sources.insert(name, text);
     }
     Ok(out)
 }
@@ -264,9 +268,15 @@ fn library(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
     };
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
-    let store = Store::open(&ws.root).map_err(store_error)?;
-    let old = clauses_at(&store, from)?;
-    let new = clauses_at(&store, to)?;
+    let store = Store::open(&ws.root)?;
+    let mut sources = BTreeMap::new();
+    let mut unreadable = Diagnostics::new();
+    let old = clauses_at(&store, from, &mut sources, &mut unreadable)?;
+    let new = clauses_at(&store, to, &mut sources, &mut unreadable)?;
+    if unreadable.has_errors() {
+        ctx.report(&unreadable, &|file: &str| sources.get(file).cloned());
+        return Err(Error::Invalid(unreadable.error_count()));
+    }
     let old_list: Vec<Clause> = old.values().cloned().collect();
     let new_list: Vec<Clause> = new.values().cloned().collect();
     let report = diff::diff(&old_list, &new_list);
@@ -282,12 +292,10 @@ fn library(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
         .collect();
     // Which vendors' latest issued agreements contain a changed clause: the re-papering list.
     let mut affected = Vec::new();
-    for vendor in store.vendors_with_versions().map_err(store_error)? {
-        let issued = store.issued(&vendor).map_err(store_error)?;
+    for vendor in store.vendors_with_versions()? {
+        let issued = store.issued(&vendor)?;
         let Some(last) = issued.last() else { continue };
-        let Ok(m) = store.manifest(&vendor, last.version) else {
-            continue;
-        };
+        let m = store.manifest(&vendor, last.version)?;
         let hits: Vec<String> = m
             .clauses
             .iter()
@@ -317,12 +325,12 @@ fn library(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
             ctx.out(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&v).unwrap_or_default()
-            ));
+            ))?;
         }
         DiffFormat::Html => ctx.out(&diff::to_html(
             &report,
             &format!("Clause library: {from} → {to}"),
-        )),
+        ))?,
         DiffFormat::Text => {
             let mut out = diff::to_text(&report, ctx.color_out, args.all);
             out.push_str(&format!(
@@ -348,7 +356,7 @@ fn library(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
                         .unwrap_or_default()
                 ));
             }
-            ctx.out(&out);
+            ctx.out(&out)?;
         }
     }
     Ok(if args.exit_code && report.summary.has_changes() {

@@ -2,7 +2,7 @@
 
 use crate::builtin;
 use crate::error::Error;
-use crate::output::write_atomic;
+use crate::files::write_atomic;
 
 use super::Ctx;
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::builtin;
 use crate::error::Error;
-use crate::output::write_atomic;
+use crate::files::write_atomic;
 
 use super::Ctx;
 

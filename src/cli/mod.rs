@@ -22,8 +22,10 @@ use crate::error::Error;
 const AFTER_HELP: &str = "\
 Exit status:
   0  success
-  1  the command worked and found something: coverage gaps in `check`, failed renders of some vendors
-  2  bad input or usage: invalid records, clauses or templates, unknown vendor, wrong arguments";
+  1  the command worked and found something: coverage gaps in `check`, differences with
+     `diff --exit-code`, gaps with `status --fail-on-gaps`, a mismatch in `verify`
+  2  bad input or usage (invalid records, clauses or templates, unknown vendor, wrong
+     arguments, a vendor that failed to render), or a failure of the environment (files, git)";
 
 /// Generate, check and track Data Processing Addendums from TOML records.
 ///
@@ -142,6 +144,8 @@ pub struct Ctx {
     pub quiet: bool,
     /// Verbosity.
     pub verbose: u8,
+    /// Set once a write to stdout found the pipe closed.
+    stdout_closed: std::sync::atomic::AtomicBool,
 }
 
 impl Ctx {
@@ -161,16 +165,41 @@ impl Ctx {
         let _ = std::io::stderr().write_all(text.as_bytes());
     }
 
-    /// Prints a line of results to stdout; a closed pipe ends quietly.
-    pub fn out(&self, text: &str) {
+    /// Prints results to stdout. A reader that closed the pipe (`| head`) gives
+    /// [`Error::ClosedPipe`], which `main` treats as success; commands that must finish their
+    /// work anyway (`record`) carry on and return it at the end.
+    pub fn out(&self, text: &str) -> Result<(), Error> {
+        if self
+            .stdout_closed
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return Err(Error::ClosedPipe);
+        }
         let mut stdout = std::io::stdout().lock();
-        if stdout
+        match stdout
             .write_all(text.as_bytes())
             .and_then(|_| stdout.flush())
-            .is_err()
         {
-            std::process::exit(0);
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.stdout_closed
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                Err(Error::ClosedPipe)
+            }
+            Err(e) => Err(Error::io(Path::new("<stdout>"), e)),
         }
+    }
+
+    /// `code`, or [`Error::ClosedPipe`] when results could not all be printed.
+    pub fn finish(&self, code: u8) -> Result<u8, Error> {
+        if code == 0
+            && self
+                .stdout_closed
+                .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return Err(Error::ClosedPipe);
+        }
+        Ok(code)
     }
 
     /// Prints a progress or status note to stderr unless quiet.
@@ -226,6 +255,7 @@ pub fn main() -> u8 {
         color_out: color_enabled(cli.color, std::io::stdout().is_terminal()),
         quiet: cli.quiet,
         verbose: cli.verbose,
+        stdout_closed: Default::default(),
     };
     let result = match cli.command {
         Command::Init(args) => init::run(&ctx, args),
@@ -247,24 +277,21 @@ pub fn main() -> u8 {
                 "dpa",
                 &mut out,
             );
-            ctx.out(&String::from_utf8_lossy(&out));
-            Ok(0)
+            ctx.out(&String::from_utf8_lossy(&out)).map(|()| 0)
         }
         Command::Man => {
             let mut out = Vec::new();
             let cmd = <Cli as clap::CommandFactory>::command();
             match clap_mangen::Man::new(cmd).render(&mut out) {
-                Ok(()) => {
-                    ctx.out(&String::from_utf8_lossy(&out));
-                    Ok(0)
-                }
-                Err(e) => Err(Error::Usage(format!("cannot render the manual page: {e}"))),
+                Ok(()) => ctx.out(&String::from_utf8_lossy(&out)).map(|()| 0),
+                Err(e) => Err(Error::io(Path::new("<manual page>"), e)),
             }
         }
     };
     match result {
         Ok(code) => code,
         Err(Error::Invalid(_)) => 2,
+        Err(Error::ClosedPipe) => 0,
         Err(e) => {
             let mut msg = format!("error: {e}");
             let mut source = std::error::Error::source(&e);

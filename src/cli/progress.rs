@@ -29,13 +29,14 @@ impl<'c> Progress<'c> {
         Progress { bar, ctx }
     }
 
-    /// Prints a result line to stdout without tearing the bar.
+    /// Prints a result line to stdout without tearing the bar; once the reader has closed the
+    /// pipe, lines are dropped and the work goes on (`Ctx::finish` reports it).
     pub fn println(&self, line: &str) {
         // A worker of a bulk render always reports its results: its parent counts them.
         if self.ctx.quiet && std::env::var_os("DPA_RENDER_WORKER").is_none() {
             return;
         }
-        self.suspend(|| self.ctx.out(&format!("{line}\n")));
+        let _ = self.suspend(|| self.ctx.out(&format!("{line}\n")));
     }
 
     /// Runs `f` with the bar hidden (for diagnostics on stderr).

@@ -4,7 +4,7 @@ use crate::assemble::DocOptions;
 use crate::diag::Diagnostics;
 use crate::error::Error;
 use crate::render::Renderer;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 use crate::workspace::Workspace;
 
 use super::Ctx;
@@ -31,39 +31,27 @@ pub struct LogArgs {
     pub vendor: String,
 }
 
-/// Maps a git failure to a command error.
-pub fn store_error(e: StoreError) -> Error {
-    match e {
-        StoreError::Io(e) => e,
-        other => Error::Usage(other.to_string()),
-    }
-}
-
 /// Runs `dpa record`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
-    let store = Store::open(&ws.root).map_err(store_error)?;
-    store.signature().map_err(store_error)?;
+    let store = Store::open(&ws.root)?;
+    store.signature()?;
     // Concurrent runs take turns; the second then finds the versions the first issued.
-    let _lock = crate::store::RecordLock::acquire(&store, std::time::Duration::from_secs(120))
-        .map_err(store_error)?;
+    let _lock = crate::store::RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
     let ids = super::render::vendor_ids(&ws, &args.vendors, args.all, &mut diags);
     let renderer = Renderer::new(Some(ws.root.clone()));
     let mut failed = false;
     for id in &ids {
         let mut vd = Diagnostics::new();
-        match record_one(
-            ctx,
-            &ws,
-            &store,
-            &renderer,
-            id,
-            args.message.as_deref(),
-            &mut vd,
-        ) {
-            Ok(true) => {}
-            Ok(false) => failed = true,
+        match record_one(&ws, &store, &renderer, id, args.message.as_deref(), &mut vd) {
+            Ok(Some(line)) => {
+                if !ctx.quiet {
+                    // A closed pipe must not stop the recording: the remaining vendors are still issued.
+                    let _ = ctx.out(&line);
+                }
+            }
+            Ok(None) => failed = true,
             Err(e) => {
                 ctx.report(&vd, &ws);
                 eprintln!("error: {id}: {e}");
@@ -73,37 +61,33 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         ctx.report(&vd, &ws);
     }
     ctx.report(&diags, &ws);
-    Ok(if failed || diags.has_errors() { 2 } else { 0 })
+    ctx.finish(if failed || diags.has_errors() { 2 } else { 0 })
 }
 
 fn record_one(
-    ctx: &Ctx,
     ws: &Workspace,
     store: &Store,
     renderer: &Renderer,
     id: &str,
     note: Option<&str>,
     diags: &mut Diagnostics,
-) -> Result<bool, Error> {
+) -> Result<Option<String>, Error> {
     let Some(vendor) = ws.load_vendor(id, diags) else {
-        return Ok(false);
+        return Ok(None);
     };
     let draft = DocOptions {
         final_: false,
         version: "draft".into(),
     };
     let Some(prepared) = ws.prepare(vendor.clone(), &draft, diags) else {
-        return Ok(false);
+        return Ok(None);
     };
-    let issued = store.issued(id).map_err(store_error)?;
+    let issued = store.issued(id)?;
     let last = issued.last().map(|i| i.version).unwrap_or(0);
     if last > 0 {
-        let previous = store.manifest(id, last).map_err(store_error)?;
+        let previous = store.manifest(id, last)?;
         if previous.content_sha256 == ws.content_hash(&prepared) {
-            if !ctx.quiet {
-                ctx.out(&format!("{id}: unchanged (v{last})\n"));
-            }
-            return Ok(true);
+            return Ok(Some(format!("{id}: unchanged (v{last})\n")));
         }
     }
     let version = last + 1;
@@ -112,16 +96,16 @@ fn record_one(
         version: version.to_string(),
     };
     let Some(prepared) = ws.prepare(vendor, &options, diags) else {
-        return Ok(false);
+        return Ok(None);
     };
     let Some(output) = ws.render(renderer, &prepared, Some(version), diags) else {
-        return Ok(false);
+        return Ok(None);
     };
     let m = &output.manifest;
     let mut message = format!(
         "dpa: issue {id} v{version}\n\nVendor: {id} ({})\nVersion: {version}\nFrameworks: {}\n",
         m.vendor_name,
-        m.frameworks[1..].join(", ")
+        m.regulated_frameworks().join(", ")
     );
     if let Some(module) = m.scc_module {
         message.push_str(&format!("SCC-Module: {module}\n"));
@@ -138,26 +122,21 @@ fn record_one(
         message.push_str(note.trim());
         message.push('\n');
     }
-    let commit = store
-        .record(id, version, &output, &message)
-        .map_err(store_error)?;
-    if !ctx.quiet {
-        let short = &commit.to_string()[..10];
-        ctx.out(&format!(
-            "{id}: issued v{version} ({} pages, commit {short}, tag {})\n",
-            output.pages,
-            crate::store::tag_name(id, version)
-        ));
-    }
-    Ok(true)
+    let commit = store.record(id, version, &output, &message)?;
+    let short: String = commit.to_string().chars().take(10).collect();
+    Ok(Some(format!(
+        "{id}: issued v{version} ({} pages, commit {short}, tag {})\n",
+        output.pages,
+        crate::store::tag_name(id, version)
+    )))
 }
 
 /// Runs `dpa log`.
 pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
-    let store = Store::open(&ws.root).map_err(store_error)?;
-    let issued = store.issued(&args.vendor).map_err(store_error)?;
+    let store = Store::open(&ws.root)?;
+    let issued = store.issued(&args.vendor)?;
     let vendor = ws.load_vendor(&args.vendor, &mut Diagnostics::new());
     if issued.is_empty() {
         if vendor.is_none() {
@@ -169,7 +148,7 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
         ctx.out(&format!(
             "{}: no issued versions (run `dpa record {}`)\n",
             args.vendor, args.vendor
-        ));
+        ))?;
         return Ok(0);
     }
     let mut out = String::new();
@@ -178,9 +157,9 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default();
         let frameworks = store
-            .manifest(&args.vendor, i.version)
-            .map(|m| m.frameworks[1..].join(", "))
-            .unwrap_or_else(|e| format!("(unreadable: {e})"));
+            .manifest(&args.vendor, i.version)?
+            .regulated_frameworks()
+            .join(", ");
         let state = vendor
             .as_ref()
             .and_then(|v| v.agreements.iter().find(|a| a.version == i.version))
@@ -192,10 +171,10 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
         out.push_str(&format!(
             "v{:<3} {date}  {}  {:<16} {frameworks}\n",
             i.version,
-            &i.commit.to_string()[..10],
+            i.commit.to_string().chars().take(10).collect::<String>(),
             state
         ));
     }
-    ctx.out(&out);
+    ctx.out(&out)?;
     Ok(0)
 }

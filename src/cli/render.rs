@@ -10,8 +10,9 @@ use rayon::prelude::*;
 use crate::assemble::DocOptions;
 use crate::diag::Diagnostics;
 use crate::error::Error;
+use crate::files::display_path;
 use crate::render::Renderer;
-use crate::workspace::{Workspace, display_path, write_output};
+use crate::workspace::{Workspace, write_output};
 
 use super::Ctx;
 
@@ -64,8 +65,7 @@ fn run_batched(
     ids: &[String],
     out_root: &std::path::Path,
 ) -> Result<u8, Error> {
-    let exe = std::env::current_exe()
-        .map_err(|e| Error::Usage(format!("cannot find the dpa executable: {e}")))?;
+    let exe = std::env::current_exe().map_err(Error::Worker)?;
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -110,7 +110,7 @@ fn run_batched(
                             spawn_error
                                 .lock()
                                 .unwrap_or_else(|p| p.into_inner())
-                                .get_or_insert(Error::Usage(format!("cannot start a worker: {e}")));
+                                .get_or_insert(Error::Worker(e));
                             worst.fetch_max(2, Ordering::Relaxed);
                             break;
                         }
@@ -178,7 +178,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
+        .map_err(Error::ThreadPool)?;
     pool.install(|| {
         ids.par_iter().for_each(|id| {
             let mut vd = Diagnostics::new();
@@ -275,9 +275,13 @@ fn render_one(
             version: version.map_or_else(|| "draft".to_string(), |n| n.to_string()),
             effective: crate::assemble::context::long_date(prepared.vendor.service.starts),
         };
-        let bytes = crate::docx::write(&meta, &prepared.assembled.clauses)
-            .map_err(|e| Error::Usage(format!("{id}: cannot write the Word document: {e}")))?;
-        crate::output::write_atomic(&out_root.join(id).join(format!("{id}.docx")), &bytes)?;
+        let bytes = crate::docx::write(&meta, &prepared.assembled.clauses).map_err(|reason| {
+            Error::DocxWrite {
+                what: id.to_string(),
+                reason,
+            }
+        })?;
+        crate::files::write_atomic(&out_root.join(id).join(format!("{id}.docx")), &bytes)?;
     }
     let label = match version {
         Some(n) => format!("final v{n}"),

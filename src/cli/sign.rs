@@ -5,14 +5,13 @@ use std::path::PathBuf;
 use chrono::{Datelike, NaiveDate};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
-use crate::assemble::sha256_hex;
 use crate::diag::Diagnostics;
 use crate::error::Error;
-use crate::output::write_atomic;
+use crate::files::sha256_hex;
+use crate::files::write_atomic;
 use crate::store::{Store, parse_version, tag_name};
 
 use super::Ctx;
-use super::record::store_error;
 use super::status::parse_date;
 
 /// Arguments of `dpa sign`.
@@ -78,8 +77,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             args.version
         ))
     })?;
-    let store = Store::open(&ws.root).map_err(store_error)?;
-    let issued = store.issued(id).map_err(store_error)?;
+    let store = Store::open(&ws.root)?;
+    let issued = store.issued(id)?;
     let Some(this) = issued.iter().find(|i| i.version == version) else {
         let list: Vec<String> = issued.iter().map(|i| format!("v{}", i.version)).collect();
         return Err(Error::Usage(format!(
@@ -120,8 +119,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     }
     let executed = args.file.as_ref().map(hash_file).transpose()?;
     let manifest = store
-        .read_at(this.commit, &format!("agreements/{id}/manifest.json"))
-        .map_err(store_error)?
+        .read_at(this.commit, &format!("agreements/{id}/manifest.json"))?
         .map(|b| sha256_hex(&b));
 
     let path = ws.root.join(&vendor.file);
@@ -171,7 +169,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             } else {
                 ""
             }
-        ));
+        ))?;
     }
     Ok(0)
 }
@@ -196,20 +194,14 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, Error> {
         )));
     };
     let version = signed.version;
-    let store = Store::open(&ws.root).map_err(store_error)?;
+    let store = Store::open(&ws.root)?;
     let mut problems = Vec::new();
     let mut ok = Vec::new();
-    match store
-        .issued(id)
-        .map_err(store_error)?
-        .iter()
-        .find(|i| i.version == version)
-    {
+    match store.issued(id)?.iter().find(|i| i.version == version) {
         None => problems.push(format!("tag {} no longer exists", tag_name(id, version))),
         Some(i) => {
             let manifest = store
-                .read_at(i.commit, &format!("agreements/{id}/manifest.json"))
-                .map_err(store_error)?
+                .read_at(i.commit, &format!("agreements/{id}/manifest.json"))?
                 .map(|b| sha256_hex(&b));
             match (&signed.manifest_sha256, manifest) {
                 (_, None) => problems.push(format!("tag {} holds no manifest", tag_name(id, version))),
@@ -233,9 +225,12 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, Error> {
     for line in &ok {
         out.push_str(&format!("ok: {line}\n"));
     }
-    ctx.out(&out);
+    let printed = ctx.out(&out);
     for p in &problems {
         eprintln!("error: {id}: {p}");
     }
-    Ok(if problems.is_empty() { 0 } else { 1 })
+    if !problems.is_empty() {
+        return Ok(1);
+    }
+    printed.map(|()| 0)
 }

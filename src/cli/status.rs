@@ -8,7 +8,7 @@ use crate::diag::Diagnostics;
 use crate::error::Error;
 use crate::manifest::ManifestClause;
 use crate::select;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::track::{self, IssuedVersion, Row, RowInput, State};
 
 use super::Ctx;
@@ -76,7 +76,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     check_framework(&args.framework)?;
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
-    let store = Store::open(&ws.root).ok();
+    // Outside a repository nothing was issued; any other git failure is an error, never "missing".
+    let store = match Store::open(&ws.root) {
+        Ok(store) => Some(store),
+        Err(StoreError::NotARepository(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
     let as_of = args
         .as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -85,12 +90,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         None => ws.vendor_ids(&mut diags),
     };
     // Which vendors have issued versions: one listing of the tags, not one per vendor.
-    let tagged: std::collections::BTreeSet<String> = store
-        .as_ref()
-        .and_then(|s| s.vendors_with_versions().ok())
-        .unwrap_or_default()
-        .into_iter()
-        .collect();
+    let tagged: std::collections::BTreeSet<String> = match &store {
+        Some(s) => s.vendors_with_versions()?.into_iter().collect(),
+        None => Default::default(),
+    };
     // Records load and facts derive in parallel; git is read afterwards, only for vendors with tags.
     let loaded: Vec<(
         Option<(crate::model::Vendor, select::Applicability)>,
@@ -116,13 +119,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         let required: Vec<String> = app.frameworks[1..].iter().map(|s| s.to_string()).collect();
         let mut issued = Vec::new();
         if let Some(store) = store.as_ref().filter(|_| tagged.contains(id)) {
-            for i in store.issued(id).unwrap_or_default() {
-                if let Ok(manifest) = store.manifest(id, i.version) {
-                    issued.push(IssuedVersion {
-                        version: i.version,
-                        manifest,
-                    });
-                }
+            for i in store.issued(id)? {
+                let manifest = store.manifest(id, i.version)?;
+                issued.push(IssuedVersion {
+                    version: i.version,
+                    manifest,
+                });
             }
         }
         // Only vendors with a signature need today's clause text, to tell `outdated`.
@@ -137,13 +139,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                     },
                     &mut quiet,
                 )
-                .map(|p| {
-                    p.assembled
-                        .clauses
-                        .iter()
-                        .map(ManifestClause::from)
-                        .collect()
-                })
+                .map(|p| p.assembled.clauses.to_vec())
             } else {
                 None
             };
@@ -180,11 +176,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         StatusFormat::Csv => csv(&rows),
         StatusFormat::Html => html(&rows, &ws.company.name, as_of),
     };
-    ctx.out(&text);
+    let printed = ctx.out(&text);
     if diags.has_errors() {
         return Ok(2);
     }
-    Ok(if args.fail_on_gaps && gaps { 1 } else { 0 })
+    if args.fail_on_gaps && gaps {
+        return Ok(1);
+    }
+    printed.map(|()| 0)
 }
 
 fn paint(state: State, color: bool) -> String {

@@ -132,49 +132,7 @@ impl Document {
     }
 }
 
-/// Why a document could not be read as clauses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DocErrorKind {
-    /// The bytes are not a document of the kind expected (or could not be read from disk).
-    Unreadable,
-    /// The document is larger than [`MAX_BYTES`] or expands beyond it.
-    TooLarge,
-    /// No clause was found.
-    NoClauses,
-    /// Most of the text lies outside any clause.
-    MostlyOutside,
-    /// The text sits in front matter in a form that cannot be unwrapped.
-    FrontMatter,
-}
-
-/// A document that could not be read as clauses; its message names the file and the reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DocError {
-    /// The document's name as given.
-    pub name: String,
-    /// What went wrong.
-    pub kind: DocErrorKind,
-    /// The explanation, including what to do.
-    pub reason: String,
-}
-
-impl fmt::Display for DocError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.name, self.reason)
-    }
-}
-
-impl std::error::Error for DocError {}
-
-impl DocError {
-    pub(crate) fn new(name: &str, kind: DocErrorKind, reason: impl Into<String>) -> Self {
-        DocError {
-            name: name.to_string(),
-            kind,
-            reason: reason.into(),
-        }
-    }
-}
+pub use crate::error::{DocError, DocErrorKind};
 
 /// Reads a file as clauses, its kind taken from its extension (Markdown when it has none that is known).
 pub fn read_path(path: &Path) -> Result<Document, DocError> {

@@ -6,9 +6,9 @@ use docx_rs::{
 };
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::assemble::AssembledClause;
 use crate::assemble::escape::{Piece, clean, pieces};
 use crate::assemble::markdown::enum_label;
+use crate::manifest::ManifestClause;
 use crate::model::{Company, Vendor};
 
 /// Document-level values of a DOCX export.
@@ -262,7 +262,7 @@ fn section_title(number: &str) -> Option<usize> {
 }
 
 /// Writes an agreement as a Word document with real headings, tables, signature blocks and a footer.
-pub fn write(meta: &DocxMeta<'_>, clauses: &[AssembledClause]) -> Result<Vec<u8>, String> {
+pub fn write(meta: &DocxMeta<'_>, clauses: &[ManifestClause]) -> Result<Vec<u8>, String> {
     let resolve = |id: &str| {
         clauses
             .iter()

@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use super::when::Expr;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::facts::{FRAMEWORKS, KNOWN_PATHS};
 use crate::model::reader::{Reader, parse_document};
-use crate::select::{FRAMEWORKS, KNOWN_PATHS};
 
 /// Where a clause comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -194,7 +194,7 @@ fn parse_front(file: &str, front: &str, diags: &mut Diagnostics) -> Option<Front
             if !FRAMEWORKS.contains(&f.as_str()) {
                 let span = r.span_of(&format!("frameworks[{i}]"));
                 let d = r.error(span, format!("unknown framework `{f}`"));
-                match super::when::suggest(f, &FRAMEWORKS) {
+                match crate::diag::suggest(f, &FRAMEWORKS) {
                     Some(s) => d.hints.push(format!("did you mean `{s}`?")),
                     None => d
                         .hints

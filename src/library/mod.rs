@@ -64,10 +64,10 @@ impl Library {
         if let Some(root) = workspace {
             let dir = root.join("clauses");
             let mut files = Vec::new();
-            crate::workspace::walk(&dir, &mut files);
+            crate::files::walk(&dir, &mut files);
             let registry = dir.join("requirements.toml");
             if registry.is_file() {
-                match crate::workspace::read_text(root, &registry) {
+                match crate::files::read_text(root, &registry) {
                     Ok((name, text)) => {
                         for req in requirements::parse(&name, &text, diags) {
                             match lib.requirements.iter_mut().find(|r| r.id == req.id) {
@@ -84,7 +84,7 @@ impl Library {
                 .iter()
                 .filter(|f| f.extension().is_some_and(|e| e == "md"))
             {
-                match crate::workspace::read_text(root, file) {
+                match crate::files::read_text(root, file) {
                     Ok((name, text)) => {
                         lib.add(Origin::Workspace(name), &text, &mut ws_seen, diags);
                     }
@@ -136,7 +136,7 @@ impl Library {
                         clause.id
                     ),
                 );
-                diags.push(match when::suggest(req, &ids) {
+                diags.push(match crate::diag::suggest(req, &ids) {
                     Some(s) => d.with_hint(format!("did you mean `{s}`?")),
                     None => d.with_hint("requirement ids are listed in clauses/requirements.toml"),
                 });

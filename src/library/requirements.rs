@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use super::clause::{When, parse_when};
 use crate::diag::Diagnostics;
+use crate::model::facts::FRAMEWORKS;
 use crate::model::reader::{Reader, parse_document};
-use crate::select::FRAMEWORKS;
 
 /// One requirement an agreement must meet.
 #[derive(Debug, Clone, Serialize)]

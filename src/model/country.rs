@@ -9,7 +9,7 @@
 //! or the groups `EEA`, `UK` and `CH`. `UK` is also accepted wherever a
 //! country code is, and means `GB`.
 
-use crate::library::when::suggest;
+use crate::diag::suggest;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;

@@ -2,6 +2,7 @@
 
 pub mod company;
 pub mod country;
+pub mod facts;
 pub mod reader;
 pub mod security;
 pub mod vendor;

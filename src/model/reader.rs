@@ -5,8 +5,8 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use toml_edit::{Item, TableLike, Value};
 
+use crate::diag::suggest;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::library::when::suggest;
 
 /// Parses TOML text, turning a syntax error into a located diagnostic.
 pub fn parse_document(file: &str, text: &str) -> Result<toml_edit::Document<String>, Diagnostic> {

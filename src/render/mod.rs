@@ -26,6 +26,19 @@ pub struct PdfSettings {
     pub ident: String,
 }
 
+/// A rendered agreement with its outputs.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The PDF.
+    pub pdf: Vec<u8>,
+    /// The Typst source.
+    pub source: String,
+    /// The manifest.
+    pub manifest: crate::manifest::Manifest,
+    /// Page count.
+    pub pages: usize,
+}
+
 /// A rendered PDF and what the compiler had to say.
 #[derive(Debug, Clone)]
 pub struct Rendered {

@@ -31,7 +31,7 @@ impl FontSet {
         let mut rejected = Vec::new();
         if let Some(dir) = dir {
             let mut files = Vec::new();
-            crate::workspace::walk(dir, &mut files);
+            crate::files::walk(dir, &mut files);
             for file in files {
                 let ext = file
                     .extension()

@@ -133,6 +133,41 @@ pub fn repo_workspace() -> tempfile::TempDir {
     ws
 }
 
+/// The examples in a repository with every vendor's v1 issued. `record --all` runs once per
+/// test run (six final renders); each caller gets its own copy of the result.
+pub fn recorded_workspace() -> tempfile::TempDir {
+    static MASTER: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let master = MASTER.get_or_init(|| {
+        let dir =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("recorded-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let ws = repo_workspace();
+        let out = dpa(ws.path(), &["record", "--all"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        copy_dir(ws.path(), &dir);
+        dir
+    });
+    let ws = tempfile::tempdir().expect("tempdir");
+    copy_dir(master, ws.path());
+    ws
+}
+
+/// Copies a folder's contents, `.git` included.
+pub fn copy_dir(from: &Path, to: &Path) {
+    let out = Command::new("cp")
+        .arg("-a")
+        .arg(format!("{}/.", from.display()))
+        .arg(to)
+        .output()
+        .expect("cp");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The one seeded generator the randomised tests share: xorshift64, so a failure reproduces from
 /// the printed seed.
 pub struct Rng(pub u64);

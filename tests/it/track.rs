@@ -7,10 +7,7 @@ use crate::common::*;
 
 /// The examples in a repository with every vendor's v1 issued.
 fn recorded() -> tempfile::TempDir {
-    let ws = repo_workspace();
-    let out = dpa(ws.path(), &["record", "--all"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    ws
+    recorded_workspace()
 }
 
 fn today() -> String {
