@@ -159,3 +159,35 @@ fn clauses_command_lists_and_shows() {
     assert!(text.contains("built-in (clauses/gdpr/audits.md)"), "{text}");
     assert!(text.contains("gdpr.28.3.h"), "{text}");
 }
+
+#[test]
+fn examples_cover_every_requirement_of_the_registry() {
+    // Every id of the built-in registry, spec-derived or added since (security
+    // and breach terms for CCPA and other US states, ...), applies to some
+    // example vendor and is covered there.
+    let registry: toml::Table = toml::from_str(
+        &std::fs::read_to_string(repo().join("clauses/requirements.toml")).expect("registry"),
+    )
+    .expect("registry parses");
+    let ids: Vec<String> = registry["requirement"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .map(|r| r["id"].as_str().expect("id").to_string())
+        .collect();
+    assert!(ids.len() > SPEC_IDS.len(), "{}", ids.len());
+    let ws = example_workspace();
+    let out = dpa(ws.path(), &["check", "--coverage", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let vendors = v["vendors"].as_array().expect("vendors");
+    for id in &ids {
+        let rows: Vec<&serde_json::Value> = vendors
+            .iter()
+            .flat_map(|vendor| vendor["requirements"].as_array().into_iter().flatten())
+            .filter(|r| r["id"] == id.as_str())
+            .collect();
+        assert!(!rows.is_empty(), "{id} applies to no example vendor");
+        assert!(rows.iter().all(|r| r["covered"] == true), "{id}: {rows:?}");
+    }
+}

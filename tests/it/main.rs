@@ -14,6 +14,7 @@ mod messages;
 mod render;
 mod sandbox;
 mod snapshots;
+mod state_terms;
 mod store;
 mod track;
 mod transfers;
