@@ -61,7 +61,10 @@ fn ccpa_only_third_party_agreement_has_security_and_breach_terms() {
     );
     assert!(text.contains("Cal. Civ. Code § 1798.82"), "{text}");
     // Annex II promises no period that the agreement does not set.
-    assert!(!text.contains("within the periods set by this Addendum"), "{text}");
+    assert!(
+        !text.contains("within the periods set by this Addendum"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -69,7 +72,10 @@ fn virginia_only_processor_gets_state_processor_security_and_breach_terms() {
     let ws = example_workspace();
     write(ws.path(), "vendors/tidewater.toml", VIRGINIA);
     let report = coverage(ws.path(), "tidewater");
-    assert_eq!(report["frameworks"], serde_json::json!(["general", "usstate"]));
+    assert_eq!(
+        report["frameworks"],
+        serde_json::json!(["general", "usstate"])
+    );
     for id in [
         "usstate.instructions",
         "usstate.confidentiality",
@@ -89,7 +95,9 @@ fn virginia_only_processor_gets_state_processor_security_and_breach_terms() {
     }
     let text = agreement_text(ws.path(), "tidewater");
     assert!(
-        text.contains("of any Personal Data Breach without unreasonable delay after discovering it"),
+        text.contains(
+            "of any Personal Data Breach without unreasonable delay after discovering it"
+        ),
         "{text}"
     );
     assert!(
