@@ -20,6 +20,7 @@ pub mod manifest;
 pub mod model;
 pub mod read;
 pub mod render;
+pub mod review;
 pub mod select;
 pub mod store;
 pub mod track;

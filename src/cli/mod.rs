@@ -8,6 +8,7 @@ mod init;
 mod progress;
 mod record;
 mod render;
+mod review;
 mod sign;
 mod status;
 
@@ -23,7 +24,8 @@ const AFTER_HELP: &str = "\
 Exit status:
   0  success
   1  the command worked and found something: coverage gaps in `check`, differences with
-     `diff --exit-code`, gaps with `status --fail-on-gaps`, a mismatch in `verify`
+     `diff --exit-code`, gaps with `status --fail-on-gaps`, a mismatch in `verify`,
+     a required requirement missing in `review`
   2  bad input or usage (invalid records, clauses or templates, unknown vendor, wrong
      arguments, a vendor that failed to render), or a failure of the environment (files, git)";
 
@@ -110,6 +112,10 @@ pub enum Command {
     ///
     /// Example: dpa verify acme-analytics --file signed.pdf
     Verify(sign::VerifyArgs),
+    /// Review a DPA of any origin (PDF, DOCX, Markdown, text) against the requirement registry, with quoted evidence.
+    ///
+    /// Example: dpa review their-dpa.pdf --framework gdpr --format html > review.html
+    Review(review::Args),
     /// List the clause library, or show one clause with its source.
     ///
     /// Example: dpa clauses gdpr.security
@@ -232,6 +238,11 @@ fn find_root(start: &Path) -> PathBuf {
 
 /// Runs the command line and returns the exit code.
 pub fn main() -> u8 {
+    // The bounded worker process that reads untrusted PDF and DOCX files for `dpa review`.
+    let mut argv = std::env::args();
+    if argv.nth(1).as_deref() == Some("__extract") {
+        return crate::review::read::worker_main(&argv.next().unwrap_or_default());
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -267,6 +278,7 @@ pub fn main() -> u8 {
         Command::Status(args) => status::run(&ctx, args),
         Command::Sign(args) => sign::run(&ctx, args),
         Command::Verify(args) => sign::verify(&ctx, args),
+        Command::Review(args) => review::run(&ctx, args),
         Command::Clauses(args) => clauses::run(&ctx, args),
         Command::Eject(args) => eject::run(&ctx, args),
         Command::Completions { shell } => {

@@ -204,3 +204,48 @@ fn redline_folds_modified_clauses_to_their_context() {
     assert!(seen.contains("7 unchanged clauses"), "{seen}");
     assert!(!seen.contains("1.3"), "fold open: {seen}");
 }
+
+#[test]
+fn review_report_renders_and_keeps_document_text_inert() {
+    let ws = example_workspace();
+    let doc = ws.path().join("their-dpa.md");
+    std::fs::write(
+        &doc,
+        format!(
+            "## 1. Audits\n\n1.1 The processor shall permit and contribute to audits by the controller. {HOSTILE}\n\n## 2. Use\n\n2.1 The processor may use Customer Data to improve its own products.\n"
+        ),
+    )
+    .expect("write");
+    let out = dpa(
+        ws.path(),
+        &[
+            "review",
+            doc.to_str().expect("utf8"),
+            "--framework",
+            "gdpr",
+            "--format",
+            "html",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let html = ws.path().join("review.html");
+    std::fs::write(&html, &out.stdout).expect("write");
+    let dom = check_page("review", &html, ws.path());
+    assert!(
+        dom.contains("&lt;img src=x onerror="),
+        "hostile text not shown literally"
+    );
+    assert!(
+        dom.contains("<mark class=\"supports\">1.1 The processor shall permit")
+            || dom.contains("<mark class=\"supports\">The processor shall permit"),
+        "evidence not highlighted"
+    );
+    assert!(
+        dom.contains("<mark class=\"against\">"),
+        "contrary wording not highlighted"
+    );
+    assert!(
+        dom.contains("href=\"#req-gdpr.28.3.h\""),
+        "evidence not labelled with its requirement"
+    );
+}

@@ -232,3 +232,89 @@ fn fuzz_contract_segmentation_and_diff() {
         let _ = dpa::diff::to_html(&report, "t");
     });
 }
+
+#[test]
+fn fuzz_review_of_text_documents() {
+    let mut seeds = files("tests/fixtures/review", "md");
+    seeds
+        .iter_mut()
+        .for_each(|s| *s = s.chars().take(8000).collect());
+    let mut d = Diagnostics::new();
+    let library = dpa::library::Library::load(None, &mut d);
+    let rules = dpa::review::Rules::load(None, &mut d);
+    assert!(d.is_empty(), "{d:?}");
+    let reqs: Vec<_> = library
+        .requirements()
+        .iter()
+        .filter(|r| r.framework == "gdpr")
+        .collect();
+    fuzz("review of text documents", &seeds, |input| {
+        for kind in [
+            dpa::review::read::Kind::Markdown,
+            dpa::review::read::Kind::Text,
+        ] {
+            if let Ok(md) = dpa::review::read::extract(kind, input.as_bytes())
+                && let Ok(clauses) = dpa::review::read::segment(&md)
+            {
+                let (findings, _) = dpa::review::review(&clauses, &reqs, &rules);
+                assert_eq!(findings.len(), reqs.len());
+            }
+        }
+    });
+}
+
+/// PDF and DOCX bytes, mutated, through the bounded worker process of the real binary.
+#[test]
+fn fuzz_pdf_and_docx_readers_in_the_worker() {
+    use dpa::review::read::{Kind, extract_sandboxed};
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_dpa"));
+    let pdf = std::fs::read(root.join("tests/fixtures/review/eu-scc-art28.pdf")).expect("pdf");
+    let docx = std::fs::read(root.join("tests/fixtures/review/eu-scc-art28.docx")).expect("docx");
+    let mut rng = Rng(0xD0C5);
+    let started = Instant::now();
+    let mut runs = 0;
+    while started.elapsed() < budget() || runs < 24 {
+        let (kind, seed) = if runs % 2 == 0 {
+            (Kind::Pdf, &pdf)
+        } else {
+            (Kind::Docx, &docx)
+        };
+        let mut bytes = seed.clone();
+        for _ in 0..1 + rng.below(8) {
+            match rng.below(4) {
+                0 => {
+                    let at = rng.below(bytes.len());
+                    bytes.truncate(at.max(16));
+                }
+                1 => {
+                    let i = rng.below(bytes.len());
+                    bytes[i] = (rng.next() & 0xff) as u8;
+                }
+                2 => {
+                    let at = rng.below(bytes.len());
+                    bytes
+                        .splice(at..at, std::iter::repeat_n(b'[', rng.below(5000)))
+                        .for_each(drop);
+                }
+                _ => {
+                    let start = rng.below(bytes.len());
+                    let end = (start + rng.below(4000)).min(bytes.len());
+                    let copy = bytes[start..end].to_vec();
+                    let at = rng.below(bytes.len());
+                    bytes.splice(at..at, copy).for_each(drop);
+                }
+            }
+        }
+        // Either text or a reason; never a hang, never a crash of this process.
+        match extract_sandboxed(exe, kind, &bytes) {
+            Ok(md) => assert!(md.len() <= dpa::review::read::MAX_TEXT_BYTES),
+            Err(why) => assert!(!why.is_empty()),
+        }
+        runs += 1;
+    }
+    eprintln!(
+        "pdf/docx worker: {runs} inputs in {:.1?}",
+        started.elapsed()
+    );
+}

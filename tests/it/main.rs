@@ -12,6 +12,7 @@ mod fuzz;
 mod malformed;
 mod messages;
 mod render;
+mod review;
 mod sandbox;
 mod snapshots;
 mod state_terms;

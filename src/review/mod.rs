@@ -1,0 +1,469 @@
+//! Review of a DPA of any origin against the requirement registry: per requirement satisfied, partial or missing, with quoted evidence.
+//!
+//! The document is read ([`read`]) and segmented into clauses by the diff segmenter; each
+//! applicable requirement's evidence rules ([`rules`]) are matched against the clauses' sentences,
+//! paragraphs or whole text. The result says where the evidence is (clause number, heading, the
+//! quoted sentence) and, for `partial`, what fell short.
+
+pub mod html;
+pub mod read;
+pub mod rules;
+
+use serde::Serialize;
+
+use crate::diff::Clause;
+use crate::library::Requirement;
+pub use rules::{Rules, Scope};
+
+/// How far a document meets one requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The document says what the requirement asks.
+    Satisfied,
+    /// It says something weaker, or limits it.
+    Partial,
+    /// Nothing in the document says it.
+    Missing,
+    /// No evidence rule exists for the requirement, so it was not checked.
+    Unchecked,
+}
+
+impl Status {
+    /// The lowercase name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Satisfied => "satisfied",
+            Status::Partial => "partial",
+            Status::Missing => "missing",
+            Status::Unchecked => "unchecked",
+        }
+    }
+}
+
+/// What a quoted passage shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bearing {
+    /// It meets the requirement.
+    Supports,
+    /// It meets it only in part.
+    Partial,
+    /// It limits or contradicts it.
+    Against,
+}
+
+/// One quoted passage and where it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    /// Index of the clause in the document's clause list.
+    pub clause: usize,
+    /// The clause number as the reader sees it.
+    pub number: Option<String>,
+    /// The clause heading.
+    pub heading: Option<String>,
+    /// The quoted sentence (or paragraph, for rules scoped wider).
+    pub quote: String,
+    /// What it shows.
+    pub bearing: Bearing,
+    /// Why it is partial or against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub because: Option<String>,
+}
+
+/// The review of one requirement.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// Requirement id.
+    pub requirement: String,
+    /// Its framework.
+    pub framework: String,
+    /// Legal citation.
+    pub citation: String,
+    /// What the agreement must say.
+    pub summary: String,
+    /// `required`, `recommended` or `optional`.
+    pub level: String,
+    /// The verdict.
+    pub status: Status,
+    /// What made it partial or missing despite some wording.
+    pub reasons: Vec<String>,
+    /// Quoted passages, supporting ones first.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Counts per status.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
+    /// Satisfied requirements.
+    pub satisfied: usize,
+    /// Partial ones.
+    pub partial: usize,
+    /// Missing ones.
+    pub missing: usize,
+    /// Requirements without evidence rules.
+    pub unchecked: usize,
+}
+
+/// The review of one document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    /// The document as named on the command line.
+    pub document: String,
+    /// SHA-256 of its bytes, hex.
+    pub sha256: String,
+    /// Its format.
+    pub format: String,
+    /// Frameworks reviewed.
+    pub frameworks: Vec<String>,
+    /// The vendor whose record decided what applies, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    /// Counts per status.
+    pub counts: Counts,
+    /// One finding per applicable requirement, in registry order.
+    pub findings: Vec<Finding>,
+    /// The document's clauses, for the HTML report.
+    #[serde(skip)]
+    pub clauses: Vec<Clause>,
+}
+
+impl Review {
+    /// Whether a required requirement is missing or could not be checked: the exit status 1 case.
+    pub fn has_gaps(&self) -> bool {
+        self.findings.iter().any(|f| {
+            f.level == "required" && matches!(f.status, Status::Missing | Status::Unchecked)
+        })
+    }
+}
+
+/// Most quotes kept per requirement and bearing.
+const MAX_QUOTES: usize = 3;
+/// Longest quote, in characters.
+const MAX_QUOTE_CHARS: usize = 600;
+
+/// One unit of text a pattern is matched against.
+struct Unit {
+    clause: usize,
+    scope: Scope,
+    text: String,
+}
+
+/// Abbreviations after which a period does not end a sentence.
+const ABBREVIATIONS: [&str; 16] = [
+    "e.g", "i.e", "etc", "no", "art", "arts", "para", "cf", "inc", "ltd", "co", "corp", "u.s",
+    "sec", "vs", "seq",
+];
+
+/// Splits a paragraph into sentences: at `.`, `?`, `!` or `;` followed by a space and a capital, a
+/// quote or a bracket, except after an abbreviation, an initial or a clause number.
+pub fn sentences(paragraph: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = paragraph.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if matches!(c, b'.' | b'?' | b'!' | b';') && bytes.get(i + 1) == Some(&b' ') {
+            let next = paragraph[i + 2..].chars().next();
+            let starts_sentence = next.is_some_and(|n| {
+                n.is_uppercase() || matches!(n, '(' | '"' | '\u{201C}' | '\'' | '\u{2018}')
+            });
+            let word_before = paragraph[start..i]
+                .rsplit(|ch: char| ch.is_whitespace() || ch == '(')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            let abbreviation = c == b'.'
+                && (ABBREVIATIONS.contains(&word_before.as_str())
+                    || word_before.chars().count() == 1
+                    || word_before
+                        .chars()
+                        .all(|ch| ch.is_ascii_digit() || ch == '.'));
+            if starts_sentence && !abbreviation {
+                let s = paragraph[start..=i].trim();
+                if !s.is_empty() {
+                    out.push(s);
+                }
+                start = i + 1;
+            }
+        }
+        i += 1;
+    }
+    let s = paragraph[start..].trim();
+    if !s.is_empty() {
+        out.push(s);
+    }
+    out
+}
+
+fn units(clauses: &[Clause]) -> Vec<Unit> {
+    let mut out = Vec::new();
+    for (i, c) in clauses.iter().enumerate() {
+        let whole = match &c.title {
+            Some(t) => format!("{t}. {}", c.text),
+            None => c.text.clone(),
+        };
+        out.push(Unit {
+            clause: i,
+            scope: Scope::Clause,
+            text: whole,
+        });
+        for para in c.text.split('\n').filter(|p| !p.trim().is_empty()) {
+            out.push(Unit {
+                clause: i,
+                scope: Scope::Paragraph,
+                text: para.trim().to_string(),
+            });
+            for s in sentences(para) {
+                out.push(Unit {
+                    clause: i,
+                    scope: Scope::Sentence,
+                    text: s.to_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn quote(text: &str) -> String {
+    if text.chars().count() <= MAX_QUOTE_CHARS {
+        return text.to_string();
+    }
+    let mut q: String = text.chars().take(MAX_QUOTE_CHARS).collect();
+    q.push('\u{2026}');
+    q
+}
+
+fn evidence(clauses: &[Clause], unit: &Unit, bearing: Bearing, because: Option<&str>) -> Evidence {
+    let c = &clauses[unit.clause];
+    Evidence {
+        clause: unit.clause,
+        number: c.number.clone(),
+        heading: c.title.clone(),
+        quote: quote(&unit.text),
+        bearing,
+        because: because.map(str::to_string),
+    }
+}
+
+/// Finds up to [`MAX_QUOTES`] units matching `pattern`, skipping passages already quoted.
+fn find(
+    units: &[Unit],
+    pattern: &rules::Pattern,
+    clauses: &[Clause],
+    bearing: Bearing,
+    because: Option<&str>,
+    out: &mut Vec<Evidence>,
+) -> bool {
+    let mut found = false;
+    for u in units.iter().filter(|u| u.scope == pattern.scope) {
+        if pattern.matches(&u.text) {
+            found = true;
+            let already = out
+                .iter()
+                .any(|e| e.clause == u.clause && e.quote == quote(&u.text));
+            let kept = out.iter().filter(|e| e.bearing == bearing).count();
+            if !already && kept < MAX_QUOTES {
+                out.push(evidence(clauses, u, bearing, because));
+            }
+            if kept + 1 >= MAX_QUOTES {
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// Reviews one requirement against the document's units.
+fn review_one(req: &Requirement, rules: &Rules, clauses: &[Clause], units: &[Unit]) -> Finding {
+    let mut finding = Finding {
+        requirement: req.id.clone(),
+        framework: req.framework.clone(),
+        citation: req.citation.clone(),
+        summary: req.summary.clone(),
+        level: req.level.clone(),
+        status: Status::Unchecked,
+        reasons: Vec::new(),
+        evidence: Vec::new(),
+    };
+    let Some(rule) = rules.get(&req.id) else {
+        finding
+            .reasons
+            .push("no evidence rule for this requirement in clauses/evidence.toml".into());
+        return finding;
+    };
+    if rule
+        .document
+        .iter()
+        .any(|re| !clauses.iter().any(|c| re.is_match(&c.text)))
+    {
+        finding.status = Status::Missing;
+        finding.reasons.push(format!(
+            "the document never refers to the {}",
+            req.framework.to_uppercase()
+        ));
+        return finding;
+    }
+    let mut supports = Vec::new();
+    let mut satisfied = false;
+    for p in &rule.satisfied {
+        satisfied |= find(units, p, clauses, Bearing::Supports, None, &mut supports);
+    }
+    let mut partial = Vec::new();
+    if !satisfied {
+        for q in &rule.partial {
+            if find(
+                units,
+                &q.pattern,
+                clauses,
+                Bearing::Partial,
+                Some(&q.because),
+                &mut partial,
+            ) {
+                finding.reasons.push(q.because.clone());
+            }
+        }
+    }
+    let mut against = Vec::new();
+    for q in &rule.against {
+        if find(
+            units,
+            &q.pattern,
+            clauses,
+            Bearing::Against,
+            Some(&q.because),
+            &mut against,
+        ) {
+            finding.reasons.push(q.because.clone());
+        }
+    }
+    finding.reasons.dedup();
+    finding.status = match (satisfied, !partial.is_empty(), !against.is_empty()) {
+        (true, _, false) => Status::Satisfied,
+        (true, _, true) | (false, true, _) => Status::Partial,
+        (false, false, _) => Status::Missing,
+    };
+    finding.evidence.extend(supports);
+    finding.evidence.extend(partial);
+    finding.evidence.extend(against);
+    finding
+}
+
+/// Reviews `clauses` against each of `requirements` with `rules`.
+pub fn review(
+    clauses: &[Clause],
+    requirements: &[&Requirement],
+    rules: &Rules,
+) -> (Vec<Finding>, Counts) {
+    let units = units(clauses);
+    let findings: Vec<Finding> = requirements
+        .iter()
+        .map(|r| review_one(r, rules, clauses, &units))
+        .collect();
+    let mut counts = Counts::default();
+    for f in &findings {
+        match f.status {
+            Status::Satisfied => counts.satisfied += 1,
+            Status::Partial => counts.partial += 1,
+            Status::Missing => counts.missing += 1,
+            Status::Unchecked => counts.unchecked += 1,
+        }
+    }
+    (findings, counts)
+}
+
+/// The facts assumed when no vendor record is given: a processor and CCPA service provider that
+/// uses sub-processors under a general authorisation and handles no special-category data.
+pub fn typical_facts() -> serde_json::Value {
+    serde_json::json!({
+        "has_subprocessors": true,
+        "has_sensitive_data": false,
+        "processing": { "ccpa_role": "service_provider", "gdpr_role": "processor" },
+        "transfers": { "subprocessor_authorisation": "general", "mechanism": "scc" },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostics;
+
+    #[test]
+    fn splits_sentences_but_not_abbreviations_or_numbers() {
+        let s = sentences(
+            "The processor shall, e.g. by Art. 28, act. See Clause 7.1. (b) Audits are allowed; The end",
+        );
+        assert_eq!(
+            s,
+            vec![
+                "The processor shall, e.g. by Art. 28, act.",
+                "See Clause 7.1. (b) Audits are allowed;",
+                "The end"
+            ]
+        );
+    }
+
+    fn req(id: &str) -> Requirement {
+        Requirement {
+            id: id.into(),
+            framework: "gdpr".into(),
+            citation: "c".into(),
+            summary: "s".into(),
+            mark: "V".into(),
+            level: "required".into(),
+            when: None,
+            when_source: None,
+            file: "r.toml".into(),
+        }
+    }
+
+    fn clause(number: &str, title: &str, text: &str) -> Clause {
+        Clause {
+            key: None,
+            number: Some(number.into()),
+            title: Some(title.into()),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn satisfied_partial_against_and_missing() {
+        let text = "[[evidence]]\nrequirement = \"a\"\n[[evidence.satisfied]]\nall = [\"audits?\", \"permit|allow\"]\n[[evidence.partial]]\nall = [\"audit reports?\"]\nbecause = \"audits limited to reports\"\n\n[[evidence]]\nrequirement = \"b\"\n[[evidence.satisfied]]\nall = [\"only for the purposes\"]\n[[evidence.against]]\nall = [\"improve its own products\"]\nbecause = \"own use allowed\"\n\n[[evidence]]\nrequirement = \"c\"\n[[evidence.satisfied]]\nall = [\"deleted\"]\n";
+        let mut d = Diagnostics::new();
+        let mut rules = Rules::default();
+        for r in rules::parse("e.toml", text, &mut d) {
+            rules.insert(r);
+        }
+        assert!(d.is_empty(), "{d:?}");
+        let (a, b, c, x) = (req("a"), req("b"), req("c"), req("x"));
+        let reqs = [&a, &b, &c, &x];
+        let doc = [
+            clause(
+                "4",
+                "Audits",
+                "Vendor will provide its audit reports on request.",
+            ),
+            clause(
+                "5",
+                "Use",
+                "Vendor processes data only for the purposes of the Agreement. Vendor may use Customer Data to improve its own products.",
+            ),
+        ];
+        let (f, counts) = review(&doc, &reqs, &rules);
+        assert_eq!(f[0].status, Status::Partial);
+        assert_eq!(f[0].reasons, vec!["audits limited to reports"]);
+        assert_eq!(f[0].evidence[0].number.as_deref(), Some("4"));
+        assert_eq!(f[1].status, Status::Partial);
+        assert!(f[1].evidence.iter().any(|e| e.bearing == Bearing::Against
+            && e.quote == "Vendor may use Customer Data to improve its own products."));
+        assert_eq!(f[2].status, Status::Missing);
+        assert!(f[2].evidence.is_empty());
+        assert_eq!(f[3].status, Status::Unchecked);
+        assert_eq!(
+            (counts.partial, counts.missing, counts.unchecked),
+            (2, 1, 1)
+        );
+    }
+}
