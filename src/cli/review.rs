@@ -160,22 +160,22 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             context: "review".into(),
             source: e,
         })?;
-        crate::output::write_atomic(&path, format!("{json}\n").as_bytes())?;
+        crate::files::write_atomic(&path, format!("{json}\n").as_bytes())?;
         ctx.note(&format!(
             "saved {}",
-            crate::workspace::display_path(&ctx.root, &path)
+            crate::files::display_path(&ctx.root, &path)
         ));
     }
     match args.format {
-        ReviewFormat::Text => ctx.out(&to_text(&result, ctx.color_out)),
+        ReviewFormat::Text => ctx.out(&to_text(&result, ctx.color_out))?,
         ReviewFormat::Json => {
             let json = serde_json::to_string_pretty(&result).map_err(|e| Error::Json {
                 context: "review".into(),
                 source: e,
             })?;
-            ctx.out(&format!("{json}\n"));
+            ctx.out(&format!("{json}\n"))?;
         }
-        ReviewFormat::Html => ctx.out(&review::html::to_html(&result)),
+        ReviewFormat::Html => ctx.out(&review::html::to_html(&result))?,
     }
     Ok(if result.has_gaps() { 1 } else { 0 })
 }

@@ -105,7 +105,7 @@ impl Rules {
         if let Some(root) = workspace {
             let file = root.join(EVIDENCE);
             if file.is_file() {
-                match crate::workspace::read_text(root, &file) {
+                match crate::files::read_text(root, &file) {
                     Ok((name, text)) => rules.merge(parse(&name, &text, diags)),
                     Err(d) => diags.push(d),
                 }
