@@ -82,9 +82,18 @@ pub struct Processing {
     pub sensitive_data: Vec<String>,
     /// `continuous` or `one-off`.
     pub frequency: String,
-    /// How long the data is kept.
+    /// How long the data is kept while the Services continue.
     pub retention: String,
+    /// Days after the Services end (or a request) within which the data is returned and deleted.
+    pub deletion_days: u32,
+    /// A legal duty of the vendor itself to store some data after the Services end, if any.
+    pub kept_by_law: Option<String>,
 }
+
+/// Days to return and delete the data when the record does not say.
+pub const DEFAULT_DELETION_DAYS: u32 = 30;
+/// The longest return-and-deletion period a record may set.
+pub const MAX_DELETION_DAYS: u32 = 180;
 
 /// Transfer choices; unset fields take the company's defaults.
 #[derive(Debug, Clone, Serialize, Default)]
@@ -120,6 +129,10 @@ pub struct Subprocessor {
     pub country: String,
     /// What it does.
     pub purpose: String,
+    /// Postal address; may be empty (required under specific authorisation).
+    pub address: String,
+    /// Contact person's name, position and contact details; may be empty (required under specific authorisation).
+    pub contact: String,
 }
 
 /// The state of one issued agreement version, as recorded by `dpa sign`.
@@ -164,6 +177,8 @@ pub struct Vendor {
     pub signatory: Person,
     /// The services.
     pub service: Service,
+    /// The date the agreement takes effect, when the parties fix one; otherwise it takes effect on signature.
+    pub effective: Option<NaiveDate>,
     /// The processing.
     pub processing: Processing,
     /// Transfer choices.
@@ -216,6 +231,7 @@ const TOP_KEYS: &[&str] = &[
     "contact",
     "signatory",
     "service",
+    "effective",
     "processing",
     "transfers",
     "security",
@@ -234,6 +250,8 @@ const PROCESSING_KEYS: &[&str] = &[
     "sensitive_data",
     "frequency",
     "retention",
+    "deletion_days",
+    "kept_by_law",
 ];
 const TRANSFER_KEYS: &[&str] = &[
     "mechanism",
@@ -272,6 +290,7 @@ pub fn load(id: &str, file: &str, text: &str, diags: &mut Diagnostics) -> Option
         signatory,
     } = super::read_identity(&mut r, t);
     let service = read_service(&mut r, t, top.clone());
+    let effective = r.date(t, "", "effective", false, None);
     let processing = read_processing(&mut r, t, top.clone());
     let transfers = read_transfers(&mut r, t);
     let security = read_security(&mut r, t);
@@ -295,6 +314,7 @@ pub fn load(id: &str, file: &str, text: &str, diags: &mut Diagnostics) -> Option
         contact: contact?,
         signatory: signatory?,
         service: service?,
+        effective,
         processing: processing?,
         transfers,
         security,
@@ -398,6 +418,19 @@ fn read_processing(
         span.clone(),
     );
     let retention = r.string(pt, p, "retention", true, span);
+    let deletion_days = r.integer(pt, p, "deletion_days", false, None);
+    if let Some(d) = deletion_days
+        && !(1..=MAX_DELETION_DAYS).contains(&d)
+    {
+        let s = r.span_of("processing.deletion_days");
+        r.error(
+            s,
+            format!("`processing.deletion_days` must be between 1 and {MAX_DELETION_DAYS}, found {d}"),
+        )
+        .hints
+        .push("GDPR Art. 28(3)(g): the data is returned or deleted when the Services end; a legal duty of the vendor to keep some of it belongs in `processing.kept_by_law`".into());
+    }
+    let kept_by_law = r.string(pt, p, "kept_by_law", false, None);
     Some(Processing {
         regions: regions?,
         ccpa_role: match ccpa_role?.as_str() {
@@ -418,6 +451,8 @@ fn read_processing(
         sensitive_data,
         frequency: frequency?,
         retention: retention?,
+        deletion_days: deletion_days.unwrap_or(DEFAULT_DELETION_DAYS),
+        kept_by_law,
     })
 }
 
@@ -513,18 +548,26 @@ fn read_subprocessors(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<Subprocessor
     let mut out = Vec::new();
     for (i, (st, span)) in r.tables(t, "", "subprocessors").into_iter().enumerate() {
         let p = format!("subprocessors[{i}]");
-        r.check_keys(st, &p, &["name", "country", "purpose"]);
+        r.check_keys(
+            st,
+            &p,
+            &["name", "country", "purpose", "address", "contact"],
+        );
         let name = r.string(st, &p, "name", true, span.clone());
         let country = r.string(st, &p, "country", true, span.clone());
         if let Some(c) = &country {
             check_country(r, &format!("{p}.country"), c);
         }
         let purpose = r.string(st, &p, "purpose", true, span);
+        let address = r.string(st, &p, "address", false, None).unwrap_or_default();
+        let contact = r.string(st, &p, "contact", false, None).unwrap_or_default();
         if let (Some(name), Some(country), Some(purpose)) = (name, country, purpose) {
             out.push(Subprocessor {
                 name,
                 country,
                 purpose,
+                address,
+                contact,
             });
         }
     }
