@@ -43,8 +43,20 @@ pub fn typst_str(s: &str) -> String {
 }
 
 /// Record text for a markup position: an embedded string expression, `#"...";`.
+///
+/// A value that prints as nothing (empty or only whitespace) stays empty, so that a template
+/// condition on it is false: tera escapes a value before `{% if %}` tests it.
 pub fn typst_value(s: &str) -> String {
+    if prints_empty(s) {
+        return String::new();
+    }
     format!("#{};", typst_str(s))
+}
+
+/// Whether a record value prints as nothing once cleaned.
+pub fn prints_empty(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_whitespace() || c.is_control() || c == VALUE_START || c == VALUE_END)
 }
 
 /// Escapes literal (trusted clause or template) text so Typst prints it as written.
@@ -66,7 +78,15 @@ pub fn typst_markup(s: &str) -> String {
 }
 
 /// Wraps a record value so that it passes through Markdown untouched (hex between private-use markers).
+///
+/// Tera applies this escape function to a value before `{% if value %}` and `==` test it, so the
+/// encoding keeps what those tests see: a value that prints as nothing encodes to the empty
+/// string (false in a condition), any other value to a non-empty token, and equal values to
+/// equal tokens.
 pub fn encode_value(s: &str) -> String {
+    if prints_empty(s) {
+        return String::new();
+    }
     let mut out = String::with_capacity(s.len() * 2 + 6);
     out.push(VALUE_START);
     for b in s.as_bytes() {
@@ -155,6 +175,41 @@ mod tests {
             "\\#read() \\*x\\* \\$y\\$ \\[z\\] \\<l\\> \\@r"
         );
         assert_eq!(typst_markup("https://a"), "https:\\/\\/a");
+    }
+
+    #[test]
+    fn empty_values_encode_to_nothing() {
+        assert_eq!(encode_value(""), "");
+        assert_eq!(encode_value(" \n\t"), "");
+        assert_eq!(typst_value(""), "");
+        assert_ne!(encode_value("a"), "");
+        assert_ne!(encode_value("a"), encode_value("b"));
+    }
+
+    /// The mechanism the clause templates rely on: conditions see the real value, printing escapes.
+    #[test]
+    fn template_conditions_see_empty_missing_and_false_values() {
+        let mut t = tera::Tera::default();
+        t.autoescape_on(vec![".md"]);
+        t.set_escape_fn(encode_value);
+        t.add_raw_template(
+            "c.md",
+            "{% if e %}E{% endif %}{% if w %}W{% endif %}{% if m %}M{% endif %}\
+             {% if f %}F{% endif %}{% if n %}N{% endif %}{% if s %}[{{ s }}]{% endif %}\
+             {% if s == \"*x*\" %}=={% endif %}{% if e == \"\" %}empty{% endif %}\
+             {% if not e %}!e{% endif %}",
+        )
+        .expect("template");
+        let ctx = tera::Context::from_value(serde_json::json!({
+            "e": "", "w": "  ", "f": false, "n": null, "s": "*x*"
+        }))
+        .expect("context");
+        let out = t.render("c.md", &ctx).expect("render");
+        assert_eq!(
+            decode_all(&out),
+            "[*x*]==empty!e",
+            "only the non-empty value is true; comparisons still work"
+        );
     }
 
     #[test]
