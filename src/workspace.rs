@@ -220,6 +220,11 @@ impl Workspace {
         if diags.error_count() > before {
             return None;
         }
+        let missing = assemble::prerequisites::check(&self.company, COMPANY_FILE, &vendor, &app);
+        if !missing.is_empty() {
+            diags.extend(missing);
+            return None;
+        }
         let facts = select::facts(&self.company, &vendor, &app);
         let selected = select::clauses(&self.library, &app, &facts);
         let assembled = assemble::assemble(
@@ -255,7 +260,7 @@ impl Workspace {
         let c = &self.company;
         json!({
             "company": [c.name, c.short_name, c.entity, c.address, c.signatory.name, c.signatory.title],
-            "vendor": [v.name, v.short_name, v.entity, v.address, v.signatory.name, v.signatory.title, v.service.description, v.service.starts.to_string()],
+            "vendor": [v.name, v.short_name, v.entity, v.address, v.signatory.name, v.signatory.title, v.service.description, v.service.starts.to_string(), v.effective.map(|d| d.to_string())],
             "paper": c.paper.typst_name(),
         })
     }
@@ -308,7 +313,12 @@ impl Workspace {
         check_glyphs(renderer, &prepared.vendor, diags);
         let settings = PdfSettings {
             archival: version.is_some(),
-            timestamp: creation_date(prepared.vendor.service.starts),
+            timestamp: creation_date(
+                prepared
+                    .vendor
+                    .effective
+                    .unwrap_or(prepared.vendor.service.starts),
+            ),
             ident: format!("DPA-{id}"),
         };
         let rendered =

@@ -25,6 +25,20 @@ fn with_country_name(mut v: Value, key: &str) -> Value {
     v
 }
 
+/// The Effective Date as the agreement prints it: the record's `effective` date, or empty when
+/// the agreement takes effect on signature (never the service start, which may be long past).
+pub fn effective_date(vendor: &Vendor) -> String {
+    vendor.effective.map(long_date).unwrap_or_default()
+}
+
+/// The Effective Date for a cover line: the date, or what fixes it when the record gives none.
+pub fn effective_text(vendor: &Vendor) -> String {
+    vendor.effective.map_or_else(
+        || "The date of the last signature below".to_string(),
+        long_date,
+    )
+}
+
 /// Text for UK Addendum Table 4 from the list of parties that may end it.
 pub fn uk_may_end_text(list: &[String]) -> String {
     let importer = list.iter().any(|p| p == "importer");
@@ -68,7 +82,7 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
     let subprocessors: Vec<Value> = vendor
         .subprocessors
         .iter()
-        .map(|s| json!({"name": s.name, "country": s.country, "country_name": country_name(&s.country), "purpose": s.purpose}))
+        .map(|s| json!({"name": s.name, "country": s.country, "country_name": country_name(&s.country), "purpose": s.purpose, "address": s.address, "contact": s.contact}))
         .collect();
     let measures: Vec<Value> = vendor
         .security
@@ -100,7 +114,7 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
         "frameworks": app.frameworks,
         "origins": app.origins,
         "dates": {
-            "effective": long_date(vendor.service.starts),
+            "effective": effective_date(vendor),
             "ends": vendor.service.ends.map(long_date).unwrap_or_default(),
         },
     });
@@ -128,7 +142,7 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
             )
         } else {
             format!(
-                "{} is not established in the EU or EEA and falls within Article 3(2) GDPR without being required to appoint a representative",
+                "{} is not established in the EU or EEA, falls within Article 3(2) GDPR and is not required to appoint a representative under Article 27(2) GDPR; under Clause 13(a) of the SCCs the competent supervisory authority is that of a Member State in which the data subjects whose personal data is transferred are located",
                 company.short_name
             )
         };

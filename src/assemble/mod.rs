@@ -3,6 +3,7 @@
 pub mod context;
 pub mod escape;
 pub mod markdown;
+pub mod prerequisites;
 
 use std::collections::HashMap;
 use std::error::Error as _;

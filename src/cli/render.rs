@@ -273,7 +273,7 @@ fn render_one(
             vendor: &prepared.vendor,
             document_id: format!("DPA-{id}"),
             version: version.map_or_else(|| "draft".to_string(), |n| n.to_string()),
-            effective: crate::assemble::context::long_date(prepared.vendor.service.starts),
+            effective: crate::assemble::context::effective_text(&prepared.vendor),
         };
         let bytes = crate::docx::write(&meta, &prepared.assembled.clauses).map_err(|reason| {
             Error::DocxWrite {

@@ -6,6 +6,7 @@ mod browser;
 mod coverage;
 mod difftrust;
 mod docx;
+mod drafting;
 mod errors;
 mod escaping;
 mod fuzz;

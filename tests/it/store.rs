@@ -61,8 +61,8 @@ fn record_tags_each_vendor_and_commits_nothing_else() {
     std::fs::write(
         &path,
         text.replace(
-            "backups overwritten within 35 days",
-            "backups overwritten within 14 days",
+            "backups for 35 days, then overwritten",
+            "backups for 14 days, then overwritten",
         ),
     )
     .expect("write");
