@@ -294,3 +294,59 @@ fn specific_authorisation_lists_each_subprocessor_address_and_contact() {
         "{err}"
     );
 }
+
+#[test]
+fn roles_headings_and_contact_positions_are_the_real_ones() {
+    let ws = example_workspace();
+    let out = dpa(ws.path(), &["render", "--all", "--out", "o"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The contact's position comes from the record (dpa.toml names a Data Protection Officer).
+    let acme = manifest(ws.path(), "o", "acme-analytics");
+    let parties = clause_text(&acme, "annex.parties");
+    assert!(
+        parties.contains("Martin Okafor, Data Protection Officer"),
+        "{parties}"
+    );
+    // A contractor's agreement is not headed as a service provider's.
+    let surya = manifest(ws.path(), "o", "suryadesk");
+    let titles: Vec<&str> = surya["clauses"]
+        .as_array()
+        .expect("clauses")
+        .iter()
+        .filter_map(|c| c["title"].as_str())
+        .collect();
+    assert!(
+        !titles.iter().any(|t| t.contains("Service provider")),
+        "{titles:?}"
+    );
+    // Data subjects and purposes name the company, not an undefined "Customer".
+    for id in EXAMPLES {
+        let annex = clause_text(&manifest(ws.path(), "o", id), "annex.processing");
+        assert!(!annex.contains("Customer's"), "{id}: {annex}");
+    }
+    // Transfers outside the UK or Switzerland are not called transfers "outside the EEA".
+    let instructions = clause_text(&acme, "gdpr.instructions");
+    assert!(!instructions.contains("outside the EEA"), "{instructions}");
+
+    // A company that is itself a processor and service provider is never called the business or
+    // the controller.
+    let company = std::fs::read_to_string(ws.path().join("dpa.toml"))
+        .expect("dpa.toml")
+        .replace("role = \"controller\"", "role = \"processor\"");
+    write(ws.path(), "dpa.toml", &company);
+    let out = dpa(ws.path(), &["render", "acme-analytics", "--out", "p"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let m = manifest(ws.path(), "p", "acme-analytics");
+    let scope = clause_text(&m, "general.scope");
+    assert!(!scope.contains("Lumen is the business"), "{scope}");
+    assert!(!scope.contains("Lumen is the controller"), "{scope}");
+    assert!(
+        scope.contains("as a service provider on behalf of its own customers"),
+        "{scope}"
+    );
+    let parties = clause_text(&m, "annex.parties");
+    assert!(
+        parties.contains("Role under the CCPA | Service provider"),
+        "{parties}"
+    );
+}
