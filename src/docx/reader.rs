@@ -8,6 +8,8 @@ use docx_rs::{
 use crate::diff::Clause;
 use crate::documents::{Location, Section};
 
+use super::numbering::Numbering;
+
 /// The text of a paragraph with tracked insertions accepted and deletions dropped.
 fn paragraph_text(p: &Paragraph, tracked: &mut bool) -> String {
     fn runs(children: &[ParagraphChild], tracked: &mut bool, out: &mut String) {
@@ -28,19 +30,20 @@ fn paragraph_text(p: &Paragraph, tracked: &mut bool) -> String {
             }
         }
     }
-    fn run_text(r: &Run, out: &mut String) {
-        for c in &r.children {
-            match c {
-                RunChild::Text(t) => out.push_str(&t.text),
-                RunChild::Tab(_) => out.push(' '),
-                RunChild::Break(_) | RunChild::CarriageReturn(_) => out.push('\n'),
-                _ => {}
-            }
-        }
-    }
     let mut out = String::new();
     runs(&p.children, tracked, &mut out);
     out
+}
+
+fn run_text(r: &Run, out: &mut String) {
+    for c in &r.children {
+        match c {
+            RunChild::Text(t) => out.push_str(&t.text),
+            RunChild::Tab(_) => out.push(' '),
+            RunChild::Break(_) | RunChild::CarriageReturn(_) => out.push('\n'),
+            _ => {}
+        }
+    }
 }
 
 /// A DOCX read back as clauses.
@@ -80,101 +83,274 @@ fn append(section: &mut Section, index: usize, text: &str) {
     }
 }
 
-/// Reads a Word document into located sections.
+/// A paragraph of the body, with what decides whether it starts a clause.
+struct Para {
+    text: String,
+    /// Heading level from the paragraph style (`Heading 1` = 1), if any.
+    style_level: Option<usize>,
+    /// The list label displayed, and its number format, when the paragraph is numbered.
+    label: Option<(String, String)>,
+    /// Leading bold text (a run-in title such as `Provider as Processor.`).
+    bold_lead: String,
+    /// Every visible character is bold or in capitals.
+    emphasised: bool,
+}
+
+enum Block {
+    Para(Para),
+    /// Rows, cells, paragraphs of each cell.
+    Table(Vec<Vec<Vec<String>>>),
+}
+
+fn on<T: serde::Serialize>(x: &Option<T>) -> bool {
+    x.as_ref()
+        .and_then(|v| serde_json::to_value(v).ok())
+        .is_some_and(|v| v.as_bool().unwrap_or(true))
+}
+
+fn para(p: &Paragraph, numbering: &mut Numbering, tracked: &mut bool) -> Para {
+    let text = paragraph_text(p, tracked);
+    let style = p
+        .property
+        .style
+        .as_ref()
+        .map(|s| s.val.to_ascii_lowercase().replace(' ', ""))
+        .unwrap_or_default();
+    let style_level = style
+        .strip_prefix("heading")
+        .and_then(|n| n.parse::<usize>().ok())
+        .or_else(|| (style == "title").then_some(1));
+    let label = p.property.numbering_property.as_ref().and_then(|n| {
+        let id = n.id.as_ref()?.id;
+        let level = n.level.as_ref().map_or(0, |l| l.val);
+        numbering.next(id, level)
+    });
+    let mut bold_lead = String::new();
+    let mut lead_open = true;
+    let mut emphasised = true;
+    for child in &p.children {
+        let ParagraphChild::Run(r) = child else {
+            continue;
+        };
+        let mut t = String::new();
+        run_text(r, &mut t);
+        if t.trim().is_empty() {
+            if lead_open {
+                bold_lead.push_str(&t);
+            }
+            continue;
+        }
+        let bold = on(&r.run_property.bold);
+        let underlined = r
+            .run_property
+            .underline
+            .as_ref()
+            .and_then(|u| serde_json::to_value(u).ok())
+            .is_some_and(|v| v.as_str().is_some_and(|s| s != "none"));
+        let caps = on(&r.run_property.caps) || !t.chars().any(char::is_lowercase);
+        emphasised &= bold || caps;
+        // A run-in title is set off by bold or underlining.
+        if lead_open && (bold || underlined) {
+            bold_lead.push_str(&t);
+        } else {
+            lead_open = false;
+        }
+    }
+    Para {
+        emphasised: emphasised && !text.trim().is_empty(),
+        text,
+        style_level,
+        label,
+        bold_lead,
+    }
+}
+
+fn cell_paragraphs(cell: &docx_rs::TableCell, tracked: &mut bool) -> Vec<String> {
+    cell.children
+        .iter()
+        .filter_map(|c| match c {
+            TableCellContent::Paragraph(p) => {
+                let t = paragraph_text(p, tracked);
+                let t = t.trim();
+                (!t.is_empty()).then(|| t.to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Short enough to be a heading or a key term's name.
+fn is_short(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    (1..=12).contains(&words) && text.chars().count() <= 100
+}
+
+/// A clause number from a displayed label: `1.` -> `1`, `1.1` -> `1.1`, `(a)` stays.
+fn label_number(label: &str) -> String {
+    let l = label.trim();
+    match l.strip_suffix('.') {
+        Some(rest) if rest.chars().all(|c| c.is_ascii_digit() || c == '.') && !rest.is_empty() => {
+            rest.to_string()
+        }
+        _ => l.to_string(),
+    }
+}
+
+struct Builder {
+    out: Vec<Section>,
+}
+
+impl Builder {
+    fn start(&mut self, number: Option<String>, title: Option<String>, index: usize) {
+        self.out.push(Section {
+            number,
+            title,
+            text: String::new(),
+            location: Location::Paragraphs {
+                first: index,
+                last: index,
+            },
+            links: Vec::new(),
+        });
+    }
+
+    fn text(&mut self, index: usize, text: &str) {
+        if self.out.is_empty() {
+            self.start(None, None, index);
+        }
+        if let Some(last) = self.out.last_mut() {
+            append(last, index, text);
+        }
+    }
+
+    /// Whether the clause being built encloses sub-paragraphs (it is not the preamble).
+    fn in_clause(&self) -> bool {
+        self.out.last().is_some_and(|s| !s.is_preamble())
+    }
+}
+
+/// Reads a Word document into located sections: numbers as Word displays them, headings by style or
+/// by formatting, two-column key-term tables one clause per row, tracked changes accepted.
 pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
     let docx =
         docx_rs::read_docx(bytes).map_err(|e| format!("not a readable Word document: {e}"))?;
+    let mut numbering = Numbering::from_docx(&docx);
     let mut tracked = false;
-    let mut clauses: Vec<Section> = vec![Section {
-        number: None,
-        title: None,
-        text: String::new(),
-        location: Location::Paragraphs { first: 0, last: 0 },
-        links: Vec::new(),
-    }];
-    let mut skipping = false;
-    for (index, child) in docx.document.children.iter().enumerate() {
+    let mut blocks = Vec::new();
+    for child in &docx.document.children {
         match child {
             DocumentChild::Paragraph(p) => {
-                let text = paragraph_text(p, &mut tracked);
-                let style = p
-                    .property
-                    .style
-                    .as_ref()
-                    .map(|s| s.val.to_ascii_lowercase())
-                    .unwrap_or_default();
-                let level = if style.starts_with("heading1") || style == "heading 1" {
-                    1
-                } else if style.starts_with("heading2") || style == "heading 2" {
-                    2
-                } else {
-                    0
-                };
-                let trimmed = text.trim();
-                if level == 2 || (level == 1 && trimmed.starts_with("Annex ")) {
-                    let (number, title) = match trimmed.split_once(": ").filter(|_| level == 1) {
-                        Some((n, t)) => (n.to_string(), t.to_string()),
-                        None => match trimmed.split_once(char::is_whitespace) {
-                            Some((n, t))
-                                if n.chars().next().is_some_and(|c| c.is_ascii_digit()) =>
-                            {
-                                (n.to_string(), t.trim().to_string())
-                            }
-                            _ => (String::new(), trimmed.to_string()),
-                        },
-                    };
-                    clauses.push(Section {
-                        number: (!number.is_empty()).then_some(number),
-                        title: Some(title),
-                        text: String::new(),
-                        location: Location::Paragraphs {
-                            first: index,
-                            last: index,
-                        },
-                        links: Vec::new(),
-                    });
-                    skipping = false;
-                } else if level == 1 {
-                    // Section headings and the signature page are not clauses.
-                    skipping = true;
-                } else if !skipping && !trimmed.is_empty() {
-                    // Bullets are written as "•" but compared as the "-" of the Markdown the clause came from.
-                    let line = match trimmed.strip_prefix('\u{2022}') {
-                        Some(rest) => format!("-{rest}"),
-                        None => trimmed.to_string(),
-                    };
-                    if let Some(last) = clauses.last_mut() {
-                        append(last, index, &line);
-                    }
-                }
+                blocks.push(Block::Para(para(p, &mut numbering, &mut tracked)))
             }
-            DocumentChild::Table(t) if !skipping => {
-                let mut lines = Vec::new();
-                for TableChild::TableRow(row) in &t.rows {
-                    let cells: Vec<String> = row
-                        .cells
-                        .iter()
-                        .map(|TableRowChild::TableCell(cell)| {
-                            cell.children
-                                .iter()
-                                .filter_map(|c| match c {
-                                    TableCellContent::Paragraph(p) => {
-                                        Some(paragraph_text(p, &mut tracked).trim().to_string())
-                                    }
-                                    _ => None,
-                                })
-                                .collect::<Vec<_>>()
-                                .join(" ")
-                        })
-                        .collect();
-                    lines.push(cells.join(" | "));
-                }
-                if let Some(last) = clauses.last_mut() {
-                    append(last, index, &lines.join("\n"));
-                }
+            DocumentChild::Table(t) => {
+                let rows = t
+                    .rows
+                    .iter()
+                    .map(|TableChild::TableRow(row)| {
+                        row.cells
+                            .iter()
+                            .map(|TableRowChild::TableCell(cell)| {
+                                cell_paragraphs(cell, &mut tracked)
+                            })
+                            .collect()
+                    })
+                    .collect();
+                blocks.push(Block::Table(rows));
             }
-            _ => {}
+            _ => blocks.push(Block::Table(Vec::new())),
         }
+    }
+    let mut b = Builder { out: Vec::new() };
+    let mut after_table = false;
+    for (index, block) in blocks.iter().enumerate() {
+        let next_is_body = match blocks
+            .get(index + 1..)
+            .unwrap_or_default()
+            .iter()
+            .find(|b| !matches!(b, Block::Para(p) if p.text.trim().is_empty()))
+        {
+            Some(Block::Para(p)) => !p.emphasised || p.label.is_some(),
+            Some(Block::Table(_)) => true,
+            None => false,
+        };
+        match block {
+            Block::Para(p) => {
+                let trimmed = p.text.trim();
+                if trimmed.is_empty() {
+                    continue;
+                }
+                if let Some(level) = p.style_level {
+                    let (number, title) = style_heading(level, trimmed, p.label.as_ref());
+                    b.start(number, Some(title), index);
+                    after_table = false;
+                    continue;
+                }
+                if let Some((label, format)) = &p.label {
+                    let decimal = format.starts_with("decimal");
+                    if label.is_empty() {
+                        // A bullet: compared as the "-" of Markdown.
+                        b.text(index, &format!("- {trimmed}"));
+                    } else if decimal || !b.in_clause() {
+                        let lead = p.bold_lead.trim();
+                        let (title, body) = if is_short(trimmed)
+                            && (p.emphasised || next_is_body)
+                            && lead.len() >= trimmed.len()
+                        {
+                            (Some(trimmed.trim_end_matches('.').to_string()), "")
+                        } else if !lead.is_empty() && is_short(lead) && lead.len() < trimmed.len() {
+                            let rest = trimmed.get(lead.len()..).unwrap_or("").trim();
+                            (Some(lead.trim_end_matches('.').to_string()), rest)
+                        } else if is_short(trimmed)
+                            && decimal
+                            && p.bold_lead.is_empty()
+                            && next_is_body
+                            && trimmed.ends_with('.')
+                        {
+                            (Some(trimmed.trim_end_matches('.').to_string()), "")
+                        } else {
+                            (None, trimmed)
+                        };
+                        b.start(Some(label_number(label)), title, index);
+                        if !body.is_empty() {
+                            b.text(index, body);
+                        }
+                    } else {
+                        b.text(index, &format!("{label} {trimmed}"));
+                    }
+                    after_table = false;
+                    continue;
+                }
+                if p.emphasised && is_short(trimmed) && next_is_body {
+                    b.start(None, Some(trimmed.trim_end_matches('.').to_string()), index);
+                    after_table = false;
+                    continue;
+                }
+                if after_table {
+                    // Body text after a table belongs to no key term: a clause of its own.
+                    b.start(None, None, index);
+                    after_table = false;
+                }
+                // Bullets are written as "•" but compared as the "-" of the Markdown the clause came from.
+                let line = match trimmed.strip_prefix('\u{2022}') {
+                    Some(rest) => format!("-{rest}"),
+                    None => trimmed.to_string(),
+                };
+                b.text(index, &line);
+            }
+            Block::Table(rows) => {
+                after_table = table(&mut b, index, rows);
+            }
+        }
+    }
+    let mut sections = b.out;
+    if sections.is_empty() {
+        sections.push(Section {
+            number: None,
+            title: None,
+            text: String::new(),
+            location: Location::Paragraphs { first: 0, last: 0 },
+            links: Vec::new(),
+        });
     }
     let notes = if tracked {
         vec!["has tracked changes; they are read as if accepted".to_string()]
@@ -182,8 +358,128 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
         Vec::new()
     };
     Ok(DocxSections {
-        sections: clauses,
+        sections,
         tracked_changes: tracked,
         notes,
     })
+}
+
+/// A styled heading: `Heading 2` `N.N Title` is a clause, `Heading 1` an annex or a section.
+fn style_heading(
+    level: usize,
+    text: &str,
+    label: Option<&(String, String)>,
+) -> (Option<String>, String) {
+    if let Some((l, _)) = label.filter(|(l, _)| !l.is_empty()) {
+        return (
+            Some(label_number(l)),
+            text.trim_end_matches('.').to_string(),
+        );
+    }
+    if level == 1 {
+        if text.starts_with("Annex ")
+            && let Some((n, t)) = text.split_once(": ")
+        {
+            return (Some(n.to_string()), t.to_string());
+        }
+        return (None, text.to_string());
+    }
+    match text.split_once(char::is_whitespace) {
+        Some((n, t)) if n.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
+            (Some(label_number(n)), t.trim().to_string())
+        }
+        _ => (None, text.to_string()),
+    }
+}
+
+/// A table: two-column key terms outside numbered clauses become one clause per row; a wide table
+/// (a signature block) is a clause of its own; any other table joins the current clause.
+/// Returns whether the table made clauses of its own, so that text after it starts a new one.
+fn table(b: &mut Builder, index: usize, rows: &[Vec<Vec<String>>]) -> bool {
+    let filled = |row: &Vec<Vec<String>>| row.iter().filter(|c| !c.is_empty()).count();
+    let key_terms = rows
+        .iter()
+        .filter(|r| {
+            r.first().is_some_and(|c| {
+                let t = c.join(" ");
+                is_short(&t) && !t.starts_with(['[', '('])
+            }) && filled(r) >= 2
+        })
+        .count();
+    let widest = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+    // Inside a numbered clause (an annex) a table is that clause's content, not a list of terms.
+    let in_numbered = b.out.last().is_some_and(|s| s.number.is_some());
+    if !in_numbered
+        && (2..=3).contains(&widest)
+        && key_terms * 2
+            >= rows
+                .len()
+                .saturating_sub(rows.iter().filter(|r| filled(r) == 1).count())
+        && key_terms > 0
+    {
+        for row in rows {
+            let cells: Vec<String> = row.iter().map(|c| c.join("\n")).collect();
+            let first = cells.first().cloned().unwrap_or_default();
+            match filled(row) {
+                0 => {}
+                1 => {
+                    // A row spanning the table: a heading, possibly with a lead-in paragraph.
+                    let paras: Vec<&String> = row.iter().flatten().collect();
+                    let head = paras.first().map(|s| s.as_str()).unwrap_or("");
+                    if is_short(head) {
+                        b.start(None, Some(head.trim_end_matches(':').to_string()), index);
+                        for p in &paras[1..] {
+                            b.text(index, p);
+                        }
+                    } else {
+                        b.text(index, &cells.join(" | "));
+                    }
+                }
+                _ if is_short(&first) && !first.starts_with(['[', '(']) => {
+                    b.start(None, Some(first.replace('\n', " ")), index);
+                    let rest: Vec<&String> = cells[1..].iter().filter(|c| !c.is_empty()).collect();
+                    for c in rest {
+                        b.text(index, c);
+                    }
+                }
+                _ => {
+                    let rest: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
+                    b.text(
+                        index,
+                        &rest
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" | "),
+                    );
+                }
+            }
+        }
+        return true;
+    }
+    // Any other table (a signature block, a grid): one clause, titled by its first row when short.
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| c.join(" "))
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    let Some(head) = lines.first() else {
+        return false;
+    };
+    if widest >= 4 && is_short(&head.replace(" | ", " ")) {
+        b.start(None, Some(head.clone()), index);
+        for l in &lines[1..] {
+            b.text(index, l);
+        }
+        true
+    } else {
+        b.text(index, &lines.join("\n"));
+        false
+    }
 }

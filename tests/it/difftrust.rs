@@ -225,3 +225,67 @@ fn property_concatenated_clause_texts_are_the_reader_visible_text() {
         assert_eq!(seen, expected, "case {case}:\n{input}");
     }
 }
+
+fn common_paper(rev: &str) -> String {
+    let dir = repo().join("tests/fixtures/docx/common-paper-dpa");
+    std::fs::read_dir(&dir)
+        .expect("fixture folder")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(rev))
+        })
+        .expect("revision")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn common_paper_revisions_read_as_clauses_and_only_the_signature_block_changed() {
+    let old = dpa::documents::read_path(std::path::Path::new(&common_paper("01"))).expect("reads");
+    let numbered: Vec<_> = old
+        .sections
+        .iter()
+        .filter_map(|s| s.number.clone())
+        .collect();
+    assert!(old.sections.len() >= 15, "{}", old.sections.len());
+    assert!(
+        numbered.contains(&"3.4".to_string()) && numbered.contains(&"11.20".to_string()),
+        "{numbered:?}"
+    );
+    let s11 = old
+        .sections
+        .iter()
+        .find(|s| s.number.as_deref() == Some("1.1"))
+        .expect("1.1");
+    assert_eq!(s11.title.as_deref(), Some("Provider as Processor"));
+    assert!(
+        old.sections
+            .iter()
+            .any(|s| s.title.as_deref() == Some("Approved Subprocessors"))
+    );
+    let o = dpa(
+        &repo(),
+        &[
+            "diff",
+            &common_paper("01"),
+            &common_paper("02"),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let changed: Vec<String> = v["clauses"]
+        .as_array()
+        .expect("clauses")
+        .iter()
+        .filter(|c| c["status"] != "unchanged")
+        .map(|c| c["status"].to_string() + " " + &c["new"]["title"].to_string())
+        .collect();
+    assert_eq!(
+        changed,
+        ["\"modified\" \"PROVIDER: {company_name} | CUSTOMER: {company_name}\""]
+    );
+}
