@@ -95,7 +95,11 @@ def main():
               "in 30 DPAs with NLP); they are printed beside ours as the published reference point, "
               "not as a like-for-like comparison. The labelled set is small and built from two "
               "source texts and their weakened copies, so these figures say how the rules behave "
-              "on these texts, not on every DPA.", ""]
+              "on these texts, not on every DPA. There is no held-out set: the rules were revised once "
+              "after a first run on these documents (then 89.4% agreement, 87.0% of gaps flagged, "
+              "92.9% of satisfied verdicts right), with general wording fixes (sale and sharing "
+              "both barred, the business's right to take reasonable steps, singular \"data "
+              "subject\", typographic apostrophes), so expect lower figures on unseen DPAs.", ""]
     if wrong:
         lines += ["Where the rules fall short, by requirement:", ""]
         for req in sorted(wrong):
