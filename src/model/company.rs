@@ -74,9 +74,6 @@ pub struct CcpaFacts {
     pub revenue_percent_from_selling_or_sharing: Option<u32>,
 }
 
-/// Revenue threshold of 1798.140(d)(1)(A), as adjusted for inflation from 1 January 2025.
-pub const CCPA_REVENUE_THRESHOLD_USD: u64 = 26_625_000;
-
 impl CcpaFacts {
     /// Whether any threshold of 1798.140(d)(1) is met; `None` when no fact is given.
     pub fn is_business(&self) -> Option<bool> {
@@ -88,7 +85,8 @@ impl CcpaFacts {
         }
         Some(
             self.annual_gross_revenue_usd
-                .is_some_and(|r| r > CCPA_REVENUE_THRESHOLD_USD)
+                // The threshold is dated data (data/ccpa.toml), adjusted every other year.
+                .is_some_and(|r| r > super::ccpa::revenue_threshold().usd)
                 || self.consumers_or_households.is_some_and(|c| c >= 100_000)
                 || self
                     .revenue_percent_from_selling_or_sharing

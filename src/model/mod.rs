@@ -1,5 +1,6 @@
 //! Records: the company (`dpa.toml`) and the vendors (`vendors/<id>.toml`), loaded strictly with located errors.
 
+pub mod ccpa;
 pub mod company;
 pub mod country;
 pub mod facts;
