@@ -191,3 +191,24 @@ fn examples_cover_every_requirement_of_the_registry() {
         assert!(rows.iter().all(|r| r["covered"] == true), "{id}: {rows:?}");
     }
 }
+
+#[test]
+fn legal_review_lists_every_requirement_with_a_mark() {
+    let registry: toml::Table = toml::from_str(
+        &std::fs::read_to_string(repo().join("clauses/requirements.toml")).expect("registry"),
+    )
+    .expect("registry parses");
+    let review = std::fs::read_to_string(repo().join("docs/legal-review.md")).expect("review");
+    for r in registry["requirement"].as_array().expect("requirements") {
+        let id = r["id"].as_str().expect("id");
+        let mark = r["mark"].as_str().expect("mark");
+        let row = review
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{id}` |")))
+            .unwrap_or_else(|| panic!("{id} missing from docs/legal-review.md"));
+        let cells: Vec<&str> = row.split(" | ").collect();
+        assert_eq!(cells[2], "2026-12-02", "{row}");
+        assert!(matches!(cells[3], "V" | "S"), "{row}");
+        assert_eq!(cells[4], mark, "{row}");
+    }
+}
