@@ -350,3 +350,16 @@ fn roles_headings_and_contact_positions_are_the_real_ones() {
         "{parties}"
     );
 }
+
+#[test]
+fn transfers_under_the_dpf_are_restricted_transfers_as_defined() {
+    let ws = example_workspace();
+    let out = dpa(ws.path(), &["render", "pipeline-crm", "--out", "o"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let m = manifest(ws.path(), "o", "pipeline-crm");
+    let definitions = clause_text(&m, "general.definitions");
+    assert!(
+        definitions.contains("only through its own certification, such as under the EU-U.S. Data Privacy Framework, does not count"),
+        "the DPF clause relies on Restricted Transfers that the definition must not exclude: {definitions}"
+    );
+}
