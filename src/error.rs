@@ -125,6 +125,9 @@ pub enum StoreError {
         /// Version asked for.
         version: u32,
     },
+    /// A vendor record cannot be edited.
+    #[error("{0}")]
+    BadRecord(String),
     /// A manifest in git cannot be read.
     #[error("{0}")]
     BadManifest(String),

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::files::sha256_hex;
+use crate::model::{Company, Vendor};
 
 /// Format version of `manifest.json`.
 pub const FORMAT: u32 = 1;
@@ -104,6 +105,61 @@ pub struct Manifest {
     pub requirements: Vec<String>,
     /// Clauses in agreement order.
     pub clauses: Vec<ManifestClause>,
+    /// The values the agreement was rendered from, flattened (see [`values`]), so that the
+    /// tracker can later name what changed; empty in manifests written before it was added.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, String>,
+}
+
+/// The values an agreement is rendered from, by dotted path: `vendor.*` (the record, without
+/// procurement's own fields and the tracker state), `company.*` (dpa.toml) and `legal.*` (the
+/// SHA-256 of each legal data file compiled into dpa).
+pub fn values(company: &Company, vendor: &Vendor) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut v = serde_json::to_value(vendor).unwrap_or_default();
+    if let serde_json::Value::Object(map) = &mut v {
+        for key in ["id", "agreements", "owner", "notes"] {
+            map.remove(key);
+        }
+    }
+    flatten(&v, "vendor", &mut out);
+    for (cat, text) in &vendor.security {
+        out.insert(format!("vendor.security.{}", cat.key), text.clone());
+    }
+    flatten(
+        &serde_json::to_value(company).unwrap_or_default(),
+        "company",
+        &mut out,
+    );
+    for (path, text) in crate::builtin::DATA {
+        // Only the legal data itself, not the scaffolding `dpa init` copies.
+        if path.matches('/').count() == 1 {
+            out.insert(format!("legal.{path}"), sha256_hex(text.as_bytes()));
+        }
+    }
+    out
+}
+
+fn flatten(v: &serde_json::Value, path: &str, out: &mut BTreeMap<String, String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, x) in map {
+                flatten(x, &format!("{path}.{k}"), out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                flatten(x, &format!("{path}[{i}]"), out);
+            }
+        }
+        serde_json::Value::Null => {}
+        serde_json::Value::String(s) => {
+            out.insert(path.to_string(), s.clone());
+        }
+        other => {
+            out.insert(path.to_string(), other.to_string());
+        }
+    }
 }
 
 /// What the content hash covers besides clauses: the parties block and the templates.

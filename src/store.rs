@@ -75,6 +75,29 @@ pub struct Issued {
     pub time: i64,
 }
 
+/// One file a commit writes.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Path relative to the workspace, `/`-separated.
+    pub path: String,
+    /// The contents committed.
+    pub committed: Vec<u8>,
+    /// The contents left in the work tree when they differ from what is committed (the user's
+    /// uncommitted edits to the same file, kept uncommitted).
+    pub work: Option<Vec<u8>>,
+}
+
+impl Change {
+    /// A file committed and written with the same contents.
+    pub fn new(path: String, contents: Vec<u8>) -> Change {
+        Change {
+            path,
+            committed: contents,
+            work: None,
+        }
+    }
+}
+
 /// The git repository of a workspace.
 pub struct Store {
     repo: Repository,
@@ -234,26 +257,47 @@ impl Store {
         output: &Output,
         message: &str,
     ) -> Result<Oid, StoreError> {
+        let dir = format!("agreements/{id}");
+        let files = [
+            Change::new(format!("{dir}/{id}.pdf"), output.pdf.clone()),
+            Change::new(
+                format!("{dir}/{id}.typ"),
+                output.source.clone().into_bytes(),
+            ),
+            Change::new(
+                format!("{dir}/manifest.json"),
+                output.manifest.to_json().into_bytes(),
+            ),
+        ];
+        self.commit(&files, message, Some(&tag_name(id, version)))
+    }
+
+    /// Commits exactly `files` on top of HEAD, optionally tagging the commit, and writes them to
+    /// the work tree and the index.
+    ///
+    /// The commit is built in a private index from HEAD's tree, so whatever else the user has
+    /// staged or modified stays as it was; the branch moves only if nobody moved it meanwhile,
+    /// and a failed tag moves it back. Nothing is written to the work tree before the commit
+    /// stands.
+    pub fn commit(
+        &self,
+        files: &[Change],
+        message: &str,
+        tag: Option<&str>,
+    ) -> Result<Oid, StoreError> {
         let sig = self.signature()?;
-        let tag = tag_name(id, version);
-        if self
-            .repo
-            .find_reference(&format!("refs/tags/{tag}"))
-            .is_ok()
+        if let Some(tag) = tag
+            && self
+                .repo
+                .find_reference(&format!("refs/tags/{tag}"))
+                .is_ok()
         {
-            return Err(StoreError::TagExists(tag));
+            return Err(StoreError::TagExists(tag.to_string()));
         }
         let lock = self.repo.path().join("index.lock");
         if lock.exists() {
             return Err(StoreError::IndexLocked(lock));
         }
-        let dir = format!("agreements/{id}");
-        let manifest_json = output.manifest.to_json();
-        let files: [(String, &[u8]); 3] = [
-            (format!("{dir}/{id}.pdf"), &output.pdf),
-            (format!("{dir}/{id}.typ"), output.source.as_bytes()),
-            (format!("{dir}/manifest.json"), manifest_json.as_bytes()),
-        ];
 
         // Build the new tree in a private index, from HEAD's tree.
         let head_ref = self.repo.find_reference("HEAD")?;
@@ -263,23 +307,18 @@ impl Store {
             .flatten()
             .unwrap_or("refs/heads/main")
             .to_string();
-        let parent = match self.repo.head() {
-            Ok(h) => Some(h.peel_to_commit()?),
-            Err(e) if e.code() == ErrorCode::UnbornBranch || e.code() == ErrorCode::NotFound => {
-                None
-            }
-            Err(e) => return Err(e.into()),
-        };
+        let parent = self.head_commit()?;
         let mut index = Index::new()?;
         if let Some(p) = &parent {
             index.read_tree(&p.tree()?)?;
         }
-        let mut blobs = Vec::new();
-        for (rel, bytes) in &files {
-            let path = self.repo_path(rel);
-            let blob = self.repo.blob(bytes)?;
-            blobs.push((path.clone(), blob, bytes.len()));
-            index.add(&entry(&path, blob, bytes.len()))?;
+        let mut entries = Vec::new();
+        for f in files {
+            let path = self.repo_path(&f.path);
+            let blob = self.repo.blob(&f.committed)?;
+            let e = entry(&path, blob, f.committed.len());
+            index.add(&e)?;
+            entries.push(e);
         }
         let tree_id = index.write_tree_to(&self.repo)?;
         let tree = self.repo.find_tree(tree_id)?;
@@ -289,7 +328,7 @@ impl Store {
             .commit(None, &sig, &sig, message, &tree, &parents)?;
 
         // Move the branch only if nobody else did meanwhile, then tag; undo the branch if tagging fails.
-        let reflog = format!("dpa record: {tag}");
+        let reflog = format!("dpa: {}", message.lines().next().unwrap_or_default().trim());
         match &parent {
             Some(p) => self
                 .repo
@@ -300,41 +339,104 @@ impl Store {
                 .reference(&branch, commit, false, &reflog)
                 .map_err(|_| StoreError::Raced)?,
         };
-        let obj = self.repo.find_object(commit, Some(ObjectType::Commit))?;
-        if let Err(e) = self.repo.tag(&tag, &obj, &sig, message, false) {
-            match &parent {
-                Some(p) => {
-                    let _ = self.repo.reference_matching(
-                        &branch,
-                        p.id(),
-                        true,
-                        commit,
-                        "dpa record: undo",
-                    );
-                }
-                None => {
-                    if let Ok(mut r) = self.repo.find_reference(&branch) {
-                        let _ = r.delete();
+        if let Some(tag) = tag {
+            let obj = self.repo.find_object(commit, Some(ObjectType::Commit))?;
+            if let Err(e) = self.repo.tag(tag, &obj, &sig, message, false) {
+                match &parent {
+                    Some(p) => {
+                        let _ = self.repo.reference_matching(
+                            &branch,
+                            p.id(),
+                            true,
+                            commit,
+                            "dpa: undo",
+                        );
+                    }
+                    None => {
+                        if let Ok(mut r) = self.repo.find_reference(&branch) {
+                            let _ = r.delete();
+                        }
                     }
                 }
+                return Err(if e.code() == ErrorCode::Exists {
+                    StoreError::TagExists(tag.to_string())
+                } else {
+                    e.into()
+                });
             }
-            return Err(if e.code() == ErrorCode::Exists {
-                StoreError::TagExists(tag)
-            } else {
-                e.into()
-            });
         }
 
-        // Bring the work tree and the real index in line for these paths only.
-        for (rel, bytes) in &files {
-            crate::files::write_atomic(&self.workdir.join(self.repo_path(rel)), bytes)?;
+        // Bring the work tree and the real index in line for these paths only; the index gets
+        // what was committed, so a work-tree copy that differs shows as an unstaged change.
+        for f in files {
+            let work = f.work.as_ref().unwrap_or(&f.committed);
+            crate::files::write_atomic(&self.workdir_path(&f.path), work)?;
         }
         let mut real = self.repo.index()?;
-        for (path, _, _) in &blobs {
-            real.add_path(Path::new(path))?;
+        for (f, e) in files.iter().zip(&entries) {
+            if f.work.is_none() {
+                real.add_path(Path::new(&String::from_utf8_lossy(&e.path).into_owned()))?;
+            } else {
+                real.add(e)?;
+            }
         }
         real.write()?;
         Ok(commit)
+    }
+
+    /// The commit HEAD points at, `None` in a repository without commits.
+    fn head_commit(&self) -> Result<Option<git2::Commit<'_>>, StoreError> {
+        match self.repo.head() {
+            Ok(h) => Ok(Some(h.peel_to_commit()?)),
+            Err(e) if e.code() == ErrorCode::UnbornBranch || e.code() == ErrorCode::NotFound => {
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A workspace file as of HEAD; `None` when HEAD has no such file or there is no commit yet.
+    pub fn head_file(&self, rel: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.head_commit()? {
+            Some(c) => self.read_at(c.id(), rel),
+            None => Ok(None),
+        }
+    }
+
+    /// A workspace-relative path as a path in the work tree.
+    pub fn workdir_path(&self, rel: &str) -> PathBuf {
+        self.workdir.join(self.repo_path(rel))
+    }
+
+    /// Workspace files under `dir` that differ from HEAD in the index or the work tree,
+    /// untracked ones included, as workspace-relative paths.
+    pub fn changed(&self, dir: &str) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false)
+            .pathspec(self.repo_path(dir));
+        let statuses = self.repo.statuses(Some(&mut opts))?;
+        let prefix = if self.prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", self.prefix)
+        };
+        Ok(statuses
+            .iter()
+            .filter(|s| s.status() != git2::Status::CURRENT)
+            .filter_map(|s| {
+                s.path()
+                    .ok()
+                    .map(|p| p.strip_prefix(prefix.as_str()).unwrap_or(p).to_string())
+            })
+            .collect())
+    }
+
+    /// Whether a workspace file differs from HEAD (or HEAD lacks it).
+    pub fn is_uncommitted(&self, rel: &str) -> Result<bool, StoreError> {
+        let now = std::fs::read(self.workdir_path(rel)).ok();
+        Ok(now != self.head_file(rel)?)
     }
 }
 

@@ -360,6 +360,7 @@ impl Workspace {
             scc_module: prepared.app.scc_module,
             requirements,
             clauses,
+            values: manifest::values(&self.company, &prepared.vendor),
         };
         Some(Output {
             pdf: rendered.pdf,

@@ -104,11 +104,15 @@ pub enum Command {
     ///
     /// Example: dpa status --missing ccpa --format csv > ccpa-gaps.csv
     Status(status::Args),
-    /// Record the execution of an issued version in the vendor's record (comments and layout are kept).
+    /// Record that an issued version was sent for signature, in the vendor's record, and commit it.
+    ///
+    /// Example: dpa send acme-analytics --date 2026-02-20
+    Send(sign::SendArgs),
+    /// Record the execution of an issued version in the vendor's record and commit it with the executed copy.
     ///
     /// Example: dpa sign acme-analytics --version 2 --date 2026-03-01 --file signed.pdf
     Sign(sign::Args),
-    /// Check that the executed PDF and the signed version's tag still match what was recorded.
+    /// Check that the kept executed copy, any given file and the signed version's tag still match what was recorded.
     ///
     /// Example: dpa verify acme-analytics --file signed.pdf
     Verify(sign::VerifyArgs),
@@ -276,6 +280,7 @@ pub fn main() -> u8 {
         Command::Log(args) => record::log(&ctx, args),
         Command::Diff(args) => diff::run(&ctx, args),
         Command::Status(args) => status::run(&ctx, args),
+        Command::Send(args) => sign::send(&ctx, args),
         Command::Sign(args) => sign::run(&ctx, args),
         Command::Verify(args) => sign::verify(&ctx, args),
         Command::Review(args) => review::run(&ctx, args),

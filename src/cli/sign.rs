@@ -1,15 +1,17 @@
-//! `dpa sign` records the execution of an issued version in the vendor's record; `dpa verify` checks it.
+//! `dpa send` and `dpa sign` record what happened to an issued version in the vendor's record,
+//! and commit it; `dpa verify` checks the signed version and the executed copy.
 
 use std::path::PathBuf;
 
-use chrono::{Datelike, NaiveDate};
-use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
+use chrono::NaiveDate;
 
 use crate::diag::Diagnostics;
 use crate::error::Error;
 use crate::files::sha256_hex;
-use crate::files::write_atomic;
-use crate::store::{Store, parse_version, tag_name};
+use crate::model::Vendor;
+use crate::store::{Change, Issued, RecordLock, Store, parse_version, tag_name};
+use crate::track::agreements::{self, Event};
+use crate::workspace::Workspace;
 
 use super::Ctx;
 use super::status::parse_date;
@@ -29,9 +31,23 @@ pub struct Args {
     /// Date the signed agreement expires (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub expires: Option<NaiveDate>,
-    /// The executed PDF; its SHA-256 is recorded for `dpa verify`.
+    /// The executed copy: kept as `agreements/<id>/executed/v<N>.pdf` and committed, with its SHA-256.
     #[arg(long, value_name = "EXECUTED.pdf")]
     pub file: Option<PathBuf>,
+}
+
+/// Arguments of `dpa send`.
+#[derive(Debug, clap::Args)]
+pub struct SendArgs {
+    /// Vendor id.
+    #[arg(value_name = "VENDOR")]
+    pub vendor: String,
+    /// The issued version that was sent (`2` or `v2`); the latest one by default.
+    #[arg(long, value_name = "N")]
+    pub version: Option<String>,
+    /// Date it was sent (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: NaiveDate,
 }
 
 /// Arguments of `dpa verify`.
@@ -40,49 +56,39 @@ pub struct VerifyArgs {
     /// Vendor id.
     #[arg(value_name = "VENDOR")]
     pub vendor: String,
-    /// The executed PDF to check against the recorded hash.
+    /// A file to check against the recorded hash of the executed copy, besides the kept copy.
     #[arg(long, value_name = "PDF")]
     pub file: Option<PathBuf>,
 }
 
-fn toml_date(d: NaiveDate) -> toml_edit::Datetime {
-    toml_edit::Datetime {
-        date: Some(toml_edit::Date {
-            year: d.year() as u16,
-            month: d.month() as u8,
-            day: d.day() as u8,
-        }),
-        time: None,
-        offset: None,
-    }
+fn version_arg(s: &str) -> Result<u32, Error> {
+    parse_version(s)
+        .ok_or_else(|| Error::Usage(format!("`{s}` is not a version: write it as 2 or v2")))
 }
 
-fn hash_file(path: &PathBuf) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    Ok(sha256_hex(&bytes))
-}
-
-/// Runs `dpa sign`.
-pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
+/// Opens the workspace, the vendor and the repository, and finds the issued version.
+fn issued_version(
+    ctx: &Ctx,
+    id: &str,
+    version: Option<u32>,
+) -> Result<Option<(Workspace, Vendor, Store, Issued)>, Error> {
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
-    let id = &args.vendor;
     let Some(vendor) = ws.load_vendor(id, &mut diags) else {
         ctx.report(&diags, &ws);
-        return Ok(2);
+        return Ok(None);
     };
-    let version = parse_version(&args.version).ok_or_else(|| {
-        Error::Usage(format!(
-            "`{}` is not a version: write it as 2 or v2",
-            args.version
-        ))
-    })?;
     let store = Store::open(&ws.root)?;
     let issued = store.issued(id)?;
-    let Some(this) = issued.iter().find(|i| i.version == version) else {
+    let found = match version {
+        Some(n) => issued.iter().find(|i| i.version == n),
+        None => issued.last(),
+    };
+    let Some(this) = found.cloned() else {
         let list: Vec<String> = issued.iter().map(|i| format!("v{}", i.version)).collect();
         return Err(Error::Usage(format!(
-            "version {version} of `{id}` was never issued (issued: {})",
+            "{} of `{id}` was never issued (issued: {})",
+            version.map_or("a version".to_string(), |n| format!("version {n}")),
             if list.is_empty() {
                 "none; run `dpa record` first".to_string()
             } else {
@@ -93,22 +99,84 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     if let Some(a) = vendor
         .agreements
         .iter()
-        .find(|a| a.version == version && a.status == "signed")
+        .find(|a| a.version == this.version && a.status == "signed")
     {
         let on = a.signed_on.map(|d| format!(" on {d}")).unwrap_or_default();
         return Err(Error::Usage(format!(
-            "version {version} of `{id}` is already signed{on}; a signature is recorded once"
+            "version {} of `{id}` is already signed{on}; a signature is recorded once",
+            this.version
         )));
     }
+    Ok(Some((ws, vendor, store, this)))
+}
+
+fn check_not_before_issue(this: &Issued, date: NaiveDate, what: &str) -> Result<(), Error> {
     let issued_on = chrono::DateTime::from_timestamp(this.time, 0).map(|d| d.date_naive());
     if let Some(issued_on) = issued_on
-        && args.date < issued_on
+        && date < issued_on
     {
         return Err(Error::Usage(format!(
-            "signature date {} is before version {version} was issued ({issued_on})",
-            args.date
+            "{what} date {date} is before version {} was issued ({issued_on})",
+            this.version
         )));
     }
+    Ok(())
+}
+
+fn report_commit(ctx: &Ctx, done: &agreements::Committed, file: &str) {
+    if done.first_commit {
+        ctx.note(&format!(
+            "note: {file} was not in git before; it was committed whole"
+        ));
+    } else if done.other_changes {
+        ctx.note(&format!(
+            "note: {file} has other changes that are not committed; only the [[agreements]] entry was committed"
+        ));
+    }
+}
+
+/// Runs `dpa send`.
+pub fn send(ctx: &Ctx, args: SendArgs) -> Result<u8, Error> {
+    let version = args.version.as_deref().map(version_arg).transpose()?;
+    let id = &args.vendor;
+    let Some((_ws, vendor, store, this)) = issued_version(ctx, id, version)? else {
+        return Ok(2);
+    };
+    check_not_before_issue(&this, args.date, "sending")?;
+    store.signature()?;
+    let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
+    let v = this.version;
+    let message = format!(
+        "dpa: send {id} v{v}\n\nVendor: {id} ({})\nVersion: {v}\nSent: {}\n",
+        vendor.name, args.date
+    );
+    let done = agreements::commit(
+        &store,
+        &vendor.file,
+        v,
+        &Event::Sent { on: args.date },
+        Vec::new(),
+        &message,
+    )?;
+    report_commit(ctx, &done, &vendor.file);
+    if !ctx.quiet {
+        ctx.out(&format!(
+            "{id}: recorded v{v} as sent on {} (commit {})\n",
+            args.date,
+            &done.commit.to_string()[..10]
+        ))?;
+    }
+    Ok(0)
+}
+
+/// Runs `dpa sign`.
+pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
+    let version = version_arg(&args.version)?;
+    let id = &args.vendor;
+    let Some((_ws, vendor, store, this)) = issued_version(ctx, id, Some(version))? else {
+        return Ok(2);
+    };
+    check_not_before_issue(&this, args.date, "signature")?;
     if let Some(e) = args.expires
         && e <= args.date
     {
@@ -117,58 +185,53 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             args.date
         )));
     }
-    let executed = args.file.as_ref().map(hash_file).transpose()?;
+    store.signature()?;
+    let executed = args
+        .file
+        .as_ref()
+        .map(|p| std::fs::read(p).map_err(|e| Error::io(p, e)))
+        .transpose()?;
+    let kept = args.file.as_ref().map(|p| {
+        let ext = p
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .filter(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_alphanumeric()))
+            .unwrap_or_else(|| "pdf".into());
+        format!("agreements/{id}/executed/v{version}.{ext}")
+    });
     let manifest = store
         .read_at(this.commit, &format!("agreements/{id}/manifest.json"))?
         .map(|b| sha256_hex(&b));
-
-    let path = ws.root.join(&vendor.file);
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-    let mut doc: DocumentMut = text
-        .parse()
-        .map_err(|e| Error::Usage(format!("{}: {e}", vendor.file)))?;
-    let entry = doc
-        .entry("agreements")
-        .or_insert(Item::ArrayOfTables(ArrayOfTables::new()));
-    let Some(array) = entry.as_array_of_tables_mut() else {
-        return Err(Error::Usage(format!(
-            "{}: `agreements` must be written as [[agreements]] tables for `dpa sign` to edit it",
-            vendor.file
-        )));
+    let sha = executed.as_deref().map(sha256_hex);
+    let event = Event::Signed {
+        on: args.date,
+        expires: args.expires,
+        sha256: sha.clone(),
+        file: kept.clone(),
+        manifest_sha256: manifest,
     };
-    let existing = array
-        .iter_mut()
-        .find(|t| t.get("version").and_then(|v| v.as_integer()) == Some(i64::from(version)));
-    let table: &mut Table = match existing {
-        Some(t) => t,
-        None => {
-            let mut t = Table::new();
-            t["version"] = value(i64::from(version));
-            array.push(t);
-            array.iter_mut().last().expect("just pushed")
-        }
-    };
-    table["status"] = value("signed");
-    table["signed_on"] = value(toml_date(args.date));
+    let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
+    let mut message = format!(
+        "dpa: sign {id} v{version}\n\nVendor: {id} ({})\nVersion: {version}\nSigned: {}\n",
+        vendor.name, args.date
+    );
     if let Some(e) = args.expires {
-        table["expires_on"] = value(toml_date(e));
+        message.push_str(&format!("Expires: {e}\n"));
     }
-    if let Some(h) = &executed {
-        table["sha256"] = value(h.as_str());
+    let mut extra = Vec::new();
+    if let (Some(path), Some(bytes), Some(sha)) = (&kept, executed, &sha) {
+        message.push_str(&format!("Executed-Copy: {path}\nExecuted-SHA256: {sha}\n"));
+        extra.push(Change::new(path.clone(), bytes));
     }
-    if let Some(h) = &manifest {
-        table["manifest_sha256"] = value(h.as_str());
-    }
-    write_atomic(&path, doc.to_string().as_bytes())?;
+    let done = agreements::commit(&store, &vendor.file, version, &event, extra, &message)?;
+    report_commit(ctx, &done, &vendor.file);
     if !ctx.quiet {
         ctx.out(&format!(
-            "{id}: recorded the signature of v{version} on {}{}\n",
+            "{id}: recorded the signature of v{version} on {}{} (commit {})\n",
             args.date,
-            if executed.is_some() {
-                " with the executed copy's SHA-256"
-            } else {
-                ""
-            }
+            kept.map(|p| format!(", executed copy kept as {p}"))
+                .unwrap_or_default(),
+            &done.commit.to_string()[..10]
         ))?;
     }
     Ok(0)
@@ -197,24 +260,57 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, Error> {
     let store = Store::open(&ws.root)?;
     let mut problems = Vec::new();
     let mut ok = Vec::new();
+    let tag = tag_name(id, version);
     match store.issued(id)?.iter().find(|i| i.version == version) {
-        None => problems.push(format!("tag {} no longer exists", tag_name(id, version))),
+        None => problems.push(format!("tag {tag} no longer exists")),
         Some(i) => {
             let manifest = store
                 .read_at(i.commit, &format!("agreements/{id}/manifest.json"))?
                 .map(|b| sha256_hex(&b));
             match (&signed.manifest_sha256, manifest) {
-                (_, None) => problems.push(format!("tag {} holds no manifest", tag_name(id, version))),
-                (Some(expected), Some(actual)) if *expected != actual => {
-                    problems.push(format!("tag {} now points at a different manifest (recorded {expected}, found {actual})", tag_name(id, version)))
+                (_, None) => problems.push(format!("tag {tag} holds no manifest")),
+                (Some(expected), Some(actual)) if *expected != actual => problems.push(format!(
+                    "tag {tag} now points at a different manifest (recorded {expected}, found {actual})"
+                )),
+                (Some(_), Some(_)) => {
+                    ok.push(format!("tag {tag} points at the manifest that was signed"))
                 }
-                (Some(_), Some(_)) => ok.push(format!("tag {} points at the manifest that was signed", tag_name(id, version))),
-                (None, Some(_)) => ok.push(format!("tag {} exists (no manifest hash was recorded at signing)", tag_name(id, version))),
+                (None, Some(_)) => ok.push(format!(
+                    "tag {tag} exists (no manifest hash was recorded at signing)"
+                )),
             }
         }
     }
+    let hash_of = |bytes: &[u8]| sha256_hex(bytes);
+    match (&signed.file, &signed.sha256) {
+        (Some(kept), Some(expected)) => {
+            match std::fs::read(ws.root.join(kept)) {
+                Err(e) => problems.push(format!("the executed copy {kept} cannot be read: {e}")),
+                Ok(b) if hash_of(&b) != *expected => problems.push(format!(
+                    "the executed copy {kept} was changed (recorded {expected}, file {})",
+                    hash_of(&b)
+                )),
+                Ok(_) => ok.push(format!("{kept} is the executed copy of v{version}")),
+            }
+            match store.head_file(kept)? {
+                None => problems.push(format!("the executed copy {kept} is not committed to git")),
+                Some(b) if hash_of(&b) != *expected => problems.push(format!(
+                    "the committed {kept} is not the executed copy (recorded {expected}, committed {})",
+                    hash_of(&b)
+                )),
+                Some(_) => ok.push(format!("{kept} is committed as signed")),
+            }
+        }
+        (Some(kept), None) => problems.push(format!(
+            "{kept} is named as the executed copy of v{version}, but no SHA-256 is recorded"
+        )),
+        (None, _) if args.file.is_none() => ctx.note(&format!(
+            "note: no executed copy of v{version} is kept; keep one with `dpa sign --file` when signing"
+        )),
+        (None, _) => {}
+    }
     if let Some(file) = &args.file {
-        let actual = hash_file(file)?;
+        let actual = hash_of(&std::fs::read(file).map_err(|e| Error::io(file, e))?);
         match &signed.sha256 {
             None => problems.push(format!("no SHA-256 of the executed copy is recorded for v{version}; record it with `dpa sign --file`")),
             Some(expected) if *expected != actual => problems.push(format!("{} differs from the executed copy of v{version} (recorded {expected}, file {actual})", file.display())),

@@ -1,15 +1,11 @@
 //! `dpa status`: the tracker, one row per vendor, as a table, JSON, CSV or an HTML page.
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 
-use crate::assemble::DocOptions;
 use crate::diag::Diagnostics;
 use crate::error::Error;
-use crate::manifest::ManifestClause;
 use crate::select;
-use crate::store::{Store, StoreError};
-use crate::track::{self, IssuedVersion, Row, RowInput, State};
+use crate::track::{self, Overall, Row};
 
 use super::Ctx;
 
@@ -47,6 +43,12 @@ pub struct Args {
     /// Exit with 1 when any needed framework is not covered.
     #[arg(long)]
     pub fail_on_gaps: bool,
+    /// Only vendors whose `owner` is OWNER (compared without case).
+    #[arg(long, value_name = "OWNER")]
+    pub owner: Option<String>,
+    /// Write the tracker even when some records are invalid, listing them as `invalid` rows (exit 2 still).
+    #[arg(long)]
+    pub keep_going: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
     pub format: StatusFormat,
@@ -76,96 +78,37 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     check_framework(&args.framework)?;
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
-    // Outside a repository nothing was issued; any other git failure is an error, never "missing".
-    let store = match Store::open(&ws.root) {
-        Ok(store) => Some(store),
-        Err(StoreError::NotARepository(_)) => None,
-        Err(e) => return Err(e.into()),
+    let options = track::Options {
+        vendor: args.vendor,
+        framework: args.framework,
+        missing: args.missing,
+        owner: args.owner,
+        as_of: args
+            .as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        expiring_within: args.expiring_within,
     };
-    let as_of = args
-        .as_of
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let ids = match &args.vendor {
-        Some(id) => vec![id.clone()],
-        None => ws.vendor_ids(&mut diags),
-    };
-    // Which vendors have issued versions: one listing of the tags, not one per vendor.
-    let tagged: std::collections::BTreeSet<String> = match &store {
-        Some(s) => s.vendors_with_versions()?.into_iter().collect(),
-        None => Default::default(),
-    };
-    // Records load and facts derive in parallel; git is read afterwards, only for vendors with tags.
-    let loaded: Vec<(
-        Option<(crate::model::Vendor, select::Applicability)>,
-        Diagnostics,
-    )> = ids
-        .par_iter()
-        .map(|id| {
-            let mut d = Diagnostics::new();
-            let loaded = ws.load_vendor(id, &mut d).map(|v| {
-                let app = select::applicability(&ws.company, &v, &mut d);
-                (v, app)
-            });
-            (loaded, d)
-        })
-        .collect();
-    let mut rows: Vec<Row> = Vec::with_capacity(loaded.len());
-    for (loaded, d) in loaded {
-        diags.extend(d);
-        let Some((vendor, app)) = loaded else {
-            continue;
-        };
-        let id = &vendor.id;
-        let required: Vec<String> = app.frameworks[1..].iter().map(|s| s.to_string()).collect();
-        let mut issued = Vec::new();
-        if let Some(store) = store.as_ref().filter(|_| tagged.contains(id)) {
-            for i in store.issued(id)? {
-                let manifest = store.manifest(id, i.version)?;
-                issued.push(IssuedVersion {
-                    version: i.version,
-                    manifest,
-                });
-            }
-        }
-        // Only vendors with a signature need today's clause text, to tell `outdated`.
-        let current: Option<Vec<ManifestClause>> =
-            if vendor.agreements.iter().any(|a| a.status == "signed") {
-                let mut quiet = Diagnostics::new();
-                ws.prepare(
-                    vendor.clone(),
-                    &DocOptions {
-                        final_: false,
-                        version: "draft".into(),
-                    },
-                    &mut quiet,
-                )
-                .map(|p| p.assembled.clauses.to_vec())
-            } else {
-                None
-            };
-        let row = track::row(&RowInput {
-            vendor: &vendor,
-            required,
-            ccpa_third_party: app.ccpa_third_party,
-            issued: &issued,
-            current: current.as_deref(),
-            as_of,
-            expiring_within: args.expiring_within,
-        });
-        rows.push(row);
-    }
+    let tracker = track::status(&ws, &options)?;
+    diags.extend(tracker.diagnostics.iter().cloned());
     ctx.report(&diags, &ws);
-    if let Some(f) = &args.framework {
-        rows.retain(|r| r.required.contains(f));
+    let invalid = tracker.has_invalid() || diags.has_errors();
+    if invalid && !args.keep_going {
+        // A tracker missing a vendor must not look whole: nothing on stdout.
+        eprintln!(
+            "error: the tracker was not written, because some records are invalid; fix them, or pass --keep-going to list them as `invalid` rows"
+        );
+        return Ok(2);
     }
-    if let Some(f) = &args.missing {
-        rows.retain(|r| r.states.get(f).is_some_and(|s| s.is_missing()));
+    if !tracker.uncommitted.is_empty() {
+        ctx.note(&format!(
+            "note: tracker state not committed to git: [[agreements]] in {} differ from the last commit",
+            tracker.uncommitted.join(", ")
+        ));
     }
-    let gaps = rows
-        .iter()
-        .any(|r| r.states.values().any(|s| *s != State::Covered));
+    let rows = &tracker.rows;
+    let as_of = tracker.as_of;
     let text = match args.format {
-        StatusFormat::Text => text(&rows, ctx.color_out, ws.company.ccpa.is_business(), as_of),
+        StatusFormat::Text => text(rows, ctx.color_out, ws.company.ccpa.is_business(), as_of),
         StatusFormat::Json => {
             let mut s =
                 serde_json::to_string_pretty(&serde_json::json!({"as_of": as_of, "vendors": rows}))
@@ -173,30 +116,35 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             s.push('\n');
             s
         }
-        StatusFormat::Csv => csv(&rows),
-        StatusFormat::Html => html(&rows, &ws.company.name, as_of),
+        StatusFormat::Csv => csv(rows),
+        StatusFormat::Html => html(rows, &ws.company.name, as_of),
     };
     let printed = ctx.out(&text);
-    if diags.has_errors() {
+    if invalid {
         return Ok(2);
     }
+    let gaps = rows.iter().any(|r| r.states.values().any(|s| s.is_gap()));
     if args.fail_on_gaps && gaps {
         return Ok(1);
     }
     printed.map(|()| 0)
 }
 
-fn paint(state: State, color: bool) -> String {
+fn paint(state: &str, color: bool) -> String {
     if !color {
-        return state.as_str().to_string();
+        return state.to_string();
     }
     let code = match state {
-        State::Covered => "32",
-        State::Expiring | State::Sent => "33",
-        State::Outdated => "35",
-        State::Expired | State::Missing => "31",
+        "covered" | "ended" => "32",
+        "expiring" | "sent" | "issued" => "33",
+        "outdated" => "35",
+        _ => "31",
     };
-    format!("\x1b[{code}m{}\x1b[0m", state.as_str())
+    format!("\x1b[{code}m{state}\x1b[0m")
+}
+
+fn or_dash<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_else(|| "-".into())
 }
 
 fn text(rows: &[Row], color: bool, business: Option<bool>, as_of: NaiveDate) -> String {
@@ -210,35 +158,41 @@ fn text(rows: &[Row], color: bool, business: Option<bool>, as_of: NaiveDate) -> 
         .max()
         .unwrap_or(6)
         .max(6);
+    let ow = rows
+        .iter()
+        .filter_map(|r| r.owner.as_ref().map(|o| o.chars().count()))
+        .max()
+        .unwrap_or(1)
+        .max(5);
     out.push_str(&format!(
-        "{:w$}  {:<8} {:<12} STATES (as of {as_of})\n",
-        "VENDOR", "SIGNED", "EXPIRES"
+        "{:w$}  {:ow$}  {:<8} {:<12} STATES (as of {as_of})\n",
+        "VENDOR", "OWNER", "SIGNED", "EXPIRES"
     ));
     for r in rows {
         let states: Vec<String> = r
             .required
             .iter()
-            .map(|f| format!("{f}:{}", paint(r.states[f], color)))
+            .filter_map(|f| Some(format!("{f}:{}", paint(r.states.get(f)?.as_str(), color))))
             .collect();
-        let signed = r
-            .signed_version
-            .map(|v| format!("v{v}"))
-            .unwrap_or_else(|| "-".into());
-        let expires = r
-            .expires_on
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "-".into());
-        let states = if states.is_empty() {
-            "(no framework applies)".to_string()
-        } else {
-            states.join("  ")
+        let states = match r.overall {
+            Overall::Invalid => paint("invalid", color),
+            _ if states.is_empty() => "(no framework applies)".to_string(),
+            _ => states.join("  "),
         };
+        let owner = r.owner.as_deref().unwrap_or("-");
+        let pad = ow.saturating_sub(owner.chars().count());
         out.push_str(&format!(
-            "{:w$}  {signed:<8} {expires:<12} {states}\n",
-            r.vendor
+            "{:w$}  {owner}{:pad$}  {:<8} {:<12} {states}\n",
+            r.vendor,
+            "",
+            or_dash(r.signed_version.map(|v| format!("v{v}"))),
+            or_dash(r.expires_on),
         ));
-        for n in &r.notes {
+        for n in &r.remarks {
             out.push_str(&format!("{:w$}  note: {n}\n", ""));
+        }
+        if let Some(n) = &r.notes {
+            out.push_str(&format!("{:w$}  notes: {n}\n", ""));
         }
     }
     out
@@ -253,30 +207,55 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn csv(rows: &[Row]) -> String {
-    let frameworks: Vec<&str> = select::FRAMEWORKS[1..]
+/// The CSV columns, in order; one column per framework sits between `required` and
+/// `issued_version`, whether or not any vendor needs it.
+pub const CSV_LEAD: [&str; 5] = ["vendor", "name", "owner", "overall", "required"];
+/// The CSV columns after the framework columns.
+pub const CSV_TAIL: [&str; 13] = [
+    "issued_version",
+    "sent_on",
+    "signed_version",
+    "signed_on",
+    "expires_on",
+    "service_starts",
+    "service_ends",
+    "contact_name",
+    "contact_email",
+    "ccpa_third_party",
+    "outdated_because",
+    "notes",
+    "remarks",
+];
+
+/// Joins a list for one CSV cell: `; `-separated, with `;` inside an item written as `,`.
+fn csv_list<S: AsRef<str>>(items: &[S]) -> String {
+    items
         .iter()
+        .map(|s| s.as_ref().replace(';', ","))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn csv(rows: &[Row]) -> String {
+    let frameworks = &select::FRAMEWORKS[1..];
+    let header: Vec<&str> = CSV_LEAD
+        .iter()
+        .chain(frameworks)
+        .chain(&CSV_TAIL)
         .copied()
-        .filter(|f| rows.iter().any(|r| r.required.iter().any(|x| x == f)))
         .collect();
-    let mut header = vec!["vendor", "name", "required"];
-    header.extend(frameworks.iter().copied());
-    header.extend([
-        "signed_version",
-        "expires_on",
-        "issued_version",
-        "ccpa_third_party",
-        "notes",
-    ]);
     let mut out = header.join(",");
     out.push_str("\r\n");
+    let opt = |v: Option<String>| v.unwrap_or_default();
     for r in rows {
         let mut fields = vec![
-            csv_field(&r.vendor),
-            csv_field(&r.name),
-            csv_field(&r.required.join(" ")),
+            r.vendor.clone(),
+            r.name.clone(),
+            opt(r.owner.clone()),
+            r.overall.as_str().to_string(),
+            csv_list(&r.required),
         ];
-        for f in &frameworks {
+        for f in frameworks {
             fields.push(
                 r.states
                     .get(*f)
@@ -284,11 +263,27 @@ fn csv(rows: &[Row]) -> String {
                     .unwrap_or_default(),
             );
         }
-        fields.push(r.signed_version.map(|v| v.to_string()).unwrap_or_default());
-        fields.push(r.expires_on.map(|d| d.to_string()).unwrap_or_default());
-        fields.push(r.issued_version.map(|v| v.to_string()).unwrap_or_default());
-        fields.push(r.ccpa_third_party.to_string());
-        fields.push(csv_field(&r.notes.join("; ")));
+        let outdated: Vec<String> = r
+            .outdated
+            .iter()
+            .flat_map(|(f, causes)| causes.iter().map(move |c| format!("{f}: {c}")))
+            .collect();
+        fields.extend([
+            opt(r.issued_version.map(|v| v.to_string())),
+            opt(r.sent_on.map(|d| d.to_string())),
+            opt(r.signed_version.map(|v| v.to_string())),
+            opt(r.signed_on.map(|d| d.to_string())),
+            opt(r.expires_on.map(|d| d.to_string())),
+            opt(r.service_starts.map(|d| d.to_string())),
+            opt(r.service_ends.map(|d| d.to_string())),
+            opt(r.contact_name.clone()),
+            opt(r.contact_email.clone()),
+            r.ccpa_third_party.to_string(),
+            csv_list(&outdated),
+            opt(r.notes.clone()),
+            csv_list(&r.remarks),
+        ]);
+        let fields: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&fields.join(","));
         out.push_str("\r\n");
     }
@@ -311,62 +306,82 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
+/// The summary line: vendors counted by standing.
+fn summary(rows: &[Row]) -> String {
+    let count = |o: Overall| rows.iter().filter(|r| r.overall == o).count();
+    let needing = rows
+        .iter()
+        .filter(|r| !matches!(r.overall, Overall::None | Overall::Ended))
+        .count();
+    let mut parts = vec![format!(
+        "<strong>{} of {needing}</strong> vendors needing terms are covered",
+        count(Overall::Covered)
+    )];
+    for (o, label) in [
+        (Overall::Gaps, "with gaps"),
+        (Overall::Unsigned, "unsigned"),
+        (Overall::Ended, "service ended"),
+        (Overall::None, "need no terms"),
+        (Overall::Invalid, "invalid records"),
+    ] {
+        let n = count(o);
+        if n > 0 || matches!(o, Overall::Gaps | Overall::Unsigned) {
+            parts.push(format!(
+                "<span class=\"s {}\">{n} {label}</span>",
+                o.as_str()
+            ));
+        }
+    }
+    format!("{} vendors: {}", rows.len(), parts.join(" "))
+}
+
 fn html(rows: &[Row], company: &str, as_of: NaiveDate) -> String {
     let mut body = String::new();
-    let count = |s: State| {
-        rows.iter()
-            .flat_map(|r| r.states.values())
-            .filter(|x| **x == s)
-            .count()
+    let dash = |v: Option<String>| {
+        v.map(|x| html_escape(&x))
+            .unwrap_or_else(|| "&ndash;".into())
     };
     for r in rows {
-        let states: Vec<String> = r
-            .required
-            .iter()
-            .map(|f| {
-                format!(
-                    "<span class=\"s {st}\">{f}: {st}</span>",
-                    f = html_escape(f),
-                    st = r.states[f].as_str()
-                )
-            })
-            .collect();
-        let notes: Vec<String> = r
-            .notes
+        let states: Vec<String> = if r.overall == Overall::Invalid {
+            vec!["<span class=\"s invalid\">invalid</span>".into()]
+        } else {
+            r.required
+                .iter()
+                .filter_map(|f| {
+                    Some(format!(
+                        "<span class=\"s {st}\">{f}: {st}</span>",
+                        f = html_escape(f),
+                        st = r.states.get(f)?.as_str()
+                    ))
+                })
+                .collect()
+        };
+        let mut notes: Vec<String> = r
+            .remarks
             .iter()
             .map(|n| format!("<div class=\"note\">{}</div>", html_escape(n)))
             .collect();
+        if let Some(n) = &r.notes {
+            notes.push(format!(
+                "<div class=\"note own\">Notes: {}</div>",
+                html_escape(n)
+            ));
+        }
         body.push_str(&format!(
-            "<tr><td><code>{}</code></td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td><code>{}</code></td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
             html_escape(&r.vendor),
             html_escape(&r.name),
             notes.join(""),
+            dash(r.owner.clone()),
             states.join(" "),
-            r.signed_version
-                .map(|v| format!("v{v}"))
-                .unwrap_or_else(|| "&ndash;".into()),
-            r.expires_on
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "&ndash;".into()),
+            dash(r.signed_version.map(|v| format!("v{v}")).map(|v| match r.signed_on {
+                Some(d) => format!("{v} on {d}"),
+                None => v,
+            })),
+            dash(r.expires_on.map(|d| d.to_string())),
+            dash(r.service_ends.map(|d| d.to_string())),
         ));
     }
-    let summary: Vec<String> = [
-        State::Covered,
-        State::Expiring,
-        State::Outdated,
-        State::Sent,
-        State::Expired,
-        State::Missing,
-    ]
-    .iter()
-    .map(|s| {
-        format!(
-            "<span class=\"s {0}\">{1} {0}</span>",
-            s.as_str(),
-            count(*s)
-        )
-    })
-    .collect();
     format!(
         r#"<!DOCTYPE html>
 <html lang="en">
@@ -381,16 +396,18 @@ table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ text-align: left; padding: .45rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; }}
 th {{ background: #f4f4f6; }}
 .s {{ display: inline-block; padding: .1rem .45rem; margin: .1rem; border-radius: .6rem; font-size: .85rem; }}
-.covered {{ background: #dff3e3; }} .expiring, .sent {{ background: #fff1c7; }}
-.outdated {{ background: #eadcf7; }} .expired, .missing {{ background: #fbdada; }}
-.note {{ font-size: .8rem; color: #555; }}
+.covered, .ended {{ background: #dff3e3; }} .expiring, .sent, .issued, .gaps {{ background: #fff1c7; }}
+.outdated {{ background: #eadcf7; }} .expired, .missing, .unsigned, .invalid {{ background: #fbdada; }}
+.none {{ background: #eeeeee; }}
+.note {{ font-size: .8rem; color: #555; }} .own {{ font-style: italic; }}
+td:nth-child(n+5) {{ white-space: nowrap; }}
 </style>
 </head>
 <body>
 <h1>Vendor agreements of {company}</h1>
 <p>As of {as_of}. {summary}</p>
 <table>
-<thead><tr><th>Vendor</th><th>Name</th><th>Frameworks</th><th>Signed</th><th>Expires</th></tr></thead>
+<thead><tr><th>Vendor</th><th>Name</th><th>Owner</th><th>Frameworks</th><th>Signed</th><th>Expires</th><th>Service ends</th></tr></thead>
 <tbody>
 {body}</tbody>
 </table>
@@ -398,7 +415,7 @@ th {{ background: #f4f4f6; }}
 </html>
 "#,
         company = html_escape(company),
-        summary = summary.join(" "),
+        summary = summary(rows),
     )
 }
 

@@ -1,17 +1,30 @@
-//! The tracker: `dpa status`, `sign` and `verify` on a scratch copy of the examples.
+//! The tracker: `dpa status`, `send`, `sign` and `verify` on copies of one recorded repository.
 
 use std::path::Path;
 use std::process::Command;
 
 use crate::common::*;
 
-/// The examples in a repository with every vendor's v1 issued.
+/// A date at which every example vendor's service is running.
+const AS_OF: &str = "2026-01-15";
+
+/// The examples in a repository with every vendor's v1 issued (recorded once per test run).
 fn recorded() -> tempfile::TempDir {
     recorded_workspace()
 }
 
 fn today() -> String {
     chrono::Local::now().date_naive().to_string()
+}
+
+fn ok(ws: &Path, args: &[&str]) -> String {
+    let out = dpa(ws, args);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    stdout(&out)
+}
+
+fn sign(ws: &Path, id: &str) {
+    ok(ws, &["sign", id, "--version", "1", "--date", &today()]);
 }
 
 fn status_json(ws: &Path, extra: &[&str]) -> serde_json::Value {
@@ -31,53 +44,75 @@ fn vendors(v: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+fn edit(ws: &Path, rel: &str, from: &str, to: &str) {
+    let path = ws.join(rel);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains(from), "{rel} lacks {from}");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+}
+
 #[test]
 fn signing_a_vendor_removes_it_from_the_missing_list() {
     let ws = recorded();
-    let before = status_json(ws.path(), &["--missing", "ccpa"]);
+    let before = status_json(ws.path(), &["--missing", "ccpa", "--as-of", AS_OF]);
     assert_eq!(
         vendors(&before),
         ["acme-analytics", "adreach", "pipeline-crm", "suryadesk"]
     );
-    let out = dpa(
-        ws.path(),
-        &[
-            "sign",
-            "acme-analytics",
-            "--version",
-            "1",
-            "--date",
-            &today(),
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let after = status_json(ws.path(), &["--missing", "ccpa"]);
+    sign(ws.path(), "acme-analytics");
+    let after = status_json(ws.path(), &["--missing", "ccpa", "--as-of", AS_OF]);
     assert_eq!(vendors(&after), ["adreach", "pipeline-crm", "suryadesk"]);
-    let all = status_json(ws.path(), &[]);
+    let all = status_json(ws.path(), &["--as-of", AS_OF]);
     let acme = &all["vendors"][0];
     assert_eq!(acme["vendor"], "acme-analytics");
     assert_eq!(acme["states"]["ccpa"], "covered");
     assert_eq!(acme["signed_version"], 1);
-    assert_eq!(
-        all["vendors"][2]["states"]["gdpr"], "sent",
-        "nordhost is issued, not signed"
-    );
+    assert_eq!(acme["signed_on"], today());
+    assert_eq!(acme["overall"], "covered");
     let adreach = &all["vendors"][1];
     assert_eq!(adreach["ccpa_third_party"], true);
     assert!(
-        adreach["notes"][0]
+        adreach["remarks"][0]
             .as_str()
-            .expect("note")
+            .expect("remark")
             .contains("opt-out")
     );
 
-    let gaps = dpa(ws.path(), &["status", "--fail-on-gaps"]);
+    let gaps = dpa(ws.path(), &["status", "--fail-on-gaps", "--as-of", AS_OF]);
     assert_eq!(gaps.status.code(), Some(1));
     let acme_only = dpa(
         ws.path(),
         &["status", "--vendor", "acme-analytics", "--fail-on-gaps"],
     );
     assert_eq!(acme_only.status.code(), Some(0), "{}", stdout(&acme_only));
+}
+
+#[test]
+fn issued_after_record_and_sent_only_once_a_send_is_recorded() {
+    let ws = recorded();
+    let all = status_json(ws.path(), &["--as-of", AS_OF]);
+    for row in all["vendors"].as_array().expect("rows") {
+        for (f, state) in row["states"].as_object().expect("states") {
+            assert_eq!(state, "issued", "{} {f}", row["vendor"]);
+        }
+        assert_eq!(row["overall"], "unsigned");
+    }
+    let out = ok(ws.path(), &["send", "nordhost", "--date", &today()]);
+    assert!(out.contains("recorded v1 as sent"), "{out}");
+    let v = status_json(ws.path(), &["--vendor", "nordhost", "--as-of", AS_OF]);
+    assert_eq!(v["vendors"][0]["states"]["gdpr"], "sent");
+    assert_eq!(v["vendors"][0]["sent_on"], today());
+    // The send is committed, record and all.
+    let committed = git(ws.path(), &["show", "HEAD:vendors/nordhost.toml"]);
+    assert!(committed.contains("status = \"sent\""), "{committed}");
+    assert!(git(ws.path(), &["log", "-1", "--format=%s"]).contains("dpa: send nordhost v1"));
+    // A signature completes the same entry.
+    sign(ws.path(), "nordhost");
+    let v = status_json(ws.path(), &["--vendor", "nordhost", "--as-of", AS_OF]);
+    assert_eq!(v["vendors"][0]["states"]["gdpr"], "covered");
+    assert_eq!(v["vendors"][0]["sent_on"], serde_json::Value::Null);
+    let text = std::fs::read_to_string(ws.path().join("vendors/nordhost.toml")).expect("read");
+    assert_eq!(text.matches("[[agreements]]").count(), 1, "{text}");
 }
 
 #[test]
@@ -99,14 +134,9 @@ fn sign_refuses_what_was_never_issued_or_already_signed() {
         "{}",
         stderr(&out)
     );
-    assert_eq!(
-        dpa(
-            ws.path(),
-            &["sign", "nordhost", "--version", "v1", "--date", &today()]
-        )
-        .status
-        .code(),
-        Some(0)
+    ok(
+        ws.path(),
+        &["sign", "nordhost", "--version", "v1", "--date", &today()],
     );
     let again = dpa(
         ws.path(),
@@ -118,24 +148,35 @@ fn sign_refuses_what_was_never_issued_or_already_signed() {
         "{}",
         stderr(&again)
     );
+    let send = dpa(ws.path(), &["send", "nordhost", "--date", &today()]);
+    assert_eq!(send.status.code(), Some(2));
 }
 
 #[test]
-fn sign_keeps_comments_and_layout() {
+fn sign_keeps_comments_and_layout_and_commits_only_the_signature() {
     let ws = recorded();
-    let path = ws.path().join("vendors/nordhost.toml");
-    let before = std::fs::read_to_string(&path).expect("record");
-    assert!(before.starts_with("# EU hosting processor in Germany"));
-    assert_eq!(
-        dpa(
-            ws.path(),
-            &["sign", "nordhost", "--version", "1", "--date", &today()]
-        )
-        .status
-        .code(),
-        Some(0)
+    let rel = "vendors/nordhost.toml";
+    git(ws.path(), &["add", rel]);
+    git(ws.path(), &["commit", "-q", "-m", "records"]);
+    // An edit in progress, not to be committed by `sign`.
+    edit(
+        ws.path(),
+        rel,
+        "# EU hosting processor in Germany",
+        "# EU hosting processor in Germany (draft edit)",
     );
-    let after = std::fs::read_to_string(&path).expect("record");
+    let before = std::fs::read_to_string(ws.path().join(rel)).expect("record");
+    let out = dpa(
+        ws.path(),
+        &["sign", "nordhost", "--version", "1", "--date", &today()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("other changes that are not committed"),
+        "{}",
+        stderr(&out)
+    );
+    let after = std::fs::read_to_string(ws.path().join(rel)).expect("record");
     assert!(
         after.starts_with(&before),
         "the record was rewritten, not edited:\n{after}"
@@ -144,6 +185,15 @@ fn sign_keeps_comments_and_layout() {
         after.contains("[[agreements]]\nversion = 1\nstatus = \"signed\""),
         "{after}"
     );
+    let committed = git(ws.path(), &["show", &format!("HEAD:{rel}")]);
+    assert!(committed.contains("status = \"signed\""), "{committed}");
+    assert!(!committed.contains("draft edit"), "{committed}");
+    let diff = git(ws.path(), &["diff", "--", rel]);
+    assert!(
+        diff.contains("+# EU hosting processor in Germany (draft edit)"),
+        "{diff}"
+    );
+    assert!(!diff.contains("signed"), "{diff}");
     // The record still loads.
     assert_eq!(
         dpa(ws.path(), &["check", "nordhost"]).status.code(),
@@ -152,7 +202,7 @@ fn sign_keeps_comments_and_layout() {
 }
 
 #[test]
-fn verify_checks_the_executed_copy() {
+fn the_executed_copy_is_committed_and_verified() {
     let ws = recorded();
     let executed = ws.path().join("executed.pdf");
     std::fs::copy(
@@ -174,7 +224,33 @@ fn verify_checks_the_executed_copy() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let ok = dpa(
+    let kept = "agreements/payroll-uk/executed/v1.pdf";
+    assert!(ws.path().join(kept).is_file());
+    let tree = git(ws.path(), &["ls-tree", "-r", "--name-only", "HEAD"]);
+    assert!(tree.contains(kept), "{tree}");
+    assert!(tree.contains("vendors/payroll-uk.toml"), "{tree}");
+    let status = git(
+        ws.path(),
+        &[
+            "status",
+            "--porcelain",
+            "--",
+            "agreements",
+            "vendors/payroll-uk.toml",
+        ],
+    );
+    assert_eq!(status, "", "left uncommitted: {status}");
+    let record = std::fs::read_to_string(ws.path().join("vendors/payroll-uk.toml")).expect("read");
+    assert!(record.contains(&format!("file = \"{kept}\"")), "{record}");
+
+    let good = dpa(ws.path(), &["verify", "payroll-uk"]);
+    assert_eq!(good.status.code(), Some(0), "{}", stderr(&good));
+    assert!(
+        stdout(&good).contains(&format!("ok: {kept} is committed as signed")),
+        "{}",
+        stdout(&good)
+    );
+    let with_file = dpa(
         ws.path(),
         &[
             "verify",
@@ -183,15 +259,13 @@ fn verify_checks_the_executed_copy() {
             executed.to_str().expect("utf8"),
         ],
     );
-    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
-    assert!(
-        stdout(&ok).contains("is the executed copy of v1"),
-        "{}",
-        stdout(&ok)
-    );
-    let mut bytes = std::fs::read(&executed).expect("read");
+    assert_eq!(with_file.status.code(), Some(0), "{}", stderr(&with_file));
+
+    // A changed copy, in the work tree or outside, fails.
+    let mut bytes = std::fs::read(ws.path().join(kept)).expect("read");
     bytes.push(b'\n');
-    std::fs::write(&executed, bytes).expect("write");
+    std::fs::write(ws.path().join(kept), &bytes).expect("write");
+    std::fs::write(&executed, &bytes).expect("write");
     let bad = dpa(
         ws.path(),
         &[
@@ -203,24 +277,27 @@ fn verify_checks_the_executed_copy() {
     );
     assert_eq!(bad.status.code(), Some(1));
     assert!(
+        stderr(&bad).contains(&format!("the executed copy {kept} was changed")),
+        "{}",
+        stderr(&bad)
+    );
+    assert!(
         stderr(&bad).contains("differs from the executed copy"),
         "{}",
         stderr(&bad)
+    );
+    // The committed copy is still the executed one.
+    git(ws.path(), &["checkout", "--", kept]);
+    assert_eq!(
+        dpa(ws.path(), &["verify", "payroll-uk"]).status.code(),
+        Some(0)
     );
 }
 
 #[test]
 fn verify_notices_a_moved_tag() {
     let ws = recorded();
-    assert_eq!(
-        dpa(
-            ws.path(),
-            &["sign", "adreach", "--version", "1", "--date", &today()]
-        )
-        .status
-        .code(),
-        Some(0)
-    );
+    sign(ws.path(), "adreach");
     git(
         ws.path(),
         &["tag", "-f", "dpa/adreach/v1", "dpa/acme-analytics/v1"],
@@ -235,32 +312,127 @@ fn verify_notices_a_moved_tag() {
 }
 
 #[test]
-fn new_ccpa_wording_makes_a_signed_agreement_outdated() {
+fn new_ccpa_wording_makes_a_signed_agreement_outdated_naming_the_clause() {
     let ws = recorded();
-    assert_eq!(
-        dpa(
-            ws.path(),
-            &[
-                "sign",
-                "acme-analytics",
-                "--version",
-                "1",
-                "--date",
-                &today()
-            ]
-        )
-        .status
-        .code(),
-        Some(0)
-    );
+    sign(ws.path(), "acme-analytics");
     let text = std::fs::read_to_string(repo().join("clauses/ccpa/restrictions.md"))
         .expect("built-in clause");
     let reworded = text.replacen("version = 1", "version = 2", 1)
         + "\nThis sentence was added in the 2027 review.\n";
     write(ws.path(), "clauses/restrictions.md", &reworded);
-    let v = status_json(ws.path(), &["--vendor", "acme-analytics"]);
-    assert_eq!(v["vendors"][0]["states"]["ccpa"], "outdated", "{v}");
-    assert_eq!(v["vendors"][0]["states"]["gdpr"], "covered", "{v}");
+    let v = status_json(ws.path(), &["--vendor", "acme-analytics", "--as-of", AS_OF]);
+    let row = &v["vendors"][0];
+    assert_eq!(row["states"]["ccpa"], "outdated", "{v}");
+    assert_eq!(row["states"]["gdpr"], "covered", "{v}");
+    assert_eq!(
+        row["outdated"]["ccpa"],
+        serde_json::json!([{"kind": "clause", "id": "ccpa.restrictions", "signed": 1, "current": 2}])
+    );
+    assert!(
+        row["remarks"][0]
+            .as_str()
+            .expect("remark")
+            .contains("library clause ccpa.restrictions changed (v1 -> v2)"),
+        "{v}"
+    );
+}
+
+#[test]
+fn an_outdated_note_names_the_record_field_that_changed() {
+    let ws = recorded();
+    sign(ws.path(), "acme-analytics");
+    edit(
+        ws.path(),
+        "vendors/acme-analytics.toml",
+        "retention = \"",
+        "retention = \"Deleted within 14 days of the end of the term; before that, ",
+    );
+    let v = status_json(ws.path(), &["--vendor", "acme-analytics", "--as-of", AS_OF]);
+    let row = &v["vendors"][0];
+    assert_eq!(row["states"]["gdpr"], "outdated", "{v}");
+    assert_eq!(
+        row["outdated"]["gdpr"],
+        serde_json::json!([{"kind": "vendor", "fields": ["processing.retention"]}])
+    );
+    let text = ok(
+        ws.path(),
+        &["status", "--vendor", "acme-analytics", "--as-of", AS_OF],
+    );
+    assert!(
+        text.contains(
+            "gdpr outdated since the signed v1: vendor record changed: processing.retention"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("library"), "{text}");
+}
+
+#[test]
+fn a_ccpa_threshold_change_never_makes_gdpr_outdated() {
+    let ws = recorded();
+    sign(ws.path(), "acme-analytics");
+    edit(
+        ws.path(),
+        "dpa.toml",
+        "annual_gross_revenue_usd = 48000000",
+        "annual_gross_revenue_usd = 4800000",
+    );
+    edit(
+        ws.path(),
+        "dpa.toml",
+        "consumers_or_households = 240000",
+        "consumers_or_households = 50000",
+    );
+    let v = status_json(ws.path(), &["--vendor", "acme-analytics", "--as-of", AS_OF]);
+    let row = &v["vendors"][0];
+    assert_eq!(
+        row["required"],
+        serde_json::json!(["gdpr", "scc", "uk", "ch"]),
+        "{v}"
+    );
+    for f in ["gdpr", "uk", "ch"] {
+        assert_eq!(row["states"][f], "covered", "{f}: {v}");
+    }
+    // Annex I.A of the SCCs loses its CCPA row: that text did change, and the note says why.
+    assert_eq!(
+        row["outdated"],
+        serde_json::json!({"scc": [{"kind": "company", "fields": ["ccpa.annual_gross_revenue_usd", "ccpa.consumers_or_households"]}]})
+    );
+}
+
+#[test]
+fn an_ended_service_is_ended_not_a_gap() {
+    let ws = recorded();
+    // adreach's service ended on 2026-04-30.
+    let v = status_json(ws.path(), &["--vendor", "adreach", "--as-of", "2026-06-01"]);
+    let row = &v["vendors"][0];
+    assert_eq!(row["states"]["ccpa"], "ended", "{v}");
+    assert_eq!(row["overall"], "ended");
+    assert_eq!(row["service_ends"], "2026-04-30");
+    assert!(
+        row["remarks"][0]
+            .as_str()
+            .expect("remark")
+            .contains("service ended on 2026-04-30: confirm that the vendor returned or deleted the personal data"),
+        "{v}"
+    );
+    let gate = dpa(
+        ws.path(),
+        &[
+            "status",
+            "--vendor",
+            "adreach",
+            "--as-of",
+            "2026-06-01",
+            "--fail-on-gaps",
+        ],
+    );
+    assert_eq!(gate.status.code(), Some(0), "{}", stdout(&gate));
+    let missing = status_json(ws.path(), &["--missing", "ccpa", "--as-of", "2026-06-01"]);
+    assert!(!vendors(&missing).contains(&"adreach".to_string()));
+    // The day before it ended it was a gap.
+    let before = status_json(ws.path(), &["--vendor", "adreach", "--as-of", "2026-04-30"]);
+    assert_eq!(before["vendors"][0]["states"]["ccpa"], "issued");
 }
 
 #[test]
@@ -268,7 +440,7 @@ fn expiry_dates_give_expiring_and_expired() {
     let ws = recorded();
     let today = chrono::Local::now().date_naive();
     let expires = (today + chrono::Days::new(30)).to_string();
-    let out = dpa(
+    ok(
         ws.path(),
         &[
             "sign",
@@ -281,7 +453,6 @@ fn expiry_dates_give_expiring_and_expired() {
             &expires,
         ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let soon = status_json(ws.path(), &["--vendor", "nordhost"]);
     assert_eq!(soon["vendors"][0]["states"]["gdpr"], "expiring");
     let later = (today + chrono::Days::new(31)).to_string();
@@ -290,17 +461,18 @@ fn expiry_dates_give_expiring_and_expired() {
     assert_eq!(past["vendors"][0]["expires_on"], expires);
 }
 
-#[test]
-fn csv_has_one_row_per_vendor() {
-    let ws = recorded();
-    let out = dpa(ws.path(), &["status", "--format", "csv"]);
-    assert_eq!(out.status.code(), Some(0));
-    let csv_path = ws.path().join("status.csv");
-    std::fs::write(&csv_path, &out.stdout).expect("write");
+/// The documented CSV header.
+const CSV_HEADER: &str = "vendor,name,owner,overall,required,ccpa,gdpr,scc,uk,ch,dpf,usstate,issued_version,sent_on,signed_version,signed_on,expires_on,service_starts,service_ends,contact_name,contact_email,ccpa_third_party,outdated_because,notes,remarks";
+
+fn python_csv(ws: &Path, csv: &[u8], script: &str) -> String {
+    let path = ws.join("status.csv");
+    std::fs::write(&path, csv).expect("write");
     let py = Command::new("python3")
         .arg("-c")
-        .arg("import csv,sys\nrows=list(csv.DictReader(open(sys.argv[1], newline='')))\nprint(len(rows), ' '.join(r['vendor'] for r in rows), rows[0]['ccpa'])")
-        .arg(&csv_path)
+        .arg(format!(
+            "import csv,sys\nrows=list(csv.DictReader(open(sys.argv[1], newline='')))\n{script}"
+        ))
+        .arg(&path)
         .output()
         .expect("python3");
     assert!(
@@ -308,10 +480,153 @@ fn csv_has_one_row_per_vendor() {
         "{}",
         String::from_utf8_lossy(&py.stderr)
     );
-    assert_eq!(
-        String::from_utf8_lossy(&py.stdout).trim(),
-        "6 acme-analytics adreach nordhost payroll-uk pipeline-crm suryadesk sent"
+    String::from_utf8_lossy(&py.stdout).trim().to_string()
+}
+
+#[test]
+fn csv_columns_are_fixed_and_documented() {
+    let ws = recorded();
+    sign(ws.path(), "acme-analytics");
+    let out = dpa(ws.path(), &["status", "--format", "csv", "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(0));
+    let csv = stdout(&out);
+    assert_eq!(csv.lines().next(), Some(CSV_HEADER));
+    assert!(
+        std::fs::read_to_string(repo().join("README.md"))
+            .expect("README")
+            .contains(CSV_HEADER),
+        "the README documents the columns"
     );
+    let got = python_csv(
+        ws.path(),
+        &out.stdout,
+        "print(len(rows), ' '.join(r['vendor'] for r in rows))\na=rows[0]\nprint(a['required'], a['ccpa'], a['signed_on'], a['service_ends'], a['contact_email'], a['overall'])\nprint(repr(rows[2]['uk']), rows[2]['gdpr'])",
+    );
+    let lines: Vec<&str> = got.lines().collect();
+    assert_eq!(
+        lines[0],
+        "6 acme-analytics adreach nordhost payroll-uk pipeline-crm suryadesk"
+    );
+    assert_eq!(
+        lines[1],
+        format!(
+            "ccpa; gdpr; scc; uk; ch covered {} 2027-01-14 privacy@acme-analytics.example covered",
+            today()
+        )
+    );
+    assert_eq!(
+        lines[2], "'' issued",
+        "nordhost needs no UK terms: the column is there, empty"
+    );
+    // The same columns when no vendor needs most frameworks.
+    let one = dpa(
+        ws.path(),
+        &["status", "--format", "csv", "--vendor", "nordhost"],
+    );
+    assert_eq!(stdout(&one).lines().next(), Some(CSV_HEADER));
+}
+
+#[test]
+fn an_invalid_record_writes_no_tracker_unless_keep_going() {
+    let ws = recorded();
+    edit(
+        ws.path(),
+        "vendors/nordhost.toml",
+        "gdpr_role = \"processor\"",
+        "gdpr_role = \"procesor\"",
+    );
+    let out = dpa(ws.path(), &["status", "--format", "csv", "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "partial tracker: {}", stdout(&out));
+    assert!(
+        stderr(&out).contains("vendors/nordhost.toml"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("--keep-going"), "{}", stderr(&out));
+    let kept = dpa(
+        ws.path(),
+        &[
+            "status",
+            "--format",
+            "csv",
+            "--as-of",
+            AS_OF,
+            "--keep-going",
+        ],
+    );
+    assert_eq!(kept.status.code(), Some(2));
+    let got = python_csv(
+        ws.path(),
+        &kept.stdout,
+        "print(len(rows))\nn=[r for r in rows if r['vendor']=='nordhost'][0]\nprint(n['overall'], n['gdpr'] == '', 'procesor' in n['remarks'])",
+    );
+    assert_eq!(got, "6\ninvalid True True");
+    // Filters never hide an invalid record.
+    let owned = dpa(
+        ws.path(),
+        &[
+            "status",
+            "--format",
+            "json",
+            "--owner",
+            "nobody",
+            "--keep-going",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&owned)).expect("json");
+    assert_eq!(vendors(&v), ["nordhost"]);
+}
+
+#[test]
+fn owner_and_notes_are_shown_and_owner_filters() {
+    let ws = recorded();
+    for id in ["nordhost", "payroll-uk"] {
+        edit(
+            ws.path(),
+            &format!("vendors/{id}.toml"),
+            "\n[contact]",
+            "\nowner = \"Jo Buyer\"\nnotes = \"Renewal; ask about EU hosting\"\n\n[contact]",
+        );
+    }
+    let v = status_json(ws.path(), &["--owner", "jo buyer", "--as-of", AS_OF]);
+    assert_eq!(vendors(&v), ["nordhost", "payroll-uk"]);
+    assert_eq!(v["vendors"][0]["owner"], "Jo Buyer");
+    assert_eq!(v["vendors"][0]["notes"], "Renewal; ask about EU hosting");
+    let text = ok(
+        ws.path(),
+        &["status", "--owner", "Jo Buyer", "--as-of", AS_OF],
+    );
+    assert!(text.contains("nordhost    Jo Buyer  -"), "{text}");
+    assert!(
+        text.contains("notes: Renewal; ask about EU hosting"),
+        "{text}"
+    );
+    let csv = dpa(
+        ws.path(),
+        &["status", "--format", "csv", "--owner", "Jo Buyer"],
+    );
+    let got = python_csv(
+        ws.path(),
+        &csv.stdout,
+        "print(rows[0]['owner'], '|', rows[0]['notes'])",
+    );
+    assert_eq!(got, "Jo Buyer | Renewal; ask about EU hosting");
+    let none = status_json(ws.path(), &["--owner", "Someone Else"]);
+    assert_eq!(vendors(&none), Vec::<String>::new());
+}
+
+#[test]
+fn html_summary_counts_vendors() {
+    let ws = recorded();
+    sign(ws.path(), "acme-analytics");
+    let out = dpa(ws.path(), &["status", "--format", "html", "--as-of", AS_OF]);
+    let html = stdout(&out);
+    assert!(
+        html.contains("6 vendors: <strong>1 of 6</strong> vendors needing terms are covered <span class=\"s gaps\">0 with gaps</span> <span class=\"s unsigned\">5 unsigned</span>"),
+        "{html}"
+    );
+    assert!(!html.contains(" sent</span>"), "{html}");
 }
 
 #[test]
@@ -330,4 +645,32 @@ fn html_page_escapes_record_text() {
         "{html}"
     );
     assert!(!html.contains("<script>"));
+}
+
+#[test]
+fn uncommitted_tracker_state_is_reported() {
+    let ws = recorded();
+    sign(ws.path(), "nordhost");
+    let clean = dpa(ws.path(), &["status", "--vendor", "nordhost"]);
+    assert!(
+        !stderr(&clean).contains("not committed"),
+        "{}",
+        stderr(&clean)
+    );
+    // A signature typed in by hand is not in git.
+    edit(
+        ws.path(),
+        "vendors/nordhost.toml",
+        "status = \"signed\"",
+        "status = \"signed\"\nexpires_on = 2030-01-01",
+    );
+    let out = dpa(ws.path(), &["status", "--vendor", "nordhost"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "tracker state not committed to git: [[agreements]] in vendors/nordhost.toml"
+        ),
+        "{}",
+        stderr(&out)
+    );
 }

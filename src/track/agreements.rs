@@ -1,0 +1,202 @@
+//! Tracker state in vendor records: a version recorded as sent or signed in `[[agreements]]`,
+//! edited in place (comments and layout kept) and committed to git with the executed copy.
+
+use chrono::{Datelike, NaiveDate};
+use git2::Oid;
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
+
+use crate::store::{Change, Store, StoreError};
+
+/// What happened to an issued version.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// It was sent to the vendor for signature.
+    Sent {
+        /// Date sent.
+        on: NaiveDate,
+    },
+    /// It was signed.
+    Signed {
+        /// Date of execution.
+        on: NaiveDate,
+        /// Expiry, if agreed.
+        expires: Option<NaiveDate>,
+        /// SHA-256 of the executed copy.
+        sha256: Option<String>,
+        /// Where the executed copy is kept, relative to the workspace.
+        file: Option<String>,
+        /// SHA-256 of the issued manifest, to notice a moved tag.
+        manifest_sha256: Option<String>,
+    },
+}
+
+fn toml_date(d: NaiveDate) -> toml_edit::Datetime {
+    toml_edit::Datetime {
+        date: Some(toml_edit::Date {
+            year: u16::try_from(d.year()).unwrap_or(0),
+            month: d.month() as u8,
+            day: d.day() as u8,
+        }),
+        time: None,
+        offset: None,
+    }
+}
+
+/// Records `event` for `version` in a vendor record's text, editing the document in place.
+pub fn edit(text: &str, version: u32, event: &Event) -> Result<String, String> {
+    let mut doc: DocumentMut = text.parse().map_err(|e| format!("{e}"))?;
+    let entry = doc
+        .entry("agreements")
+        .or_insert(Item::ArrayOfTables(ArrayOfTables::new()));
+    let Some(array) = entry.as_array_of_tables_mut() else {
+        return Err(
+            "`agreements` must be written as [[agreements]] tables for dpa to edit it".into(),
+        );
+    };
+    let position = array
+        .iter()
+        .position(|t| t.get("version").and_then(|v| v.as_integer()) == Some(i64::from(version)));
+    let table: &mut Table = match position.and_then(|i| array.get_mut(i)) {
+        Some(t) => t,
+        None => {
+            let mut t = Table::new();
+            t["version"] = value(i64::from(version));
+            array.push(t);
+            let last = array.len() - 1;
+            array
+                .get_mut(last)
+                .ok_or_else(|| "cannot add an [[agreements]] table".to_string())?
+        }
+    };
+    match event {
+        Event::Sent { on } => {
+            table["status"] = value("sent");
+            table["sent_on"] = value(toml_date(*on));
+        }
+        Event::Signed {
+            on,
+            expires,
+            sha256,
+            file,
+            manifest_sha256,
+        } => {
+            table["status"] = value("signed");
+            table["signed_on"] = value(toml_date(*on));
+            if let Some(e) = expires {
+                table["expires_on"] = value(toml_date(*e));
+            }
+            if let Some(h) = sha256 {
+                table["sha256"] = value(h.as_str());
+            }
+            if let Some(f) = file {
+                table["file"] = value(f.as_str());
+            }
+            if let Some(h) = manifest_sha256 {
+                table["manifest_sha256"] = value(h.as_str());
+            }
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// What [`commit`] did.
+#[derive(Debug)]
+pub struct Committed {
+    /// The new commit.
+    pub commit: Oid,
+    /// The record had other changes not in git, which stay uncommitted.
+    pub other_changes: bool,
+    /// The record was not in git before; it was committed whole.
+    pub first_commit: bool,
+}
+
+/// Records `event` in the vendor record `record` (workspace-relative) and commits that change,
+/// with `extra` files (the executed copy), in one commit. Only the `[[agreements]]` edit is
+/// committed: other uncommitted edits of the record stay uncommitted in the work tree.
+pub fn commit(
+    store: &Store,
+    record: &str,
+    version: u32,
+    event: &Event,
+    extra: Vec<Change>,
+    message: &str,
+) -> Result<Committed, StoreError> {
+    let io =
+        |e: std::io::Error| StoreError::Io(crate::error::Error::io(&store.workdir_path(record), e));
+    let bad = |e: String| StoreError::BadRecord(format!("{record}: {e}"));
+    let work = std::fs::read_to_string(store.workdir_path(record)).map_err(io)?;
+    let work_new = edit(&work, version, event).map_err(bad)?;
+    let head = store.head_file(record)?;
+    let first_commit = head.is_none();
+    let committed = match head {
+        Some(bytes) => match edit(&String::from_utf8_lossy(&bytes), version, event) {
+            Ok(t) => t,
+            // The committed record cannot be edited (it was broken then): commit today's.
+            Err(_) => work_new.clone(),
+        },
+        None => work_new.clone(),
+    };
+    let other_changes = !first_commit && committed != work_new;
+    let mut files = vec![Change {
+        path: record.to_string(),
+        work: other_changes.then(|| work_new.clone().into_bytes()),
+        committed: committed.into_bytes(),
+    }];
+    files.extend(extra);
+    let commit = store.commit(&files, message, None)?;
+    Ok(Committed {
+        commit,
+        other_changes,
+        first_commit,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sent_then_signed_edits_one_table_and_keeps_comments() {
+        let text = "# our notes\nname = \"A\" # legal name\n";
+        let sent = edit(
+            text,
+            2,
+            &Event::Sent {
+                on: NaiveDate::from_ymd_opt(2026, 1, 5).expect("date"),
+            },
+        )
+        .expect("edit");
+        assert!(sent.starts_with(text), "{sent}");
+        assert!(
+            sent.contains("[[agreements]]\nversion = 2\nstatus = \"sent\"\nsent_on = 2026-01-05")
+        );
+        let signed = edit(
+            &sent,
+            2,
+            &Event::Signed {
+                on: NaiveDate::from_ymd_opt(2026, 1, 9).expect("date"),
+                expires: None,
+                sha256: None,
+                file: Some("agreements/a/executed/v2.pdf".into()),
+                manifest_sha256: None,
+            },
+        )
+        .expect("edit");
+        assert_eq!(signed.matches("[[agreements]]").count(), 1, "{signed}");
+        assert!(signed.contains("status = \"signed\"\nsent_on = 2026-01-05\nsigned_on = 2026-01-09\nfile = \"agreements/a/executed/v2.pdf\""), "{signed}");
+    }
+
+    #[test]
+    fn an_inline_agreements_array_is_refused() {
+        assert!(
+            edit(
+                "agreements = []\n",
+                1,
+                &Event::Sent {
+                    on: NaiveDate::from_ymd_opt(2026, 1, 5).expect("date")
+                }
+            )
+            .is_err()
+        );
+    }
+}

@@ -1,0 +1,323 @@
+//! The tracker: for each vendor, which frameworks it needs and whether a signed agreement covers each.
+//!
+//! [`row`] computes one vendor's row from its record and issued versions; [`status`] runs it
+//! over a workspace. Why a signed agreement is outdated lives in [`outdated`].
+
+pub mod agreements;
+pub mod outdated;
+mod status;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::manifest::Manifest;
+use crate::model::Vendor;
+use crate::model::vendor::AgreementState;
+
+pub use outdated::{Cause, Current};
+pub use status::{Options, Tracker, status};
+
+/// The state of one required framework for one vendor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// A signed, unexpired version includes the framework's clauses, worded as today's library would.
+    Covered,
+    /// As covered, but the signed version expires within the warning window.
+    Expiring,
+    /// A signed version covers it, but its text differs from what would be issued today.
+    Outdated,
+    /// A version including it was sent for signature (`dpa send`) and is not signed.
+    Sent,
+    /// A version including it was issued (`dpa record`), but neither sent nor signed.
+    Issued,
+    /// The signed version that covered it has expired.
+    Expired,
+    /// No issued version includes it.
+    Missing,
+    /// The service ended (`service.ends` is past): no agreement is needed any more, but the
+    /// return or deletion of the data is to be confirmed.
+    Ended,
+}
+
+impl State {
+    /// Every state, in the order reports list them.
+    pub const ALL: [State; 8] = [
+        State::Covered,
+        State::Expiring,
+        State::Outdated,
+        State::Sent,
+        State::Issued,
+        State::Expired,
+        State::Missing,
+        State::Ended,
+    ];
+
+    /// The lowercase name used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Covered => "covered",
+            State::Expiring => "expiring",
+            State::Outdated => "outdated",
+            State::Sent => "sent",
+            State::Issued => "issued",
+            State::Expired => "expired",
+            State::Missing => "missing",
+            State::Ended => "ended",
+        }
+    }
+
+    /// Whether the framework lacks a signed, current agreement (what `--missing` lists).
+    pub fn is_missing(self) -> bool {
+        matches!(
+            self,
+            State::Missing | State::Issued | State::Sent | State::Expired
+        )
+    }
+
+    /// Whether it counts as a gap for `--fail-on-gaps`: anything but covered or ended.
+    pub fn is_gap(self) -> bool {
+        !matches!(self, State::Covered | State::Ended)
+    }
+}
+
+/// A vendor's standing as a whole, which the summaries count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Overall {
+    /// Every framework it needs is covered (or expiring).
+    Covered,
+    /// Something is signed, but some framework it needs is not covered.
+    Gaps,
+    /// It needs terms and nothing is signed.
+    Unsigned,
+    /// Its service ended.
+    Ended,
+    /// No framework applies to it.
+    None,
+    /// Its record is invalid (only with `--keep-going`).
+    Invalid,
+}
+
+impl Overall {
+    /// The lowercase name used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Overall::Covered => "covered",
+            Overall::Gaps => "gaps",
+            Overall::Unsigned => "unsigned",
+            Overall::Ended => "ended",
+            Overall::None => "none",
+            Overall::Invalid => "invalid",
+        }
+    }
+}
+
+/// One issued version as the tracker sees it.
+#[derive(Debug, Clone)]
+pub struct IssuedVersion {
+    /// Version number.
+    pub version: u32,
+    /// Its manifest, read from git.
+    pub manifest: Manifest,
+}
+
+/// The tracker's row for one vendor.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// Vendor id.
+    pub vendor: String,
+    /// Legal name.
+    pub name: String,
+    /// Who in our company looks after the vendor (`owner` in the record).
+    pub owner: Option<String>,
+    /// Procurement's notes (`notes` in the record).
+    pub notes: Option<String>,
+    /// The vendor's standing as a whole.
+    pub overall: Overall,
+    /// Frameworks it needs (derived from its facts).
+    pub required: Vec<String>,
+    /// State per required framework.
+    pub states: BTreeMap<String, State>,
+    /// Why each outdated framework is outdated.
+    pub outdated: BTreeMap<String, Vec<Cause>>,
+    /// Latest issued version, if any.
+    pub issued_version: Option<u32>,
+    /// When the latest version recorded as sent was sent.
+    pub sent_on: Option<NaiveDate>,
+    /// Latest signed version, if any.
+    pub signed_version: Option<u32>,
+    /// When it was signed.
+    pub signed_on: Option<NaiveDate>,
+    /// Expiry of that version, if recorded.
+    pub expires_on: Option<NaiveDate>,
+    /// Start of the service.
+    pub service_starts: Option<NaiveDate>,
+    /// End of the service, when fixed.
+    pub service_ends: Option<NaiveDate>,
+    /// The vendor's privacy contact.
+    pub contact_name: Option<String>,
+    /// The contact's email address.
+    pub contact_email: Option<String>,
+    /// Whether our disclosure to it is a CCPA sale or sharing.
+    pub ccpa_third_party: bool,
+    /// Explanations worth showing (why a state is what it is, what to do).
+    pub remarks: Vec<String>,
+}
+
+/// Inputs for one vendor's row.
+pub struct RowInput<'a> {
+    /// The vendor record.
+    pub vendor: &'a Vendor,
+    /// Frameworks it needs, without `general`.
+    pub required: Vec<String>,
+    /// Whether it is a CCPA third party.
+    pub ccpa_third_party: bool,
+    /// Issued versions, oldest first.
+    pub issued: &'a [IssuedVersion],
+    /// Today's agreement for it, when known (for `outdated`).
+    pub current: Option<Current<'a>>,
+    /// The date the states are computed for.
+    pub as_of: NaiveDate,
+    /// Days before expiry that count as `expiring`.
+    pub expiring_within: i64,
+}
+
+fn recorded(agreements: &[AgreementState], version: u32, status: &str) -> bool {
+    agreements
+        .iter()
+        .any(|a| a.version == version && a.status == status)
+}
+
+fn entry(agreements: &[AgreementState], version: u32) -> Option<&AgreementState> {
+    agreements.iter().find(|a| a.version == version)
+}
+
+/// Computes a vendor's row.
+pub fn row(input: &RowInput<'_>) -> Row {
+    let v = input.vendor;
+    let mut states = BTreeMap::new();
+    let mut outdated = BTreeMap::new();
+    let mut remarks = Vec::new();
+    let is = |i: &&IssuedVersion, status: &str| recorded(&v.agreements, i.version, status);
+    let ended = v.service.ends.filter(|e| *e < input.as_of);
+    for f in &input.required {
+        let including: Vec<&IssuedVersion> = input
+            .issued
+            .iter()
+            .filter(|i| i.manifest.frameworks.iter().any(|x| x == f))
+            .collect();
+        let signed = including.iter().rev().find(|i| is(i, "signed"));
+        let state = match signed {
+            _ if ended.is_some() => State::Ended,
+            Some(i) => {
+                let expires = entry(&v.agreements, i.version).and_then(|a| a.expires_on);
+                let causes = input
+                    .current
+                    .as_ref()
+                    .and_then(|c| outdated::compare(f, &i.manifest, c));
+                match expires {
+                    Some(e) if e < input.as_of => State::Expired,
+                    _ if causes.is_some() => {
+                        let causes = causes.unwrap_or_default();
+                        let why: Vec<String> = causes.iter().map(|c| c.to_string()).collect();
+                        remarks.push(format!(
+                            "{f} outdated since the signed v{}: {}",
+                            i.version,
+                            why.join("; ")
+                        ));
+                        outdated.insert(f.clone(), causes);
+                        State::Outdated
+                    }
+                    Some(e) if (e - input.as_of).num_days() <= input.expiring_within => {
+                        State::Expiring
+                    }
+                    _ => State::Covered,
+                }
+            }
+            None if including.iter().any(|i| is(i, "sent")) => State::Sent,
+            None if including.iter().any(|i| !is(i, "terminated")) => State::Issued,
+            None => State::Missing,
+        };
+        states.insert(f.clone(), state);
+    }
+    if let Some(e) = ended {
+        remarks.push(format!(
+            "service ended on {e}: confirm that the vendor returned or deleted the personal data, and close the record"
+        ));
+    }
+    if input.ccpa_third_party {
+        remarks.push("CCPA third party: our disclosure is a sale or sharing, so it needs third-party terms, and consumers' opt-outs must be honoured before any disclosure".into());
+    }
+    let latest_with = |status: &str| {
+        input
+            .issued
+            .iter()
+            .rev()
+            .find(|i| is(i, status))
+            .and_then(|i| entry(&v.agreements, i.version))
+    };
+    let signed = latest_with("signed");
+    let overall = if ended.is_some() {
+        Overall::Ended
+    } else if input.required.is_empty() {
+        Overall::None
+    } else if states
+        .values()
+        .all(|s| matches!(s, State::Covered | State::Expiring))
+    {
+        Overall::Covered
+    } else if signed.is_some() {
+        Overall::Gaps
+    } else {
+        Overall::Unsigned
+    };
+    Row {
+        vendor: v.id.clone(),
+        name: v.name.clone(),
+        owner: v.owner.clone(),
+        notes: v.notes.clone(),
+        overall,
+        required: input.required.clone(),
+        states,
+        outdated,
+        issued_version: input.issued.last().map(|i| i.version),
+        sent_on: latest_with("sent").and_then(|a| a.sent_on),
+        signed_version: signed.map(|a| a.version),
+        signed_on: signed.and_then(|a| a.signed_on),
+        expires_on: signed.and_then(|a| a.expires_on),
+        service_starts: Some(v.service.starts),
+        service_ends: v.service.ends,
+        contact_name: Some(v.contact.name.clone()),
+        contact_email: Some(v.contact.email.clone()).filter(|e| !e.is_empty()),
+        ccpa_third_party: input.ccpa_third_party,
+        remarks,
+    }
+}
+
+/// The row of a vendor whose record could not be read: every field empty but the reason.
+pub fn invalid_row(id: &str, reason: String) -> Row {
+    Row {
+        vendor: id.to_string(),
+        name: String::new(),
+        owner: None,
+        notes: None,
+        overall: Overall::Invalid,
+        required: Vec::new(),
+        states: BTreeMap::new(),
+        outdated: BTreeMap::new(),
+        issued_version: None,
+        sent_on: None,
+        signed_version: None,
+        signed_on: None,
+        expires_on: None,
+        service_starts: None,
+        service_ends: None,
+        contact_name: None,
+        contact_email: None,
+        ccpa_third_party: false,
+        remarks: vec![reason],
+    }
+}

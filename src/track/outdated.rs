@@ -1,0 +1,374 @@
+//! Why a signed agreement is outdated: which clause, record field or legal data changed since.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::manifest::{Manifest, ManifestClause};
+
+/// One reason why a framework's signed text differs from what would be issued today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Cause {
+    /// The library's wording of a clause changed: the versions signed and today.
+    Clause {
+        /// Clause id.
+        id: String,
+        /// Version in the signed agreement.
+        signed: u32,
+        /// Version today.
+        current: u32,
+    },
+    /// Today's agreement has a clause the signed one lacks.
+    ClauseAdded {
+        /// Clause id.
+        id: String,
+    },
+    /// The signed agreement has a clause today's agreement no longer includes.
+    ClauseRemoved {
+        /// Clause id.
+        id: String,
+    },
+    /// The vendor record changed: the fields, as dotted paths.
+    Vendor {
+        /// Changed fields.
+        fields: Vec<String>,
+    },
+    /// The company record (dpa.toml) changed: the fields, as dotted paths.
+    Company {
+        /// Changed fields.
+        fields: Vec<String>,
+    },
+    /// The legal data compiled into dpa (adequacy lists, thresholds) changed: the files.
+    LegalData {
+        /// Changed data files.
+        files: Vec<String>,
+    },
+    /// The same inputs render differently in this dpa version.
+    Tool {
+        /// dpa version that rendered the signed agreement.
+        signed: String,
+        /// This dpa version.
+        current: String,
+    },
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |fields: &[String]| {
+            if fields.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", fields.join(", "))
+            }
+        };
+        match self {
+            Cause::Clause {
+                id,
+                signed,
+                current,
+            } if signed == current => write!(
+                f,
+                "library clause {id} (v{current}) was reworded without a new version"
+            ),
+            Cause::Clause {
+                id,
+                signed,
+                current,
+            } => {
+                write!(f, "library clause {id} changed (v{signed} -> v{current})")
+            }
+            Cause::ClauseAdded { id } => write!(f, "clause {id} is now included"),
+            Cause::ClauseRemoved { id } => write!(f, "clause {id} is no longer included"),
+            Cause::Vendor { fields } => write!(f, "vendor record changed{}", list(fields)),
+            Cause::Company { fields } => {
+                write!(f, "company record (dpa.toml) changed{}", list(fields))
+            }
+            Cause::LegalData { files } => write!(f, "legal data changed{}", list(files)),
+            Cause::Tool { signed, current } => write!(
+                f,
+                "dpa {current} words the same inputs differently than dpa {signed}"
+            ),
+        }
+    }
+}
+
+/// Today's agreement for a vendor, as the tracker compares it with the signed one.
+#[derive(Debug, Clone, Copy)]
+pub struct Current<'a> {
+    /// The clauses today's library selects, assembled.
+    pub clauses: &'a [ManifestClause],
+    /// The values they are rendered from ([`crate::manifest::values`]).
+    pub values: &'a BTreeMap<String, String>,
+    /// The input files' hashes.
+    pub inputs: &'a BTreeMap<String, String>,
+}
+
+/// A clause's text with generated cross-references (`clause 3.3`) replaced by the clause ids
+/// they point at, so that renumbering alone never reads as a change of wording.
+pub fn normalize(text: &str, numbers: &HashMap<&str, &str>) -> String {
+    const WORD: &str = "clause ";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(WORD) {
+        let (before, after) = rest.split_at(at + WORD.len());
+        out.push_str(before);
+        let len = after
+            .char_indices()
+            .take_while(|(_, c)| c.is_ascii_digit() || *c == '.')
+            .map(|(i, c)| i + c.len_utf8())
+            .last()
+            .unwrap_or(0);
+        let number = after[..len].trim_end_matches('.');
+        match numbers.get(number) {
+            Some(id) if !number.is_empty() => {
+                out.push('#');
+                out.push_str(id);
+                rest = &after[number.len()..];
+            }
+            _ => rest = after,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether a clause is part of a framework's text: it belongs to the framework, or it satisfies
+/// one of the framework's requirements (an annex that Article 28 or the SCCs require).
+pub fn serves(clause: &ManifestClause, framework: &str) -> bool {
+    clause.frameworks.iter().any(|f| f == framework)
+        || clause
+            .satisfies
+            .iter()
+            .any(|r| r.split('.').next() == Some(framework))
+}
+
+struct Side<'a> {
+    version: u32,
+    text: &'a str,
+    normal: String,
+}
+
+fn side<'a>(clauses: &'a [ManifestClause], framework: &str) -> BTreeMap<&'a str, Side<'a>> {
+    let numbers: HashMap<&str, &str> = clauses
+        .iter()
+        .map(|c| (c.number.as_str(), c.id.as_str()))
+        .collect();
+    clauses
+        .iter()
+        .filter(|c| serves(c, framework))
+        .map(|c| {
+            (
+                c.id.as_str(),
+                Side {
+                    version: c.version,
+                    text: &c.text,
+                    normal: normalize(&c.text, &numbers),
+                },
+            )
+        })
+        .collect()
+}
+
+/// Changed paths under `prefix`, cut at the first list index (`vendor.subprocessors[2].name`
+/// names `subprocessors`), without the prefix.
+fn changed(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+    prefix: &str,
+) -> Vec<(String, Vec<String>)> {
+    let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let keys: BTreeSet<&String> = old
+        .keys()
+        .chain(new.keys())
+        .filter(|k| k.starts_with(prefix))
+        .collect();
+    for k in keys {
+        let (a, b) = (old.get(k), new.get(k));
+        if a == b {
+            continue;
+        }
+        let field = k[prefix.len()..].split('[').next().unwrap_or_default();
+        let values = fields.entry(field.to_string()).or_default();
+        values.extend(a.into_iter().chain(b).cloned());
+    }
+    fields.into_iter().collect()
+}
+
+/// Whether one of a field's old or new values appears in one of the changed texts.
+fn seen(values: &[String], texts: &[(&str, &str)]) -> bool {
+    values.iter().any(|v| {
+        v.len() > 1
+            && texts
+                .iter()
+                .any(|(old, new)| old.contains(v.as_str()) || new.contains(v.as_str()))
+    })
+}
+
+/// Of the changed fields of both records, those whose value appears in a changed text; all of
+/// them when none does (a flag that switches wording on or off appears nowhere).
+fn narrowed(
+    vendor: Vec<(String, Vec<String>)>,
+    company: Vec<(String, Vec<String>)>,
+    texts: &[(&str, &str)],
+) -> (Vec<String>, Vec<String>) {
+    let any = vendor
+        .iter()
+        .chain(&company)
+        .any(|(_, values)| seen(values, texts));
+    let keep = |fields: Vec<(String, Vec<String>)>| -> Vec<String> {
+        fields
+            .into_iter()
+            .filter(|(_, values)| !any || seen(values, texts))
+            .map(|(f, _)| f)
+            .collect()
+    };
+    (keep(vendor), keep(company))
+}
+
+/// Whether `framework`'s text in the signed agreement differs from today's, and if so why;
+/// `None` when its clauses read the same (renumbering aside).
+pub fn compare(framework: &str, signed: &Manifest, current: &Current<'_>) -> Option<Vec<Cause>> {
+    let old = side(&signed.clauses, framework);
+    let new = side(current.clauses, framework);
+    let mut causes = Vec::new();
+    let mut reworded: Vec<(&str, &str, &str, u32)> = Vec::new();
+    let mut selection_changed = false;
+    let ids: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
+    for id in ids {
+        match (old.get(id), new.get(id)) {
+            (Some(_), None) => {
+                selection_changed = true;
+                causes.push(Cause::ClauseRemoved { id: id.into() });
+            }
+            (None, Some(_)) => {
+                selection_changed = true;
+                causes.push(Cause::ClauseAdded { id: id.into() });
+            }
+            (Some(a), Some(b)) if a.version != b.version => causes.push(Cause::Clause {
+                id: id.into(),
+                signed: a.version,
+                current: b.version,
+            }),
+            (Some(a), Some(b)) if a.normal != b.normal => {
+                reworded.push((id, a.text, b.text, b.version))
+            }
+            _ => {}
+        }
+    }
+    if causes.is_empty() && reworded.is_empty() {
+        return None;
+    }
+    if reworded.is_empty() && !selection_changed {
+        return Some(causes);
+    }
+    // Text changed under the same clause version, or the selection changed: the inputs did.
+    let texts: Vec<(&str, &str)> = reworded.iter().map(|(_, a, b, _)| (*a, *b)).collect();
+    let mut inputs = Vec::new();
+    if signed.values.is_empty() {
+        // A manifest from before values were kept: the input hashes still tell which file.
+        let differs = |name: &str| signed.inputs.get(name) != current.inputs.get(name);
+        let record = format!("vendors/{}.toml", signed.vendor);
+        if differs(&record) {
+            inputs.push(Cause::Vendor { fields: Vec::new() });
+        }
+        if differs(crate::workspace::COMPANY_FILE) {
+            inputs.push(Cause::Company { fields: Vec::new() });
+        }
+    } else {
+        let (vendor, company) = narrowed(
+            changed(&signed.values, current.values, "vendor."),
+            changed(&signed.values, current.values, "company."),
+            &texts,
+        );
+        if !vendor.is_empty() {
+            inputs.push(Cause::Vendor { fields: vendor });
+        }
+        if !company.is_empty() {
+            inputs.push(Cause::Company { fields: company });
+        }
+        let legal = changed(&signed.values, current.values, "legal.");
+        if !legal.is_empty() {
+            inputs.push(Cause::LegalData {
+                files: legal.into_iter().map(|(f, _)| f).collect(),
+            });
+        }
+    }
+    if inputs.is_empty() && !reworded.is_empty() {
+        let tool = env!("CARGO_PKG_VERSION");
+        if signed.tool.version != tool {
+            inputs.push(Cause::Tool {
+                signed: signed.tool.version.clone(),
+                current: tool.into(),
+            });
+        } else {
+            inputs.extend(reworded.iter().map(|(id, _, _, v)| Cause::Clause {
+                id: (*id).into(),
+                signed: *v,
+                current: *v,
+            }));
+        }
+    }
+    causes.extend(inputs);
+    Some(causes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cross_references_compare_by_target() {
+        let old: HashMap<&str, &str> = [("3.3", "gdpr.instructions")].into();
+        let new: HashMap<&str, &str> = [("2.3", "gdpr.instructions")].into();
+        let a = normalize("as set out in clause 3.3.", &old);
+        let b = normalize("as set out in clause 2.3.", &new);
+        assert_eq!(a, "as set out in clause #gdpr.instructions.");
+        assert_eq!(a, b);
+        // A number that is no clause of the agreement stays as written.
+        assert_eq!(normalize("see clause 17", &old), "see clause 17");
+        assert_eq!(normalize("clause ", &old), "clause ");
+    }
+
+    #[test]
+    fn changed_fields_are_cut_at_list_indexes() {
+        let old: BTreeMap<String, String> = [
+            ("vendor.subprocessors[0].name".into(), "A".into()),
+            ("vendor.processing.retention".into(), "1 year".into()),
+            ("company.name".into(), "Lumen".into()),
+        ]
+        .into();
+        let mut new = old.clone();
+        new.insert("vendor.subprocessors[1].name".into(), "B".into());
+        assert_eq!(
+            changed(&old, &new, "vendor."),
+            vec![("subprocessors".to_string(), vec!["B".to_string()])]
+        );
+        assert!(changed(&old, &new, "company.").is_empty());
+    }
+
+    #[test]
+    fn narrowing_keeps_fields_seen_in_the_text() {
+        let vendor = vec![
+            (
+                "contact.email".to_string(),
+                vec!["a@x".into(), "b@x".into()],
+            ),
+            (
+                "processing.retention".to_string(),
+                vec!["1 year".into(), "2 years".into()],
+            ),
+        ];
+        let company = vec![("ccpa.consumers".to_string(), vec!["50000".into()])];
+        let (v, c) = narrowed(
+            vendor.clone(),
+            company.clone(),
+            &[("kept for 1 year", "kept for 2 years")],
+        );
+        assert_eq!(v, ["processing.retention"]);
+        assert!(c.is_empty());
+        let (v, c) = narrowed(vendor, company, &[("x", "y")]);
+        assert_eq!((v.len(), c.len()), (2, 1));
+    }
+}
