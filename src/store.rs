@@ -432,12 +432,6 @@ impl Store {
             })
             .collect())
     }
-
-    /// Whether a workspace file differs from HEAD (or HEAD lacks it).
-    pub fn is_uncommitted(&self, rel: &str) -> Result<bool, StoreError> {
-        let now = std::fs::read(self.workdir_path(rel)).ok();
-        Ok(now != self.head_file(rel)?)
-    }
 }
 
 fn entry(path: &str, id: Oid, len: usize) -> IndexEntry {

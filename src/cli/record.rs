@@ -123,14 +123,6 @@ fn record_one(
         message.push('\n');
     }
     let commit = store.record(id, version, &output, &message)?;
-    let record = &prepared.vendor.file;
-    if store.is_uncommitted(record).unwrap_or(false) {
-        diags.push(crate::diag::Diagnostic::warning(
-            record,
-            None,
-            format!("this record has changes not committed to git; v{version} was issued from the working copy (its values are kept in the manifest)"),
-        ));
-    }
     let short: String = commit.to_string().chars().take(10).collect();
     Ok(Some(format!(
         "{id}: issued v{version} ({} pages, commit {short}, tag {})\n",
