@@ -403,17 +403,22 @@ fn a_ccpa_threshold_change_never_makes_gdpr_outdated() {
 #[test]
 fn an_ended_service_is_ended_not_a_gap() {
     let ws = recorded();
-    // adreach's service ended on 2026-04-30.
-    let v = status_json(ws.path(), &["--vendor", "adreach", "--as-of", "2026-06-01"]);
+    let ends = status_json(ws.path(), &["--vendor", "adreach", "--as-of", AS_OF])["vendors"][0]
+        ["service_ends"]
+        .as_str()
+        .expect("adreach's service has an end date")
+        .to_string();
+    let day: chrono::NaiveDate = ends.parse().expect("date");
+    let after = (day + chrono::Days::new(1)).to_string();
+    let v = status_json(ws.path(), &["--vendor", "adreach", "--as-of", &after]);
     let row = &v["vendors"][0];
     assert_eq!(row["states"]["ccpa"], "ended", "{v}");
     assert_eq!(row["overall"], "ended");
-    assert_eq!(row["service_ends"], "2026-04-30");
     assert!(
         row["remarks"][0]
             .as_str()
             .expect("remark")
-            .contains("service ended on 2026-04-30: confirm that the vendor returned or deleted the personal data"),
+            .contains(&format!("service ended on {ends}: confirm that the vendor returned or deleted the personal data")),
         "{v}"
     );
     let gate = dpa(
@@ -423,15 +428,15 @@ fn an_ended_service_is_ended_not_a_gap() {
             "--vendor",
             "adreach",
             "--as-of",
-            "2026-06-01",
+            &after,
             "--fail-on-gaps",
         ],
     );
     assert_eq!(gate.status.code(), Some(0), "{}", stdout(&gate));
-    let missing = status_json(ws.path(), &["--missing", "ccpa", "--as-of", "2026-06-01"]);
+    let missing = status_json(ws.path(), &["--missing", "ccpa", "--as-of", &after]);
     assert!(!vendors(&missing).contains(&"adreach".to_string()));
-    // The day before it ended it was a gap.
-    let before = status_json(ws.path(), &["--vendor", "adreach", "--as-of", "2026-04-30"]);
+    // On its last day it was still a gap.
+    let before = status_json(ws.path(), &["--vendor", "adreach", "--as-of", &ends]);
     assert_eq!(before["vendors"][0]["states"]["ccpa"], "issued");
 }
 
