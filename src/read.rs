@@ -525,6 +525,21 @@ fn external(rest: &str) -> bool {
         .any(|p| rest.trim_start().starts_with(p))
 }
 
+/// Whether the rest of a sentence says the references are not part of the agreement
+/// ("Clause 13 and Annex I.C do not form part of Module Four").
+fn negated(rest: &str) -> bool {
+    let sentence = rest.split(". ").next().unwrap_or(rest);
+    [
+        "not form part",
+        "not apply",
+        "not applicable",
+        "not used",
+        "not included",
+    ]
+    .iter()
+    .any(|p| sentence.contains(p))
+}
+
 /// Separators in a list of references: "clauses 2.3, 2.4 and 2.5".
 const LIST_SEPARATORS: [&str; 5] = [", and ", ", ", " and ", " or ", " to "];
 
@@ -563,7 +578,7 @@ pub fn missing_references(text: &str, numbers: &BTreeSet<String>) -> Vec<Hit> {
                     None => break,
                 }
             }
-            if refs.is_empty() || external(&line[at..]) {
+            if refs.is_empty() || external(&line[at..]) || negated(&line[at..]) {
                 continue;
             }
             for r in refs {
