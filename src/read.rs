@@ -203,7 +203,8 @@ fn dedup(mut hits: Vec<Hit>) -> Vec<Hit> {
 }
 
 /// Empty values: a space before punctuation, empty quotes or brackets, a dangling `on`, `of` or
-/// `to`, two spaces where a value belongs, an empty table cell.
+/// `to`, a comma that ends a line or table cell, two spaces where a value belongs, an empty
+/// table cell.
 pub fn empty_values(text: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
     for (start, line) in lines(text) {
@@ -236,6 +237,12 @@ pub fn empty_values(text: &str) -> Vec<Hit> {
                 let end = at + c.len_utf8() + next.map_or(0, char::len_utf8);
                 hits.push(hit(at..end, what));
             }
+            if c == ',' && i > lead {
+                let rest = line[i + 1..].trim_start();
+                if rest.is_empty() || rest.starts_with('|') {
+                    hits.push(hit(at..at + 1, "a comma with nothing after it"));
+                }
+            }
             if (c == '(' || c == '[') && next == Some(' ') {
                 let close = if c == '(' { ')' } else { ']' };
                 if let Some(&(_, n2)) = chars.get(k + 2)
@@ -245,13 +252,24 @@ pub fn empty_values(text: &str) -> Vec<Hit> {
                 }
             }
         }
-        for (ws, we) in words(line) {
+        let line_words = words(line);
+        for (k, &(ws, we)) in line_words.iter().enumerate() {
             let word = &line[ws..we];
             if !matches!(word, "on" | "of" | "to") {
                 continue;
             }
             let rest = line[we..].trim_start();
-            if rest.is_empty() || rest.starts_with(['.', ',', ';', ':', ')', '|']) {
+            if !(rest.is_empty() || rest.starts_with(['.', ',', ';', ':', ')', '|'])) {
+                continue;
+            }
+            // "passes on," and "objected to." end a phrasal verb; a value dropped from a
+            // sentence leaves its space behind ("end on .") and is reported whatever comes before.
+            let spaced = line[we..].starts_with(' ');
+            let verb = k
+                .checked_sub(1)
+                .and_then(|p| line_words.get(p))
+                .is_some_and(|&(ps, pe)| phrasal_verb(&line[ps..pe]));
+            if spaced || !verb {
                 hits.push(hit(
                     start + ws..start + we,
                     format!("`{word}` with nothing after it"),
@@ -270,6 +288,18 @@ pub fn empty_values(text: &str) -> Vec<Hit> {
         }
     }
     dedup(hits)
+}
+
+/// Whether a word is a verb that a preposition can end, as in "passes on", "referred to".
+fn phrasal_verb(word: &str) -> bool {
+    const BASE: [&str; 12] = [
+        "pass", "rely", "refer", "agree", "object", "carry", "consent", "hold", "relate", "apply",
+        "adhere", "act",
+    ];
+    let w = word.to_lowercase();
+    BASE.contains(&w.as_str()) || w.ends_with("ed") || w.ends_with("es") || w.ends_with("ing") || {
+        w.ends_with('s') && !w.ends_with("ss") && BASE.iter().any(|b| w == format!("{b}s"))
+    }
 }
 
 /// Byte ranges of the words of a line: letters and digits, with inner hyphens and apostrophes.

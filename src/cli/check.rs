@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::assemble::DocOptions;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::Error;
+use crate::read::{self, ClauseText, Finding, Vocabulary};
 use crate::select;
 use crate::workspace::Workspace;
 
@@ -19,10 +20,10 @@ pub struct Args {
     /// Print the coverage matrix: requirement -> clauses, per vendor.
     #[arg(long)]
     pub coverage: bool,
-    /// Output format of the coverage matrix.
+    /// Output format: text, or JSON with each vendor's coverage and the signatory's read.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// The date (YYYY-MM-DD) to judge dated legal data against, such as the adequacy lists; default today.
+    /// The date (YYYY-MM-DD) to judge dated legal data (the adequacy lists) and the agreements' dates against; default today.
     #[arg(long, value_name = "DATE", value_parser = super::status::parse_date)]
     pub as_of: Option<chrono::NaiveDate>,
 }
@@ -71,6 +72,8 @@ pub struct VendorCoverage {
     pub frameworks: Vec<String>,
     /// Every applicable requirement.
     pub requirements: Vec<RequirementCoverage>,
+    /// What a signatory would stop at in the agreement's text.
+    pub findings: Vec<Finding>,
 }
 
 /// Computes the coverage of one vendor's selected clauses.
@@ -106,6 +109,7 @@ pub fn coverage(
         vendor: vendor.id.clone(),
         frameworks: app.frameworks.iter().map(|s| s.to_string()).collect(),
         requirements,
+        findings: Vec::new(),
     }
 }
 
@@ -122,8 +126,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     }
     let all = args.vendors.is_empty();
     let ids = super::render::vendor_ids(&ws, &args.vendors, all, &mut diags);
+    let vocabulary = Vocabulary::from_bodies(ws.library.clauses().map(|c| c.body.as_str()));
     let mut reports = Vec::new();
     let mut gaps = 0usize;
+    let mut readings = Vec::new();
     for id in &ids {
         let Some(vendor) = ws.load_vendor(id, &mut diags) else {
             continue;
@@ -146,7 +152,31 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 .with_hint("check template overrides in templates/"),
             );
         }
-        let report = coverage(&ws, &prepared.vendor, &prepared.app);
+        let mut report = coverage(&ws, &prepared.vendor, &prepared.app);
+        let clauses: Vec<ClauseText> = prepared
+            .assembled
+            .clauses
+            .iter()
+            .map(ClauseText::from)
+            .collect();
+        let names = read::proper_names(&ws.company, &prepared.vendor);
+        report.findings = read::read(&clauses, &vocabulary, &names, today);
+        for f in &report.findings {
+            readings.push(
+                Diagnostic::error(
+                    &prepared.vendor.file,
+                    None,
+                    format!(
+                        "{} in the agreement for vendor `{id}`, clause {} ({}): {}",
+                        f.kind.label(),
+                        f.clause,
+                        f.title,
+                        f.message
+                    ),
+                )
+                .with_hint(format!("the text reads: {}", f.excerpt)),
+            );
+        }
         for r in report.requirements.iter().filter(|r| !r.covered) {
             gaps += 1;
             let summary = ws
@@ -165,11 +195,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let invalid = diags
         .iter()
         .any(|d| d.is_error() && !d.message.starts_with("requirement "));
+    let found = readings.len();
+    for d in readings {
+        diags.push(d);
+    }
     ctx.report(&diags, &ws);
     if invalid {
         return Ok(2);
     }
-    if args.coverage {
+    if args.coverage || args.format == Format::Json {
         match args.format {
             Format::Json => {
                 let value = serde_json::json!({ "vendors": reports });
@@ -195,8 +229,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 format!("{gaps} not covered")
             }
         ))?;
+        ctx.out(&format!(
+            "read {} agreement{} as a signatory: {}\n",
+            reports.len(),
+            if reports.len() == 1 { "" } else { "s" },
+            match found {
+                0 => "nothing to stop at".to_string(),
+                1 => "1 finding".to_string(),
+                n => format!("{n} findings"),
+            }
+        ))?;
     }
-    Ok(if gaps > 0 { 1 } else { 0 })
+    Ok(if gaps > 0 || found > 0 { 1 } else { 0 })
 }
 
 fn coverage_text(reports: &[VendorCoverage]) -> String {

@@ -34,8 +34,18 @@ fn empty_value_before_punctuation_and_dangling_preposition() {
     assert_eq!(&text[hits[0].span.clone()], "on .");
     let dangling = empty_values("For the term, which is scheduled to end on , and afterwards");
     assert_eq!(dangling.len(), 1, "{dangling:?}");
-    let at_end = empty_values("The data is held on");
-    assert_eq!(messages(&at_end), ["`on` with nothing after it"]);
+    let at_end = empty_values("The data is held on behalf of");
+    assert_eq!(messages(&at_end), ["`of` with nothing after it"]);
+    let unspaced = empty_values("Transfers are subject to.");
+    assert_eq!(messages(&unspaced), ["`to` with nothing after it"]);
+    // A phrasal verb may end on its preposition.
+    for ok in [
+        "the instructions that Tessel passes on, and more",
+        "any Sub-processor that Lumen has objected to.",
+        "the data subject it relates to.",
+    ] {
+        assert!(empty_values(ok).is_empty(), "{ok}: {:?}", empty_values(ok));
+    }
 }
 
 #[test]
@@ -55,6 +65,14 @@ fn empty_quotes_brackets_cells_and_double_spaces() {
     assert_eq!(
         messages(&empty_values("Name | Lumen | ")),
         ["an empty table cell"]
+    );
+    assert_eq!(
+        messages(&empty_values("Name | Lumen, a corporation | Minimal Inc.,")),
+        ["a comma with nothing after it"]
+    );
+    assert_eq!(
+        messages(&empty_values("Name | Minimal Inc., | Lumen")),
+        ["a comma with nothing after it"]
     );
     assert_eq!(
         messages(&empty_values("provided by  to Lumen")),

@@ -15,6 +15,7 @@ mod messages;
 mod render;
 mod review;
 mod sandbox;
+mod signatory;
 mod snapshots;
 mod state_terms;
 mod store;
