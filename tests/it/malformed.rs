@@ -148,6 +148,8 @@ fn a_huge_record_and_many_subprocessors_finish() {
             "[[subprocessors]]\nname = \"Sub {i} Ltd\"\ncountry = \"IE\"\npurpose = \"Hosting\"\n"
         ));
     }
+    // Described measures, so that the agreement reads as complete and `check` passes.
+    text.push_str("[security]\nencryption = \"AES-256 at rest\"\n");
     text = text.replace(
         "retention = \"One year\"",
         &format!("retention = \"{}\"", "One year. ".repeat(200_000)),
