@@ -28,6 +28,10 @@ data_subjects = ["Customers resident in Virginia"]
 data_categories = ["Names", "Postal addresses", "Account balances"]
 frequency = "continuous"
 retention = "Deleted 30 days after each mailing"
+
+[security]
+encryption = "Statement files encrypted at rest and in transit"
+physical_security = "Print facility with badge access and CCTV"
 "#;
 
 fn coverage(root: &std::path::Path, id: &str) -> serde_json::Value {
