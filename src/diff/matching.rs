@@ -6,9 +6,10 @@
 //! inverted index of rare words so large documents never compare every pair.
 
 use std::collections::{HashMap, VecDeque};
-use std::time::{Duration, Instant};
 
-use similar::{Algorithm, capture_diff_slices_deadline, get_diff_ratio};
+use similar::{Algorithm, get_diff_ratio};
+
+use super::budget::diff_within;
 
 use super::markup::match_form;
 use super::words::{clause_changes, for_each_word_key};
@@ -28,8 +29,9 @@ const MAX_CANDIDATES: usize = 8;
 const COMMON_WORD_POSTINGS: usize = 64;
 /// Clause pairs with more words than this are compared by word overlap, not by a full diff.
 const EXACT_RATIO_MAX_WORDS: usize = 20_000;
-/// Safety valve on one similarity computation.
-const RATIO_DEADLINE: Duration = Duration::from_millis(200);
+/// Safety valve on one similarity computation, in word reads; past it the word-overlap bound
+/// stands in. Counted, not timed, so matching never depends on the machine or its load.
+const RATIO_BUDGET: u64 = 4_000_000;
 
 /// A clause reduced to what matching compares.
 struct Prepared {
@@ -355,9 +357,16 @@ fn ratio_at_least(a: &Prepared, b: &Prepared, min: f32) -> Option<f32> {
         let ratio = bound(bag_overlap(&a.bag, &b.bag));
         return (ratio >= min).then_some(ratio);
     }
-    let deadline = Instant::now() + RATIO_DEADLINE;
-    let ops = capture_diff_slices_deadline(Algorithm::Myers, &a.words, &b.words, Some(deadline));
-    let ratio = get_diff_ratio(&ops, a.words.len(), b.words.len());
+    let ratio = match diff_within(
+        Algorithm::Myers,
+        &a.words,
+        &b.words,
+        &u32::MAX,
+        RATIO_BUDGET,
+    ) {
+        Some(ops) => get_diff_ratio(&ops, a.words.len(), b.words.len()),
+        None => bound(bag_overlap(&a.bag, &b.bag)),
+    };
     (ratio >= min).then_some(ratio)
 }
 

@@ -5,6 +5,7 @@
 //! by text similarity, so a renumbering or a reordering is reported as such and never as a deletion
 //! plus an insertion.
 
+mod budget;
 mod markup;
 mod matching;
 mod numbering;

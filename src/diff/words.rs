@@ -1,20 +1,26 @@
 //! Word-level diff of two clause texts, merged into readable delete/insert runs.
 
+use similar::{Algorithm, DiffOp};
 use std::borrow::Cow;
 use std::ops::Range;
-use std::time::{Duration, Instant};
-
-use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::budget::{diff_within, trimmed_replace};
 use super::markup::{match_form, unify_char};
 use super::{Change, Clause, Op};
 
-/// Safety valve for pathological inputs; past it `similar` returns a valid but coarser diff.
-const DIFF_DEADLINE: Duration = Duration::from_secs(1);
+/// Safety valve for pathological inputs, in token reads: past it the diff keeps the common
+/// start and end and replaces the middle whole. Counted, not timed, so output never depends on
+/// the machine or its load.
+pub(crate) const WORD_DIFF_BUDGET: u64 = 50_000_000;
 
 /// Diffs two texts word by word; equal runs carry the new text, whitespace differences are ignored.
 pub fn word_changes(old: &str, new: &str) -> Vec<Change> {
+    word_changes_within(old, new, WORD_DIFF_BUDGET)
+}
+
+/// [`word_changes`] with an explicit allowance of token reads.
+pub(crate) fn word_changes_within(old: &str, new: &str, budget: u64) -> Vec<Change> {
     let old_tokens = tokens(old);
     let new_tokens = tokens(new);
     let old_keys: Vec<Cow<'_, str>> = old_tokens
@@ -25,9 +31,14 @@ pub fn word_changes(old: &str, new: &str) -> Vec<Change> {
         .iter()
         .map(|t| token_key(&new[t.clone()]))
         .collect();
-    let deadline = Instant::now() + DIFF_DEADLINE;
-    let ops =
-        capture_diff_slices_deadline(Algorithm::Patience, &old_keys, &new_keys, Some(deadline));
+    let ops = diff_within(
+        Algorithm::Patience,
+        &old_keys,
+        &new_keys,
+        &Cow::Borrowed(""),
+        budget,
+    )
+    .unwrap_or_else(|| trimmed_replace(&old_keys, &new_keys));
     let segments = absorb_short_equals(segments(&ops), &old_keys, &new_keys);
     let span = |text: &str, tokens: &[Range<usize>], r: &Range<usize>| -> String {
         match (
@@ -247,5 +258,69 @@ mod tests {
             "Data [-Use-]{+Processing+}\nSame."
         );
         assert_eq!(markers(&clause_changes(&old, &old)), "Same.");
+    }
+
+    /// 600 distinct words; the new text changes every 50th one.
+    fn scattered_edit() -> (String, String) {
+        let old: Vec<String> = (0..600).map(|i| format!("t{i}")).collect();
+        let new: Vec<String> = (0..600)
+            .map(|i| {
+                if i % 50 == 25 {
+                    format!("x{i}")
+                } else {
+                    format!("t{i}")
+                }
+            })
+            .collect();
+        (old.join(" "), new.join(" "))
+    }
+
+    #[test]
+    fn the_operation_budget_bounds_the_word_diff() {
+        let (old, new) = scattered_edit();
+        let deletions = |c: &[Change]| c.iter().filter(|c| c.op == Op::Delete).count();
+        let fine = word_changes_within(&old, &new, WORD_DIFF_BUDGET);
+        assert_eq!(deletions(&fine), 12, "{}", markers(&fine));
+        // Too few reads to finish: the common start and end stay, the middle is replaced whole.
+        let coarse = word_changes_within(&old, &new, 100);
+        assert_eq!(deletions(&coarse), 1, "{}", markers(&coarse));
+        let text = markers(&coarse);
+        assert!(text.starts_with("t0 t1 "), "{text}");
+        assert!(text.contains("[-t25 t26"), "{text}");
+        assert!(text.contains("x575+} t576 t577"), "{text}");
+    }
+
+    #[test]
+    fn a_bounded_word_diff_is_the_same_on_every_run_and_under_load() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let (old, new) = scattered_edit();
+        let budgets = [100, 1_500, 3_000, 10_000, WORD_DIFF_BUDGET];
+        let render = |budget| markers(&word_changes_within(&old, &new, budget));
+        let first: Vec<String> = budgets.iter().map(|&b| render(b)).collect();
+        let second: Vec<String> = budgets.iter().map(|&b| render(b)).collect();
+        assert_eq!(first, second);
+        let stop = Arc::new(AtomicBool::new(false));
+        let burners: Vec<_> = (0..4)
+            .map(|_| {
+                let stop = Arc::clone(&stop);
+                std::thread::spawn(move || {
+                    let mut x = 0u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        x = std::hint::black_box(
+                            x.wrapping_mul(6364136223846793005).wrapping_add(1),
+                        );
+                    }
+                })
+            })
+            .collect();
+        let loaded: Vec<String> = budgets.iter().map(|&b| render(b)).collect();
+        stop.store(true, Ordering::Relaxed);
+        for burner in burners {
+            burner.join().expect("burner thread");
+        }
+        assert_eq!(first, loaded);
+        // The budgets in between give results between the coarsest and the finest.
+        assert_ne!(first[0], first[4]);
     }
 }
