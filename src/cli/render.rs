@@ -34,6 +34,9 @@ pub struct Args {
     /// Also write a Word document (`pdf` writes the PDF, Typst source and manifest only).
     #[arg(long, value_enum, default_value_t = OutputFormat::Pdf)]
     pub format: OutputFormat,
+    /// With `--format docx`: restrict editing of the Word document to tracked changes (no password).
+    #[arg(long)]
+    pub protect: bool,
     /// Render this many agreements at once (default: one per core).
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -101,6 +104,9 @@ fn run_batched(
                     if args.format == OutputFormat::Docx {
                         cmd.args(["--format", "docx"]);
                     }
+                    if args.protect {
+                        cmd.arg("--protect");
+                    }
                     cmd.args(batch.iter())
                         .env(CHILD, "1")
                         .stdout(std::process::Stdio::piped());
@@ -160,6 +166,11 @@ pub fn vendor_ids(
 
 /// Runs `dpa render`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
+    if args.protect && args.format != OutputFormat::Docx {
+        return Err(Error::Usage(
+            "--protect restricts editing of the Word document: add --format docx".into(),
+        ));
+    }
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
     let ids = vendor_ids(&ws, &args.vendors, args.all, &mut diags);
@@ -188,7 +199,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 id,
                 &out_root,
                 args.final_,
-                args.format == OutputFormat::Docx,
+                (args.format == OutputFormat::Docx).then_some(args.protect),
                 &mut vd,
             ) {
                 Ok(Some(line)) => progress.println(&line),
@@ -230,14 +241,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     })
 }
 
-/// Renders one vendor and writes its files (and a Word copy with `docx`); returns the line to print, or `None` when the vendor failed.
+/// Renders one vendor and writes its files (and a Word copy with `docx`, protected when it is `Some(true)`); returns the line to print, or `None` when the vendor failed.
 fn render_one(
     ws: &Workspace,
     renderer: &Renderer,
     id: &str,
     out_root: &std::path::Path,
     final_: bool,
-    docx: bool,
+    docx: Option<bool>,
     diags: &mut Diagnostics,
 ) -> Result<Option<String>, Error> {
     let Some(vendor) = ws.load_vendor(id, diags) else {
@@ -267,13 +278,16 @@ fn render_one(
         return Ok(None);
     };
     let files = write_output(&out_root.join(id), id, &output)?;
-    if docx {
+    if let Some(protect) = docx {
         let meta = crate::docx::DocxMeta {
             company: &ws.company,
             vendor: &prepared.vendor,
             document_id: format!("DPA-{id}"),
             version: version.map_or_else(|| "draft".to_string(), |n| n.to_string()),
             effective: crate::assemble::context::effective_text(&prepared.vendor),
+            title: prepared.assembled.title.clone(),
+            created: crate::render::creation_date(prepared.vendor.service.starts),
+            protect,
         };
         let bytes = crate::docx::write(&meta, &prepared.assembled.clauses).map_err(|reason| {
             Error::DocxWrite {

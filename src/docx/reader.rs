@@ -116,9 +116,13 @@ fn para(p: &Paragraph, numbering: &mut Numbering, tracked: &mut bool) -> Para {
         .as_ref()
         .map(|s| s.val.to_ascii_lowercase().replace(' ', ""))
         .unwrap_or_default();
+    // `Heading 2`, and styles derived from it by name (`Heading1Annex`), give the level.
     let style_level = style
         .strip_prefix("heading")
-        .and_then(|n| n.parse::<usize>().ok())
+        .and_then(|n| {
+            let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<usize>().ok()
+        })
         .or_else(|| (style == "title").then_some(1));
     let label = p.property.numbering_property.as_ref().and_then(|n| {
         let id = n.id.as_ref()?.id;
@@ -364,18 +368,13 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
     })
 }
 
-/// A styled heading: `Heading 2` `N.N Title` is a clause, `Heading 1` an annex or a section.
+/// A styled heading: `Heading 2` `N.N Title` (or numbered by Word) is a clause; `Heading 1` is an
+/// annex, or a section that groups clauses, whose own number is not a clause's.
 fn style_heading(
     level: usize,
     text: &str,
     label: Option<&(String, String)>,
 ) -> (Option<String>, String) {
-    if let Some((l, _)) = label.filter(|(l, _)| !l.is_empty()) {
-        return (
-            Some(label_number(l)),
-            text.trim_end_matches('.').to_string(),
-        );
-    }
     if level == 1 {
         if text.starts_with("Annex ")
             && let Some((n, t)) = text.split_once(": ")
@@ -383,6 +382,12 @@ fn style_heading(
             return (Some(n.to_string()), t.to_string());
         }
         return (None, text.to_string());
+    }
+    if let Some((l, _)) = label.filter(|(l, _)| !l.is_empty()) {
+        return (
+            Some(label_number(l)),
+            text.trim_end_matches('.').to_string(),
+        );
     }
     match text.split_once(char::is_whitespace) {
         Some((n, t)) if n.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
