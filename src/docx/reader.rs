@@ -108,7 +108,31 @@ fn on<T: serde::Serialize>(x: &Option<T>) -> bool {
         .is_some_and(|v| v.as_bool().unwrap_or(true))
 }
 
-fn para(p: &Paragraph, numbering: &mut Numbering, tracked: &mut bool) -> Para {
+/// The list a paragraph style numbers its paragraphs with (`w:numPr` in `styles.xml`), following
+/// `w:basedOn`, as Word does for a paragraph with no numbering of its own.
+fn style_numbering(styles: &docx_rs::Styles, id: &str) -> Option<(usize, usize)> {
+    let mut id = id.to_string();
+    // A chain of styles is short; the bound stops a cycle in a hostile file.
+    for _ in 0..16 {
+        let style = styles.find_style_by_id(&id)?;
+        if let Some(n) = &style.paragraph_property.numbering_property {
+            let num = n.id.as_ref()?.id;
+            return Some((num, n.level.as_ref().map_or(0, |l| l.val)));
+        }
+        id = serde_json::to_value(style.based_on.as_ref()?)
+            .ok()?
+            .as_str()?
+            .to_string();
+    }
+    None
+}
+
+fn para(
+    p: &Paragraph,
+    styles: &docx_rs::Styles,
+    numbering: &mut Numbering,
+    tracked: &mut bool,
+) -> Para {
     let text = paragraph_text(p, tracked);
     let style = p
         .property
@@ -124,11 +148,23 @@ fn para(p: &Paragraph, numbering: &mut Numbering, tracked: &mut bool) -> Para {
             digits.parse::<usize>().ok()
         })
         .or_else(|| (style == "title").then_some(1));
-    let label = p.property.numbering_property.as_ref().and_then(|n| {
-        let id = n.id.as_ref()?.id;
-        let level = n.level.as_ref().map_or(0, |l| l.val);
-        numbering.next(id, level)
+    let direct = p.property.numbering_property.as_ref().map(|n| {
+        n.id.as_ref()
+            .map(|id| (id.id, n.level.as_ref().map_or(0, |l| l.val)))
     });
+    // A heading with no numbering of its own takes its style's, as Word displays it: that is how
+    // a clause inserted in Word is numbered. Other styled lists (the parties in a preamble) stay
+    // text unless they carry their own numbering.
+    let numbered = match direct {
+        Some(direct) => direct,
+        None if style_level.is_some() => p
+            .property
+            .style
+            .as_ref()
+            .and_then(|s| style_numbering(styles, &s.val)),
+        None => None,
+    };
+    let label = numbered.and_then(|(id, level)| numbering.next(id, level));
     let mut bold_lead = String::new();
     let mut lead_open = true;
     let mut emphasised = true;
@@ -243,9 +279,12 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
     let mut blocks = Vec::new();
     for child in &docx.document.children {
         match child {
-            DocumentChild::Paragraph(p) => {
-                blocks.push(Block::Para(para(p, &mut numbering, &mut tracked)))
-            }
+            DocumentChild::Paragraph(p) => blocks.push(Block::Para(para(
+                p,
+                &docx.styles,
+                &mut numbering,
+                &mut tracked,
+            ))),
             DocumentChild::Table(t) => {
                 let rows = t
                     .rows
