@@ -363,3 +363,83 @@ fn transfers_under_the_dpf_are_restricted_transfers_as_defined() {
         "the DPF clause relies on Restricted Transfers that the definition must not exclude: {definitions}"
     );
 }
+
+/// The whole plain text of an agreement, clause after clause.
+fn agreement_text(manifest: &serde_json::Value) -> String {
+    manifest["clauses"]
+        .as_array()
+        .expect("clauses")
+        .iter()
+        .filter_map(|c| c["text"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_effective_date_is_never_silently_the_service_start() {
+    // acme-analytics's services started on 15 January 2025: an agreement signed now must not
+    // take effect, or sign the SCCs, on that past date.
+    let ws = example_workspace();
+    let out = dpa(ws.path(), &["render", "acme-analytics", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let m = manifest(ws.path(), "out", "acme-analytics");
+    let term = clause_text(&m, "general.term");
+    assert!(
+        term.contains("takes effect on the date on which the last of the parties signs it"),
+        "{term}"
+    );
+    let text = agreement_text(&m);
+    assert!(
+        !text.contains("15 January 2025"),
+        "the service start appears"
+    );
+    for (at, _) in text.match_indices("with effect from ") {
+        let rest = &text[at + "with effect from ".len()..];
+        assert!(
+            rest.starts_with("the Effective Date"),
+            "with effect from a fixed date: {}",
+            &rest[..rest.len().min(40)]
+        );
+    }
+
+    // An explicit `effective` date in the record is the Effective Date.
+    write(
+        ws.path(),
+        "vendors/dated.toml",
+        &MINIMAL.replacen(
+            "country = \"US\"\n",
+            "country = \"US\"\neffective = 2027-03-01\n",
+            1,
+        ),
+    );
+    let out = dpa(ws.path(), &["render", "dated", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let term = clause_text(&manifest(ws.path(), "out", "dated"), "general.term");
+    assert!(term.contains("takes effect on 1 March 2027"), "{term}");
+}
+
+#[test]
+fn a_past_end_date_is_not_described_as_future() {
+    let ws = example_workspace();
+    write(
+        ws.path(),
+        "vendors/ended.toml",
+        &MINIMAL.replacen(
+            "starts = 2025-01-15\n",
+            "starts = 2025-01-15\nends = 2025-06-30\n",
+            1,
+        ),
+    );
+    let out = dpa(ws.path(), &["render", "ended", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let m = manifest(ws.path(), "out", "ended");
+    let term = clause_text(&m, "general.term");
+    assert!(
+        term.contains("The end date of the Services under the Agreement is 30 June 2025"),
+        "{term}"
+    );
+    let text = agreement_text(&m);
+    for future in ["scheduled to end", "will end on", "shall end on"] {
+        assert!(!text.contains(future), "`{future}` said of a past date");
+    }
+}
