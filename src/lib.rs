@@ -18,6 +18,7 @@ pub mod files;
 pub mod library;
 pub mod manifest;
 pub mod model;
+pub mod numerals;
 pub mod read;
 pub mod render;
 pub mod review;

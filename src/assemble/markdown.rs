@@ -65,37 +65,14 @@ fn alpha(mut n: u64) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
-fn roman(mut n: u64) -> String {
-    const TABLE: [(u64, &str); 13] = [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ];
-    let mut s = String::new();
-    for (v, r) in TABLE {
-        while n >= v {
-            s.push_str(r);
-            n -= v;
-        }
-    }
-    s
-}
-
 /// The label of item `n` of an ordered list at `depth` (0-based): (a), (i), (A).
 pub fn enum_label(depth: usize, n: u64) -> String {
     match depth % 3 {
         0 => format!("({})", alpha(n)),
-        1 => format!("({})", roman(n)),
+        1 => format!(
+            "({})",
+            u32::try_from(n).map_or_else(|_| n.to_string(), |n| crate::numerals::roman(n, false))
+        ),
         _ => format!("({})", alpha(n).to_uppercase()),
     }
 }

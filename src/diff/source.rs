@@ -328,8 +328,8 @@ fn label(style: char, n: u32) -> String {
     match style {
         'a' => format!("{}.", crate::docx::numbering::letters(n, false)),
         'A' => format!("{}.", crate::docx::numbering::letters(n, true)),
-        'i' => format!("{}.", crate::docx::numbering::roman(n, false)),
-        'I' => format!("{}.", crate::docx::numbering::roman(n, true)),
+        'i' => format!("{}.", crate::numerals::roman(n, false)),
+        'I' => format!("{}.", crate::numerals::roman(n, true)),
         '-' => "-".to_string(),
         _ => format!("{n}."),
     }

@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use crate::numerals::roman;
+
 /// One level of a list definition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LevelDef {
@@ -145,48 +147,14 @@ pub fn letters(n: u32, upper: bool) -> String {
     std::iter::repeat_n(c, ((n - 1) / 26 + 1) as usize).collect()
 }
 
-/// `n` in roman numerals (1..=3999; larger numbers are written in decimal).
-pub fn roman(n: u32, upper: bool) -> String {
-    if n == 0 || n > 3999 {
-        return n.to_string();
-    }
-    const TABLE: [(u32, &str); 13] = [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ];
-    let mut n = n;
-    let mut out = String::new();
-    for (value, s) in TABLE {
-        while n >= value {
-            out.push_str(s);
-            n -= value;
-        }
-    }
-    if upper { out.to_uppercase() } else { out }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn letters_and_roman_numerals() {
+    fn word_letter_labels() {
         assert_eq!(letters(1, false), "a");
         assert_eq!(letters(26, true), "Z");
         assert_eq!(letters(28, false), "bb");
-        assert_eq!(roman(4, false), "iv");
-        assert_eq!(roman(1994, true), "MCMXCIV");
-        assert_eq!(roman(0, false), "0");
     }
 }

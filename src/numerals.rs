@@ -1,0 +1,45 @@
+//! Numerals shared by every stage that prints or reads list labels: roman numerals.
+
+/// `n` in roman numerals (1..=3999; larger numbers are written in decimal).
+pub fn roman(n: u32, upper: bool) -> String {
+    if n == 0 || n > 3999 {
+        return n.to_string();
+    }
+    const TABLE: [(u32, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut n = n;
+    let mut out = String::new();
+    for (value, s) in TABLE {
+        while n >= value {
+            out.push_str(s);
+            n -= value;
+        }
+    }
+    if upper { out.to_uppercase() } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roman_numerals() {
+        assert_eq!(roman(4, false), "iv");
+        assert_eq!(roman(1994, true), "MCMXCIV");
+        assert_eq!(roman(0, false), "0");
+        assert_eq!(roman(4000, false), "4000");
+    }
+}
