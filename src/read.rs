@@ -884,7 +884,7 @@ fn capitalised(word: &str) -> bool {
 ///
 /// The text is read in runs of consecutive capitalised words. A run is a use of defined terms
 /// only when the vocabulary covers every word of it: "California Consumer Privacy Act" is a
-/// name, "Customer Personal Data" a term. A single capitalised word that opens a sentence,
+/// name, "Covered Personal Data" a term. A single capitalised word that opens a sentence,
 /// list item, table cell or parenthesis is an ordinary word unless possessive ("Customer's").
 pub fn undefined_terms(
     text: &str,

@@ -191,7 +191,7 @@ fn a_returned_docx_diffs_against_the_issued_version() {
         [
             "Notices and privacy contacts",
             "Term and termination",
-            "Return and deletion of Customer Personal Data"
+            "Return and deletion of Covered Personal Data"
         ],
         "{v}"
     );

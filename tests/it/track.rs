@@ -317,8 +317,17 @@ fn new_ccpa_wording_makes_a_signed_agreement_outdated_naming_the_clause() {
     sign(ws.path(), "acme-analytics");
     let text = std::fs::read_to_string(repo().join("clauses/ccpa/restrictions.md"))
         .expect("built-in clause");
-    let reworded = text.replacen("version = 1", "version = 2", 1)
-        + "\nThis sentence was added in the 2027 review.\n";
+    let signed: u32 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("version = "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("the built-in clause has a version");
+    let current = signed + 1;
+    let reworded = text.replacen(
+        &format!("version = {signed}"),
+        &format!("version = {current}"),
+        1,
+    ) + "\nThis sentence was added in the 2027 review.\n";
     write(ws.path(), "clauses/restrictions.md", &reworded);
     let v = status_json(ws.path(), &["--vendor", "acme-analytics", "--as-of", AS_OF]);
     let row = &v["vendors"][0];
@@ -326,13 +335,13 @@ fn new_ccpa_wording_makes_a_signed_agreement_outdated_naming_the_clause() {
     assert_eq!(row["states"]["gdpr"], "covered", "{v}");
     assert_eq!(
         row["outdated"]["ccpa"],
-        serde_json::json!([{"kind": "clause", "id": "ccpa.restrictions", "signed": 1, "current": 2}])
+        serde_json::json!([{"kind": "clause", "id": "ccpa.restrictions", "signed": signed, "current": current}])
     );
     assert!(
         row["remarks"][0]
             .as_str()
             .expect("remark")
-            .contains("library clause ccpa.restrictions changed (v1 -> v2)"),
+            .contains(&format!("library clause ccpa.restrictions changed (v{signed} -> v{current})")),
         "{v}"
     );
 }
