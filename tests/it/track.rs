@@ -341,7 +341,9 @@ fn new_ccpa_wording_makes_a_signed_agreement_outdated_naming_the_clause() {
         row["remarks"][0]
             .as_str()
             .expect("remark")
-            .contains(&format!("library clause ccpa.restrictions changed (v{signed} -> v{current})")),
+            .contains(&format!(
+                "library clause ccpa.restrictions changed (v{signed} -> v{current})"
+            )),
         "{v}"
     );
 }
