@@ -19,6 +19,7 @@ pub mod library;
 pub mod manifest;
 pub mod model;
 pub mod numerals;
+pub mod pipeline;
 pub mod read;
 pub mod render;
 pub mod review;

@@ -1,16 +1,16 @@
 //! `dpa diff`: clause-level differences between issued versions, Markdown contracts, or library revisions.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::assemble::DocOptions;
 use crate::diag::Diagnostics;
+use crate::diag::SourceLookup;
 use crate::diff::{self, Clause, Report};
 use crate::documents;
 use crate::error::Error;
-use crate::library::clause::{self, Origin};
 use crate::manifest::ManifestClause;
-use crate::store::{Store, StoreError, parse_version};
+use crate::pipeline::library_diff::{Affected, LibraryDiff, LibraryDiffError, library_diff};
+use crate::store::{Store, parse_version};
 
 use super::Ctx;
 
@@ -190,76 +190,6 @@ fn vendor(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
     )
 }
 
-/// Clause files of the workspace at one git revision: id -> clause. Files that cannot be read
-/// or parsed are reported in `diags` (named `REV:clauses/...`, their text kept in `sources`),
-/// never dropped: a dropped clause would read as "removed".
-fn clauses_at(
-    store: &Store,
-    rev: &str,
-    sources: &mut BTreeMap<String, String>,
-    diags: &mut Diagnostics,
-) -> Result<BTreeMap<String, Clause>, Error> {
-    let commit = store
-        .repo()
-        .revparse_single(rev)
-        .and_then(|o| o.peel_to_commit())
-        .map_err(|e| Error::Usage(format!("`{rev}` is not a git revision: {}", e.message())))?;
-    let git_at = |at: String| move |source| StoreError::GitAt { at, source };
-    let tree = commit.tree().map_err(git_at(format!("{rev}: tree")))?;
-    let dir = store.repo_path("clauses");
-    let mut out = BTreeMap::new();
-    let entry = match tree.get_path(Path::new(&dir)) {
-        Ok(entry) => entry,
-        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(out),
-        Err(e) => return Err(git_at(format!("{rev}:{dir}"))(e).into()),
-    };
-    let sub = entry
-        .to_object(store.repo())
-        .and_then(|o| o.peel_to_tree())
-        .map_err(git_at(format!("{rev}:{dir}")))?;
-    let mut files = Vec::new();
-    let mut failure = None;
-    sub.walk(git2::TreeWalkMode::PreOrder, |root, e| {
-        let name = e.name().unwrap_or("");
-        if !name.ends_with(".md") {
-            return git2::TreeWalkResult::Ok;
-        }
-        let path = format!("clauses/{root}{name}");
-        match e.to_object(store.repo()).and_then(|o| o.peel_to_blob()) {
-            Ok(blob) => {
-                files.push((path, String::from_utf8_lossy(blob.content()).into_owned()));
-                git2::TreeWalkResult::Ok
-            }
-            Err(err) => {
-                failure = Some(git_at(format!("{rev}:{path}"))(err));
-                git2::TreeWalkResult::Abort
-            }
-        }
-    })
-    .or_else(|e| if failure.is_some() { Ok(()) } else { Err(e) })
-    .map_err(git_at(format!("{rev}:{dir}")))?;
-    if let Some(e) = failure {
-        return Err(e.into());
-    }
-    for (path, text) in files {
-        let name = format!("{rev}:{path}");
-        if let Some(c) = clause::parse(Origin::Workspace(name.clone()), &text, diags) {
-            let title = format!("{} (v{})", c.title, c.version);
-            out.insert(
-                c.id.clone(),
-                Clause {
-                    key: Some(c.id.clone()),
-                    number: Some(c.id.clone()),
-                    title: Some(title),
-                    text: c.body.trim().to_string(),
-                },
-            );
-        }
-        sources.insert(name, text);
-    }
-    Ok(out)
-}
-
 fn library(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
     let [from, to] = args.args.as_slice() else {
         return Err(Error::Usage(
@@ -269,99 +199,74 @@ fn library(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
     let store = Store::open(&ws.root)?;
-    let mut sources = BTreeMap::new();
-    let mut unreadable = Diagnostics::new();
-    let old = clauses_at(&store, from, &mut sources, &mut unreadable)?;
-    let new = clauses_at(&store, to, &mut sources, &mut unreadable)?;
-    if unreadable.has_errors() {
-        ctx.report(&unreadable, &|file: &str| sources.get(file).cloned());
-        return Err(Error::Invalid(unreadable.error_count()));
-    }
-    let old_list: Vec<Clause> = old.values().cloned().collect();
-    let new_list: Vec<Clause> = new.values().cloned().collect();
-    let report = diff::diff(&old_list, &new_list);
-    let changed: Vec<String> = old
-        .keys()
-        .chain(new.keys())
-        .filter(|id| {
-            old.get(*id).map(|c| (&c.title, &c.text)) != new.get(*id).map(|c| (&c.title, &c.text))
-        })
-        .cloned()
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    // Which vendors' latest issued agreements contain a changed clause: the re-papering list.
-    let mut affected = Vec::new();
-    for vendor in store.vendors_with_versions()? {
-        let issued = store.issued(&vendor)?;
-        let Some(last) = issued.last() else { continue };
-        let m = store.manifest(&vendor, last.version)?;
-        let hits: Vec<String> = m
-            .clauses
-            .iter()
-            .filter(|c| changed.contains(&c.id))
-            .map(|c| c.id.clone())
-            .collect();
-        if hits.is_empty() {
-            continue;
+    let lib = match library_diff(&ws, &store, from, to) {
+        Ok(lib) => lib,
+        Err(LibraryDiffError::Unreadable(unreadable)) => {
+            let lookup = |file: &str| {
+                unreadable
+                    .source_text(file)
+                    .or_else(|| ws.source_text(file))
+            };
+            ctx.report(&unreadable.diagnostics, &lookup);
+            return Err(Error::Invalid(unreadable.diagnostics.error_count()));
         }
-        let signed = ws
-            .load_vendor(&vendor, &mut Diagnostics::new())
-            .and_then(|v| {
-                v.agreements
-                    .iter()
-                    .find(|a| a.version == last.version && a.status == "signed")
-                    .and_then(|a| a.signed_on)
-            })
-            .map(|d| format!("signed {d}"))
-            .unwrap_or_else(|| "not signed".into());
-        affected.push(serde_json::json!({"vendor": vendor, "version": last.version, "state": signed, "clauses": hits}));
-    }
-    match args.format {
-        DiffFormat::Json => {
-            let mut v = diff::to_json(&report);
-            v["changed_clauses"] = serde_json::json!(changed);
-            v["affected"] = serde_json::json!(affected);
-            ctx.out(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&v).unwrap_or_default()
-            ))?;
-        }
-        DiffFormat::Html => ctx.out(&diff::to_html(
-            &report,
-            &format!("Clause library: {from} → {to}"),
-        ))?,
-        DiffFormat::Text => {
-            let mut out = diff::to_text(&report, ctx.color_out, args.all);
-            out.push_str(&format!(
-                "\nAgreements that contain changed clauses ({}):\n",
-                affected.len()
-            ));
-            if affected.is_empty() {
-                out.push_str("  none\n");
-            }
-            for a in &affected {
-                out.push_str(&format!(
-                    "  {} v{} ({}): {}\n",
-                    a["vendor"].as_str().unwrap_or(""),
-                    a["version"],
-                    a["state"].as_str().unwrap_or(""),
-                    a["clauses"]
-                        .as_array()
-                        .map(|l| l
-                            .iter()
-                            .filter_map(|x| x.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "))
-                        .unwrap_or_default()
-                ));
-            }
-            ctx.out(&out)?;
-        }
-    }
-    Ok(if args.exit_code && report.summary.has_changes() {
+        Err(LibraryDiffError::Env(e)) => return Err(e),
+    };
+    let text = match args.format {
+        DiffFormat::Json => library_json(&lib)?,
+        DiffFormat::Html => diff::to_html(&lib.report, &format!("Clause library: {from} → {to}")),
+        DiffFormat::Text => library_text(&lib, ctx.color_out, args.all),
+    };
+    ctx.out(&text)?;
+    Ok(if args.exit_code && lib.report.summary.has_changes() {
         1
     } else {
         0
     })
+}
+
+/// The library diff as JSON: the clause diff's fields, `changed_clauses` and `affected`.
+fn library_json(lib: &LibraryDiff) -> Result<String, Error> {
+    #[derive(serde::Serialize)]
+    struct Json<'a> {
+        affected: &'a [Affected],
+        changed_clauses: &'a [String],
+        #[serde(flatten)]
+        report: &'a Report,
+    }
+    let json = Json {
+        affected: &lib.affected,
+        changed_clauses: &lib.changed,
+        report: &lib.report,
+    };
+    // Through a JSON value, so keys come out sorted like every other JSON output of `diff`.
+    serde_json::to_value(&json)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .map(|s| s + "\n")
+        .map_err(|e| Error::Json {
+            context: "library diff".into(),
+            source: e,
+        })
+}
+
+/// The library diff as text: the clause diff, then the agreements that contain changed clauses.
+fn library_text(lib: &LibraryDiff, color: bool, all: bool) -> String {
+    let mut out = diff::to_text(&lib.report, color, all);
+    out.push_str(&format!(
+        "\nAgreements that contain changed clauses ({}):\n",
+        lib.affected.len()
+    ));
+    if lib.affected.is_empty() {
+        out.push_str("  none\n");
+    }
+    for a in &lib.affected {
+        out.push_str(&format!(
+            "  {} v{} ({}): {}\n",
+            a.vendor,
+            a.version,
+            a.execution,
+            a.clauses.join(", ")
+        ));
+    }
+    out
 }

@@ -3,6 +3,7 @@
 mod common;
 
 mod browser;
+mod checkapi;
 mod coverage;
 mod difftrust;
 mod docx;
@@ -10,6 +11,7 @@ mod drafting;
 mod errors;
 mod escaping;
 mod fuzz;
+mod librarydiff;
 mod malformed;
 mod messages;
 mod render;

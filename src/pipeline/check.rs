@@ -1,0 +1,325 @@
+//! `check` as data: requirement coverage per vendor and every failure found, each of a typed kind.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::assemble::DocOptions;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::Vendor;
+use crate::read::{self, ClauseText, Finding, Vocabulary};
+use crate::select::{self, Applicability};
+use crate::workspace::Workspace;
+
+/// What to check.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Vendor ids to check; every vendor of the workspace when empty.
+    pub vendors: Vec<String>,
+    /// The day against which dated legal data and the agreements' dates are judged.
+    pub today: NaiveDate,
+}
+
+/// One requirement's coverage for one vendor.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementCoverage {
+    /// Requirement id.
+    pub id: String,
+    /// Citation.
+    pub citation: String,
+    /// `V` or `S`.
+    pub mark: String,
+    /// `required`, `recommended` or `optional`.
+    pub level: String,
+    /// Selected clauses that satisfy it.
+    pub clauses: Vec<String>,
+    /// Whether at least one does.
+    pub covered: bool,
+}
+
+/// Coverage for one vendor.
+#[derive(Debug, Clone, Serialize)]
+pub struct VendorCoverage {
+    /// Vendor id.
+    pub vendor: String,
+    /// Frameworks that apply.
+    pub frameworks: Vec<String>,
+    /// Every applicable requirement.
+    pub requirements: Vec<RequirementCoverage>,
+    /// What a signatory would stop at in the agreement's text.
+    pub findings: Vec<Finding>,
+}
+
+/// An applicable requirement that no clause selected for the vendor satisfies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    /// Vendor id.
+    pub vendor: String,
+    /// The vendor's record file.
+    pub file: String,
+    /// Requirement id.
+    pub requirement: String,
+    /// Its legal citation.
+    pub citation: String,
+    /// What the agreement must say.
+    pub summary: String,
+}
+
+/// Something a signatory would stop at in one vendor's agreement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    /// Vendor id.
+    pub vendor: String,
+    /// The vendor's record file.
+    pub file: String,
+    /// What was found, and where in the agreement.
+    pub finding: Finding,
+}
+
+/// One thing `check` found wrong, by kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// A record, clause or template that is invalid, or a warning about the inputs; an error of
+    /// this kind means the workspace could not be checked.
+    Input(Diagnostic),
+    /// An applicable requirement left uncovered.
+    Gap(Gap),
+    /// A finding of the signatory's read.
+    Reading(Reading),
+}
+
+impl Failure {
+    /// The failure as a located diagnostic, for printing.
+    pub fn diagnostic(&self) -> Diagnostic {
+        match self {
+            Failure::Input(d) => d.clone(),
+            Failure::Gap(g) => Diagnostic::error(
+                &g.file,
+                None,
+                format!(
+                    "requirement {} ({}) applies to vendor `{}` but no selected clause satisfies it",
+                    g.requirement, g.citation, g.vendor
+                ),
+            )
+            .with_hint(format!("the agreement must {}", g.summary))
+            .with_hint(format!(
+                "add `{}` to the `satisfies` list of a clause selected for this vendor",
+                g.requirement
+            )),
+            Failure::Reading(r) => {
+                let f = &r.finding;
+                Diagnostic::error(
+                    &r.file,
+                    None,
+                    format!(
+                        "{} in the agreement for vendor `{}`, clause {} ({}): {}",
+                        f.kind.label(),
+                        r.vendor,
+                        f.clause,
+                        f.title,
+                        f.message
+                    ),
+                )
+                .with_hint(format!("the text reads: {}", f.excerpt))
+            }
+        }
+    }
+
+    /// Whether this is an error in the inputs (not a warning, gap or finding).
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Failure::Input(d) if d.is_error())
+    }
+}
+
+/// The result of `check`.
+#[derive(Debug, Clone)]
+pub struct CheckReport {
+    /// Coverage of each vendor that could be assembled, in the order asked.
+    pub vendors: Vec<VendorCoverage>,
+    /// Everything found wrong, in the order found.
+    pub failures: Vec<Failure>,
+    /// Number of clauses in the library.
+    pub clauses: usize,
+}
+
+/// What a check comes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every requirement covered, nothing for a signatory to stop at.
+    Clean,
+    /// The workspace is valid but coverage has gaps or the read has findings.
+    Findings,
+    /// Some input is invalid: the coverage is not a verdict.
+    Invalid,
+}
+
+impl CheckReport {
+    /// The coverage gaps found.
+    pub fn gaps(&self) -> impl Iterator<Item = &Gap> {
+        self.failures.iter().filter_map(|f| match f {
+            Failure::Gap(g) => Some(g),
+            _ => None,
+        })
+    }
+
+    /// The signatory's findings.
+    pub fn readings(&self) -> impl Iterator<Item = &Reading> {
+        self.failures.iter().filter_map(|f| match f {
+            Failure::Reading(r) => Some(r),
+            _ => None,
+        })
+    }
+
+    /// Number of requirement checks made over all vendors.
+    pub fn requirement_checks(&self) -> usize {
+        self.vendors.iter().map(|v| v.requirements.len()).sum()
+    }
+
+    /// Whether the inputs were invalid, or the check found gaps or findings.
+    pub fn outcome(&self) -> Outcome {
+        if self.failures.iter().any(Failure::is_invalid_input) {
+            Outcome::Invalid
+        } else if self
+            .failures
+            .iter()
+            .any(|f| matches!(f, Failure::Gap(_) | Failure::Reading(_)))
+        {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        }
+    }
+}
+
+/// A warning when the built-in adequacy lists were last checked more than 12 months before `today`.
+pub fn adequacy_staleness(today: NaiveDate) -> Option<Diagnostic> {
+    if !crate::model::country::adequacy_is_stale(today) {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(
+            "data/adequacy.toml",
+            None,
+            format!(
+                "the adequacy lists were last checked on {}, more than 12 months before {today}; decisions adopted, renewed or struck down since then are not reflected in the transfer terms",
+                crate::model::country::adequacy_as_of()
+            ),
+        )
+        .with_hint("use a release of dpa with current adequacy data, or confirm each vendor's transfer mechanism against the current lists"),
+    )
+}
+
+/// Computes the coverage of one vendor's selected clauses (without the signatory's read).
+pub fn coverage(ws: &Workspace, vendor: &Vendor, app: &Applicability) -> VendorCoverage {
+    let facts = select::facts(&ws.company, vendor, app);
+    let selected = select::clauses(&ws.library, app, &facts);
+    let requirements = ws
+        .library
+        .requirements()
+        .iter()
+        .filter(|r| r.applies(&app.frameworks, &facts))
+        .map(|r| {
+            let clauses: Vec<String> = selected
+                .iter()
+                .filter(|c| c.satisfies.contains(&r.id))
+                .map(|c| c.id.clone())
+                .collect();
+            RequirementCoverage {
+                id: r.id.clone(),
+                citation: r.citation.clone(),
+                mark: r.mark.clone(),
+                level: r.level.clone(),
+                covered: !clauses.is_empty(),
+                clauses,
+            }
+        })
+        .collect();
+    VendorCoverage {
+        vendor: vendor.id.clone(),
+        frameworks: app.frameworks.iter().map(|s| s.to_string()).collect(),
+        requirements,
+        findings: Vec::new(),
+    }
+}
+
+/// Validates templates and the vendors' records, assembles each vendor's draft, and reports its
+/// requirement coverage and what a signatory would stop at in its text.
+pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
+    let mut diags = Diagnostics::new();
+    ws.templates.check_all(&ws.library, &mut diags);
+    if let Some(d) = adequacy_staleness(options.today) {
+        diags.push(d);
+    }
+    let ids = if options.vendors.is_empty() {
+        ws.vendor_ids(&mut diags)
+    } else {
+        options.vendors.clone()
+    };
+    let mut failures: Vec<Failure> = diags.into_iter().map(Failure::Input).collect();
+    let vocabulary = Vocabulary::from_bodies(ws.library.clauses().map(|c| c.body.as_str()));
+    let mut vendors = Vec::new();
+    let mut readings = Vec::new();
+    for id in &ids {
+        let mut diags = Diagnostics::new();
+        let prepared = ws.load_vendor(id, &mut diags).and_then(|vendor| {
+            let options = DocOptions {
+                final_: false,
+                version: "draft".into(),
+            };
+            ws.prepare(vendor, &options, &mut diags)
+        });
+        if let Some(prepared) = &prepared {
+            let parsed = typst::syntax::parse(&prepared.assembled.source);
+            for err in parsed.errors_and_warnings().0.into_iter().take(5) {
+                diags.push(
+                    Diagnostic::error(
+                        format!("{id}.typ"),
+                        None,
+                        format!("generated Typst does not parse: {}", err.message),
+                    )
+                    .with_hint("check template overrides in templates/"),
+                );
+            }
+        }
+        failures.extend(diags.into_iter().map(Failure::Input));
+        let Some(prepared) = prepared else {
+            continue;
+        };
+        let mut report = coverage(ws, &prepared.vendor, &prepared.app);
+        let clauses: Vec<ClauseText> = prepared
+            .assembled
+            .clauses
+            .iter()
+            .map(ClauseText::from)
+            .collect();
+        let names = read::proper_names(&ws.company, &prepared.vendor);
+        report.findings = read::read(&clauses, &vocabulary, &names, options.today);
+        readings.extend(report.findings.iter().map(|f| {
+            Failure::Reading(Reading {
+                vendor: id.clone(),
+                file: prepared.vendor.file.clone(),
+                finding: f.clone(),
+            })
+        }));
+        for r in report.requirements.iter().filter(|r| !r.covered) {
+            failures.push(Failure::Gap(Gap {
+                vendor: id.clone(),
+                file: prepared.vendor.file.clone(),
+                requirement: r.id.clone(),
+                citation: r.citation.clone(),
+                summary: ws
+                    .library
+                    .requirement(&r.id)
+                    .map(|q| q.summary.clone())
+                    .unwrap_or_default(),
+            }));
+        }
+        vendors.push(report);
+    }
+    // A signatory's findings come after the problems of the inputs, as a second reading.
+    failures.extend(readings);
+    CheckReport {
+        vendors,
+        failures,
+        clauses: ws.library.clauses().count(),
+    }
+}
