@@ -1,6 +1,7 @@
 //! Embeds the built-in clause library and templates into the binary.
 
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
@@ -57,6 +58,35 @@ fn main() {
         }
         writeln!(code, "];").ok();
     }
+    // An identity of this build: dpa's own sources, the locked dependency versions (the Typst
+    // compiler among them) and the built-in files. Incremental rendering treats outputs of any
+    // other build as stale.
+    let mut hasher = std::hash::DefaultHasher::new();
+    let mut files = Vec::new();
+    for dir in ["src", "clauses", "templates", "data"] {
+        collect(&root.join(dir), &mut files);
+    }
+    println!("cargo:rerun-if-changed=src");
+    for name in ["Cargo.lock", "Cargo.toml", "build.rs"] {
+        println!("cargo:rerun-if-changed={name}");
+        files.push(root.join(name));
+    }
+    for file in &files {
+        let rel = file
+            .strip_prefix(&root)
+            .unwrap_or(file)
+            .to_string_lossy()
+            .replace('\\', "/");
+        rel.hash(&mut hasher);
+        fs::read(file).unwrap_or_default().hash(&mut hasher);
+    }
+    writeln!(
+        code,
+        "/// An identity of this build of dpa (its sources, dependencies and built-in files).\npub const BUILD: &str = \"{}-{:016x}\";",
+        env::var("CARGO_PKG_VERSION").unwrap_or_default(),
+        hasher.finish()
+    )
+    .ok();
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin.rs");
     fs::write(out, code).expect("OUT_DIR is writable");
 }

@@ -50,6 +50,14 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// Files could not be watched for changes.
+    #[error("{path}: cannot watch for changes: {reason}")]
+    Watch {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// Standard output was closed by its reader (for example `| head`); not a failure.
     #[error("standard output was closed")]
     ClosedPipe,

@@ -109,6 +109,38 @@ pub struct Manifest {
     /// tracker can later name what changed; empty in manifests written before it was added.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub values: BTreeMap<String, String>,
+    /// What the outputs were rendered from and into, so that a later run can tell whether they
+    /// are still current; absent in manifests written before incremental rendering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub render: Option<RenderStamp>,
+}
+
+/// The input key of a rendered agreement and the files it was written into.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RenderStamp {
+    /// SHA-256 of every input and option the outputs depend on (see `pipeline::key`).
+    pub key: String,
+    /// The output files beside the manifest, by file name.
+    pub files: BTreeMap<String, FileStamp>,
+}
+
+/// Size and hash of one output file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileStamp {
+    /// Size in bytes.
+    pub bytes: u64,
+    /// SHA-256, hex.
+    pub sha256: String,
+}
+
+impl FileStamp {
+    /// The stamp of `contents`.
+    pub fn of(contents: &[u8]) -> FileStamp {
+        FileStamp {
+            bytes: contents.len() as u64,
+            sha256: sha256_hex(contents),
+        }
+    }
 }
 
 /// The values an agreement is rendered from, by dotted path: `vendor.*` (the record, without

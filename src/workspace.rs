@@ -11,8 +11,8 @@ use crate::assemble::{self, Assembled, DocOptions, Templates};
 use crate::builtin;
 use crate::diag::{Diagnostic, Diagnostics, SourceLookup};
 use crate::error::Error;
-use crate::files::{display_path, read_text, sha256_hex, write_atomic};
-use crate::library::Library;
+use crate::files::{display_path, read_text, sha256_hex};
+use crate::library::{Clause, Library};
 use crate::manifest::{self, Manifest, ManifestClause, Tool};
 use crate::model::{Company, Vendor, company, vendor};
 use crate::render::{Output, PdfSettings, Renderer, creation_date};
@@ -32,6 +32,8 @@ pub struct Prepared {
     pub assembled: Assembled,
     /// Input files and their hashes.
     pub inputs: BTreeMap<String, String>,
+    /// The input key (see [`Workspace::input_key`]).
+    pub key: String,
 }
 
 /// An opened workspace: our company record, the clause library and the templates.
@@ -46,6 +48,8 @@ pub struct Workspace {
     pub templates: Templates,
     template_inputs: BTreeMap<String, String>,
     company_sha: String,
+    /// SHA-256 of what every agreement of the workspace depends on (see [`workspace_inputs`]).
+    inputs_sha: String,
     texts: Mutex<HashMap<String, String>>,
 }
 
@@ -116,12 +120,14 @@ impl Workspace {
         let Some(company) = company else {
             return Err(Error::Invalid(diags.error_count()));
         };
+        let inputs_sha = workspace_inputs(root, &sha256_hex(text.as_bytes()), &template_inputs);
         Ok(Workspace {
             root: root.to_path_buf(),
             company,
             library,
             templates,
             template_inputs,
+            inputs_sha,
             company_sha: sha256_hex(text.as_bytes()),
             texts: Mutex::new(HashMap::new()),
         })
@@ -215,18 +221,8 @@ impl Workspace {
         options: &DocOptions,
         diags: &mut Diagnostics,
     ) -> Option<Prepared> {
-        let before = diags.error_count();
-        let app = select::applicability(&self.company, &vendor, diags);
-        if diags.error_count() > before {
-            return None;
-        }
-        let missing = assemble::prerequisites::check(&self.company, COMPANY_FILE, &vendor, &app);
-        if !missing.is_empty() {
-            diags.extend(missing);
-            return None;
-        }
-        let facts = select::facts(&self.company, &vendor, &app);
-        let selected = select::clauses(&self.library, &app, &facts);
+        let (app, selected) = self.select(&vendor, diags)?;
+        let key = self.input_key(&vendor, &selected);
         let assembled = assemble::assemble(
             &self.templates,
             &self.company,
@@ -252,7 +248,61 @@ impl Workspace {
             app,
             assembled,
             inputs,
+            key,
         })
+    }
+
+    /// Derives what the vendor's facts require and selects its clauses, without assembling.
+    pub fn select(
+        &self,
+        vendor: &Vendor,
+        diags: &mut Diagnostics,
+    ) -> Option<(Applicability, Vec<&Clause>)> {
+        let before = diags.error_count();
+        let app = select::applicability(&self.company, vendor, diags);
+        if diags.error_count() > before {
+            return None;
+        }
+        let missing = assemble::prerequisites::check(&self.company, COMPANY_FILE, vendor, &app);
+        if !missing.is_empty() {
+            diags.extend(missing);
+            return None;
+        }
+        let facts = select::facts(&self.company, vendor, &app);
+        let selected = select::clauses(&self.library, &app, &facts);
+        Some((app, selected))
+    }
+
+    /// SHA-256 of everything an agreement for `vendor` with these clauses is made from: this
+    /// build of dpa (its code, built-in clauses, templates and legal data), the company record,
+    /// the vendor record, the text of every selected clause in order, and every file under the
+    /// workspace's `templates/` and `fonts/` (all the compiler may read).
+    pub fn input_key(&self, vendor: &Vendor, selected: &[&Clause]) -> String {
+        let vendor_text = source_text(&self.root, &self.texts, &vendor.file).unwrap_or_default();
+        let clauses: Vec<(&str, String)> = selected
+            .iter()
+            .map(|c| (c.origin.file(), sha256_hex(c.text.as_bytes())))
+            .collect();
+        let key = json!({
+            "workspace": self.inputs_sha,
+            "vendor": [&vendor.file, sha256_hex(vendor_text.as_bytes())],
+            "clauses": clauses,
+        });
+        sha256_hex(key.to_string().as_bytes())
+    }
+
+    /// The input key of a vendor's agreement as it would be rendered now (see
+    /// [`Workspace::input_key`]), or `None` when the record cannot be read or selected for.
+    pub fn current_key(&self, id: &str) -> Option<String> {
+        let vendor = self.load_vendor(id, &mut Diagnostics::new())?;
+        self.key_of(&vendor)
+    }
+
+    /// The input key of a loaded vendor's agreement, or `None` when its clauses cannot be selected.
+    pub fn key_of(&self, vendor: &Vendor) -> Option<String> {
+        let mut quiet = Diagnostics::new();
+        let (_, selected) = self.select(vendor, &mut quiet)?;
+        (!quiet.has_errors()).then(|| self.input_key(vendor, &selected))
     }
 
     /// The parties block, as hashed into the manifest's content hash.
@@ -361,6 +411,7 @@ impl Workspace {
             requirements,
             clauses,
             values: manifest::values(&self.company, &prepared.vendor),
+            render: None,
         };
         Some(Output {
             pdf: rendered.pdf,
@@ -369,6 +420,34 @@ impl Workspace {
             pages: rendered.pages,
         })
     }
+}
+
+/// SHA-256 of what every agreement of a workspace depends on: this build of dpa, the company
+/// record, the document templates in use, and every file under `templates/` and `fonts/`
+/// (the files the compiler may read, whether or not a template reads them; an unreadable file
+/// hashes as unreadable, so it never matches a readable one).
+fn workspace_inputs(
+    root: &Path,
+    company_sha: &str,
+    template_inputs: &BTreeMap<String, String>,
+) -> String {
+    let mut files = BTreeMap::new();
+    for dir in crate::render::world::READABLE {
+        let mut paths = Vec::new();
+        crate::files::walk(&root.join(dir), &mut paths);
+        for path in paths {
+            let sha =
+                fs::read(&path).map_or_else(|e| format!("unreadable: {e}"), |b| sha256_hex(&b));
+            files.insert(display_path(root, &path), sha);
+        }
+    }
+    let key = json!({
+        "dpa": builtin::BUILD,
+        "company": company_sha,
+        "templates": template_inputs,
+        "files": files,
+    });
+    sha256_hex(key.to_string().as_bytes())
 }
 
 /// Warns, per record field, about characters no available font can draw, so they never print as empty boxes.
@@ -415,15 +494,4 @@ fn check_glyphs(renderer: &Renderer, vendor: &Vendor, diags: &mut Diagnostics) {
                 .with_hint("put a font that covers them (for example Noto Sans CJK, Noto Naskh Arabic, Noto Sans Hebrew) into the workspace's fonts/ folder"),
         );
     }
-}
-
-/// Writes an agreement's PDF, Typst source and manifest into `dir`, each atomically.
-pub fn write_output(dir: &Path, id: &str, output: &Output) -> Result<Vec<PathBuf>, Error> {
-    let pdf = dir.join(format!("{id}.pdf"));
-    let typ = dir.join(format!("{id}.typ"));
-    let man = dir.join("manifest.json");
-    write_atomic(&typ, output.source.as_bytes())?;
-    write_atomic(&pdf, &output.pdf)?;
-    write_atomic(&man, output.manifest.to_json().as_bytes())?;
-    Ok(vec![pdf, typ, man])
 }

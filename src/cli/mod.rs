@@ -11,6 +11,7 @@ mod render;
 mod review;
 mod sign;
 mod status;
+mod watch;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -88,6 +89,10 @@ pub enum Command {
     ///
     /// Example: dpa render acme --out out/  |  dpa render --all --final
     Render(render::Args),
+    /// Live preview: render one vendor's agreement now and again on every save of its record, dpa.toml, clauses, templates or fonts.
+    ///
+    /// Example: dpa watch acme-analytics  (then open out/acme-analytics/acme-analytics.pdf)
+    Watch(watch::Args),
     /// Issue a new version: render final, commit `agreements/<id>/` and tag `dpa/<id>/v<N>`, only if content changed.
     ///
     /// Example: dpa record --all -m "Annual review 2026"
@@ -276,6 +281,7 @@ pub fn main() -> u8 {
         Command::Init(args) => init::run(&ctx, args),
         Command::Check(args) => check::run(&ctx, args),
         Command::Render(args) => render::run(&ctx, args),
+        Command::Watch(args) => watch::run(&ctx, args),
         Command::Record(args) => record::run(&ctx, args),
         Command::Log(args) => record::log(&ctx, args),
         Command::Diff(args) => diff::run(&ctx, args),

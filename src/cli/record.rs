@@ -1,11 +1,10 @@
 //! `dpa record` and `dpa log`: issue versions into git, and list them.
 
-use crate::assemble::DocOptions;
 use crate::diag::Diagnostics;
 use crate::error::Error;
+use crate::pipeline::issue::{Issued, issue};
 use crate::render::Renderer;
 use crate::store::Store;
-use crate::workspace::Workspace;
 
 use super::Ctx;
 
@@ -41,94 +40,55 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let _lock = crate::store::RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
     let ids = super::render::vendor_ids(&ws, &args.vendors, args.all, &mut diags);
     let renderer = Renderer::new(Some(ws.root.clone()));
-    let mut failed = false;
+    let mut failed = 0usize;
+    let (mut new, mut unchanged) = (0usize, 0usize);
     for id in &ids {
         let mut vd = Diagnostics::new();
-        match record_one(&ws, &store, &renderer, id, args.message.as_deref(), &mut vd) {
-            Ok(Some(line)) => {
-                if !ctx.quiet {
-                    // A closed pipe must not stop the recording: the remaining vendors are still issued.
-                    let _ = ctx.out(&line);
-                }
+        let line = match issue(&ws, &store, &renderer, id, args.message.as_deref(), &mut vd) {
+            Ok(Some(Issued::Unchanged { version })) => {
+                unchanged += 1;
+                format!("{id}: unchanged (v{version})\n")
             }
-            Ok(None) => failed = true,
+            Ok(Some(Issued::New {
+                version,
+                commit,
+                tag,
+                pages,
+            })) => {
+                new += 1;
+                let short: String = commit.chars().take(10).collect();
+                format!("{id}: issued v{version} ({pages} pages, commit {short}, tag {tag})\n")
+            }
+            Ok(None) => {
+                failed += 1;
+                ctx.report(&vd, &ws);
+                continue;
+            }
             Err(e) => {
                 ctx.report(&vd, &ws);
                 eprintln!("error: {id}: {e}");
                 return Ok(2);
             }
+        };
+        if !ctx.quiet {
+            // A closed pipe must not stop the recording: the remaining vendors are still issued.
+            let _ = ctx.out(&line);
         }
         ctx.report(&vd, &ws);
     }
     ctx.report(&diags, &ws);
-    ctx.finish(if failed || diags.has_errors() { 2 } else { 0 })
-}
-
-fn record_one(
-    ws: &Workspace,
-    store: &Store,
-    renderer: &Renderer,
-    id: &str,
-    note: Option<&str>,
-    diags: &mut Diagnostics,
-) -> Result<Option<String>, Error> {
-    let Some(vendor) = ws.load_vendor(id, diags) else {
-        return Ok(None);
-    };
-    let draft = DocOptions {
-        final_: false,
-        version: "draft".into(),
-    };
-    let Some(prepared) = ws.prepare(vendor.clone(), &draft, diags) else {
-        return Ok(None);
-    };
-    let issued = store.issued(id)?;
-    let last = issued.last().map(|i| i.version).unwrap_or(0);
-    if last > 0 {
-        let previous = store.manifest(id, last)?;
-        if previous.content_sha256 == ws.content_hash(&prepared) {
-            return Ok(Some(format!("{id}: unchanged (v{last})\n")));
+    if args.all && !ctx.quiet {
+        let mut summary = format!("{new} issued, {unchanged} unchanged");
+        if failed > 0 {
+            summary.push_str(&format!(", {failed} failed"));
         }
+        let _ = ctx.out(&format!("{summary}\n"));
     }
-    let version = last + 1;
-    let options = DocOptions {
-        final_: true,
-        version: version.to_string(),
-    };
-    let Some(prepared) = ws.prepare(vendor, &options, diags) else {
-        return Ok(None);
-    };
-    let Some(output) = ws.render(renderer, &prepared, Some(version), diags) else {
-        return Ok(None);
-    };
-    let m = &output.manifest;
-    let mut message = format!(
-        "dpa: issue {id} v{version}\n\nVendor: {id} ({})\nVersion: {version}\nFrameworks: {}\n",
-        m.vendor_name,
-        m.regulated_frameworks().join(", ")
-    );
-    if let Some(module) = m.scc_module {
-        message.push_str(&format!("SCC-Module: {module}\n"));
-    }
-    message.push_str(&format!(
-        "Document-SHA256: {}\nClauses:\n",
-        m.document_sha256
-    ));
-    for c in &m.clauses {
-        message.push_str(&format!("  {} {}@{}\n", c.number, c.id, c.version));
-    }
-    if let Some(note) = note {
-        message.push('\n');
-        message.push_str(note.trim());
-        message.push('\n');
-    }
-    let commit = store.record(id, version, &output, &message)?;
-    let short: String = commit.to_string().chars().take(10).collect();
-    Ok(Some(format!(
-        "{id}: issued v{version} ({} pages, commit {short}, tag {})\n",
-        output.pages,
-        crate::store::tag_name(id, version)
-    )))
+    ctx.finish(if failed > 0 || diags.has_errors() {
+        2
+    } else {
+        0
+    })
 }
 
 /// Runs `dpa log`.

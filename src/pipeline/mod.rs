@@ -1,8 +1,14 @@
 //! The pipeline as library calls: what a front end (the command line, a web page, an editor
-//! plugin) asks of a workspace, each returning data for the front end to format.
+//! plugin) asks of a workspace, each returning data for the front end to format: coverage
+//! ([`check`]), the library diff ([`library_diff`]), rendering many agreements, incrementally
+//! and in parallel ([`render`]), issuing a version into git ([`issue`]), and rendering one
+//! agreement again on every save ([`watch`]).
 
 pub mod check;
+pub mod issue;
 pub mod library_diff;
+pub mod render;
+pub mod watch;
 
 pub use check::{CheckOptions, CheckReport, check};
 pub use library_diff::{LibraryDiff, library_diff};

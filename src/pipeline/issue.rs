@@ -1,0 +1,139 @@
+//! Issuing a version: the final render, its commit message, and the commit and tag in git.
+
+use crate::assemble::DocOptions;
+use crate::diag::Diagnostics;
+use crate::error::Error;
+use crate::manifest::{FileStamp, Manifest, RenderStamp};
+use crate::render::Renderer;
+use crate::store::Store;
+use crate::workspace::Workspace;
+
+use super::render::{epoch, output_key};
+
+/// What issuing one vendor's agreement did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Issued {
+    /// The agreement says what the last issued version says; nothing was committed.
+    Unchanged {
+        /// The last issued version.
+        version: u32,
+    },
+    /// A new version was committed and tagged.
+    New {
+        /// Its number.
+        version: u32,
+        /// The commit.
+        commit: String,
+        /// The tag.
+        tag: String,
+        /// Its page count.
+        pages: usize,
+    },
+}
+
+/// The mode part of an issued agreement's output key.
+fn mode() -> String {
+    format!("issue{}", epoch())
+}
+
+/// Issues the vendor's agreement as a new version when what it says changed since the last
+/// issued one; `note` is added to the commit message. `Ok(None)` when the vendor's files have
+/// errors (reported in `diags`).
+///
+/// When the last issued version was made from exactly today's inputs (its render key), the
+/// agreement is unchanged without being assembled; otherwise it is assembled and compared by
+/// what it says (the content hash), so a new build of dpa or new fonts alone issue no version.
+pub fn issue(
+    ws: &Workspace,
+    store: &Store,
+    renderer: &Renderer,
+    id: &str,
+    note: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Result<Option<Issued>, Error> {
+    let Some(vendor) = ws.load_vendor(id, diags) else {
+        return Ok(None);
+    };
+    let issued = store.issued(id)?;
+    let last = issued.last().map(|i| i.version).unwrap_or(0);
+    let previous = if last > 0 {
+        Some(store.manifest(id, last)?)
+    } else {
+        None
+    };
+    if let Some(previous) = &previous
+        && let Some(stamp) = &previous.render
+        && let Some(key) = ws.key_of(&vendor)
+        && stamp.key == output_key(&key, &mode())
+    {
+        return Ok(Some(Issued::Unchanged { version: last }));
+    }
+    let draft = DocOptions {
+        final_: false,
+        version: "draft".into(),
+    };
+    let Some(prepared) = ws.prepare(vendor.clone(), &draft, diags) else {
+        return Ok(None);
+    };
+    if let Some(previous) = &previous
+        && previous.content_sha256 == ws.content_hash(&prepared)
+    {
+        return Ok(Some(Issued::Unchanged { version: last }));
+    }
+    let version = last + 1;
+    let options = DocOptions {
+        final_: true,
+        version: version.to_string(),
+    };
+    let Some(prepared) = ws.prepare(vendor, &options, diags) else {
+        return Ok(None);
+    };
+    let Some(mut output) = ws.render(renderer, &prepared, Some(version), diags) else {
+        return Ok(None);
+    };
+    output.manifest.render = Some(RenderStamp {
+        key: output_key(&prepared.key, &mode()),
+        files: [
+            (format!("{id}.pdf"), FileStamp::of(&output.pdf)),
+            (format!("{id}.typ"), FileStamp::of(output.source.as_bytes())),
+        ]
+        .into_iter()
+        .collect(),
+    });
+    let message = commit_message(&output.manifest, note);
+    let commit = store.record(id, version, &output, &message)?;
+    Ok(Some(Issued::New {
+        version,
+        commit: commit.to_string(),
+        tag: crate::store::tag_name(id, version),
+        pages: output.pages,
+    }))
+}
+
+/// The commit message of an issued version: what was issued, its frameworks, SCC module,
+/// document hash and clauses, then the note.
+pub fn commit_message(m: &Manifest, note: Option<&str>) -> String {
+    let id = &m.vendor;
+    let version = m.version.unwrap_or(0);
+    let mut message = format!(
+        "dpa: issue {id} v{version}\n\nVendor: {id} ({})\nVersion: {version}\nFrameworks: {}\n",
+        m.vendor_name,
+        m.regulated_frameworks().join(", ")
+    );
+    if let Some(module) = m.scc_module {
+        message.push_str(&format!("SCC-Module: {module}\n"));
+    }
+    message.push_str(&format!(
+        "Document-SHA256: {}\nClauses:\n",
+        m.document_sha256
+    ));
+    for c in &m.clauses {
+        message.push_str(&format!("  {} {}@{}\n", c.number, c.id, c.version));
+    }
+    if let Some(note) = note {
+        message.push('\n');
+        message.push_str(note.trim());
+        message.push('\n');
+    }
+    message
+}
