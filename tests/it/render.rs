@@ -497,8 +497,13 @@ fn bulk_final_render_is_identical_on_one_or_many_workers() {
     assert_eq!(many.status.code(), Some(0), "{}", stderr(&many));
     assert_eq!(
         stdout(&many).lines().count(),
-        42,
-        "one result line per vendor: {}",
+        43,
+        "one result line per vendor, then the count: {}",
+        stdout(&many)
+    );
+    assert!(
+        stdout(&many).ends_with("42 rendered, 0 unchanged\n"),
+        "{}",
         stdout(&many)
     );
     let mut compared = 0;
