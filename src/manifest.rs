@@ -154,10 +154,8 @@ pub fn values(company: &Company, vendor: &Vendor) -> BTreeMap<String, String> {
             map.remove(key);
         }
     }
+    // Annex II measures serialise as `security.<category>`.
     flatten(&v, "vendor", &mut out);
-    for (cat, text) in &vendor.security {
-        out.insert(format!("vendor.security.{}", cat.key), text.clone());
-    }
     flatten(
         &serde_json::to_value(company).unwrap_or_default(),
         "company",

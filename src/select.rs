@@ -8,7 +8,7 @@ use crate::library::{Clause, Library};
 use crate::model::country::{self, Origin};
 use crate::model::{Authorisation, CcpaRole, Company, CompanyRole, GdprRole, Mechanism, Vendor};
 
-pub use crate::model::facts::{FRAMEWORKS, KNOWN_PATHS};
+pub use crate::model::facts::{FRAMEWORKS, known_paths};
 
 /// States whose comprehensive privacy laws require processor contracts (requirements.md §5), as of end-2025.
 pub const US_STATES_WITH_PROCESSOR_RULES: [&str; 18] = [

@@ -155,7 +155,10 @@ impl Workspace {
             } else {
                 diags.push(
                     Diagnostic::error(display_path(&self.root, &f), None, format!("`{stem}` is not a valid vendor id: ids are 1-64 characters of a-z, 0-9 and `-`, starting with a letter or digit"))
-                        .with_hint("rename the file; the file name (without .toml) is the vendor id, used in paths and git tags"),
+                        .with_hint(match vendor::suggest_id(&stem) {
+                            Some(id) => format!("rename it to `vendors/{id}.toml`; the file name (without .toml) is the vendor id, used in paths and git tags"),
+                            None => "rename the file; the file name (without .toml) is the vendor id, used in paths and git tags".to_string(),
+                        }),
                 );
             }
         }

@@ -85,8 +85,8 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
         .map(|s| json!({"name": s.name, "country": s.country, "country_name": country_name(&s.country), "purpose": s.purpose, "address": s.address, "contact": s.contact}))
         .collect();
     let measures: Vec<Value> = vendor
-        .security
-        .iter()
+        .measures()
+        .into_iter()
         .map(|(cat, text)| json!({"id": cat.id, "key": cat.key, "category": cat.title, "measure": text}))
         .collect();
     if let Value::Object(map) = &mut v {

@@ -4,6 +4,7 @@ mod check;
 mod clauses;
 mod diff;
 mod eject;
+mod fields;
 mod init;
 mod progress;
 mod record;
@@ -129,6 +130,10 @@ pub enum Command {
     ///
     /// Example: dpa clauses gdpr.security
     Clauses(clauses::Args),
+    /// The record field reference: every field of vendor records and dpa.toml, with its meaning and allowed values.
+    ///
+    /// Example: dpa fields transfers.mechanism  |  dpa fields --markdown > docs/records.md
+    Fields(fields::Args),
     /// Copy the built-in clauses, requirement registry and templates into the workspace to customise them.
     ///
     /// Example: dpa eject && $EDITOR clauses/gdpr/audits.md
@@ -292,6 +297,7 @@ pub fn main() -> u8 {
         Command::Review(args) => review::run(&ctx, args),
         Command::Clauses(args) => clauses::run(&ctx, args),
         Command::Eject(args) => eject::run(&ctx, args),
+        Command::Fields(args) => fields::run(&ctx, args),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(

@@ -123,8 +123,8 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
         let state = vendor
             .as_ref()
             .and_then(|v| v.agreements.iter().find(|a| a.version == i.version))
-            .map(|a| match (a.status.as_str(), a.signed_on) {
-                ("signed", Some(d)) => format!("signed {d}"),
+            .map(|a| match (a.status, a.signed_on) {
+                (crate::model::AgreementStatus::Signed, Some(d)) => format!("signed {d}"),
                 (s, _) => s.to_string(),
             })
             .unwrap_or_else(|| "issued".into());

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use crate::diag::Diagnostics;
 use crate::error::Error;
 use crate::files::sha256_hex;
-use crate::model::Vendor;
+use crate::model::{AgreementStatus, Vendor};
 use crate::store::{Change, Issued, RecordLock, Store, parse_version, tag_name};
 use crate::track::agreements::{self, Event};
 use crate::workspace::Workspace;
@@ -99,7 +99,7 @@ fn issued_version(
     if let Some(a) = vendor
         .agreements
         .iter()
-        .find(|a| a.version == this.version && a.status == "signed")
+        .find(|a| a.version == this.version && a.status == AgreementStatus::Signed)
     {
         let on = a.signed_on.map(|d| format!(" on {d}")).unwrap_or_default();
         return Err(Error::Usage(format!(
@@ -249,7 +249,7 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, Error> {
     let Some(signed) = vendor
         .agreements
         .iter()
-        .filter(|a| a.status == "signed")
+        .filter(|a| a.status == AgreementStatus::Signed)
         .max_by_key(|a| a.version)
     else {
         return Err(Error::Usage(format!(

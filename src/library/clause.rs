@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
+use super::reader::{Reader, parse_document};
 use super::when::Expr;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::facts::{FRAMEWORKS, KNOWN_PATHS};
-use crate::model::reader::{Reader, parse_document};
+use crate::model::facts::{FRAMEWORKS, known_paths};
 
 /// Where a clause comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -245,7 +245,7 @@ fn parse_front(file: &str, front: &str, diags: &mut Diagnostics) -> Option<Front
 /// Parses a `when` condition and checks its field paths.
 pub fn parse_when(src: &str) -> Result<Expr, Vec<super::when::WhenError>> {
     let expr = Expr::parse(src).map_err(|e| vec![e])?;
-    let errors = expr.check_paths(KNOWN_PATHS);
+    let errors = expr.check_paths(known_paths());
     if errors.is_empty() {
         Ok(expr)
     } else {

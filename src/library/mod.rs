@@ -1,6 +1,7 @@
 //! The clause library and the requirement registry: built in, extended or overridden by the workspace.
 
 pub mod clause;
+pub mod reader;
 pub mod requirements;
 pub mod when;
 

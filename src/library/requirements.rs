@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use super::clause::{When, parse_when};
+use super::reader::{Reader, parse_document};
 use crate::diag::Diagnostics;
 use crate::model::facts::FRAMEWORKS;
-use crate::model::reader::{Reader, parse_document};
 
 /// One requirement an agreement must meet.
 #[derive(Debug, Clone, Serialize)]

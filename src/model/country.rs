@@ -232,6 +232,88 @@ pub fn suggest_code(bad: &str) -> Option<&'static str> {
         .map(|(_, code)| *code)
 }
 
+/// US states and territories by name, for records that name a state instead of its code.
+const US_STATES: [(&str, &str); 56] = [
+    ("alabama", "US-AL"),
+    ("alaska", "US-AK"),
+    ("arizona", "US-AZ"),
+    ("arkansas", "US-AR"),
+    ("california", "US-CA"),
+    ("colorado", "US-CO"),
+    ("connecticut", "US-CT"),
+    ("delaware", "US-DE"),
+    ("district of columbia", "US-DC"),
+    ("florida", "US-FL"),
+    ("georgia", "US-GA"),
+    ("hawaii", "US-HI"),
+    ("idaho", "US-ID"),
+    ("illinois", "US-IL"),
+    ("indiana", "US-IN"),
+    ("iowa", "US-IA"),
+    ("kansas", "US-KS"),
+    ("kentucky", "US-KY"),
+    ("louisiana", "US-LA"),
+    ("maine", "US-ME"),
+    ("maryland", "US-MD"),
+    ("massachusetts", "US-MA"),
+    ("michigan", "US-MI"),
+    ("minnesota", "US-MN"),
+    ("mississippi", "US-MS"),
+    ("missouri", "US-MO"),
+    ("montana", "US-MT"),
+    ("nebraska", "US-NE"),
+    ("nevada", "US-NV"),
+    ("new hampshire", "US-NH"),
+    ("new jersey", "US-NJ"),
+    ("new mexico", "US-NM"),
+    ("new york", "US-NY"),
+    ("north carolina", "US-NC"),
+    ("north dakota", "US-ND"),
+    ("ohio", "US-OH"),
+    ("oklahoma", "US-OK"),
+    ("oregon", "US-OR"),
+    ("pennsylvania", "US-PA"),
+    ("rhode island", "US-RI"),
+    ("south carolina", "US-SC"),
+    ("south dakota", "US-SD"),
+    ("tennessee", "US-TN"),
+    ("texas", "US-TX"),
+    ("utah", "US-UT"),
+    ("vermont", "US-VT"),
+    ("virginia", "US-VA"),
+    ("washington", "US-WA"),
+    ("west virginia", "US-WV"),
+    ("wisconsin", "US-WI"),
+    ("wyoming", "US-WY"),
+    ("puerto rico", "US-PR"),
+    ("guam", "US-GU"),
+    ("american samoa", "US-AS"),
+    ("u.s. virgin islands", "US-VI"),
+    ("northern mariana islands", "US-MP"),
+];
+
+/// The region someone probably meant by `bad`: `California` -> `US-CA`, `us-ca` -> `US-CA`,
+/// `Germany` -> `DE`, `eea` -> `EEA`.
+pub fn suggest_region(bad: &str) -> Option<&'static str> {
+    let lower = bad.trim().to_lowercase();
+    if let Some((_, code)) = US_STATES
+        .iter()
+        .find(|(name, code)| *name == lower || code.to_lowercase() == lower)
+    {
+        return Some(code);
+    }
+    // A misspelt state is tried only after the country names and codes.
+    if let Some(code) = suggest_code(bad) {
+        return Some(code);
+    }
+    if lower.chars().count() > 3 {
+        let names: Vec<&str> = US_STATES.iter().map(|(n, _)| *n).collect();
+        let hit = suggest(&lower, &names)?;
+        return US_STATES.iter().find(|(n, _)| *n == hit).map(|(_, c)| *c);
+    }
+    None
+}
+
 /// The country part of a region: `US-CA` -> `US`, `DE` -> `DE`, `EEA` -> `EEA`.
 fn region_country(r: &str) -> &str {
     r.split_once('-').map_or(r, |(cc, _)| cc)
@@ -276,6 +358,18 @@ pub fn region_origin(r: &str) -> Option<Origin> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn region_names_suggest_codes() {
+        assert_eq!(suggest_region("California"), Some("US-CA"));
+        assert_eq!(suggest_region("us-ca"), Some("US-CA"));
+        assert_eq!(suggest_region("Californa"), Some("US-CA"));
+        assert_eq!(suggest_region("Germany"), Some("DE"));
+        assert_eq!(suggest_region("eea"), Some("EEA"));
+        for (_, code) in US_STATES {
+            assert!(region_is_valid(code), "{code}");
+        }
+    }
 
     #[test]
     fn all_249_codes() {

@@ -1,159 +1,68 @@
 //! Records: the company (`dpa.toml`) and the vendors (`vendors/<id>.toml`), loaded strictly with located errors.
+//!
+//! The record types are the schema ([`schema`]): their fields, key lists, "did you mean"
+//! suggestions, the paths `when` conditions may read and the field reference all come from them.
 
 pub mod ccpa;
 pub mod company;
 pub mod country;
 pub mod facts;
-pub mod reader;
+pub mod schema;
 pub mod security;
 pub mod vendor;
 
-use serde::Serialize;
-use toml_edit::TableLike;
+use serde::{Deserialize, Serialize};
 
 pub use company::{Company, CompanyRole, Paper};
-pub use vendor::{CcpaRole, GdprRole, Mechanism, Vendor};
+pub use vendor::{AgreementStatus, CcpaRole, Frequency, GdprRole, Mechanism, Vendor};
 
-use reader::Reader;
+use crate::{choices, record};
+use schema::Checks;
 
-/// A person named in a record: signatory or contact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-pub struct Person {
-    /// Full name.
-    pub name: String,
-    /// Position; may be empty.
-    pub title: String,
-    /// Email; may be empty.
-    pub email: String,
-}
-
-/// How sub-processors are authorised (GDPR Art. 28(2), SCC clause 9(a)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Authorisation {
-    /// General written authorisation with notice and a right to object.
-    General,
-    /// Specific prior authorisation of each sub-processor.
-    Specific,
-}
-
-impl Authorisation {
-    /// Parses a validated choice.
-    pub fn parse(s: &str) -> Self {
-        if s == "specific" {
-            Authorisation::Specific
-        } else {
-            Authorisation::General
-        }
+record! {
+    /// A privacy contact: who to write to about the data.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+    pub struct Contact {
+        /// Full name.
+        pub name: String [e.g. "Dana Privacy"],
+        /// Position.
+        #[serde(default)]
+        pub title: String [e.g. "Data Protection Officer"],
+        /// Email address.
+        pub email: String [e.g. "privacy@example.com"],
     }
 }
 
-/// Reads a person table; `required` lists the keys that must be present.
-pub(crate) fn person(
-    r: &mut Reader<'_>,
-    t: &dyn TableLike,
-    key: &str,
-    table_required: bool,
-    allowed: &[&str],
-    required: &[&str],
-) -> Option<Person> {
-    let (pt, span) = r.table(t, "", key, table_required, Some(0..0))?;
-    r.check_keys(pt, key, allowed);
-    let mut field = |name: &str| r.string(pt, key, name, required.contains(&name), span.clone());
-    let name = field("name");
-    let title = field("title");
-    let email = field("email");
-    if required.iter().any(|k| match *k {
-        "name" => name.is_none(),
-        "title" => title.is_none(),
-        _ => email.is_none(),
-    }) {
-        return None;
-    }
-    Some(Person {
-        name: name.unwrap_or_default(),
-        title: title.unwrap_or_default(),
-        email: email.unwrap_or_default(),
-    })
-}
-
-/// What every party record gives: who the party is, where, and its people.
-pub(crate) struct Identity {
-    pub name: Option<String>,
-    pub short_name: Option<String>,
-    pub entity: String,
-    pub address: Option<String>,
-    pub country: Option<String>,
-    pub contact: Option<Person>,
-    pub signatory: Option<Person>,
-}
-
-/// Reads the identity fields shared by `dpa.toml` and vendor records.
-pub(crate) fn read_identity(r: &mut Reader<'_>, t: &dyn TableLike) -> Identity {
-    let top = Some(0..0);
-    let name = r.string(t, "", "name", true, top.clone());
-    let short_name = r.string(t, "", "short_name", false, None);
-    let entity = r.string(t, "", "entity", false, None).unwrap_or_default();
-    let address = r.string(t, "", "address", true, top.clone());
-    let country = r.string(t, "", "country", true, top);
-    if let Some(c) = &country {
-        check_country(r, "country", c);
-    }
-    let contact = person(
-        r,
-        t,
-        "contact",
-        true,
-        &["name", "title", "email"],
-        &["name", "email"],
-    );
-    let signatory = person(
-        r,
-        t,
-        "signatory",
-        true,
-        &["name", "title", "email"],
-        &["name", "title"],
-    );
-    Identity {
-        name,
-        short_name,
-        entity,
-        address,
-        country,
-        contact,
-        signatory,
+record! {
+    /// Who signs the agreement for a party.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+    pub struct Signatory {
+        /// Full name.
+        pub name: String [e.g. "Sam Signer"],
+        /// Position, printed under the signature.
+        pub title: String [e.g. "Chief Executive Officer"],
+        /// Email address.
+        #[serde(default)]
+        pub email: String [e.g. "sam@example.com"],
     }
 }
 
-/// Reports a country code that is not ISO 3166-1 alpha-2, with a suggestion.
-pub(crate) fn check_country(r: &mut Reader<'_>, path: &str, code: &str) {
-    if country::is_known(code) {
-        return;
-    }
-    let span = r.span_of(path);
-    let d = r.error(
-        span,
-        format!("`{code}` is not an ISO 3166-1 alpha-2 country code"),
-    );
-    d.label = Some("unknown country".into());
-    if let Some(s) = country::suggest_code(code) {
-        d.hints.push(format!("did you mean `{s}`?"));
+choices! {
+    /// How sub-processors are authorised (GDPR Art. 28(2), SCC clause 9(a)).
+    pub enum Authorisation {
+        /// General written authorisation with notice and a right to object.
+        General = "general",
+        /// Specific prior authorisation of each sub-processor.
+        Specific = "specific",
     }
 }
 
-/// Reads UK Addendum Table 4 (`uk_may_end`): a list of `importer`, `exporter`.
-pub(crate) fn uk_may_end(
-    r: &mut Reader<'_>,
-    t: &dyn TableLike,
-    prefix: &str,
-) -> Option<Vec<String>> {
-    let list = r.strings(t, prefix, "uk_may_end", false, None)?;
+/// Checks UK Addendum Table 4 (`uk_may_end`): a list of `importer`, `exporter`.
+pub(crate) fn check_uk_may_end(checks: &mut Checks<'_>, prefix: &str, list: &[String]) {
     for (i, v) in list.iter().enumerate() {
         if v != "importer" && v != "exporter" {
-            let span = r.span_of(&format!("{prefix}.uk_may_end[{i}]"));
-            r.error(
-                span,
+            checks.error(
+                &format!("{prefix}.uk_may_end[{i}]"),
                 format!(
                     "`{prefix}.uk_may_end` may hold only \"importer\" and \"exporter\", found `{v}`"
                 ),
@@ -162,5 +71,40 @@ pub(crate) fn uk_may_end(
             .push("an empty list means neither party may end the Addendum".into());
         }
     }
-    Some(list)
+}
+
+/// The records of a workspace, for the field reference: title, file, what it is, fields.
+pub const RECORDS: [(&str, &str, &str, &[schema::Field]); 2] = [
+    (
+        "Vendor record",
+        "vendors/<id>.toml",
+        "One file per vendor. The file name without `.toml` is the vendor id, used on the command \
+         line and in tags: lower-case letters, digits and hyphens, starting with a letter or digit, \
+         at most 64 characters (`zendesk.toml`, not `Zendesk.toml`).",
+        <Vendor as schema::Record>::FIELDS,
+    ),
+    (
+        "Company record",
+        "dpa.toml",
+        "Our side of every agreement, at the top of the workspace. Its `scc` table and \
+         `governing_law` and `forum` are the defaults a vendor's `[transfers]` table may override.",
+        <Company as schema::Record>::FIELDS,
+    ),
+];
+
+/// The fields a path names, in any record: `transfers.mechanism`, `vendor.transfers.mechanism`
+/// or `company.scc.idr`; with the record's file and the path within it.
+pub fn find_field(path: &str) -> Vec<(&'static str, String, schema::Field)> {
+    let (only, rest) = match path.split_once('.') {
+        Some(("vendor", rest)) => (Some("vendors/<id>.toml"), rest),
+        Some(("company", rest)) => (Some("dpa.toml"), rest),
+        _ => (None, path),
+    };
+    RECORDS
+        .iter()
+        .filter(|(_, file, _, _)| only.is_none_or(|o| o == *file))
+        .filter_map(|(_, file, _, fields)| {
+            schema::field_at(fields, rest).map(|f| (*file, rest.to_string(), f))
+        })
+        .collect()
 }

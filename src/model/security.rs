@@ -100,10 +100,19 @@ pub const CATEGORIES: [TomCategory; 17] = [
     },
 ];
 
-/// Record keys of every category, for unknown-key suggestions.
-pub fn keys() -> Vec<&'static str> {
-    CATEGORIES.iter().map(|c| c.key).collect()
-}
+/// The category keys a record's `[security]` table may hold, with their Annex II headings.
+pub const CHOICES: [crate::model::schema::Choice; 17] = {
+    let mut out = [crate::model::schema::Choice { name: "", doc: "" }; 17];
+    let mut i = 0;
+    while i < 17 {
+        out[i] = crate::model::schema::Choice {
+            name: CATEGORIES[i].key,
+            doc: CATEGORIES[i].title,
+        };
+        i += 1;
+    }
+    out
+};
 
 /// The category for a record key, or for its `tom.NN` id.
 pub fn by_key(key: &str) -> Option<&'static TomCategory> {

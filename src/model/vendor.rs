@@ -1,93 +1,295 @@
 //! A vendor record, `vendors/<id>.toml`: who the vendor is and what it does with personal data.
+//!
+//! The types below are the schema: [`load`] checks a record against them (every problem at
+//! once), deserialises it with serde, then runs the checks that span several fields.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use chrono::NaiveDate;
-use serde::Serialize;
-use toml_edit::TableLike;
+use serde::{Deserialize, Serialize};
 
-use super::reader::{Reader, parse_document};
-use super::{Authorisation, Person, check_country, country, security};
+use super::schema::{self, Describe, Kind, Record, Spans};
+use super::{Authorisation, Contact, Signatory, country, security};
 use crate::diag::Diagnostics;
+use crate::{choices, record};
 
-/// The vendor's role under the CCPA.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CcpaRole {
-    /// Processes personal information on our behalf for a business purpose.
-    ServiceProvider,
-    /// Receives personal information for a business purpose under a contract, other than a service provider.
-    Contractor,
-    /// Our disclosure to it is a sale or sharing.
-    ThirdParty,
-    /// Receives no personal information of California consumers in a CCPA role.
-    None,
+choices! {
+    /// The vendor's role under the CCPA.
+    pub enum CcpaRole {
+        /// Processes personal information on our behalf for a business purpose.
+        ServiceProvider = "service_provider",
+        /// Receives personal information for a business purpose under a contract, other than a service provider.
+        Contractor = "contractor",
+        /// Our disclosure to it is a sale or sharing.
+        ThirdParty = "third_party",
+        /// Receives no personal information of California consumers in a CCPA role.
+        None = "none",
+    }
 }
 
-/// The vendor's role under the GDPR.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GdprRole {
-    /// Processes on our behalf.
-    Processor,
-    /// Processes on behalf of a processor (we are ourselves a processor).
-    SubProcessor,
-    /// Decides purposes and means itself.
-    Controller,
-    /// No GDPR role.
-    None,
+choices! {
+    /// The vendor's role under the GDPR.
+    pub enum GdprRole {
+        /// Processes on our behalf.
+        Processor = "processor",
+        /// Processes on behalf of a processor (we are ourselves a processor).
+        SubProcessor = "sub_processor",
+        /// Decides purposes and means itself.
+        Controller = "controller",
+        /// No GDPR role.
+        None = "none",
+    }
 }
 
-/// How a restricted transfer is safeguarded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mechanism {
-    /// EU Standard Contractual Clauses.
-    Scc,
-    /// EU-US Data Privacy Framework certification.
-    Dpf,
-    /// An adequacy decision covers the importer's country.
-    Adequacy,
-    /// No transfer mechanism.
-    None,
+choices! {
+    /// How a restricted transfer is safeguarded.
+    pub enum Mechanism {
+        /// EU Standard Contractual Clauses.
+        Scc = "scc",
+        /// EU-US Data Privacy Framework certification.
+        Dpf = "dpf",
+        /// An adequacy decision covers the importer's country (not for an importer in the EEA, which needs no mechanism).
+        Adequacy = "adequacy",
+        /// No transfer mechanism.
+        None = "none",
+    }
 }
 
-/// The services the vendor provides.
-#[derive(Debug, Clone, Serialize)]
-pub struct Service {
-    /// What the vendor does for us.
-    pub description: String,
-    /// Start date.
-    pub starts: NaiveDate,
-    /// End date, when fixed.
-    pub ends: Option<NaiveDate>,
+choices! {
+    /// How often the vendor processes the data.
+    pub enum Frequency {
+        /// On a continuous basis for the term of the service.
+        Continuous = "continuous",
+        /// Once.
+        OneOff = "one-off",
+    }
 }
 
-/// What personal data the vendor processes, for whom and why.
-#[derive(Debug, Clone, Serialize)]
-pub struct Processing {
-    /// Whose data: country codes, subdivisions like `US-CA`, or `EEA`, `UK`, `CH`.
-    pub regions: Vec<String>,
-    /// CCPA role.
-    pub ccpa_role: CcpaRole,
-    /// GDPR role.
-    pub gdpr_role: GdprRole,
-    /// Specified business purposes.
-    pub purposes: Vec<String>,
-    /// Categories of data subjects.
-    pub data_subjects: Vec<String>,
-    /// Categories of personal data.
-    pub data_categories: Vec<String>,
-    /// Special categories of data, with safeguards.
-    pub sensitive_data: Vec<String>,
-    /// `continuous` or `one-off`.
-    pub frequency: String,
-    /// How long the data is kept while the Services continue.
-    pub retention: String,
-    /// Days after the Services end (or a request) within which the data is returned and deleted.
-    pub deletion_days: u32,
-    /// A legal duty of the vendor itself to store some data after the Services end, if any.
-    pub kept_by_law: Option<String>,
+choices! {
+    /// The state of an issued agreement version.
+    pub enum AgreementStatus {
+        /// Sent to the vendor for signature (`dpa send`); an issued version with no entry reads `issued`.
+        Sent = "sent",
+        /// Executed by both parties (`dpa sign`).
+        Signed = "signed",
+        /// No longer in force (written by hand); the version no longer covers any framework.
+        Terminated = "terminated",
+    }
+}
+
+record! {
+    /// The services the vendor provides.
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    pub struct Service {
+        /// What the vendor does for us, in one sentence.
+        pub description: String [e.g. "Customer support ticketing and live chat"],
+        /// The date the service starts (not the agreement's effective date: see `effective`).
+        #[serde(deserialize_with = "schema_date::required")]
+        pub starts: NaiveDate,
+        /// The date the service ends, when fixed; once past, the tracker shows the vendor `ended` and asks for return or deletion of the data.
+        #[serde(default, deserialize_with = "schema_date::optional")]
+        pub ends: Option<NaiveDate>,
+    }
+}
+
+record! {
+    /// What personal data the vendor processes, for whom and why.
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    pub struct Processing {
+        /// Whose data: country codes (`DE`), subdivisions (`US-CA`; `US` means every state), or `EEA`, `UK`, `CH`.
+        [region]
+        pub regions: Vec<String> [e.g. "US-CA|EEA|UK"],
+        /// The vendor's role under the CCPA.
+        pub ccpa_role: CcpaRole,
+        /// The vendor's role under the GDPR.
+        pub gdpr_role: GdprRole,
+        /// The specified business purposes (at least one).
+        pub purposes: Vec<String> [e.g. "Providing customer support to our users"],
+        /// Categories of data subjects.
+        pub data_subjects: Vec<String> [e.g. "Customers|Prospects"],
+        /// Categories of personal data.
+        pub data_categories: Vec<String> [e.g. "Names|Email addresses|Support messages"],
+        /// Special categories of data, each with its safeguards.
+        #[serde(default)]
+        pub sensitive_data: Vec<String> [e.g. "Health data in support messages, restricted to trained staff"],
+        /// How often the data is processed.
+        pub frequency: Frequency,
+        /// How long the data is kept while the Services continue.
+        pub retention: String [e.g. "For the term of the Services"],
+        /// Days after the Services end (or a request) within which the data is returned and deleted, 1 to 180.
+        #[serde(default = "default_deletion_days")]
+        pub deletion_days: u32 = "30" [e.g. "30"],
+        /// A legal duty of the vendor itself to store some data after the Services end, if any.
+        pub kept_by_law: Option<String> [e.g. "Invoices for 10 years under German commercial law"],
+    }
+}
+
+record! {
+    /// Transfer choices; fields left out take the company's defaults from `dpa.toml`.
+    #[derive(Debug, Clone, Serialize, Deserialize, Default)]
+    pub struct Transfers {
+        /// How a restricted transfer is safeguarded; when left out, dpa derives it from the regions, the vendor's country and the adequacy data.
+        pub mechanism: Option<Mechanism> = "derived from the facts",
+        /// SCC clause 7: whether the optional docking clause applies.
+        pub docking_clause: Option<bool> = "`scc.docking_clause` in dpa.toml",
+        /// SCC clause 9(a): specific or general authorisation of sub-processors.
+        pub subprocessor_authorisation: Option<Authorisation> = "`scc.subprocessor_authorisation` in dpa.toml",
+        /// SCC clause 9(a): days of notice before a sub-processor is added or replaced.
+        pub subprocessor_notice_days: Option<u32> = "`scc.subprocessor_notice_days` in dpa.toml" [e.g. "14"],
+        /// SCC clause 17: governing law, a country code.
+        [country]
+        pub governing_law: Option<String> = "`governing_law` in dpa.toml" [e.g. "NL"],
+        /// SCC clause 18: forum, a country code.
+        [country]
+        pub forum: Option<String> = "`forum` in dpa.toml" [e.g. "NL"],
+        /// Whether the UK Addendum is used for UK transfers; `false` is refused while UK data leaves the UK without adequacy.
+        pub uk_addendum: Option<bool> = "used whenever the SCCs cover UK data",
+        /// Whether the Swiss adaptations are used for Swiss transfers; `false` is refused while Swiss data leaves Switzerland without adequacy.
+        pub swiss_adaptations: Option<bool> = "used whenever the SCCs cover Swiss data",
+        /// UK Addendum Table 4: which parties may end it when the ICO revises it, `importer` and/or `exporter`; an empty list means neither.
+        pub uk_may_end: Option<Vec<String>> = "`scc.uk_may_end` in dpa.toml" [e.g. "exporter"],
+        /// SCC clause 11(a): whether the optional independent dispute resolution applies.
+        pub idr: Option<bool> = "`scc.idr` in dpa.toml",
+    }
+}
+
+record! {
+    /// One sub-processor the vendor uses.
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    pub struct Subprocessor {
+        /// Legal name.
+        pub name: String [e.g. "Amazon Web Services, Inc."],
+        /// Country code where it processes.
+        [country]
+        pub country: String [e.g. "US"],
+        /// What it does.
+        pub purpose: String [e.g. "Hosting"],
+        /// Postal address; may be left out (required under specific authorisation).
+        #[serde(default)]
+        pub address: String [e.g. "410 Terry Avenue North, Seattle, WA 98109, USA"],
+        /// Contact person's name, position and contact details; may be left out (required under specific authorisation).
+        #[serde(default)]
+        pub contact: String [e.g. "Privacy Officer, aws-privacy@example.com"],
+    }
+}
+
+record! {
+    /// The state of one issued agreement version, as recorded by `dpa sign`.
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    pub struct AgreementState {
+        /// The issued version.
+        pub version: u32 [e.g. "1"],
+        /// The state of the version.
+        pub status: AgreementStatus,
+        /// Date it was sent for signature, as recorded by `dpa send`.
+        #[serde(default, deserialize_with = "schema_date::optional")]
+        pub sent_on: Option<NaiveDate>,
+        /// Date of execution.
+        #[serde(default, deserialize_with = "schema_date::optional")]
+        pub signed_on: Option<NaiveDate>,
+        /// Date the agreement expires.
+        #[serde(default, deserialize_with = "schema_date::optional")]
+        pub expires_on: Option<NaiveDate>,
+        /// SHA-256 of the executed PDF, 64 hexadecimal digits.
+        pub sha256: Option<String> [e.g. "3f1c0a4e9b8d7c6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f"],
+        /// The executed copy kept in the workspace, relative to it (`agreements/<id>/executed/v<N>.pdf`).
+        pub file: Option<String> [e.g. "agreements/zendesk/executed/v1.pdf"],
+        /// SHA-256 of the issued version's manifest.json when it was signed, to detect a moved tag.
+        pub manifest_sha256: Option<String> [e.g. "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b"],
+    }
+}
+
+/// Annex II measures by category key (`encryption`, `access_control`, ...; see `tom.01`..`tom.17`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Security(pub BTreeMap<String, String>);
+
+impl Describe for Security {
+    fn kind() -> Kind {
+        Kind::Map(&security::CHOICES, String::kind)
+    }
+}
+
+record! {
+    /// A vendor record.
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    pub struct Vendor {
+        /// Legal name.
+        pub name: String [e.g. "Zendesk, Inc."],
+        /// The defined term used in the agreement's text.
+        #[serde(default)]
+        pub short_name: String = "the legal name" [e.g. "Zendesk"],
+        /// Kind of entity, such as "a Delaware corporation".
+        #[serde(default)]
+        pub entity: String [e.g. "a Delaware corporation"],
+        /// Postal address.
+        pub address: String [e.g. "989 Market Street, San Francisco, CA 94103, USA"],
+        /// Country of establishment (ISO 3166-1 alpha-2), also where it processes unless stated otherwise.
+        [country]
+        pub country: String [e.g. "US"],
+        /// Privacy contact.
+        pub contact: Contact,
+        /// Who signs for the vendor.
+        pub signatory: Signatory,
+        /// The services.
+        pub service: Service,
+        /// The date the agreement takes effect, when the parties fix one; left out, it takes effect on signature.
+        #[serde(default, deserialize_with = "schema_date::optional")]
+        pub effective: Option<NaiveDate>,
+        /// The processing.
+        pub processing: Processing,
+        /// Transfer choices.
+        #[serde(default)]
+        pub transfers: Transfers,
+        /// Annex II technical and organisational measures, by category: the keys below are Annex II's `tom.01` to `tom.17`, in order.
+        #[serde(default)]
+        pub security: Security [e.g. "storage=Data at rest is encrypted with AES-256"],
+        /// Sub-processors (`[[subprocessors]]`).
+        #[serde(default)]
+        pub subprocessors: Vec<Subprocessor>,
+        /// Issued versions and their state (`[[agreements]]`).
+        [managed]
+        #[serde(default)]
+        pub agreements: Vec<AgreementState>,
+        /// Who in our company looks after this vendor (procurement's own data; never printed in agreements).
+        pub owner: Option<String> [e.g. "Jo Buyer"],
+        /// Procurement's free-text notes (never printed in agreements).
+        pub notes: Option<String> [e.g. "Renewal under negotiation"],
+        /// The file stem, `[a-z0-9][a-z0-9-]{0,63}`.
+        [computed]
+        #[serde(skip_deserializing)]
+        pub id: String,
+        /// Spans of the record's values by dotted path, for later checks.
+        [computed]
+        #[serde(skip)]
+        pub spans: Spans,
+        /// The record's file, as diagnostics name it.
+        [computed]
+        #[serde(skip)]
+        pub file: String,
+    }
+}
+
+impl schema::HasSpans for Vendor {
+    fn spans_mut(&mut self) -> &mut Spans {
+        &mut self.spans
+    }
+}
+
+impl Vendor {
+    /// The span of a field, by dotted path, if the record gives it.
+    pub fn span(&self, path: &str) -> Option<Range<usize>> {
+        self.spans.get(path)
+    }
+
+    /// Annex II measures in category order, each with its category.
+    pub fn measures(&self) -> Vec<(&'static security::TomCategory, &str)> {
+        security::CATEGORIES
+            .iter()
+            .filter_map(|c| self.security.0.get(c.key).map(|t| (c, t.as_str())))
+            .collect()
+    }
 }
 
 /// Days to return and delete the data when the record does not say.
@@ -95,121 +297,8 @@ pub const DEFAULT_DELETION_DAYS: u32 = 30;
 /// The longest return-and-deletion period a record may set.
 pub const MAX_DELETION_DAYS: u32 = 180;
 
-/// Transfer choices; unset fields take the company's defaults.
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct Transfers {
-    /// The mechanism chosen, if stated.
-    pub mechanism: Option<Mechanism>,
-    /// SCC clause 7.
-    pub docking_clause: Option<bool>,
-    /// Sub-processor authorisation.
-    pub subprocessor_authorisation: Option<Authorisation>,
-    /// Notice period for sub-processor changes.
-    pub subprocessor_notice_days: Option<u32>,
-    /// SCC clause 17 governing law, a country code.
-    pub governing_law: Option<String>,
-    /// SCC clause 18 forum, a country code.
-    pub forum: Option<String>,
-    /// Whether the UK Addendum is used for UK transfers.
-    pub uk_addendum: Option<bool>,
-    /// Whether the Swiss adaptations are used for Swiss transfers.
-    pub swiss_adaptations: Option<bool>,
-    /// UK Addendum Table 4.
-    pub uk_may_end: Option<Vec<String>>,
-    /// SCC clause 11(a) optional independent dispute resolution.
-    pub idr: Option<bool>,
-}
-
-/// One sub-processor the vendor uses.
-#[derive(Debug, Clone, Serialize)]
-pub struct Subprocessor {
-    /// Legal name.
-    pub name: String,
-    /// Country code where it processes.
-    pub country: String,
-    /// What it does.
-    pub purpose: String,
-    /// Postal address; may be empty (required under specific authorisation).
-    pub address: String,
-    /// Contact person's name, position and contact details; may be empty (required under specific authorisation).
-    pub contact: String,
-}
-
-/// The state of one issued agreement version, as recorded by `dpa sign`.
-#[derive(Debug, Clone, Serialize)]
-pub struct AgreementState {
-    /// The issued version.
-    pub version: u32,
-    /// `sent`, `signed` or `terminated`.
-    pub status: String,
-    /// Date it was sent for signature, as recorded by `dpa send`.
-    pub sent_on: Option<NaiveDate>,
-    /// Date of execution.
-    pub signed_on: Option<NaiveDate>,
-    /// Expiry.
-    pub expires_on: Option<NaiveDate>,
-    /// SHA-256 of the executed PDF.
-    pub sha256: Option<String>,
-    /// The executed copy kept in the workspace, relative to it (`agreements/<id>/executed/v<N>.pdf`).
-    pub file: Option<String>,
-    /// SHA-256 of the issued version's manifest.json when it was signed, to detect a moved tag.
-    pub manifest_sha256: Option<String>,
-}
-
-/// A vendor record.
-#[derive(Debug, Clone, Serialize)]
-pub struct Vendor {
-    /// The file stem, `[a-z0-9][a-z0-9-]{0,63}`.
-    pub id: String,
-    /// Legal name.
-    pub name: String,
-    /// Defined term used in the text; defaults to the legal name.
-    pub short_name: String,
-    /// Kind of entity; may be empty.
-    pub entity: String,
-    /// Address.
-    pub address: String,
-    /// Country code of establishment, also where it processes unless stated otherwise.
-    pub country: String,
-    /// Privacy contact.
-    pub contact: Person,
-    /// Who signs for the vendor.
-    pub signatory: Person,
-    /// The services.
-    pub service: Service,
-    /// The date the agreement takes effect, when the parties fix one; otherwise it takes effect on signature.
-    pub effective: Option<NaiveDate>,
-    /// The processing.
-    pub processing: Processing,
-    /// Transfer choices.
-    pub transfers: Transfers,
-    /// Annex II measures: (category, text), in record order.
-    #[serde(skip)]
-    pub security: Vec<(&'static security::TomCategory, String)>,
-    /// Sub-processors.
-    pub subprocessors: Vec<Subprocessor>,
-    /// Recorded agreement states.
-    pub agreements: Vec<AgreementState>,
-    /// Who in our company looks after this vendor (procurement's own data; never printed in agreements).
-    pub owner: Option<String>,
-    /// Procurement's free-text notes (never printed in agreements).
-    pub notes: Option<String>,
-    /// Spans of the values read, by dotted path, for later checks.
-    #[serde(skip)]
-    pub spans: Vec<(String, Range<usize>)>,
-    /// The record's file, as diagnostics name it.
-    #[serde(skip)]
-    pub file: String,
-}
-
-impl Vendor {
-    /// The span of a field, by dotted path, if the record gives it.
-    pub fn span(&self, path: &str) -> Option<Range<usize>> {
-        self.spans
-            .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, s)| s.clone())
-    }
+fn default_deletion_days() -> u32 {
+    DEFAULT_DELETION_DAYS
 }
 
 /// Whether `id` is a valid vendor id: `[a-z0-9][a-z0-9-]{0,63}`.
@@ -222,181 +311,50 @@ pub fn valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
 }
 
-const TOP_KEYS: &[&str] = &[
-    "name",
-    "short_name",
-    "entity",
-    "address",
-    "country",
-    "contact",
-    "signatory",
-    "service",
-    "effective",
-    "processing",
-    "transfers",
-    "security",
-    "subprocessors",
-    "agreements",
-    "owner",
-    "notes",
-];
-const PROCESSING_KEYS: &[&str] = &[
-    "regions",
-    "ccpa_role",
-    "gdpr_role",
-    "purposes",
-    "data_subjects",
-    "data_categories",
-    "sensitive_data",
-    "frequency",
-    "retention",
-    "deletion_days",
-    "kept_by_law",
-];
-const TRANSFER_KEYS: &[&str] = &[
-    "mechanism",
-    "docking_clause",
-    "subprocessor_authorisation",
-    "subprocessor_notice_days",
-    "governing_law",
-    "forum",
-    "uk_addendum",
-    "swiss_adaptations",
-    "uk_may_end",
-    "idr",
-];
+/// The valid id nearest to a file stem: `Zendesk` -> `zendesk`, `Acme_Inc` -> `acme-inc`.
+pub fn suggest_id(stem: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in stem.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out: String = out.trim_end_matches('-').chars().take(64).collect();
+    let out = out.trim_end_matches('-').to_string();
+    valid_id(&out).then_some(out)
+}
+
+/// The fields a vendor record may hold.
+pub fn fields() -> &'static [schema::Field] {
+    Vendor::FIELDS
+}
 
 /// Loads one vendor record, reporting every problem to `diags`.
 pub fn load(id: &str, file: &str, text: &str, diags: &mut Diagnostics) -> Option<Vendor> {
-    let doc = match parse_document(file, text) {
-        Ok(doc) => doc,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
+    let mut vendor: Vendor = schema::load(file, text, diags)?;
+    vendor.id = id.to_string();
+    vendor.file = file.to_string();
+    if vendor.short_name.is_empty() {
+        vendor.short_name = vendor.name.clone();
+    }
     let before = diags.error_count();
-    let mut r = Reader::new(file, diags);
-    let t = doc.as_table();
-    let top = Some(0..0);
-    r.check_keys(t, "", TOP_KEYS);
-    let super::Identity {
-        name,
-        short_name,
-        entity,
-        address,
-        country,
-        contact,
-        signatory,
-    } = super::read_identity(&mut r, t);
-    let service = read_service(&mut r, t, top.clone());
-    let effective = r.date(t, "", "effective", false, None);
-    let processing = read_processing(&mut r, t, top.clone());
-    let transfers = read_transfers(&mut r, t);
-    let security = read_security(&mut r, t);
-    let subprocessors = read_subprocessors(&mut r, t);
-    let agreements = read_agreements(&mut r, t);
-    let owner = r.string(t, "", "owner", false, None);
-    let notes = r.string(t, "", "notes", false, None);
-    let spans = std::mem::take(&mut r.spans);
-    drop(r);
-    if diags.error_count() > before {
-        return None;
-    }
-    let name = name?;
-    Some(Vendor {
-        id: id.to_string(),
-        short_name: short_name.unwrap_or_else(|| name.clone()),
-        name,
-        entity,
-        address: address?,
-        country: country?,
-        contact: contact?,
-        signatory: signatory?,
-        service: service?,
-        effective,
-        processing: processing?,
-        transfers,
-        security,
-        subprocessors,
-        agreements,
-        owner,
-        notes,
-        spans,
-        file: file.to_string(),
-    })
+    check(&vendor, diags);
+    (diags.error_count() == before).then_some(vendor)
 }
 
-fn read_service(
-    r: &mut Reader<'_>,
-    t: &dyn TableLike,
-    top: Option<Range<usize>>,
-) -> Option<Service> {
-    let (st, span) = r.table(t, "", "service", true, top)?;
-    r.check_keys(st, "service", &["description", "starts", "ends"]);
-    let description = r.string(st, "service", "description", true, span.clone());
-    let starts = r.date(st, "service", "starts", true, span);
-    let ends = r.date(st, "service", "ends", false, None);
-    if let (Some(s), Some(e)) = (starts, ends)
-        && e < s
-    {
-        let span = r.span_of("service.ends");
-        r.error(
-            span,
-            format!("`service.ends` ({e}) is before `service.starts` ({s})"),
-        );
-    }
-    Some(Service {
-        description: description?,
-        starts: starts?,
-        ends,
-    })
-}
-
-fn read_processing(
-    r: &mut Reader<'_>,
-    t: &dyn TableLike,
-    top: Option<Range<usize>>,
-) -> Option<Processing> {
-    let p = "processing";
-    let (pt, span) = r.table(t, "", p, true, top)?;
-    r.check_keys(pt, p, PROCESSING_KEYS);
-    let regions = r.strings(pt, p, "regions", true, span.clone());
-    if let Some(regions) = &regions {
-        for (i, region) in regions.iter().enumerate() {
-            if !country::region_is_valid(region) {
-                let s = r.span_of(&format!("processing.regions[{i}]"));
-                let d = r.error(s, format!("`{region}` is not a region: use a country code, a subdivision like `US-CA`, or `EEA`, `UK`, `CH`"));
-                if let Some(code) = country::suggest_code(region) {
-                    d.hints.push(format!("did you mean `{code}`?"));
-                }
-            }
-        }
-    }
-    let ccpa_role = r.choice(
-        pt,
-        p,
-        "ccpa_role",
-        &["service_provider", "contractor", "third_party", "none"],
-        true,
-        span.clone(),
-    );
-    let gdpr_role = r.choice(
-        pt,
-        p,
-        "gdpr_role",
-        &["processor", "sub_processor", "controller", "none"],
-        true,
-        span.clone(),
-    );
-    let purposes = r.strings(pt, p, "purposes", true, span.clone());
-    if let Some(list) = &purposes
-        && list.is_empty()
-    {
-        let s = r.span_of("processing.purposes");
-        r.error(
-            s,
-            "`processing.purposes` must name at least one specific business purpose",
+/// The checks that span several fields or need more than a field's type.
+fn check(v: &Vendor, diags: &mut Diagnostics) {
+    let mut c = schema::Checks {
+        file: &v.file,
+        spans: &v.spans,
+        diags,
+    };
+    if v.processing.purposes.is_empty() {
+        c.error(
+            "processing.purposes",
+            "`processing.purposes` must name at least one specific business purpose".into(),
         )
         .hints
         .push(
@@ -404,244 +362,104 @@ fn read_processing(
                 .into(),
         );
     }
-    let data_subjects = r.strings(pt, p, "data_subjects", true, span.clone());
-    let data_categories = r.strings(pt, p, "data_categories", true, span.clone());
-    let sensitive_data = r
-        .strings(pt, p, "sensitive_data", false, None)
-        .unwrap_or_default();
-    let frequency = r.choice(
-        pt,
-        p,
-        "frequency",
-        &["continuous", "one-off"],
-        true,
-        span.clone(),
-    );
-    let retention = r.string(pt, p, "retention", true, span);
-    let deletion_days = r.integer(pt, p, "deletion_days", false, None);
-    if let Some(d) = deletion_days
-        && !(1..=MAX_DELETION_DAYS).contains(&d)
+    if let Some(ends) = v.service.ends
+        && ends < v.service.starts
     {
-        let s = r.span_of("processing.deletion_days");
-        r.error(
-            s,
+        c.error(
+            "service.ends",
+            format!(
+                "`service.ends` ({ends}) is before `service.starts` ({})",
+                v.service.starts
+            ),
+        );
+    }
+    let d = v.processing.deletion_days;
+    if !(1..=MAX_DELETION_DAYS).contains(&d) {
+        c.error(
+            "processing.deletion_days",
             format!("`processing.deletion_days` must be between 1 and {MAX_DELETION_DAYS}, found {d}"),
         )
         .hints
         .push("GDPR Art. 28(3)(g): the data is returned or deleted when the Services end; a legal duty of the vendor to keep some of it belongs in `processing.kept_by_law`".into());
     }
-    let kept_by_law = r.string(pt, p, "kept_by_law", false, None);
-    Some(Processing {
-        regions: regions?,
-        ccpa_role: match ccpa_role?.as_str() {
-            "service_provider" => CcpaRole::ServiceProvider,
-            "contractor" => CcpaRole::Contractor,
-            "third_party" => CcpaRole::ThirdParty,
-            _ => CcpaRole::None,
-        },
-        gdpr_role: match gdpr_role?.as_str() {
-            "processor" => GdprRole::Processor,
-            "sub_processor" => GdprRole::SubProcessor,
-            "controller" => GdprRole::Controller,
-            _ => GdprRole::None,
-        },
-        purposes: purposes?,
-        data_subjects: data_subjects?,
-        data_categories: data_categories?,
-        sensitive_data,
-        frequency: frequency?,
-        retention: retention?,
-        deletion_days: deletion_days.unwrap_or(DEFAULT_DELETION_DAYS),
-        kept_by_law,
-    })
-}
-
-fn read_transfers(r: &mut Reader<'_>, t: &dyn TableLike) -> Transfers {
-    let p = "transfers";
-    let Some((tt, _)) = r.table(t, "", p, false, None) else {
-        return Transfers::default();
-    };
-    r.check_keys(tt, p, TRANSFER_KEYS);
-    let mechanism = r
-        .choice(
-            tt,
-            p,
-            "mechanism",
-            &["scc", "dpf", "adequacy", "none"],
-            false,
-            None,
+    if let Some(list) = &v.transfers.uk_may_end {
+        super::check_uk_may_end(&mut c, "transfers", list);
+    }
+    if v.transfers.mechanism == Some(Mechanism::Adequacy) && country::is_eea(&v.country) {
+        let name = country::name(&v.country).unwrap_or(&v.country);
+        c.error(
+            "transfers.mechanism",
+            format!(
+                "`transfers.mechanism` is \"adequacy\", but {name} ({}) is in the EEA: data sent there is not a restricted transfer, so no transfer mechanism is needed",
+                v.country
+            ),
         )
-        .map(|m| match m.as_str() {
-            "scc" => Mechanism::Scc,
-            "dpf" => Mechanism::Dpf,
-            "adequacy" => Mechanism::Adequacy,
-            _ => Mechanism::None,
-        });
-    let governing_law = r.string(tt, p, "governing_law", false, None);
-    let forum = r.string(tt, p, "forum", false, None);
-    for (key, value) in [
-        ("transfers.governing_law", &governing_law),
-        ("transfers.forum", &forum),
-    ] {
-        if let Some(v) = value {
-            check_country(r, key, v);
-        }
+        .hints
+        .push("leave `mechanism` out".into());
     }
-    Transfers {
-        mechanism,
-        docking_clause: r.boolean(tt, p, "docking_clause"),
-        subprocessor_authorisation: r
-            .choice(
-                tt,
-                p,
-                "subprocessor_authorisation",
-                &["general", "specific"],
-                false,
-                None,
-            )
-            .map(|a| Authorisation::parse(&a)),
-        subprocessor_notice_days: r.integer(tt, p, "subprocessor_notice_days", false, None),
-        governing_law,
-        forum,
-        uk_addendum: r.boolean(tt, p, "uk_addendum"),
-        swiss_adaptations: r.boolean(tt, p, "swiss_adaptations"),
-        uk_may_end: super::uk_may_end(r, tt, p),
-        idr: r.boolean(tt, p, "idr"),
-    }
-}
-
-fn read_security(
-    r: &mut Reader<'_>,
-    t: &dyn TableLike,
-) -> Vec<(&'static security::TomCategory, String)> {
-    let Some((st, _)) = r.table(t, "", "security", false, None) else {
-        return Vec::new();
-    };
-    let mut allowed = security::keys();
-    allowed.extend(security::CATEGORIES.iter().map(|c| c.id));
-    r.check_keys(st, "security", &allowed);
-    let mut out = Vec::new();
-    let keys: Vec<String> = st.iter().map(|(k, _)| k.to_string()).collect();
-    for key in keys {
-        if let Some(cat) = security::by_key(&key)
-            && let Some(text) = r.string(st, "security", &key, false, None)
-        {
-            if out
-                .iter()
-                .any(|(c, _): &(&security::TomCategory, String)| c.id == cat.id)
-            {
-                let span = r.span_of(&format!("security.{key}"));
-                r.error(
-                    span,
-                    format!("security category {} ({}) is given twice", cat.id, cat.key),
-                );
-                continue;
-            }
-            out.push((cat, text));
-        }
-    }
-    out.sort_by_key(|(c, _)| c.id);
-    out
-}
-
-fn read_subprocessors(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<Subprocessor> {
-    let mut out = Vec::new();
-    for (i, (st, span)) in r.tables(t, "", "subprocessors").into_iter().enumerate() {
-        let p = format!("subprocessors[{i}]");
-        r.check_keys(
-            st,
-            &p,
-            &["name", "country", "purpose", "address", "contact"],
-        );
-        let name = r.string(st, &p, "name", true, span.clone());
-        let country = r.string(st, &p, "country", true, span.clone());
-        if let Some(c) = &country {
-            check_country(r, &format!("{p}.country"), c);
-        }
-        let purpose = r.string(st, &p, "purpose", true, span);
-        let address = r.string(st, &p, "address", false, None).unwrap_or_default();
-        let contact = r.string(st, &p, "contact", false, None).unwrap_or_default();
-        if let (Some(name), Some(country), Some(purpose)) = (name, country, purpose) {
-            out.push(Subprocessor {
-                name,
-                country,
-                purpose,
-                address,
-                contact,
-            });
-        }
-    }
-    out
-}
-
-fn read_agreements(r: &mut Reader<'_>, t: &dyn TableLike) -> Vec<AgreementState> {
-    let mut out: Vec<AgreementState> = Vec::new();
-    for (i, (at, span)) in r.tables(t, "", "agreements").into_iter().enumerate() {
+    let mut versions = Vec::new();
+    for (i, a) in v.agreements.iter().enumerate() {
         let p = format!("agreements[{i}]");
-        r.check_keys(
-            at,
-            &p,
-            &[
-                "version",
-                "status",
-                "sent_on",
-                "signed_on",
-                "expires_on",
-                "sha256",
-                "file",
-                "manifest_sha256",
-            ],
-        );
-        let version = r.integer(at, &p, "version", true, span.clone());
-        let status = r.choice(
-            at,
-            &p,
-            "status",
-            &["sent", "signed", "terminated"],
-            true,
-            span.clone(),
-        );
-        let sent_on = r.date(at, &p, "sent_on", false, None);
-        let signed_on = r.date(at, &p, "signed_on", false, None);
-        let expires_on = r.date(at, &p, "expires_on", false, None);
-        let sha256 = r.string(at, &p, "sha256", false, None);
-        let file = r.string(at, &p, "file", false, None);
-        let manifest_sha256 = r.string(at, &p, "manifest_sha256", false, None);
-        for (key, value) in [("sha256", &sha256), ("manifest_sha256", &manifest_sha256)] {
+        for (key, value) in [
+            ("sha256", &a.sha256),
+            ("manifest_sha256", &a.manifest_sha256),
+        ] {
             if let Some(h) = value
                 && (h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()))
             {
-                let s = r.span_of(&format!("{p}.{key}"));
-                r.error(s, format!("`{p}.{key}` must be 64 hexadecimal digits"));
+                c.error(
+                    &format!("{p}.{key}"),
+                    format!("`{p}.{key}` must be 64 hexadecimal digits"),
+                );
             }
         }
-        if status.as_deref() == Some("signed") && signed_on.is_none() {
-            r.error(
-                span.clone(),
+        if a.status == AgreementStatus::Signed && a.signed_on.is_none() {
+            c.error(
+                &p,
                 format!("`{p}` has status \"signed\" but no `signed_on` date"),
             );
         }
-        if let (Some(version), Some(status)) = (version, status) {
-            if out.iter().any(|a| a.version == version) {
-                r.error(
-                    span,
-                    format!("version {version} appears twice in `[[agreements]]`"),
-                );
-                continue;
-            }
-            out.push(AgreementState {
-                version,
-                status,
-                sent_on,
-                signed_on,
-                expires_on,
-                sha256,
-                file,
-                manifest_sha256,
-            });
+        if versions.contains(&a.version) {
+            c.error(
+                &p,
+                format!("version {} appears twice in `[[agreements]]`", a.version),
+            );
         }
+        versions.push(a.version);
     }
-    out
+}
+
+/// serde helpers for dates written as a TOML date (`2025-01-15`) or a string of that form.
+pub(crate) mod schema_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    fn parse<E: Error>(v: toml::Value) -> Result<NaiveDate, E> {
+        let text = match v {
+            toml::Value::Datetime(d) => d.to_string(),
+            toml::Value::String(s) => s,
+            other => {
+                return Err(E::custom(format!(
+                    "expected a date, found {}",
+                    other.type_str()
+                )));
+            }
+        };
+        NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|_| E::custom(format!("`{text}` is not a valid date")))
+    }
+
+    /// A required date.
+    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        parse(toml::Value::deserialize(d)?)
+    }
+
+    /// An optional date.
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<toml::Value>::deserialize(d)?
+            .map(parse)
+            .transpose()
+    }
 }
 
 #[cfg(test)]
@@ -685,8 +503,16 @@ sent_on = 2025-02-01
         assert!(!d.has_errors());
         assert_eq!(v.owner.as_deref(), Some("Jo Buyer"));
         assert_eq!(v.notes.as_deref(), Some("Renewal under negotiation"));
-        assert_eq!(v.agreements[0].status, "sent");
+        assert_eq!(v.agreements[0].status, AgreementStatus::Sent);
         assert_eq!(v.agreements[0].sent_on, NaiveDate::from_ymd_opt(2025, 2, 1));
+    }
+
+    #[test]
+    fn invalid_stems_suggest_an_id() {
+        assert_eq!(suggest_id("Zendesk").as_deref(), Some("zendesk"));
+        assert_eq!(suggest_id("Acme_Inc").as_deref(), Some("acme-inc"));
+        assert_eq!(suggest_id("-x-").as_deref(), Some("x"));
+        assert_eq!(suggest_id("___"), None);
     }
 
     #[test]

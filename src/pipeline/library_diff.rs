@@ -173,7 +173,9 @@ fn affected(
             };
             v.agreements
                 .iter()
-                .find(|a| a.version == last.version && a.status == "signed")
+                .find(|a| {
+                    a.version == last.version && a.status == crate::model::AgreementStatus::Signed
+                })
                 .and_then(|a| a.signed_on)
                 .map_or(Execution::NotSigned, Execution::Signed)
         };

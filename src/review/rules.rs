@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use regex::Regex;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::reader::{Reader, parse_document};
+use crate::library::reader::{Reader, parse_document};
 
 /// Path of the evidence rules inside a workspace, and of the built-in file.
 pub const EVIDENCE: &str = "clauses/evidence.toml";

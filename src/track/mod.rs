@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::manifest::Manifest;
 use crate::model::Vendor;
-use crate::model::vendor::AgreementState;
+use crate::model::vendor::{AgreementState, AgreementStatus};
 
 pub use outdated::{Cause, Current};
 pub use status::{Options, Tracker, status};
@@ -185,7 +185,7 @@ pub struct RowInput<'a> {
     pub expiring_within: i64,
 }
 
-fn recorded(agreements: &[AgreementState], version: u32, status: &str) -> bool {
+fn recorded(agreements: &[AgreementState], version: u32, status: AgreementStatus) -> bool {
     agreements
         .iter()
         .any(|a| a.version == version && a.status == status)
@@ -201,7 +201,8 @@ pub fn row(input: &RowInput<'_>) -> Row {
     let mut states = BTreeMap::new();
     let mut outdated = BTreeMap::new();
     let mut remarks = Vec::new();
-    let is = |i: &&IssuedVersion, status: &str| recorded(&v.agreements, i.version, status);
+    let is =
+        |i: &&IssuedVersion, status: AgreementStatus| recorded(&v.agreements, i.version, status);
     let ended = v.service.ends.filter(|e| *e < input.as_of);
     for f in &input.required {
         let including: Vec<&IssuedVersion> = input
@@ -209,7 +210,10 @@ pub fn row(input: &RowInput<'_>) -> Row {
             .iter()
             .filter(|i| i.manifest.frameworks.iter().any(|x| x == f))
             .collect();
-        let signed = including.iter().rev().find(|i| is(i, "signed"));
+        let signed = including
+            .iter()
+            .rev()
+            .find(|i| is(i, AgreementStatus::Signed));
         let state = match signed {
             _ if ended.is_some() => State::Ended,
             Some(i) => {
@@ -237,8 +241,13 @@ pub fn row(input: &RowInput<'_>) -> Row {
                     _ => State::Covered,
                 }
             }
-            None if including.iter().any(|i| is(i, "sent")) => State::Sent,
-            None if including.iter().any(|i| !is(i, "terminated")) => State::Issued,
+            None if including.iter().any(|i| is(i, AgreementStatus::Sent)) => State::Sent,
+            None if including
+                .iter()
+                .any(|i| !is(i, AgreementStatus::Terminated)) =>
+            {
+                State::Issued
+            }
             None => State::Missing,
         };
         states.insert(f.clone(), state);
@@ -251,7 +260,7 @@ pub fn row(input: &RowInput<'_>) -> Row {
     if input.ccpa_third_party {
         remarks.push("CCPA third party: our disclosure is a sale or sharing, so it needs third-party terms, and consumers' opt-outs must be honoured before any disclosure".into());
     }
-    let latest_with = |status: &str| {
+    let latest_with = |status: AgreementStatus| {
         input
             .issued
             .iter()
@@ -259,7 +268,7 @@ pub fn row(input: &RowInput<'_>) -> Row {
             .find(|i| is(i, status))
             .and_then(|i| entry(&v.agreements, i.version))
     };
-    let signed = latest_with("signed");
+    let signed = latest_with(AgreementStatus::Signed);
     let overall = if ended.is_some() {
         Overall::Ended
     } else if input.required.is_empty() {
@@ -284,7 +293,7 @@ pub fn row(input: &RowInput<'_>) -> Row {
         states,
         outdated,
         issued_version: input.issued.last().map(|i| i.version),
-        sent_on: latest_with("sent").and_then(|a| a.sent_on),
+        sent_on: latest_with(AgreementStatus::Sent).and_then(|a| a.sent_on),
         signed_version: signed.map(|a| a.version),
         signed_on: signed.and_then(|a| a.signed_on),
         expires_on: signed.and_then(|a| a.expires_on),

@@ -133,7 +133,11 @@ pub fn status(ws: &Workspace, options: &Options) -> Result<Tracker, StoreError> 
             }
         }
         // Only vendors with a signature need today's text, to tell `outdated`.
-        let today = if vendor.agreements.iter().any(|a| a.status == "signed") {
+        let today = if vendor
+            .agreements
+            .iter()
+            .any(|a| a.status == crate::model::AgreementStatus::Signed)
+        {
             today(ws, &vendor)
         } else {
             None

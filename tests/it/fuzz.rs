@@ -184,7 +184,7 @@ fn fuzz_clause_front_matter_and_when() {
     fuzz("when conditions", &conditions, |input| {
         if let Ok(e) = Expr::parse(input) {
             let _ = e.eval(&serde_json::json!({"processing": {"ccpa_role": "contractor"}, "scc": {"module": 2}}));
-            let _ = e.check_paths(dpa::select::KNOWN_PATHS);
+            let _ = e.check_paths(dpa::select::known_paths());
         }
     });
 }

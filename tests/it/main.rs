@@ -5,7 +5,6 @@ mod common;
 mod browser;
 mod checkapi;
 mod coverage;
-mod diffout;
 mod difftrust;
 mod docx;
 mod drafting;

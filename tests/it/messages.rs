@@ -90,6 +90,11 @@ fn vendor_record_errors() {
             with("\n[transfers]\nuk_may_end = [\"importer\", \"vendor\"]\n"),
         ),
         (
+            "adequacy_in_the_eea",
+            edited("country = \"US\"", "country = \"PL\"")
+                + "\n[transfers]\nmechanism = \"adequacy\"\n",
+        ),
+        (
             "bad_security_category",
             with("\n[security]\nencyption = \"AES-256\"\n"),
         ),
@@ -101,6 +106,10 @@ fn vendor_record_errors() {
         ),
         ("misspelt_owner", with("ownr = \"Jo Procurement\"\n")),
         ("syntax", "name = \"Unclosed\naddress = \"x\"\n".to_string()),
+        (
+            "misplaced_transfer_key",
+            with("\n[security]\nmechansim = \"scc\"\n"),
+        ),
     ];
     for (name, text) in cases {
         let err = check_stderr(&[("vendors/v.toml", &text)]);
@@ -142,4 +151,28 @@ fn company_record_errors() {
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
         insta::assert_snapshot!(format!("company_{name}"), stderr(&out));
     }
+}
+
+#[test]
+fn the_field_reference_is_generated_from_the_types() {
+    let out = dpa(&repo(), &["fields", "--markdown"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = std::fs::read_to_string(repo().join("docs/records.md")).unwrap_or_default();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(repo().join("docs/records.md"), &out.stdout).expect("write");
+        return;
+    }
+    assert!(
+        page == stdout(&out),
+        "docs/records.md differs from the record types: run `UPDATE_DOCS=1 cargo test --test it field_reference`"
+    );
+    let one = dpa(&repo(), &["fields", "transfers.mechanism"]);
+    assert!(stdout(&one).contains("adequacy"), "{}", stdout(&one));
+    let none = dpa(&repo(), &["fields", "mechansim"]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(
+        stderr(&none).contains("transfers.mechanism"),
+        "{}",
+        stderr(&none)
+    );
 }

@@ -1,4 +1,4 @@
-//! A strict reader over a parsed TOML document that records every problem with its span.
+//! A strict reader over a parsed TOML document that records every problem with its span (clause front matter and the requirement registry).
 
 use std::ops::Range;
 
