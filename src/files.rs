@@ -1,9 +1,11 @@
 //! Files: walking folders, reading UTF-8 text with located failures, hashing, and crash-safe
 //! writes (a temporary sibling, synced, then renamed into place).
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
 
@@ -34,13 +36,37 @@ pub fn display_path(root: &Path, path: &Path) -> String {
         .replace('\\', "/")
 }
 
-/// Reads a UTF-8 text file, turning failures into a diagnostic that names it.
+/// The source map: the text of every file read by [`read_text`], by path, as it was read.
+/// Diagnostics print against the text that was parsed, so a file edited between parsing and
+/// printing cannot move a caret onto other text; a file read again replaces its entry.
+fn source_map() -> &'static Mutex<HashMap<PathBuf, Arc<str>>> {
+    static SOURCES: OnceLock<Mutex<HashMap<PathBuf, Arc<str>>>> = OnceLock::new();
+    SOURCES.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// The text of `path` as [`read_text`] last read it, if it did.
+pub fn source_as_read(path: &Path) -> Option<Arc<str>> {
+    source_map()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(path)
+        .cloned()
+}
+
+/// Reads a UTF-8 text file, turning failures into a diagnostic that names it, and keeps the
+/// text in the source map for the diagnostics about it (see [`source_as_read`]).
 pub fn read_text(root: &Path, path: &Path) -> Result<(String, String), Diagnostic> {
     let name = display_path(root, path);
     let bytes = fs::read(path)
         .map_err(|e| Diagnostic::error(&name, None, format!("cannot read the file: {e}")))?;
     match String::from_utf8(bytes) {
-        Ok(text) => Ok((name, text)),
+        Ok(text) => {
+            source_map()
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(root.join(&name), Arc::from(text.as_str()));
+            Ok((name, text))
+        }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();

@@ -70,9 +70,8 @@ fn source_text(root: &Path, texts: &Mutex<HashMap<String, String>>, file: &str) 
             .find(|(p, _)| *p == path)
             .map(|(_, t)| t.to_string());
     }
-    fs::read(root.join(file))
-        .ok()
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
+    // The text as it was parsed, never the file as it is now.
+    crate::files::source_as_read(&root.join(file)).map(|t| t.to_string())
 }
 
 /// Source lookup for diagnostics before a workspace is open.
@@ -203,10 +202,6 @@ impl Workspace {
                 return None;
             }
         };
-        self.texts
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(name.clone(), text.clone());
         vendor::load(id, &name, &text, diags)
     }
 
@@ -496,5 +491,64 @@ fn check_glyphs(renderer: &Renderer, vendor: &Vendor, diags: &mut Diagnostics) {
             Diagnostic::warning(&vendor.file, vendor.span(&path), format!("`{path}` has characters no available font can draw: {shown}"))
                 .with_hint("put a font that covers them (for example Noto Sans CJK, Noto Naskh Arabic, Noto Sans Hebrew) into the workspace's fonts/ folder"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scaffold(name: &str) -> &'static str {
+        builtin::DATA
+            .iter()
+            .find(|(p, _)| *p == name)
+            .map_or("", |(_, t)| t)
+    }
+
+    #[test]
+    fn diagnostics_print_the_text_that_was_parsed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        fs::write(root.join(COMPANY_FILE), scaffold("data/init/dpa.toml")).expect("write");
+        fs::create_dir_all(root.join("vendors")).expect("mkdir");
+        let record = scaffold("data/init/example-analytics.toml").replacen(
+            "country = \"US\"",
+            "country = \"USA\"",
+            1,
+        );
+        fs::write(root.join("vendors/v.toml"), &record).expect("write");
+        let mut diags = Diagnostics::new();
+        let ws = Workspace::open(root, &mut diags).expect("workspace opens");
+        assert!(ws.load_vendor("v", &mut diags).is_none());
+        // After parsing, the file is edited: lines inserted above and the bad value corrected.
+        let edited = format!(
+            "# edited\n# after parsing\n{}",
+            record.replace("\"USA\"", "\"US\"")
+        );
+        fs::write(root.join("vendors/v.toml"), edited).expect("write");
+        let line = record
+            .lines()
+            .position(|l| l == "country = \"USA\"")
+            .expect("line")
+            + 1;
+        let diags = diags.into_vec();
+        for printed in [
+            crate::diag::render(&diags, &ws, false),
+            crate::diag::render(&diags, &lookup_in(root), false),
+        ] {
+            assert!(
+                printed.contains(&format!("vendors/v.toml:{line}:11")),
+                "{printed}"
+            );
+            assert!(
+                printed.contains(&format!("{line} │ country = \"USA\"")),
+                "{printed}"
+            );
+            assert!(
+                printed.contains("│           ^^^^^ unknown country"),
+                "{printed}"
+            );
+            assert!(!printed.contains("after parsing"), "{printed}");
+        }
     }
 }

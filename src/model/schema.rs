@@ -1140,6 +1140,11 @@ mod tests {
         let hints: Vec<&String> = d.iter().flat_map(|x| &x.hints).collect();
         assert_eq!(hints, [&"did you mean `renewal_owner`?".to_string()]);
         assert!(paths(Grown::FIELDS).contains(&"renewal_owner".to_string()));
+        let reference = reference(&[("Grown", "g.toml", "A test record.", Grown::FIELDS)]);
+        assert!(
+            reference.contains("### `renewal_owner`\n\nA field added for this test.\n\n- type: string\n- optional\n"),
+            "{reference}"
+        );
         assert!(!paths(Grown::FIELDS).contains(&"spans".to_string()));
     }
 
@@ -1148,6 +1153,10 @@ mod tests {
         for (_, file, _, fields) in crate::model::RECORDS {
             for path in paths(fields) {
                 let f = field_at(fields, &path).expect("a path names its field");
+                assert!(
+                    f.doc.trim().len() > 3,
+                    "{file}: `{path}` has no documentation"
+                );
                 let ex =
                     example(&path, &f).unwrap_or_else(|| panic!("{file}: `{path}` has no example"));
                 if matches!((f.kind)(), Kind::Table(_) | Kind::Tables(_)) {
