@@ -5,6 +5,9 @@ use std::path::Path;
 use crate::assemble::DocOptions;
 use crate::diag::Diagnostics;
 use crate::diag::SourceLookup;
+use std::io::{IsTerminal as _, Write as _};
+
+use crate::diff::formatting::Marks;
 use crate::diff::{self, Clause, Report};
 use crate::documents;
 use crate::error::Error;
@@ -23,6 +26,10 @@ pub enum DiffFormat {
     Json,
     /// One self-contained HTML redline.
     Html,
+    /// GitHub-flavoured Markdown for a pull-request comment: summary table, one section per changed clause.
+    Markdown,
+    /// A Word redline of the new version with tracked changes (needs --output, or stdout not a terminal).
+    Docx,
 }
 
 /// Arguments of `dpa diff`.
@@ -46,6 +53,15 @@ pub struct Args {
     /// Also list unchanged clauses in text output.
     #[arg(long)]
     pub all: bool,
+    /// List formatting-only differences (quotes, dashes, spacing, emphasis, link targets) separately; they never count as changes.
+    #[arg(long)]
+    pub formatting: bool,
+    /// Write the result to this file (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Author of the tracked changes in a --format docx redline.
+    #[arg(long, value_name = "NAME", default_value = "dpa")]
+    pub author: String,
 }
 
 fn is_document(arg: &str) -> bool {
@@ -56,19 +72,34 @@ fn is_document(arg: &str) -> bool {
         || lower.ends_with(".docx")
 }
 
+/// A document's clauses, with the links and emphasis of each for the formatting notes.
+struct Loaded {
+    clauses: Vec<Clause>,
+    marks: Vec<Marks>,
+}
+
 /// Reads a Markdown, text or Word contract as clauses; says how it was read (tracked changes accepted).
-fn load_document(ctx: &Ctx, path: &str, keep_preamble: bool) -> Result<Vec<Clause>, Error> {
+fn load_document(ctx: &Ctx, path: &str, keep_preamble: bool) -> Result<Loaded, Error> {
     let doc = documents::read_path(Path::new(path)).map_err(Error::Document)?;
     for note in &doc.notes {
         ctx.note(&format!("note: {path} {note}"));
     }
-    Ok(doc
+    // Against issued clauses, a returned Word file's unnumbered parts (cover, signatures) are not compared.
+    let kept: Vec<&documents::Section> = doc
         .sections
         .iter()
-        // Against issued clauses, a returned Word file's unnumbered parts (cover, signatures) are not compared.
         .filter(|s| keep_preamble || doc.kind != documents::Kind::Docx || s.number.is_some())
-        .map(|s| s.clause())
-        .collect())
+        .collect();
+    Ok(Loaded {
+        clauses: kept.iter().map(|s| s.clause()).collect(),
+        marks: kept.iter().map(|s| s.marks()).collect(),
+    })
+}
+
+/// The two sides of a per-document diff, as the renderers that need the clauses see them.
+struct Sides<'a> {
+    old: &'a [Clause],
+    new: &'a [Clause],
 }
 
 fn from_manifest(clauses: &[ManifestClause]) -> Vec<Clause> {
@@ -83,7 +114,78 @@ fn from_manifest(clauses: &[ManifestClause]) -> Vec<Clause> {
         .collect()
 }
 
-fn emit(ctx: &Ctx, args: &Args, report: &Report, title: &str) -> Result<u8, Error> {
+/// Adds the formatting notes to the report with `--formatting`; without it, says how many there are.
+fn formatting(
+    ctx: &Ctx,
+    args: &Args,
+    report: &mut Report,
+    sides: &Sides<'_>,
+    marks: [&[Marks]; 2],
+) {
+    let notes = diff::formatting::notes(report, sides.old, sides.new, marks[0], marks[1]);
+    if args.formatting {
+        report.formatting = notes;
+    } else if !notes.is_empty() {
+        let n = notes.len();
+        ctx.note(&format!(
+            "note: {n} formatting-only difference{} (quotes, dashes, spacing, emphasis or link targets) not counted as changes; --formatting lists {}",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" }
+        ));
+    }
+}
+
+/// The date of a redline's tracked changes: `SOURCE_DATE_EPOCH` when set (reproducible), else now.
+fn redline_date() -> String {
+    let now = chrono::Utc::now().date_naive();
+    crate::render::creation_date(now)
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+fn emit(
+    ctx: &Ctx,
+    args: &Args,
+    report: &Report,
+    title: &str,
+    sides: &Sides<'_>,
+) -> Result<u8, Error> {
+    if args.format == DiffFormat::Docx {
+        let date = redline_date();
+        let bytes = crate::docx::redline::write(
+            report,
+            sides.old,
+            sides.new,
+            &crate::docx::redline::RedlineMeta {
+                title,
+                author: &args.author,
+                date: &date,
+            },
+        )
+        .map_err(|e| Error::Usage(format!("cannot write the redline: {e}")))?;
+        match &args.output {
+            Some(path) => {
+                crate::files::write_atomic(path, &bytes)?;
+                ctx.note(&format!("wrote {}", path.display()));
+            }
+            None if std::io::stdout().is_terminal() => {
+                return Err(Error::Usage(
+                    "--format docx writes a Word file: add --output FILE.docx, or redirect stdout"
+                        .into(),
+                ));
+            }
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                if let Err(e) = stdout.write_all(&bytes).and_then(|_| stdout.flush()) {
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        return Err(Error::ClosedPipe);
+                    }
+                    return Err(Error::io(Path::new("<stdout>"), e));
+                }
+            }
+        }
+        return Ok(exit_status(args, report));
+    }
     let text = match args.format {
         DiffFormat::Text => diff::to_text(report, ctx.color_out, args.all),
         DiffFormat::Json => {
@@ -96,18 +198,32 @@ fn emit(ctx: &Ctx, args: &Args, report: &Report, title: &str) -> Result<u8, Erro
             s
         }
         DiffFormat::Html => diff::to_html(report, title),
+        DiffFormat::Markdown => diff::to_markdown(report, title),
+        DiffFormat::Docx => String::new(),
     };
-    ctx.out(&text)?;
-    Ok(if args.exit_code && report.summary.has_changes() {
+    match &args.output {
+        Some(path) => crate::files::write_atomic(path, text.as_bytes())?,
+        None => ctx.out(&text)?,
+    }
+    Ok(exit_status(args, report))
+}
+
+fn exit_status(args: &Args, report: &Report) -> u8 {
+    if args.exit_code && report.summary.has_changes() {
         1
     } else {
         0
-    })
+    }
 }
 
 /// Runs `dpa diff`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     if args.library {
+        if args.format == DiffFormat::Docx || args.formatting || args.output.is_some() {
+            return Err(Error::Usage(
+                "--format docx, --formatting and --output compare documents or issued versions, not the clause library".into(),
+            ));
+        }
         return library(ctx, &args);
     }
     if is_document(&args.args[0]) {
@@ -120,8 +236,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             load_document(ctx, old, true)?,
             load_document(ctx, new, true)?,
         );
-        let report = diff::diff(&a, &b);
-        return emit(ctx, &args, &report, &format!("{old} → {new}"));
+        let mut report = diff::diff(&a.clauses, &b.clauses);
+        let sides = Sides {
+            old: &a.clauses,
+            new: &b.clauses,
+        };
+        formatting(ctx, &args, &mut report, &sides, [&a.marks, &b.marks]);
+        return emit(ctx, &args, &report, &format!("{old} → {new}"), &sides);
     }
     vendor(ctx, &args)
 }
@@ -154,8 +275,20 @@ fn vendor(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
         Some(path) if is_document(path) => {
             // A returned document: compare the issued clauses with what the counterparty sent back.
             let theirs = load_document(ctx, path, false)?;
-            let report = diff::diff(&from_manifest(&old.clauses), &theirs);
-            return emit(ctx, args, &report, &format!("DPA-{id}: v{from} → {path}"));
+            let ours = from_manifest(&old.clauses);
+            let mut report = diff::diff(&ours, &theirs.clauses);
+            let sides = Sides {
+                old: &ours,
+                new: &theirs.clauses,
+            };
+            formatting(ctx, args, &mut report, &sides, [&[], &theirs.marks]);
+            return emit(
+                ctx,
+                args,
+                &report,
+                &format!("DPA-{id}: v{from} → {path}"),
+                &sides,
+            );
         }
         Some(s) => {
             let to = version(s)?;
@@ -181,12 +314,19 @@ fn vendor(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
         }
     };
     ctx.report(&diags, &ws);
-    let report = diff::diff(&from_manifest(&old.clauses), &from_manifest(&new_clauses));
+    let (ours, next) = (from_manifest(&old.clauses), from_manifest(&new_clauses));
+    let mut report = diff::diff(&ours, &next);
+    let sides = Sides {
+        old: &ours,
+        new: &next,
+    };
+    formatting(ctx, args, &mut report, &sides, [&[], &[]]);
     emit(
         ctx,
         args,
         &report,
         &format!("DPA-{id}: v{from} → {to_label}"),
+        &sides,
     )
 }
 
@@ -215,7 +355,10 @@ fn library(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
     let text = match args.format {
         DiffFormat::Json => library_json(&lib)?,
         DiffFormat::Html => diff::to_html(&lib.report, &format!("Clause library: {from} → {to}")),
-        DiffFormat::Text => library_text(&lib, ctx.color_out, args.all),
+        DiffFormat::Markdown => {
+            diff::to_markdown(&lib.report, &format!("Clause library: {from} → {to}"))
+        }
+        DiffFormat::Text | DiffFormat::Docx => library_text(&lib, ctx.color_out, args.all),
     };
     ctx.out(&text)?;
     Ok(if args.exit_code && lib.report.summary.has_changes() {

@@ -7,6 +7,26 @@ use std::ops::Index;
 
 use similar::{Algorithm, DiffOp, capture_diff_deadline};
 
+/// The operation allowances of one diff, in element reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budgets {
+    /// Token reads allowed to one word diff (a clause's title or text); past it the common start
+    /// and end are kept and the middle is replaced whole.
+    pub word_diff: u64,
+    /// Word reads allowed to one similarity computation while matching clauses; past it the
+    /// word-overlap bound stands in.
+    pub similarity: u64,
+}
+
+impl Default for Budgets {
+    fn default() -> Self {
+        Budgets {
+            word_diff: super::words::WORD_DIFF_BUDGET,
+            similarity: super::matching::RATIO_BUDGET,
+        }
+    }
+}
+
 /// Counts element reads of a diff against a fixed allowance.
 struct Meter {
     used: Cell<u64>,

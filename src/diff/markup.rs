@@ -118,6 +118,61 @@ pub(crate) fn links(src: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The emphasised spans of a paragraph (`*x*`, `**x**`, `_x_`, `__x__`) by their visible text, in order.
+///
+/// Delimiter runs pair with the nearest earlier opener of the same character and length, through
+/// a stack, so the cost stays linear on any input.
+pub(crate) fn emphasis(src: &str) -> Vec<String> {
+    let chars: Vec<char> = src.chars().collect();
+    let mut open: Vec<(char, usize, usize)> = Vec::new();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => i += 2,
+            '`' => {
+                // Code spans are literal: skip to the closing run of the same length.
+                let len = run_len(&chars, i, c);
+                let close = (i + len..chars.len().min(i + len + MAX_LOOKAHEAD))
+                    .find(|&k| run_len(&chars, k, '`') == len && (k == 0 || chars[k - 1] != '`'));
+                i = close.map_or(i + len, |k| k + len);
+            }
+            '*' | '_' => {
+                let len = run_len(&chars, i, c);
+                let before = i.checked_sub(1).map(|p| chars[p]);
+                let after = chars.get(i + len).copied();
+                if is_emphasis(c, before, after) {
+                    let can_close = before.is_some_and(|b| !b.is_whitespace());
+                    let can_open = after.is_some_and(|a| !a.is_whitespace());
+                    let opener = if can_close {
+                        open.iter().rposition(|&(oc, ol, _)| oc == c && ol == len)
+                    } else {
+                        None
+                    };
+                    match opener {
+                        Some(k) => {
+                            let (_, _, start) = open[k];
+                            spans.push((start, i));
+                            open.truncate(k);
+                        }
+                        None if can_open => open.push((c, len, i + len)),
+                        None => {}
+                    }
+                }
+                i += len;
+            }
+            _ => i += 1,
+        }
+    }
+    spans.sort_unstable();
+    spans
+        .into_iter()
+        .map(|(a, b)| inline_text(&collect(&chars[a..b])))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
 /// Collapses every whitespace run to one space, drops control characters and trims the ends.
 pub(crate) fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -147,11 +202,14 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
-/// Maps typographic quotes to straight ones so that quote style never counts as a change.
+/// Maps typographic quotes to straight ones and dashes to a hyphen, so that neither quote nor
+/// dash style ever counts as a change of wording.
 pub(crate) fn unify_char(c: char) -> char {
     match c {
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => '-',
         _ => c,
     }
 }
@@ -306,6 +364,20 @@ mod tests {
             "A&B §1 A &bogus; xy"
         );
         assert_eq!(inline_text("a\u{1b}[31mb\u{0}c"), "a[31mbc");
+    }
+
+    #[test]
+    fn emphasis_spans_by_visible_text() {
+        assert_eq!(
+            emphasis("The **Processor** shall *not* use_snake_case or `*code*`."),
+            ["Processor", "not"]
+        );
+        assert_eq!(
+            emphasis("__[Annex](#a) terms__ and _x_"),
+            ["Annex terms", "x"]
+        );
+        assert!(emphasis("2 * 3 * 4 and a*").is_empty());
+        assert_eq!(emphasis(&"*a ".repeat(50_000)).len(), 0);
     }
 
     #[test]

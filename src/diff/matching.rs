@@ -13,7 +13,7 @@ use super::budget::diff_within;
 
 use super::markup::match_form;
 use super::words::{clause_changes, for_each_word_key};
-use super::{Change, Clause, ClauseDiff, Op, Report, Side, Status, Summary};
+use super::{Budgets, Change, Clause, ClauseDiff, Op, Report, Side, Status, Summary};
 
 /// Duplicate groups larger than this pair in document order instead of by predicted position.
 const MAX_GROUP_PAIRS: usize = 250_000;
@@ -31,7 +31,7 @@ const COMMON_WORD_POSTINGS: usize = 64;
 const EXACT_RATIO_MAX_WORDS: usize = 20_000;
 /// Safety valve on one similarity computation, in word reads; past it the word-overlap bound
 /// stands in. Counted, not timed, so matching never depends on the machine or its load.
-const RATIO_BUDGET: u64 = 4_000_000;
+pub(crate) const RATIO_BUDGET: u64 = 4_000_000;
 
 /// A clause reduced to what matching compares.
 struct Prepared {
@@ -51,6 +51,10 @@ struct Matcher {
     new_to_old: Vec<Option<usize>>,
     old_open: Vec<bool>,
     new_open: Vec<bool>,
+    /// Word reads allowed to one similarity computation.
+    similarity_budget: u64,
+    /// Similarity computations that ran out of their budget.
+    similarity_exhausted: std::cell::Cell<usize>,
 }
 
 impl Matcher {
@@ -63,7 +67,7 @@ impl Matcher {
 }
 
 /// Builds the full report: match, classify, and order clauses as in the new document.
-pub(crate) fn diff_clauses(old: &[Clause], new: &[Clause]) -> Report {
+pub(crate) fn diff_clauses(old: &[Clause], new: &[Clause], budgets: &Budgets) -> Report {
     let mut interner = HashMap::new();
     let po: Vec<Prepared> = old.iter().map(|c| prepare(c, &mut interner)).collect();
     let pn: Vec<Prepared> = new.iter().map(|c| prepare(c, &mut interner)).collect();
@@ -74,6 +78,8 @@ pub(crate) fn diff_clauses(old: &[Clause], new: &[Clause]) -> Report {
         new_to_old: vec![None; new.len()],
         old_open: old.iter().map(|c| !(keyed && c.key.is_some())).collect(),
         new_open: new.iter().map(|c| !(keyed && c.key.is_some())).collect(),
+        similarity_budget: budgets.similarity,
+        similarity_exhausted: std::cell::Cell::new(0),
     };
     if keyed {
         match_keys(old, new, &mut m);
@@ -81,7 +87,19 @@ pub(crate) fn diff_clauses(old: &[Clause], new: &[Clause]) -> Report {
     match_exact(old, new, &po, &pn, &mut m);
     match_number(old, new, &po, &pn, &mut m);
     match_similar(&po, &pn, &mut m);
-    build_report(old, new, &po, &pn, &m)
+    let mut report = build_report(old, new, &po, &pn, &m, budgets.word_diff);
+    let n = m.similarity_exhausted.get();
+    if n > 0 {
+        report.limits.insert(
+            0,
+            format!(
+                "clause matching: {n} similarity comparison{} ran past the budget of {} word reads and used the word-overlap estimate instead; a heavily edited clause may be paired differently than a full comparison would pair it",
+                if n == 1 { "" } else { "s" },
+                budgets.similarity
+            ),
+        );
+    }
+    report
 }
 
 fn prepare(clause: &Clause, interner: &mut HashMap<String, u32>) -> Prepared {
@@ -244,7 +262,7 @@ fn match_number(old: &[Clause], new: &[Clause], po: &[Prepared], pn: &[Prepared]
             } else {
                 NUMBER_ONLY_MIN
             };
-            if let Some(r) = ratio_at_least(&po[i], &pn[j], min) {
+            if let Some(r) = ratio_at_least(&po[i], &pn[j], min, m) {
                 candidates.push((r, i, j));
             }
         }
@@ -300,7 +318,7 @@ fn match_similar(po: &[Prepared], pn: &[Prepared], m: &mut Matcher) {
         }
         touched.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
         for &g in touched.iter().take(MAX_CANDIDATES) {
-            let Some(r) = ratio_at_least(&po[i], &pn[groups[g][0]], SIMILAR_MIN) else {
+            let Some(r) = ratio_at_least(&po[i], &pn[groups[g][0]], SIMILAR_MIN, m) else {
                 continue;
             };
             let mut members = groups[g].clone();
@@ -342,7 +360,7 @@ fn assign_greedy(mut candidates: Vec<(f32, usize, usize)>, m: &mut Matcher) {
 }
 
 /// The `similar` word ratio of two clauses, if it reaches `min`; cheap upper bounds go first.
-fn ratio_at_least(a: &Prepared, b: &Prepared, min: f32) -> Option<f32> {
+fn ratio_at_least(a: &Prepared, b: &Prepared, min: f32, m: &Matcher) -> Option<f32> {
     let total = a.words.len() + b.words.len();
     if total == 0 {
         return Some(1.0);
@@ -362,10 +380,13 @@ fn ratio_at_least(a: &Prepared, b: &Prepared, min: f32) -> Option<f32> {
         &a.words,
         &b.words,
         &u32::MAX,
-        RATIO_BUDGET,
+        m.similarity_budget,
     ) {
         Some(ops) => get_diff_ratio(&ops, a.words.len(), b.words.len()),
-        None => bound(bag_overlap(&a.bag, &b.bag)),
+        None => {
+            m.similarity_exhausted.set(m.similarity_exhausted.get() + 1);
+            bound(bag_overlap(&a.bag, &b.bag))
+        }
     };
     (ratio >= min).then_some(ratio)
 }
@@ -439,6 +460,7 @@ fn build_report(
     po: &[Prepared],
     pn: &[Prepared],
     m: &Matcher,
+    word_budget: u64,
 ) -> Report {
     let ordered = in_order(&m.new_to_old);
     // A removed clause is shown after the nearest earlier old clause that did not move.
@@ -460,7 +482,10 @@ fn build_report(
         old: Some(side(&old[i])),
         new: None,
         changes: whole(Op::Delete, &old[i].text),
+        old_index: Some(i),
+        new_index: None,
     };
+    let mut limits = Vec::new();
     let mut clauses: Vec<ClauseDiff> = before.iter().map(|&i| removed(i)).collect();
     for (j, matched) in m.new_to_old.iter().enumerate() {
         let entry = match *matched {
@@ -469,6 +494,8 @@ fn build_report(
                 old: None,
                 new: Some(side(&new[j])),
                 changes: whole(Op::Insert, &new[j].text),
+                old_index: None,
+                new_index: Some(j),
             },
             Some(i) => {
                 let status = if po[i].key != pn[j].key {
@@ -481,7 +508,14 @@ fn build_report(
                     Status::Unchanged
                 };
                 let changes = if status == Status::Modified {
-                    clause_changes(&old[i], &new[j])
+                    let (changes, exhausted) = clause_changes(&old[i], &new[j], word_budget);
+                    if exhausted {
+                        limits.push(format!(
+                            "{}: the word diff ran past its budget of {word_budget} token reads; the changed part is shown as one deletion and one insertion between the common start and end",
+                            clause_label(&new[j])
+                        ));
+                    }
+                    changes
                 } else {
                     Vec::new()
                 };
@@ -490,6 +524,8 @@ fn build_report(
                     old: Some(side(&old[i])),
                     new: Some(side(&new[j])),
                     changes,
+                    old_index: Some(i),
+                    new_index: Some(j),
                 }
             }
         };
@@ -500,7 +536,21 @@ fn build_report(
     for c in &clauses {
         summary.count(c.status);
     }
-    Report { summary, clauses }
+    Report {
+        summary,
+        clauses,
+        limits,
+        formatting: Vec::new(),
+    }
+}
+
+/// `clause 3.2 Security`, or `the preamble`, for messages about one clause.
+fn clause_label(c: &Clause) -> String {
+    match (c.number.as_deref(), c.title.as_deref()) {
+        (Some(n), Some(t)) => format!("clause {n} {t}"),
+        (Some(x), None) | (None, Some(x)) => format!("clause {x}"),
+        (None, None) => "the preamble".to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -531,7 +581,7 @@ mod tests {
             c("3", "Gamma gamma."),
             c("2", "Beta beta."),
         ];
-        let r = diff_clauses(&old, &moved);
+        let r = diff_clauses(&old, &moved, &Budgets::default());
         assert_eq!(r.summary.moved, 1);
         assert_eq!(r.summary.unchanged, 2);
         let renumbered = [
@@ -539,7 +589,7 @@ mod tests {
             c("3", "Beta beta."),
             c("4", "Gamma gamma."),
         ];
-        let r = diff_clauses(&old, &renumbered);
+        let r = diff_clauses(&old, &renumbered, &Budgets::default());
         assert_eq!(
             statuses(&r),
             [Status::Unchanged, Status::Renumbered, Status::Renumbered]
@@ -563,7 +613,7 @@ mod tests {
             ),
             c("2", "Law."),
         ];
-        let r = diff_clauses(&old, &new);
+        let r = diff_clauses(&old, &new, &Budgets::default());
         assert_eq!(
             statuses(&r),
             [Status::Modified, Status::Removed, Status::Renumbered]
@@ -581,11 +631,12 @@ mod tests {
     fn duplicates_prefer_equal_numbers_and_unrelated_text_is_not_matched() {
         let old = [c("3.4", "[Reserved]"), c("5.2", "[Reserved]")];
         let new = [c("5.2", "[Reserved]")];
-        let r = diff_clauses(&old, &new);
+        let r = diff_clauses(&old, &new, &Budgets::default());
         assert_eq!(statuses(&r), [Status::Removed, Status::Unchanged]);
         let r = diff_clauses(
             &[c("1", "Completely different words here.")],
             &[c("2", "Nothing in common at all.")],
+            &Budgets::default(),
         );
         assert_eq!((r.summary.added, r.summary.removed), (1, 1));
     }

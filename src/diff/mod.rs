@@ -6,6 +6,7 @@
 //! plus an insertion.
 
 mod budget;
+pub mod formatting;
 mod markup;
 mod matching;
 mod numbering;
@@ -19,7 +20,8 @@ mod tests;
 
 use serde::Serialize;
 
-pub use render::{to_html, to_json, to_text};
+pub use budget::Budgets;
+pub use render::{to_html, to_json, to_markdown, to_text};
 pub use segment::segment_markdown;
 pub use words::word_changes;
 
@@ -109,6 +111,12 @@ pub struct ClauseDiff {
     pub new: Option<Side>,
     /// Word-level changes: full runs for modified clauses, one run for added or removed ones, empty otherwise.
     pub changes: Vec<Change>,
+    /// Index of the clause in the old clause list; `None` when added.
+    #[serde(skip)]
+    pub old_index: Option<usize>,
+    /// Index of the clause in the new clause list; `None` when removed.
+    #[serde(skip)]
+    pub new_index: Option<usize>,
 }
 
 /// Number of clauses per status.
@@ -154,11 +162,23 @@ pub struct Report {
     pub summary: Summary,
     /// Every clause in new-document order, removed clauses placed after their old predecessor.
     pub clauses: Vec<ClauseDiff>,
+    /// Where an operation budget ran out and a coarser answer stands in: never a silent degrade.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub limits: Vec<String>,
+    /// Formatting-only differences of matched clauses (quotes, dashes, spacing, emphasis, link
+    /// targets): never counted as changes; filled by [`formatting::notes`] for `--formatting`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub formatting: Vec<formatting::Note>,
 }
 
 /// Diffs two clause lists, matching clauses by identity rather than by position.
 pub fn diff(old: &[Clause], new: &[Clause]) -> Report {
-    matching::diff_clauses(old, new)
+    matching::diff_clauses(old, new, &Budgets::default())
+}
+
+/// [`diff`] with explicit operation budgets; where one runs out the report's `limits` say so.
+pub fn diff_within(old: &[Clause], new: &[Clause], budgets: &Budgets) -> Report {
+    matching::diff_clauses(old, new, budgets)
 }
 
 #[cfg(test)]

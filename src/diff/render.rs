@@ -1,4 +1,6 @@
-//! Renders a clause diff report as terminal text, JSON, or a self-contained HTML redline.
+//! Renders a clause diff report as terminal text, JSON, Markdown for a pull-request comment, or a
+//! self-contained HTML redline. Text from the documents is data in every format: escaped, with
+//! control and bidirectional-override characters made visible, so it can never break the markup.
 
 use std::fmt::Write as _;
 
@@ -42,8 +44,174 @@ pub fn to_text(report: &Report, color: bool, show_unchanged: bool) -> String {
             out.push('\n');
         }
     }
+    for n in &report.formatting {
+        let _ = writeln!(
+            out,
+            "formatting {} ({}): {}",
+            clean(&n.clause),
+            n.kind.as_str(),
+            clean(&n.detail)
+        );
+    }
+    if !report.formatting.is_empty() {
+        out.push('\n');
+    }
     out.push_str(&summary_line(&report.summary));
     out.push('\n');
+    for l in &report.limits {
+        let _ = writeln!(out, "limit: {}", clean(l));
+    }
+    out
+}
+
+/// Renders the report as GitHub-flavoured Markdown for a pull-request comment: a summary table,
+/// then one section per changed clause with `~~old~~ **new**` word changes.
+///
+/// Every character taken from the documents is escaped (ASCII punctuation by backslash, line
+/// starts trimmed so nothing becomes a code block, bidi controls made visible), so clause text
+/// can never open a link, a table cell, a heading or an HTML tag.
+pub fn to_markdown(report: &Report, title: &str) -> String {
+    let mut out = String::with_capacity(4096);
+    let _ = writeln!(out, "### {}\n", md_escape(title));
+    out.push_str("| Status | Clauses |\n|:--|--:|\n");
+    for (status, n) in counts(&report.summary) {
+        let _ = writeln!(out, "| {} | {n} |", status.as_str());
+    }
+    if !report.summary.has_changes() {
+        out.push_str("\nNo clause changed.\n");
+    }
+    for (idx, c) in report.clauses.iter().enumerate() {
+        if c.status == Status::Unchanged {
+            continue;
+        }
+        let _ = write!(
+            out,
+            "\n#### {}: {}\n",
+            capitalised(c.status.as_str()),
+            md_escape(&header(report, idx))
+        );
+        let body = match c.status {
+            Status::Modified | Status::Added | Status::Removed => md_body(&c.changes),
+            _ => String::new(),
+        };
+        if !body.is_empty() {
+            out.push('\n');
+            out.push_str(&body);
+            out.push('\n');
+        }
+    }
+    if !report.formatting.is_empty() {
+        out.push_str("\n#### Formatting only (not counted as changes)\n\n");
+        for n in &report.formatting {
+            let _ = writeln!(
+                out,
+                "- {} ({}): {}",
+                md_escape(&n.clause),
+                n.kind.as_str(),
+                md_escape(&n.detail)
+            );
+        }
+    }
+    if !report.limits.is_empty() {
+        out.push_str("\n#### Limits reached\n\n");
+        for l in &report.limits {
+            let _ = writeln!(out, "- {}", md_escape(l));
+        }
+    }
+    out
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// A clause body as Markdown paragraphs: deletions `~~struck~~`, insertions `**bold**`, each
+/// marker closed at every paragraph break and kept clear of surrounding whitespace.
+fn md_body(changes: &[Change]) -> String {
+    let mut lines: Vec<String> = vec![String::new()];
+    for change in changes {
+        let marker = match change.op {
+            Op::Equal => "",
+            Op::Delete => "~~",
+            Op::Insert => "**",
+        };
+        for (k, piece) in change.text.split('\n').enumerate() {
+            if k > 0 {
+                lines.push(String::new());
+            }
+            let Some(line) = lines.last_mut() else {
+                continue;
+            };
+            let trimmed = piece.trim();
+            if marker.is_empty() || trimmed.is_empty() {
+                line.push_str(&md_escape(piece));
+                continue;
+            }
+            let lead = &piece[..piece.len() - piece.trim_start().len()];
+            let tail = &piece[piece.trim_end().len()..];
+            let _ = write!(
+                line,
+                "{}{marker}{}{marker}{}",
+                md_escape(lead),
+                md_escape(trimmed),
+                md_escape(tail)
+            );
+        }
+    }
+    lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Escapes document text for Markdown: every ASCII punctuation character gets a backslash, so
+/// none can start markup; whitespace runs become one space (no code blocks, no hard breaks).
+fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut space = false;
+    for c in visible(text).chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    if space {
+        out.push(' ');
+    }
+    out
+}
+
+/// Control characters dropped (line breaks and tabs kept) and bidirectional controls shown as
+/// `<U+202E>`, so no text can reorder or hide what surrounds it.
+fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}' => {
+                let _ = write!(out, "<U+{:04X}>", c as u32);
+            }
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
     out
 }
 
@@ -103,6 +271,26 @@ pub fn to_html(report: &Report, title: &str) -> String {
         }
         out.push_str("</section>\n");
         idx += 1;
+    }
+    if !report.formatting.is_empty() {
+        out.push_str("<section class=\"formatting\">\n<h2>Formatting only (not counted as changes)</h2>\n<ul>\n");
+        for n in &report.formatting {
+            let _ = writeln!(
+                out,
+                "<li>{} ({}): {}</li>",
+                escape(&n.clause),
+                n.kind.as_str(),
+                escape(&n.detail)
+            );
+        }
+        out.push_str("</ul>\n</section>\n");
+    }
+    if !report.limits.is_empty() {
+        out.push_str("<section class=\"limits\">\n<h2>Limits reached</h2>\n<ul>\n");
+        for l in &report.limits {
+            let _ = writeln!(out, "<li>{}</li>", escape(l));
+        }
+        out.push_str("</ul>\n</section>\n");
     }
     out.push_str("</main>\n</body>\n</html>\n");
     out
@@ -345,17 +533,16 @@ fn status_style(status: Status) -> &'static str {
     }
 }
 
-/// Drops control characters (terminal escapes among them) except line breaks and tabs.
+/// Drops control characters (terminal escapes among them) except line breaks and tabs, and
+/// shows bidirectional controls as `<U+202E>`.
 fn clean(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .collect()
+    visible(text)
 }
 
 /// Escapes text for HTML element content and attribute values; control characters are dropped.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in visible(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

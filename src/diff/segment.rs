@@ -26,7 +26,7 @@
 use std::borrow::Cow;
 
 use super::Clause;
-use super::markup::{inline_text, links};
+use super::markup::{emphasis, inline_text, links};
 use super::numbering::{Marker, Num, clean_title, heading_number, parse_marker, part_label};
 use super::source;
 
@@ -61,6 +61,8 @@ pub struct Located {
     pub lines: (usize, usize),
     /// Its links: (visible text, target).
     pub links: Vec<(String, String)>,
+    /// Its emphasised (bold or italic) spans by visible text.
+    pub emphasis: Vec<String>,
 }
 
 /// Like [`segment_markdown`], with locations; front matter that cannot be unwrapped is read as text.
@@ -320,6 +322,7 @@ impl Segmenter {
 
     fn flush(&mut self, draft: Draft) {
         let found: Vec<(String, String)> = draft.paragraphs.iter().flat_map(|p| links(p)).collect();
+        let emphasised: Vec<String> = draft.paragraphs.iter().flat_map(|p| emphasis(p)).collect();
         let paragraphs: Vec<String> = draft
             .paragraphs
             .iter()
@@ -339,6 +342,7 @@ impl Segmenter {
             },
             lines: draft.lines,
             links: found,
+            emphasis: emphasised,
         });
     }
 

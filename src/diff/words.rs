@@ -21,6 +21,11 @@ pub fn word_changes(old: &str, new: &str) -> Vec<Change> {
 
 /// [`word_changes`] with an explicit allowance of token reads.
 pub(crate) fn word_changes_within(old: &str, new: &str, budget: u64) -> Vec<Change> {
+    word_changes_counted(old, new, budget).0
+}
+
+/// [`word_changes_within`], also saying whether the allowance ran out (and the coarse fallback was used).
+pub(crate) fn word_changes_counted(old: &str, new: &str, budget: u64) -> (Vec<Change>, bool) {
     let old_tokens = tokens(old);
     let new_tokens = tokens(new);
     let old_keys: Vec<Cow<'_, str>> = old_tokens
@@ -31,14 +36,15 @@ pub(crate) fn word_changes_within(old: &str, new: &str, budget: u64) -> Vec<Chan
         .iter()
         .map(|t| token_key(&new[t.clone()]))
         .collect();
-    let ops = diff_within(
+    let bounded = diff_within(
         Algorithm::Patience,
         &old_keys,
         &new_keys,
         &Cow::Borrowed(""),
         budget,
-    )
-    .unwrap_or_else(|| trimmed_replace(&old_keys, &new_keys));
+    );
+    let exhausted = bounded.is_none();
+    let ops = bounded.unwrap_or_else(|| trimmed_replace(&old_keys, &new_keys));
     let segments = absorb_short_equals(segments(&ops), &old_keys, &new_keys);
     let span = |text: &str, tokens: &[Range<usize>], r: &Range<usize>| -> String {
         match (
@@ -60,23 +66,28 @@ pub(crate) fn word_changes_within(old: &str, new: &str, budget: u64) -> Vec<Chan
             push(&mut out, Op::Insert, new_text);
         }
     }
-    out
+    (out, exhausted)
 }
 
-/// Diffs two clauses: their titles first when those differ, then their texts.
-pub(crate) fn clause_changes(old: &Clause, new: &Clause) -> Vec<Change> {
+/// Diffs two clauses: their titles first when those differ, then their texts. The flag says
+/// whether a diff ran out of its `budget` of token reads and fell back to a coarser answer.
+pub(crate) fn clause_changes(old: &Clause, new: &Clause, budget: u64) -> (Vec<Change>, bool) {
     let old_title = old.title.as_deref().unwrap_or("");
     let new_title = new.title.as_deref().unwrap_or("");
     let mut out = Vec::new();
+    let mut exhausted = false;
     if match_form(old_title) != match_form(new_title) {
-        out = word_changes(old_title, new_title);
+        let (title, spent) = word_changes_counted(old_title, new_title, budget);
+        out = title;
+        exhausted |= spent;
         // The title and the text are separate blocks in every rendering.
         push(&mut out, Op::Equal, "\n".to_owned());
     }
-    for change in word_changes(&old.text, &new.text) {
+    let (text, spent) = word_changes_counted(&old.text, &new.text, budget);
+    for change in text {
         push(&mut out, change.op, change.text);
     }
-    out
+    (out, exhausted || spent)
 }
 
 /// Calls `f` with the comparison key of every non-whitespace token of `text`.
@@ -254,10 +265,13 @@ mod tests {
             ..Clause::default()
         };
         assert_eq!(
-            markers(&clause_changes(&old, &new)),
+            markers(&clause_changes(&old, &new, WORD_DIFF_BUDGET).0),
             "Data [-Use-]{+Processing+}\nSame."
         );
-        assert_eq!(markers(&clause_changes(&old, &old)), "Same.");
+        assert_eq!(
+            markers(&clause_changes(&old, &old, WORD_DIFF_BUDGET).0),
+            "Same."
+        );
     }
 
     /// 600 distinct words; the new text changes every 50th one.

@@ -91,12 +91,22 @@ pub struct Section {
     pub location: Location,
     /// Its links: (visible text, target); a changed target is a note, not a change of wording.
     pub links: Vec<(String, String)>,
+    /// Its emphasised (bold or italic) spans by visible text; a change is a note, not a change of wording.
+    pub emphasis: Vec<String>,
 }
 
 impl Section {
     /// Whether this is the preamble: the text before the first clause, with neither number nor title.
     pub fn is_preamble(&self) -> bool {
         self.number.is_none() && self.title.is_none()
+    }
+
+    /// Its links and emphasis, for the formatting notes of a comparison.
+    pub fn marks(&self) -> crate::diff::formatting::Marks {
+        crate::diff::formatting::Marks {
+            links: self.links.clone(),
+            emphasis: self.emphasis.clone(),
+        }
     }
 
     /// The clause as the diff engine compares it.
@@ -174,6 +184,7 @@ pub fn read_bytes(name: &str, bytes: &[u8], kind: Kind) -> Result<Document, DocE
                         last: l.lines.1,
                     },
                     links: l.links,
+                    emphasis: l.emphasis,
                 })
                 .collect();
             (sections, false, notes)

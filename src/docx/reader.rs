@@ -251,6 +251,7 @@ impl Builder {
                 last: index,
             },
             links: Vec::new(),
+            emphasis: Vec::new(),
         });
     }
 
@@ -393,6 +394,7 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
             text: String::new(),
             location: Location::Paragraphs { first: 0, last: 0 },
             links: Vec::new(),
+            emphasis: Vec::new(),
         });
     }
     let notes = if tracked {

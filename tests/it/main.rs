@@ -5,6 +5,7 @@ mod common;
 mod browser;
 mod checkapi;
 mod coverage;
+mod diffout;
 mod difftrust;
 mod docx;
 mod drafting;
