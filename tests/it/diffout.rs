@@ -624,3 +624,72 @@ fn a_tight_budget_gives_byte_identical_output_under_heavy_load() {
         assert_eq!(l, quiet);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// More Word contracts from other hands: a Common Paper Mutual NDA numbered by Word (CC BY 4.0) and
+// the GitHub Pre-release License Terms as LibreOffice writes them (CC0 1.0).
+
+fn fixture_docx(folder: &str, rev: &str) -> String {
+    repo()
+        .join("tests/fixtures/docx")
+        .join(folder)
+        .join(format!("{rev}.docx"))
+        .display()
+        .to_string()
+}
+
+#[test]
+fn common_paper_mnda_reads_word_numbering_and_reports_the_one_edit() {
+    let (old, new) = (
+        fixture_docx("common-paper-mnda", "01"),
+        fixture_docx("common-paper-mnda", "02"),
+    );
+    let clauses = read(&old);
+    let numbered: Vec<(String, String)> = clauses
+        .iter()
+        .filter_map(|c| Some((c.number.clone()?, c.title.clone()?)))
+        .collect();
+    assert_eq!(numbered.len(), 11, "{numbered:?}");
+    assert_eq!(
+        numbered[4],
+        ("5".to_string(), "Term and Termination".to_string())
+    );
+    let o = dpa(&repo(), &["diff", &old, &new]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("modified   5 Term and Termination\n    … this MNDA for any or no reason upon {+thirty (30) days’ +}written notice"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("1 modified, 0 added, 0 removed, 0 moved, 0 renumbered, 11 unchanged\n"),
+        "{out}"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    check_redline(&old, &new, &dir.path().join("mnda.docx"));
+}
+
+#[test]
+fn github_pre_release_terms_from_libreoffice_report_removal_renumbering_and_one_edit() {
+    let (old, new) = (
+        fixture_docx("github-pre-release", "01"),
+        fixture_docx("github-pre-release", "02"),
+    );
+    assert!(read(&old).iter().filter(|c| c.number.is_some()).count() >= 15);
+    let o = dpa(&repo(), &["diff", &old, &new, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({"modified": 1, "added": 0, "removed": 1, "moved": 0, "renumbered": 6, "unchanged": 9})
+    );
+    let removed: Vec<&serde_json::Value> = v["clauses"]
+        .as_array()
+        .expect("clauses")
+        .iter()
+        .filter(|c| c["status"] == "removed")
+        .collect();
+    assert_eq!(removed[0]["old"]["title"], "Communications.");
+    let dir = tempfile::tempdir().expect("tempdir");
+    check_redline(&old, &new, &dir.path().join("pre.docx"));
+}
