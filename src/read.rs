@@ -50,6 +50,8 @@ pub enum Kind {
     PastDateAsFuture,
     /// Template syntax or drafting placeholder left in the text.
     Placeholder,
+    /// Annex II gives only the baseline measures where the SCCs require a specific description.
+    UndescribedMeasures,
 }
 
 impl Kind {
@@ -61,6 +63,7 @@ impl Kind {
             Kind::MissingReference => "missing reference",
             Kind::PastDateAsFuture => "past date described as future",
             Kind::Placeholder => "placeholder",
+            Kind::UndescribedMeasures => "security measures not described",
         }
     }
 }
@@ -145,6 +148,34 @@ pub fn read(
             .then(a.kind.cmp(&b.kind))
     });
     findings
+}
+
+/// Where the SCCs form part of an agreement, their Annex II must describe the technical and
+/// organisational measures in specific (not generic) terms; the baseline that Annex II prints for
+/// a record without `[security]` is not such a description.
+///
+/// `scc` says when the SCCs form part of the agreement (`None` when they do not); `described`
+/// whether the vendor record describes its own measures. The finding is placed on Annex II.
+pub fn undescribed_measures(
+    clauses: &[ClauseText<'_>],
+    scc: Option<&str>,
+    described: bool,
+) -> Option<Finding> {
+    let when = scc?;
+    if described {
+        return None;
+    }
+    let annex = clauses.iter().find(|c| c.number == "Annex II")?;
+    Some(Finding {
+        kind: Kind::UndescribedMeasures,
+        clause: annex.number.to_string(),
+        title: annex.title.to_string(),
+        offset: 0,
+        excerpt: excerpt(annex.text, &(0..0)),
+        message: format!(
+            "the SCCs apply{when}, and their Annex II must describe the vendor's technical and organisational measures specifically, but the vendor record has no `[security]` table, so Annex II gives only dpa's baseline measures"
+        ),
+    })
 }
 
 /// The text around `span`, within its line, with ellipses where cut.

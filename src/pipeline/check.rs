@@ -119,7 +119,14 @@ impl Failure {
                         f.message
                     ),
                 )
-                .with_hint(format!("the text reads: {}", f.excerpt))
+                .with_hint(if f.kind == read::Kind::UndescribedMeasures {
+                    format!(
+                        "describe the measures this vendor takes in a `[security]` table of `{}` (keys such as `encryption`, `access_control`, `restoration`, `physical_security`; `dpa clauses annex.security` shows the baseline)",
+                        r.file
+                    )
+                } else {
+                    format!("the text reads: {}", f.excerpt)
+                })
             }
         }
     }
@@ -293,6 +300,18 @@ pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
             .collect();
         let names = read::proper_names(&ws.company, &prepared.vendor);
         report.findings = read::read(&clauses, &vocabulary, &names, options.today);
+        let scc = if prepared.app.has("scc") {
+            Some("")
+        } else if prepared.app.has("dpf") {
+            Some(" if the Data Privacy Framework ceases to cover the transfer")
+        } else {
+            None
+        };
+        report.findings.extend(read::undescribed_measures(
+            &clauses,
+            scc,
+            !prepared.vendor.security.is_empty(),
+        ));
         readings.extend(report.findings.iter().map(|f| {
             Failure::Reading(Reading {
                 vendor: id.clone(),

@@ -149,10 +149,96 @@ fn passes(name: &str, ws: &Path) {
     );
 }
 
+/// The `[security]` table that a record needs when its agreement includes the SCCs.
+const SECURITY: &str = "\n[security]\nencryption = \"AES-256 at rest; TLS 1.2 or later in transit\"\naccess_control = \"Named accounts with multi-factor authentication\"\nrestoration = \"Daily encrypted backups, restored within 24 hours\"\n";
+
 #[test]
 fn the_examples_and_a_processor_company_pass_the_read() {
     passes("examples", example_workspace().path());
     let processor = tempfile::tempdir().expect("tempdir");
     copy_fixture("processor", processor.path());
     passes("processor", processor.path());
+    // The minimal record, with the one table its SCCs make necessary.
+    let minimal = minimal_workspace();
+    write(
+        minimal.path(),
+        "vendors/minimal.toml",
+        &(minimal_record() + SECURITY),
+    );
+    passes("minimal", minimal.path());
+}
+
+#[test]
+fn annex_ii_under_the_sccs_needs_the_vendors_own_measures() {
+    let ws = minimal_workspace();
+    let out = dpa(ws.path(), &["check", "minimal"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "error: vendors/minimal.toml: security measures not described in the agreement for vendor `minimal`, clause Annex II (Technical and organisational measures): the SCCs apply, and their Annex II must describe"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("in a `[security]` table of `vendors/minimal.toml`"),
+        "{err}"
+    );
+    assert!(stdout(&out).contains("as a signatory: 1 finding"), "{}", stdout(&out));
+    let json = dpa(ws.path(), &["check", "minimal", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("json");
+    let findings = v["vendors"][0]["findings"].as_array().expect("findings");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["kind"] == "undescribed-measures" && f["clause"] == "Annex II"),
+        "{findings:#?}"
+    );
+
+    // The agreement itself prints no placeholder: Annex II gives the baseline measures.
+    let out = dpa(ws.path(), &["render", "minimal", "--out", "o"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = crate::common::pdf_text(&ws.path().join("o/minimal/minimal.pdf"));
+    assert!(!text.contains("yet been described"), "{text}");
+    assert!(text.contains("TLS 1.2 or later"), "{text}");
+
+    // The SCCs that apply if the Data Privacy Framework fails need the same description.
+    write(
+        ws.path(),
+        "vendors/minimal.toml",
+        &minimal_record().replace(
+            "retention = \"One year\"",
+            "retention = \"One year\"\n\n[transfers]\nmechanism = \"dpf\"",
+        ),
+    );
+    let err = stderr(&dpa(ws.path(), &["check", "minimal"]));
+    assert!(
+        err.contains("the SCCs apply if the Data Privacy Framework ceases to cover the transfer"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_gdpr_only_agreement_without_security_is_signable_with_the_baseline() {
+    let ws = minimal_workspace();
+    // A Japanese processor of EEA data: adequacy, no SCCs.
+    write(
+        ws.path(),
+        "vendors/minimal.toml",
+        &minimal_record()
+            .replace("country = \"US\"", "country = \"JP\"")
+            .replace(
+                "regions = [\"US-CA\", \"EEA\", \"UK\", \"CH\"]",
+                "regions = [\"EEA\"]",
+            )
+            .replace("ccpa_role = \"service_provider\"", "ccpa_role = \"none\""),
+    );
+    passes("gdpr-only minimal", ws.path());
+    let out = dpa(ws.path(), &["render", "minimal", "--out", "o"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = crate::common::pdf_text(&ws.path().join("o/minimal/minimal.pdf"));
+    assert!(!text.contains("Standard Contractual Clauses"), "{text}");
+    for measure in ["TLS 1.2 or later", "multi-factor authentication", "penetration test"] {
+        assert!(text.contains(measure), "baseline measure `{measure}` missing: {text}");
+    }
 }
