@@ -135,3 +135,33 @@ fn dpf_fallback_covers_uk_and_swiss_data_from_any_region_code() {
         "{fallback}"
     );
 }
+
+#[test]
+fn a_swiss_processor_returning_data_under_module_four_adapts_no_clause_13() {
+    let ws = example_workspace();
+    let record = std::fs::read_to_string(ws.path().join("vendors/nordhost.toml"))
+        .expect("nordhost")
+        .replace("country = \"DE\"", "country = \"CH\"")
+        .replace(
+            "Speicherstraße 12, 20457 Hamburg, Germany",
+            "Bahnhofstrasse 1, 8001 Zürich, Switzerland",
+        )
+        .replace("regions = [\"EEA\"]", "regions = [\"CH\"]");
+    write(ws.path(), "vendors/nordhost.toml", &record);
+    let out = dpa(ws.path(), &["check", "nordhost"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = agreement_text(ws.path(), "nordhost");
+    assert!(
+        text.contains("Module Four (transfer processor to controller)"),
+        "{text}"
+    );
+    let swiss = &text[text.find("Transfers subject to the Swiss FADP").expect("Swiss clause")..];
+    let swiss = &swiss[..swiss.find("#heading").unwrap_or(swiss.len())];
+    assert!(
+        swiss.contains("references in the SCCs to the GDPR are to be read as references to the FADP"),
+        "{swiss}"
+    );
+    // Module Four has no Clause 13 (supervision) and no Clause 18(c).
+    assert!(!swiss.contains("Clause 13"), "{swiss}");
+    assert!(!swiss.contains("Clause 18(c)"), "{swiss}");
+}
