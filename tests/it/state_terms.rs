@@ -108,6 +108,17 @@ fn virginia_only_processor_gets_state_processor_security_and_breach_terms() {
         text.contains("data protection assessments that law requires of it"),
         "{text}"
     );
+    // Business and employment contacts are outside several state laws; the clause says so
+    // and keeps them under its terms, and breach notices count individuals, not consumers.
+    assert!(
+        text.contains("an individual acting in a commercial or employment context, such as an employee or the contact person of a business customer or supplier, is not a consumer"),
+        "{text}"
+    );
+    assert!(
+        text.contains("shall nonetheless meet the obligations of this clause and of"),
+        "{text}"
+    );
+    assert!(text.contains("the number of individuals affected"), "{text}");
     // The text coverage lists is also what `check --coverage` prints.
     let out = dpa(ws.path(), &["check", "tidewater", "--coverage"]);
     let listing = stdout(&out);
