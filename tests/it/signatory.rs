@@ -184,7 +184,11 @@ fn annex_ii_under_the_sccs_needs_the_vendors_own_measures() {
         err.contains("in a `[security]` table of `vendors/minimal.toml`"),
         "{err}"
     );
-    assert!(stdout(&out).contains("as a signatory: 1 finding"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("as a signatory: 1 finding"),
+        "{}",
+        stdout(&out)
+    );
     let json = dpa(ws.path(), &["check", "minimal", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("json");
     let findings = v["vendors"][0]["findings"].as_array().expect("findings");
@@ -238,7 +242,14 @@ fn a_gdpr_only_agreement_without_security_is_signable_with_the_baseline() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = crate::common::pdf_text(&ws.path().join("o/minimal/minimal.pdf"));
     assert!(!text.contains("Standard Contractual Clauses"), "{text}");
-    for measure in ["TLS 1.2 or later", "multi-factor authentication", "penetration test"] {
-        assert!(text.contains(measure), "baseline measure `{measure}` missing: {text}");
+    for measure in [
+        "TLS 1.2 or later",
+        "multi-factor authentication",
+        "penetration test",
+    ] {
+        assert!(
+            text.contains(measure),
+            "baseline measure `{measure}` missing: {text}"
+        );
     }
 }

@@ -118,7 +118,10 @@ fn virginia_only_processor_gets_state_processor_security_and_breach_terms() {
         text.contains("shall nonetheless meet the obligations of this clause and of"),
         "{text}"
     );
-    assert!(text.contains("the number of individuals affected"), "{text}");
+    assert!(
+        text.contains("the number of individuals affected"),
+        "{text}"
+    );
     // The text coverage lists is also what `check --coverage` prints.
     let out = dpa(ws.path(), &["check", "tidewater", "--coverage"]);
     let listing = stdout(&out);

@@ -155,10 +155,14 @@ fn a_swiss_processor_returning_data_under_module_four_adapts_no_clause_13() {
         text.contains("Module Four (transfer processor to controller)"),
         "{text}"
     );
-    let swiss = &text[text.find("Transfers subject to the Swiss FADP").expect("Swiss clause")..];
+    let swiss = &text[text
+        .find("Transfers subject to the Swiss FADP")
+        .expect("Swiss clause")..];
     let swiss = &swiss[..swiss.find("#heading").unwrap_or(swiss.len())];
     assert!(
-        swiss.contains("references in the SCCs to the GDPR are to be read as references to the FADP"),
+        swiss.contains(
+            "references in the SCCs to the GDPR are to be read as references to the FADP"
+        ),
         "{swiss}"
     );
     // Module Four has no Clause 13 (supervision) and no Clause 18(c).
