@@ -310,7 +310,7 @@ pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
         report.findings.extend(read::undescribed_measures(
             &clauses,
             scc,
-            !prepared.vendor.security.is_empty(),
+            !prepared.vendor.security.0.is_empty(),
         ));
         readings.extend(report.findings.iter().map(|f| {
             Failure::Reading(Reading {
