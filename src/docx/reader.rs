@@ -94,6 +94,10 @@ struct Para {
     bold_lead: String,
     /// Every visible character is bold or in capitals.
     emphasised: bool,
+    /// Links as (visible text, target), for the formatting notes of a comparison.
+    links: Vec<(String, String)>,
+    /// Bold or italic spans inside the text (not a run-in title, not a wholly bold paragraph).
+    emphasis: Vec<String>,
 }
 
 enum Block {
@@ -132,6 +136,7 @@ fn para(
     styles: &docx_rs::Styles,
     numbering: &mut Numbering,
     tracked: &mut bool,
+    targets: &[(String, String, String)],
 ) -> Para {
     let text = paragraph_text(p, tracked);
     let style = p
@@ -168,7 +173,34 @@ fn para(
     let mut bold_lead = String::new();
     let mut lead_open = true;
     let mut emphasised = true;
+    let mut links = Vec::new();
+    // Bold or italic spans after the run-in title, in order; `span_open` while one continues.
+    let mut spans: Vec<String> = Vec::new();
+    let mut span_open = false;
     for child in &p.children {
+        if let ParagraphChild::Hyperlink(h) = child {
+            let mut t = String::new();
+            for c in &h.children {
+                if let ParagraphChild::Run(r) = c {
+                    run_text(r, &mut t);
+                }
+            }
+            let target = match &h.link {
+                docx_rs::HyperlinkData::External { rid, path } => targets
+                    .iter()
+                    .find(|(id, _, _)| id == rid)
+                    .map(|(_, target, _)| target.clone())
+                    .unwrap_or_else(|| path.clone()),
+                docx_rs::HyperlinkData::Anchor { anchor } => format!("#{anchor}"),
+            };
+            let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !t.is_empty() {
+                links.push((t, target));
+            }
+            lead_open = false;
+            span_open = false;
+            continue;
+        }
         let ParagraphChild::Run(r) = child else {
             continue;
         };
@@ -177,10 +209,24 @@ fn para(
         if t.trim().is_empty() {
             if lead_open {
                 bold_lead.push_str(&t);
+            } else if span_open && let Some(last) = spans.last_mut() {
+                last.push_str(&t);
             }
             continue;
         }
         let bold = on(&r.run_property.bold);
+        let italic = on(&r.run_property.italic);
+        if !(lead_open && bold) {
+            if bold || italic {
+                match spans.last_mut() {
+                    Some(last) if span_open => last.push_str(&t),
+                    _ => spans.push(t.clone()),
+                }
+                span_open = true;
+            } else {
+                span_open = false;
+            }
+        }
         let underlined = r
             .run_property
             .underline
@@ -196,8 +242,21 @@ fn para(
             lead_open = false;
         }
     }
+    let emphasised = emphasised && !text.trim().is_empty();
+    // A wholly bold paragraph is a heading by formatting, not emphasis inside text.
+    let emphasis = if emphasised {
+        Vec::new()
+    } else {
+        spans
+            .iter()
+            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
     Para {
-        emphasised: emphasised && !text.trim().is_empty(),
+        emphasised,
+        links,
+        emphasis,
         text,
         style_level,
         label,
@@ -285,6 +344,7 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
                 &docx.styles,
                 &mut numbering,
                 &mut tracked,
+                &docx.hyperlinks,
             ))),
             DocumentChild::Table(t) => {
                 let rows = t
@@ -306,7 +366,16 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
     }
     let mut b = Builder { out: Vec::new() };
     let mut after_table = false;
+    // A paragraph's links and emphasis go to the clause it ended up in, once it has been placed.
+    let mut pending: Option<&Para> = None;
     for (index, block) in blocks.iter().enumerate() {
+        if let (Some(p), Some(last)) = (pending.take(), b.out.last_mut()) {
+            last.links.extend(p.links.iter().cloned());
+            last.emphasis.extend(p.emphasis.iter().cloned());
+        }
+        if let Block::Para(p) = block {
+            pending = Some(p);
+        }
         let next_is_body = match blocks
             .get(index + 1..)
             .unwrap_or_default()
@@ -385,6 +454,10 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
                 after_table = table(&mut b, index, rows);
             }
         }
+    }
+    if let (Some(p), Some(last)) = (pending.take(), b.out.last_mut()) {
+        last.links.extend(p.links.iter().cloned());
+        last.emphasis.extend(p.emphasis.iter().cloned());
     }
     let mut sections = b.out;
     if sections.is_empty() {

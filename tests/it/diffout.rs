@@ -693,3 +693,86 @@ fn github_pre_release_terms_from_libreoffice_report_removal_renumbering_and_one_
     let dir = tempfile::tempdir().expect("tempdir");
     check_redline(&old, &new, &dir.path().join("pre.docx"));
 }
+
+/// A minimal Word document: a `Heading 2` clause whose body has a bold word and a link to `target`.
+fn word_with_link(bold: bool, target: &str) -> Vec<u8> {
+    use std::io::Write as _;
+    let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    let r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let rpr = if bold { "<w:rPr><w:b/></w:rPr>" } else { "" };
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <w:document xmlns:w=\"{w}\" xmlns:r=\"{r}\"><w:body>\
+         <w:p><w:pPr><w:pStyle w:val=\"Heading2\"/></w:pPr><w:r><w:t>1.1 Scope</w:t></w:r></w:p>\
+         <w:p><w:r><w:t xml:space=\"preserve\">The processor acts only on </w:t></w:r>\
+         <w:r>{rpr}<w:t>documented</w:t></w:r>\
+         <w:r><w:t xml:space=\"preserve\"> instructions, as set out in </w:t></w:r>\
+         <w:hyperlink r:id=\"rId9\"><w:r><w:t>Annex 3</w:t></w:r></w:hyperlink>\
+         <w:r><w:t xml:space=\"preserve\"> of this agreement.</w:t></w:r></w:p>\
+         </w:body></w:document>"
+    );
+    let rels = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+         <Relationship Id=\"rId9\" Type=\"{r}/hyperlink\" Target=\"{target}\" TargetMode=\"External\"/>\
+         </Relationships>"
+    );
+    let files = [
+        (
+            "[Content_Types].xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+             <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+             <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+             <Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>"
+                .to_string(),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+                 <Relationship Id=\"rId1\" Type=\"{r}/officeDocument\" Target=\"word/document.xml\"/></Relationships>"
+            ),
+        ),
+        ("word/_rels/document.xml.rels", rels),
+        ("word/document.xml", document),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in files {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("zip entry");
+        zip.write_all(text.as_bytes()).expect("zip write");
+    }
+    zip.finish().expect("zip").into_inner()
+}
+
+#[test]
+fn word_emphasis_and_link_targets_are_formatting_notes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("old.docx"),
+        word_with_link(false, "https://example.com/annex3"),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("new.docx"),
+        word_with_link(true, "https://example.com/annexes#3"),
+    )
+    .expect("write");
+    let o = dpa(
+        dir.path(),
+        &[
+            "diff",
+            "old.docx",
+            "new.docx",
+            "--formatting",
+            "--exit-code",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "formatting 1.1 Scope (emphasis): emphasis added: “documented”\n\
+         formatting 1.1 Scope (link): link “Annex 3”: target `https://example.com/annex3` became `https://example.com/annexes#3`\n\
+         \n0 modified, 0 added, 0 removed, 0 moved, 0 renumbered, 1 unchanged\n"
+    );
+}
