@@ -326,8 +326,8 @@ impl Html {
 /// The label of list item `n` in a list of the given style.
 fn label(style: char, n: u32) -> String {
     match style {
-        'a' => format!("{}.", crate::docx::numbering::letters(n, false)),
-        'A' => format!("{}.", crate::docx::numbering::letters(n, true)),
+        'a' => format!("{}.", crate::numerals::letters(n, false)),
+        'A' => format!("{}.", crate::numerals::letters(n, true)),
         'i' => format!("{}.", crate::numerals::roman(n, false)),
         'I' => format!("{}.", crate::numerals::roman(n, true)),
         '-' => "-".to_string(),

@@ -11,6 +11,9 @@ use std::path::Path;
 
 use crate::diff::Clause;
 
+pub mod docx;
+pub mod numbering;
+
 /// Largest document accepted, in bytes: far above any real contract, far below what could exhaust memory.
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
 
@@ -165,7 +168,7 @@ pub fn read_bytes(name: &str, bytes: &[u8], kind: Kind) -> Result<Document, DocE
     }
     let (sections, tracked_changes, notes) = match kind {
         Kind::Docx => {
-            let read = crate::docx::reader::read_sections(bytes)
+            let read = docx::read_sections(bytes)
                 .map_err(|e| DocError::new(name, DocErrorKind::Unreadable, e))?;
             (read.sections, read.tracked_changes, read.notes)
         }

@@ -238,7 +238,7 @@ fn record_text_in_word_is_text() {
     let text = normalise(&pdf_text(&ws.path().join("lo/hostile.pdf")));
     assert!(text.contains(hostile), "{text}");
     let bytes = std::fs::read(ws.path().join("out/hostile/hostile.docx")).expect("docx");
-    let read = dpa::docx::read(&bytes).expect("reads back");
+    let read = dpa::documents::docx::read(&bytes).expect("reads back");
     assert!(
         read.clauses[0].text.contains("<w:t>x</w:t> { PAGE }"),
         "{}",

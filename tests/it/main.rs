@@ -13,6 +13,7 @@ mod errors;
 mod escaping;
 mod fuzz;
 mod incremental;
+mod layering;
 mod librarydiff;
 mod malformed;
 mod messages;

@@ -376,7 +376,7 @@ fn a_clause_inserted_in_word_renumbers_what_follows_and_references_are_fields() 
     let out = dpa(ws.path(), &["render", "suryadesk", "--format", "docx"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let docx = ws.path().join("out/suryadesk/suryadesk.docx");
-    let exported = dpa::docx::read(&std::fs::read(&docx).expect("docx")).expect("reads");
+    let exported = dpa::documents::docx::read(&std::fs::read(&docx).expect("docx")).expect("reads");
     let manifest: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(ws.path().join("out/suryadesk/manifest.json")).expect("manifest"),
     )
@@ -447,7 +447,7 @@ fn a_clause_inserted_in_word_renumbers_what_follows_and_references_are_fields() 
     p.insert("word/document.xml".into(), edited);
     let returned = ws.path().join("inserted.docx");
     repack(&p, &returned);
-    let read = dpa::docx::read(&std::fs::read(&returned).expect("docx")).expect("reads");
+    let read = dpa::documents::docx::read(&std::fs::read(&returned).expect("docx")).expect("reads");
     let after: Vec<(String, String)> = read
         .clauses
         .iter()

@@ -1,11 +1,9 @@
-//! Word's automatic numbering (`word/numbering.xml`): list labels as displayed, `1.`, `1.1`, `(a)`, `(i)`.
-//!
-//! Shared by the reader, which turns numbered paragraphs into clause numbers, and by anything that
-//! needs to print a label in Word's formats.
+//! Word's automatic numbering (`word/numbering.xml`): list labels as displayed, `1.`, `1.1`, `(a)`,
+//! `(i)`, as the DOCX reader needs them to turn numbered paragraphs into clause numbers.
 
 use std::collections::HashMap;
 
-use crate::numerals::roman;
+use crate::numerals::{letters, roman};
 
 /// One level of a list definition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,25 +134,5 @@ pub fn format_number(n: u32, format: &str) -> String {
         "upperRoman" => roman(n, true),
         "decimalZero" if n < 10 => format!("0{n}"),
         _ => n.to_string(),
-    }
-}
-
-/// `n` as letters: 1 -> a, 26 -> z, 27 -> aa (Word repeats the letter: 27 -> aa, 28 -> bb).
-pub fn letters(n: u32, upper: bool) -> String {
-    let n = n.max(1);
-    let base = if upper { b'A' } else { b'a' };
-    let c = (base + ((n - 1) % 26) as u8) as char;
-    std::iter::repeat_n(c, ((n - 1) / 26 + 1) as usize).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn word_letter_labels() {
-        assert_eq!(letters(1, false), "a");
-        assert_eq!(letters(26, true), "Z");
-        assert_eq!(letters(28, false), "bb");
     }
 }

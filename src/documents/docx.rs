@@ -5,10 +5,9 @@ use docx_rs::{
     TableChild, TableRowChild,
 };
 
-use crate::diff::Clause;
-use crate::documents::{Location, Section};
-
 use super::numbering::Numbering;
+use super::{Location, Section};
+use crate::diff::Clause;
 
 /// The text of a paragraph with tracked insertions accepted and deletions dropped.
 fn paragraph_text(p: &Paragraph, tracked: &mut bool) -> String {

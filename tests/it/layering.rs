@@ -1,0 +1,275 @@
+//! The crate's layering, read from its source: imports between top-level modules point one way
+//! (no cycle), and the command-line parser stays in `cli/`.
+//!
+//! A module's dependencies are the `crate::NAME` paths its files name (in `use` lines or inline),
+//! comment lines aside. `super::` paths stay inside a top-level module in this crate, so they are
+//! not followed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::common::repo;
+
+/// Every `.rs` file under `dir`, sorted.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read src/") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The top-level module a file belongs to: `src/diff/words.rs` -> `diff`, `src/store.rs` -> `store`.
+fn top_module(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).expect("under src/");
+    let first = rel.components().next().expect("component");
+    first
+        .as_os_str()
+        .to_string_lossy()
+        .trim_end_matches(".rs")
+        .to_string()
+}
+
+/// The code of a line without its `//` comment (a `//` inside a string literal ends it early,
+/// which can only hide a path, never invent one).
+fn code(line: &str) -> &str {
+    line.split("//").next().unwrap_or("")
+}
+
+/// The top-level modules named by `crate::` paths in one line, grouped imports included.
+fn named_modules(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = code(line);
+    while let Some(at) = rest.find("crate::") {
+        let before = rest[..at].chars().next_back();
+        rest = &rest[at + "crate::".len()..];
+        // `dpa_crate::x` or `$crate::x` are not paths of this crate.
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
+            continue;
+        }
+        if let Some(group) = rest.strip_prefix('{') {
+            let inner = group.split('}').next().unwrap_or("");
+            for item in inner.split(',') {
+                let name: String = item
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    out.push(name);
+                }
+            }
+            continue;
+        }
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// module -> module it imports -> the first place that import is made (`src/x.rs:12`).
+type Graph = BTreeMap<String, BTreeMap<String, String>>;
+
+fn module_graph() -> Graph {
+    let root = repo();
+    let src = root.join("src");
+    let mut graph = Graph::new();
+    for file in rust_files(&src) {
+        let rel = file
+            .strip_prefix(&root)
+            .expect("in repo")
+            .display()
+            .to_string();
+        // The binary and the crate root declare modules; they belong to none.
+        if rel == "src/main.rs" || rel == "src/lib.rs" {
+            continue;
+        }
+        let from = top_module(&src, &file);
+        let text = std::fs::read_to_string(&file).expect("read source");
+        let edges = graph.entry(from.clone()).or_default();
+        for (n, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("//") {
+                continue;
+            }
+            for to in named_modules(line) {
+                if to != from {
+                    edges
+                        .entry(to)
+                        .or_insert_with(|| format!("{rel}:{}", n + 1));
+                }
+            }
+        }
+    }
+    graph
+}
+
+/// The cycles of the graph: each strongly connected component of more than one module, as a
+/// closed path through it with the line that makes each step.
+fn cycles(graph: &Graph) -> Vec<String> {
+    // Modules that reach each other both ways lie on a common cycle.
+    let reach = |start: &str| -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![start.to_string()];
+        while let Some(m) = stack.pop() {
+            for next in graph.get(&m).into_iter().flat_map(|e| e.keys()) {
+                if seen.insert(next.clone()) {
+                    stack.push(next.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reaches: BTreeMap<&String, BTreeSet<String>> =
+        graph.keys().map(|m| (m, reach(m))).collect();
+    let mut done = BTreeSet::new();
+    let mut out = Vec::new();
+    for (m, r) in &reaches {
+        if done.contains(*m) || !r.contains(*m) {
+            continue;
+        }
+        let component: BTreeSet<String> = r
+            .iter()
+            .filter(|o| reaches.get(o).is_some_and(|ro| ro.contains(*m)))
+            .cloned()
+            .collect();
+        done.extend(component.iter().cloned());
+        // One path from m back to m inside the component, by breadth-first search.
+        let mut parent: BTreeMap<String, String> = BTreeMap::new();
+        let mut queue = std::collections::VecDeque::from([(*m).clone()]);
+        'search: while let Some(at) = queue.pop_front() {
+            for next in graph[&at].keys().filter(|n| component.contains(*n)) {
+                if next == *m {
+                    parent.insert(format!("{m}#end"), at.clone());
+                    break 'search;
+                }
+                if !parent.contains_key(next) {
+                    parent.insert(next.clone(), at.clone());
+                    queue.push_back(next.clone());
+                }
+            }
+        }
+        let mut back = Vec::new();
+        let mut at = parent[&format!("{m}#end")].clone();
+        while at != **m {
+            back.push(at.clone());
+            at = parent[&at].clone();
+        }
+        back.reverse();
+        let path: Vec<String> = std::iter::once((*m).clone())
+            .chain(back)
+            .chain(std::iter::once((*m).clone()))
+            .collect();
+        let steps: Vec<String> = path
+            .windows(2)
+            .map(|w| format!("{} -> {} ({})", w[0], w[1], graph[&w[0]][&w[1]]))
+            .collect();
+        out.push(format!(
+            "cycle among {{{}}}: {}",
+            component.into_iter().collect::<Vec<_>>().join(", "),
+            steps.join(", ")
+        ));
+    }
+    out
+}
+
+#[test]
+fn top_level_modules_import_each_other_without_cycles() {
+    let graph = module_graph();
+    assert!(
+        graph.len() > 10,
+        "the source tree was found: {:?}",
+        graph.keys()
+    );
+    // The reader sees real edges, so a missing edge cannot hide a cycle.
+    assert!(graph["cli"].contains_key("workspace"), "{:?}", graph["cli"]);
+    let found = cycles(&graph);
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    // The front end sits on top: nothing imports `cli`, and only it calls the pipeline.
+    for (module, edges) in &graph {
+        assert!(
+            !edges.contains_key("cli"),
+            "{module} imports cli ({})",
+            edges["cli"]
+        );
+        if module != "cli" {
+            assert!(
+                !edges.contains_key("pipeline"),
+                "{module} imports pipeline ({})",
+                edges["pipeline"]
+            );
+        }
+    }
+}
+
+#[test]
+fn the_cycle_finder_finds_a_cycle_and_says_where() {
+    let mut graph = Graph::new();
+    let mut edge = |a: &str, b: &str, at: &str| {
+        graph
+            .entry(a.into())
+            .or_default()
+            .insert(b.into(), at.into());
+        graph.entry(b.into()).or_default();
+    };
+    edge("docx", "documents", "src/docx/reader.rs:9");
+    edge("documents", "docx", "src/documents/mod.rs:158");
+    edge("documents", "diff", "src/documents/mod.rs:12");
+    edge("cli", "docx", "src/cli/render.rs:3");
+    assert_eq!(
+        cycles(&graph),
+        [
+            "cycle among {documents, docx}: documents -> docx (src/documents/mod.rs:158), docx -> documents (src/docx/reader.rs:9)"
+        ]
+    );
+    assert_eq!(
+        named_modules("use crate::{diag::Diagnostics, files}; // crate::cli"),
+        ["diag", "files"]
+    );
+    assert_eq!(
+        named_modules("let x = crate::numerals::roman(4, false); $crate::y"),
+        ["numerals"]
+    );
+}
+
+#[test]
+fn the_argument_parser_stays_in_the_command_line_module() {
+    let root = repo();
+    let src = root.join("src");
+    let mut outside = Vec::new();
+    for file in rust_files(&src) {
+        let rel = file
+            .strip_prefix(&root)
+            .expect("in repo")
+            .display()
+            .to_string();
+        if rel.starts_with("src/cli/") || rel == "src/main.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("read source");
+        for (n, line) in text.lines().enumerate() {
+            let code = code(line);
+            if code.contains("clap::") || code.contains("use clap") || code.contains("clap_") {
+                outside.push(format!("{rel}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        outside.is_empty(),
+        "clap below cli/:\n{}",
+        outside.join("\n")
+    );
+}
