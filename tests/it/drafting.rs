@@ -443,3 +443,47 @@ fn a_past_end_date_is_not_described_as_future() {
         assert!(!text.contains(future), "`{future}` said of a past date");
     }
 }
+
+#[test]
+fn the_processed_data_is_one_defined_term_on_either_side_of_the_table() {
+    // The built-in clauses never lean on an undefined "Customer".
+    for dir in ["annex", "ccpa", "gdpr", "general", "transfers", "usstate"] {
+        for entry in std::fs::read_dir(repo().join("clauses").join(dir)).expect("clauses/") {
+            let path = entry.expect("entry").path();
+            let body = std::fs::read_to_string(&path).expect("clause");
+            assert!(
+                !body.contains("Customer"),
+                "{}: uses \"Customer\", which no agreement defines",
+                path.display()
+            );
+        }
+    }
+    // Every example, and a company that is itself a processor, defines the term it uses.
+    let ws = example_workspace();
+    let processor = tempfile::tempdir().expect("tempdir");
+    let fixture = repo().join("tests/fixtures/processor");
+    std::fs::copy(fixture.join("dpa.toml"), processor.path().join("dpa.toml")).expect("dpa.toml");
+    write(
+        processor.path(),
+        "vendors/cloudbase.toml",
+        &std::fs::read_to_string(fixture.join("vendors/cloudbase.toml")).expect("record"),
+    );
+    let cases: Vec<(&Path, &str)> = EXAMPLES
+        .iter()
+        .map(|id| (ws.path(), *id))
+        .chain([(processor.path(), "cloudbase")])
+        .collect();
+    for (root, id) in cases {
+        let text = crate::common::agreement_text(root, id);
+        assert!(
+            text.contains("strong[\"Covered Personal Data\"]; means any personal data that"),
+            "{id}: the term is not defined"
+        );
+        assert!(
+            text.matches("Covered Personal Data").count() > 5,
+            "{id}: the term is not used"
+        );
+        assert!(!text.contains("Customer Personal Data"), "{id}");
+    }
+}
+
