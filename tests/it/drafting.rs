@@ -486,4 +486,3 @@ fn the_processed_data_is_one_defined_term_on_either_side_of_the_table() {
         assert!(!text.contains("Customer Personal Data"), "{id}");
     }
 }
-

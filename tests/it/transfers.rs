@@ -85,7 +85,8 @@ fn nordhost_returns_eea_data_to_lumen_under_module_four() {
     let readme = std::fs::read_to_string(repo().join("README.md")).expect("README");
     assert!(
         readme.contains("so Nordhost (Germany)")
-            && readme.contains("Module Four, the module for a processor exporting to its controller"),
+            && readme
+                .contains("Module Four, the module for a processor exporting to its controller"),
         "the README no longer explains nordhost's Module Four"
     );
 }
