@@ -777,3 +777,21 @@ fn word_emphasis_and_link_targets_are_formatting_notes() {
          \n0 modified, 0 added, 0 removed, 0 moved, 0 renumbered, 1 unchanged\n"
     );
 }
+
+#[test]
+fn hostile_text_redline_is_well_formed_and_round_trips() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (old, new) = (dir.path().join("old.md"), dir.path().join("new.md"));
+    std::fs::write(&old, HOSTILE_OLD).expect("write");
+    std::fs::write(&new, HOSTILE_NEW).expect("write");
+    let xml = check_redline(
+        &old.display().to_string(),
+        &new.display().to_string(),
+        &dir.path().join("hostile.docx"),
+    );
+    assert!(
+        xml.contains(">img src=x onerror=<") && !xml.contains("<img") && !xml.contains("<script")
+    );
+    // dpa's own Word reader parses it back.
+    assert!(documents::read_path(&dir.path().join("hostile.docx")).is_ok());
+}
