@@ -36,7 +36,7 @@ pub struct EffectiveTransfers {
     /// Whether the Swiss adaptations are used.
     pub swiss_adaptations: bool,
     /// UK Addendum Table 4.
-    pub uk_may_end: Vec<String>,
+    pub uk_may_end: Vec<crate::model::Party>,
     /// SCC clause 11(a).
     pub idr: bool,
 }

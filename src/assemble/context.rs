@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use crate::model::country;
-use crate::model::{Authorisation, Company, Vendor};
+use crate::model::{Authorisation, Company, Party, Vendor};
 use crate::select::{Applicability, module_name};
 
 /// A date in the long form agreements use: `15 January 2025`.
@@ -40,9 +40,9 @@ pub fn effective_text(vendor: &Vendor) -> String {
 }
 
 /// Text for UK Addendum Table 4 from the list of parties that may end it.
-pub fn uk_may_end_text(list: &[String]) -> String {
-    let importer = list.iter().any(|p| p == "importer");
-    let exporter = list.iter().any(|p| p == "exporter");
+pub fn uk_may_end_text(list: &[Party]) -> String {
+    let importer = list.contains(&Party::Importer);
+    let exporter = list.contains(&Party::Exporter);
     match (importer, exporter) {
         (true, true) => "Importer and Exporter",
         (true, false) => "Importer",
@@ -192,7 +192,7 @@ mod tests {
             long_date(NaiveDate::from_ymd_opt(2025, 1, 5).expect("valid")),
             "5 January 2025"
         );
-        assert_eq!(uk_may_end_text(&["exporter".into()]), "Exporter");
+        assert_eq!(uk_may_end_text(&[Party::Exporter]), "Exporter");
         assert_eq!(uk_may_end_text(&[]), "neither Party");
     }
 }

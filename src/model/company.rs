@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::schema::{self, Record, Spans};
-use super::{Authorisation, Contact, Signatory};
+use super::{Authorisation, Contact, Party, Signatory};
 use crate::diag::Diagnostics;
 use crate::{choices, record};
 
@@ -57,8 +57,8 @@ fn general() -> Authorisation {
 fn thirty() -> u32 {
     30
 }
-fn both_parties() -> Vec<String> {
-    vec!["importer".into(), "exporter".into()]
+fn both_parties() -> Vec<Party> {
+    vec![Party::Importer, Party::Exporter]
 }
 fn ireland() -> String {
     "IE".into()
@@ -82,7 +82,7 @@ record! {
         pub idr: bool = "false",
         /// UK Addendum Table 4: which parties may end it when the ICO revises it, `importer` and/or `exporter`; an empty list means neither.
         #[serde(default = "both_parties")]
-        pub uk_may_end: Vec<String> = "[\"importer\", \"exporter\"]" [e.g. "importer"],
+        pub uk_may_end: Vec<Party> = "[\"importer\", \"exporter\"]" [e.g. "importer"],
     }
 }
 
@@ -217,7 +217,6 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Company> 
         spans: &c.spans,
         diags,
     };
-    super::check_uk_may_end(&mut checks, "scc", &c.scc.uk_may_end);
     if let Some(p) = c.ccpa.revenue_percent_from_selling_or_sharing
         && p > 100
     {

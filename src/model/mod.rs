@@ -17,7 +17,6 @@ pub use company::{Company, CompanyRole, Paper};
 pub use vendor::{AgreementStatus, CcpaRole, Frequency, GdprRole, Mechanism, Vendor};
 
 use crate::{choices, record};
-use schema::Checks;
 
 record! {
     /// A privacy contact: who to write to about the data.
@@ -57,19 +56,13 @@ choices! {
     }
 }
 
-/// Checks UK Addendum Table 4 (`uk_may_end`): a list of `importer`, `exporter`.
-pub(crate) fn check_uk_may_end(checks: &mut Checks<'_>, prefix: &str, list: &[String]) {
-    for (i, v) in list.iter().enumerate() {
-        if v != "importer" && v != "exporter" {
-            checks.error(
-                &format!("{prefix}.uk_may_end[{i}]"),
-                format!(
-                    "`{prefix}.uk_may_end` may hold only \"importer\" and \"exporter\", found `{v}`"
-                ),
-            )
-            .hints
-            .push("an empty list means neither party may end the Addendum".into());
-        }
+choices! {
+    /// A party to the UK Addendum that may end it when the ICO revises it (Table 4).
+    pub enum Party {
+        /// The data importer (the vendor, or we when the vendor returns data to us).
+        Importer = "importer",
+        /// The data exporter.
+        Exporter = "exporter",
     }
 }
 

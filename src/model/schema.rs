@@ -811,10 +811,12 @@ impl Validator<'_> {
                 match v.as_str() {
                     Some(s) if names.contains(&s) => {}
                     Some(s) => {
-                        let d = self.error(
-                            span,
-                            format!("`{path}` must be one of {}, found `{s}`", quoted(&names)),
-                        );
+                        let message = if in_list {
+                            format!("`{list}` may hold only {}, found `{s}`", quoted(&names))
+                        } else {
+                            format!("`{path}` must be one of {}, found `{s}`", quoted(&names))
+                        };
+                        let d = self.error(span, message);
                         if let Some(hit) = suggest(s, &names) {
                             d.hints.push(format!("did you mean `{hit}`?"));
                         }

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::schema::{self, Describe, Kind, Record, Spans};
-use super::{Authorisation, Contact, Signatory, country, security};
+use super::{Authorisation, Contact, Party, Signatory, country, security};
 use crate::diag::Diagnostics;
 use crate::{choices, record};
 
@@ -119,7 +119,7 @@ record! {
         pub retention: String [e.g. "For the term of the Services"],
         /// Days after the Services end (or a request) within which the data is returned and deleted, 1 to 180.
         #[serde(default = "default_deletion_days")]
-        pub deletion_days: u32 = "30" [e.g. "30"],
+        pub deletion_days: u32 = "30" [e.g. "60"],
         /// A legal duty of the vendor itself to store some data after the Services end, if any.
         pub kept_by_law: Option<String> [e.g. "Invoices for 10 years under German commercial law"],
     }
@@ -148,7 +148,7 @@ record! {
         /// Whether the Swiss adaptations are used for Swiss transfers; `false` is refused while Swiss data leaves Switzerland without adequacy.
         pub swiss_adaptations: Option<bool> = "used whenever the SCCs cover Swiss data",
         /// UK Addendum Table 4: which parties may end it when the ICO revises it, `importer` and/or `exporter`; an empty list means neither.
-        pub uk_may_end: Option<Vec<String>> = "`scc.uk_may_end` in dpa.toml" [e.g. "exporter"],
+        pub uk_may_end: Option<Vec<Party>> = "`scc.uk_may_end` in dpa.toml" [e.g. "exporter"],
         /// SCC clause 11(a): whether the optional independent dispute resolution applies.
         pub idr: Option<bool> = "`scc.idr` in dpa.toml",
     }
@@ -381,9 +381,6 @@ fn check(v: &Vendor, diags: &mut Diagnostics) {
         )
         .hints
         .push("GDPR Art. 28(3)(g): the data is returned or deleted when the Services end; a legal duty of the vendor to keep some of it belongs in `processing.kept_by_law`".into());
-    }
-    if let Some(list) = &v.transfers.uk_may_end {
-        super::check_uk_may_end(&mut c, "transfers", list);
     }
     if v.transfers.mechanism == Some(Mechanism::Adequacy) && country::is_eea(&v.country) {
         let name = country::name(&v.country).unwrap_or(&v.country);
