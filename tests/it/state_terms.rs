@@ -119,6 +119,10 @@ fn virginia_only_processor_gets_state_processor_security_and_breach_terms() {
         "{text}"
     );
     assert!(
+        text.contains("for that personal data as if it were within that law"),
+        "{text}"
+    );
+    assert!(
         text.contains("the number of individuals affected"),
         "{text}"
     );
