@@ -15,6 +15,7 @@ pub mod documents;
 pub mod docx;
 pub mod error;
 pub mod files;
+pub mod import;
 pub mod library;
 pub mod manifest;
 pub mod model;

@@ -5,6 +5,7 @@ mod clauses;
 mod diff;
 mod eject;
 mod fields;
+mod import;
 mod init;
 mod progress;
 mod record;
@@ -126,6 +127,10 @@ pub enum Command {
     ///
     /// Example: dpa review their-dpa.pdf --framework gdpr --format html > review.html
     Review(review::Args),
+    /// Create vendor records from a procurement export (CSV or XLSX), or update them with --update.
+    ///
+    /// Example: dpa import vendors.csv --dry-run  |  dpa import export.xlsx --map "Supplier=name"
+    Import(import::Args),
     /// List the clause library, or show one clause with its source.
     ///
     /// Example: dpa clauses gdpr.security
@@ -257,6 +262,10 @@ pub fn main() -> u8 {
     if argv.nth(1).as_deref() == Some("__extract") {
         return crate::review::read::worker_main(&argv.next().unwrap_or_default());
     }
+    // The bounded worker process that reads untrusted XLSX workbooks for `dpa import`.
+    if std::env::args().nth(1).as_deref() == Some("__sheet") {
+        return crate::import::table::worker_main();
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -295,6 +304,7 @@ pub fn main() -> u8 {
         Command::Sign(args) => sign::run(&ctx, args),
         Command::Verify(args) => sign::verify(&ctx, args),
         Command::Review(args) => review::run(&ctx, args),
+        Command::Import(args) => import::run(&ctx, args),
         Command::Clauses(args) => clauses::run(&ctx, args),
         Command::Eject(args) => eject::run(&ctx, args),
         Command::Fields(args) => fields::run(&ctx, args),

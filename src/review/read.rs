@@ -459,14 +459,34 @@ pub fn limit_worker() {
 
 /// Runs [`extract`] in a worker process (`exe __extract KIND`), bounded in memory, CPU and wall-clock time.
 pub fn extract_sandboxed(exe: &Path, kind: Kind, bytes: &[u8]) -> Result<String, String> {
+    let out = run_worker(
+        exe,
+        &["__extract", kind.as_str()],
+        &kind.as_str().to_uppercase(),
+        bytes,
+        MAX_TEXT_BYTES,
+    )?;
+    String::from_utf8(out).map_err(|_| "the document reader returned invalid text".to_string())
+}
+
+/// Runs `exe ARGS` as a bounded worker: `bytes` on its stdin, at most `max_out` bytes of its
+/// stdout returned; a refusal (exit 2 with a reason) or a breach of the limits is the error, with
+/// `what` naming the input in messages.
+pub fn run_worker(
+    exe: &Path,
+    args: &[&str],
+    what: &str,
+    bytes: &[u8],
+    max_out: usize,
+) -> Result<Vec<u8>, String> {
     let mut child = Command::new(exe)
-        .args(["__extract", kind.as_str()])
+        .args(args)
         .env_remove("RUST_BACKTRACE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("could not start the document reader: {e}"))?;
+        .map_err(|e| format!("could not start the {what} reader: {e}"))?;
     let mut stdin = child.stdin.take();
     let input = bytes.to_vec();
     let writer = std::thread::spawn(move || {
@@ -479,7 +499,7 @@ pub fn extract_sandboxed(exe: &Path, kind: Kind, bytes: &[u8]) -> Result<String,
     let reader = std::thread::spawn(move || {
         let mut buf = Vec::new();
         if let Some(s) = stdout {
-            let _ = s.take(MAX_TEXT_BYTES as u64 + 1).read_to_end(&mut buf);
+            let _ = s.take(max_out as u64 + 1).read_to_end(&mut buf);
         }
         buf
     });
@@ -501,7 +521,7 @@ pub fn extract_sandboxed(exe: &Path, kind: Kind, bytes: &[u8]) -> Result<String,
                 break None;
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(format!("the document reader failed: {e}")),
+            Err(e) => return Err(format!("the {what} reader failed: {e}")),
         }
     };
     let _ = writer.join();
@@ -509,13 +529,15 @@ pub fn extract_sandboxed(exe: &Path, kind: Kind, bytes: &[u8]) -> Result<String,
     let err = err_reader.join().unwrap_or_default();
     let Some(status) = status else {
         return Err(format!(
-            "reading the {} took longer than {} seconds; refused",
-            kind.as_str().to_uppercase(),
+            "reading the {what} took longer than {} seconds; refused",
             WORKER_DEADLINE.as_secs()
         ));
     };
-    if out.len() > MAX_TEXT_BYTES {
-        return Err(too_much_text());
+    if out.len() > max_out {
+        return Err(format!(
+            "the {what} holds more than {} MiB of text; refused",
+            max_out / (1024 * 1024)
+        ));
     }
     let err = String::from_utf8_lossy(&err);
     let err_line = err
@@ -524,15 +546,13 @@ pub fn extract_sandboxed(exe: &Path, kind: Kind, bytes: &[u8]) -> Result<String,
         .unwrap_or("")
         .trim();
     if status.success() {
-        return String::from_utf8(out)
-            .map_err(|_| "the document reader returned invalid text".to_string());
+        return Ok(out);
     }
     if status.code() == Some(2) && !err_line.is_empty() {
         return Err(err_line.to_string());
     }
     Err(format!(
-        "the {} is malformed or hostile: reading it exceeded the reader's limits ({} MiB of memory, {} s of CPU){}",
-        kind.as_str().to_uppercase(),
+        "the {what} is malformed or hostile: reading it exceeded the reader's limits ({} MiB of memory, {} s of CPU){}",
         WORKER_MEMORY / (1024 * 1024),
         WORKER_CPU_SECONDS,
         if err_line.is_empty() {

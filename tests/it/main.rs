@@ -12,6 +12,7 @@ mod drafting;
 mod errors;
 mod escaping;
 mod fuzz;
+mod import;
 mod incremental;
 mod layering;
 mod librarydiff;
