@@ -13,6 +13,7 @@ mod render;
 mod review;
 mod sign;
 mod status;
+mod vendorpaper;
 mod watch;
 
 use std::io::{IsTerminal, Write};
@@ -119,6 +120,10 @@ pub enum Command {
     ///
     /// Example: dpa sign acme-analytics --version 2 --date 2026-03-01 --file signed.pdf
     Sign(sign::Args),
+    /// Record that a person accepted a gap in a vendor's own signed document (who, when, why), and commit it.
+    ///
+    /// Example: dpa accept cloud-host gdpr.28.4.flowdown --by "Priya Natarajan" --reason "Flow-down in the MSA, s. 9.3"
+    Accept(vendorpaper::AcceptArgs),
     /// Check that the kept executed copy, any given file and the signed version's tag still match what was recorded.
     ///
     /// Example: dpa verify acme-analytics --file signed.pdf
@@ -302,6 +307,7 @@ pub fn main() -> u8 {
         Command::Status(args) => status::run(&ctx, args),
         Command::Send(args) => sign::send(&ctx, args),
         Command::Sign(args) => sign::run(&ctx, args),
+        Command::Accept(args) => vendorpaper::accept(&ctx, args),
         Command::Verify(args) => sign::verify(&ctx, args),
         Command::Review(args) => review::run(&ctx, args),
         Command::Import(args) => import::run(&ctx, args),

@@ -122,7 +122,7 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
             .join(", ");
         let state = vendor
             .as_ref()
-            .and_then(|v| v.agreements.iter().find(|a| a.version == i.version))
+            .and_then(|v| v.agreements.iter().find(|a| a.version == Some(i.version)))
             .map(|a| match (a.status, a.signed_on) {
                 (crate::model::AgreementStatus::Signed, Some(d)) => format!("signed {d}"),
                 (s, _) => s.to_string(),

@@ -47,8 +47,7 @@ pub struct Args {
     pub save: bool,
 }
 
-/// Directory of saved reviews in a workspace.
-pub const REVIEWS_DIR: &str = "reviews";
+pub use crate::review::REVIEWS_DIR;
 
 /// Reads and segments the document; every failure is a refusal naming the file.
 fn read_document(path: &Path) -> Result<(Vec<u8>, read::Kind, Vec<crate::diff::Clause>), Error> {

@@ -8,9 +8,10 @@ use chrono::NaiveDate;
 use crate::diag::Diagnostics;
 use crate::error::Error;
 use crate::files::sha256_hex;
+use crate::model::vendor::AgreementPaper;
 use crate::model::{AgreementStatus, Vendor};
 use crate::store::{Change, Issued, RecordLock, Store, parse_version, tag_name};
-use crate::track::agreements::{self, Event};
+use crate::track::agreements::{self, Entry, Event};
 use crate::workspace::Workspace;
 
 use super::Ctx;
@@ -22,18 +23,39 @@ pub struct Args {
     /// Vendor id.
     #[arg(value_name = "VENDOR")]
     pub vendor: String,
-    /// The issued version that was signed (`2` or `v2`).
-    #[arg(long, value_name = "N")]
-    pub version: String,
+    /// The issued version that was signed (`2` or `v2`); our paper only.
+    #[arg(long, value_name = "N", required_unless_present = "paper")]
+    pub version: Option<String>,
+    /// Whose paper was signed: `ours` (an issued version) or `vendor` (the vendor's own
+    /// document, given with --file, --title and --framework; it covers a framework in `status`
+    /// once a saved review finds it complete or its gaps are accepted).
+    #[arg(long, value_enum)]
+    pub paper: Option<PaperArg>,
+    /// The title of the vendor's document (vendor paper; default: the file name).
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
+    /// A framework the vendor's document is meant to cover (repeatable; vendor paper).
+    #[arg(long = "framework", value_name = "F")]
+    pub frameworks: Vec<String>,
     /// Date of execution (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub date: NaiveDate,
     /// Date the signed agreement expires (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub expires: Option<NaiveDate>,
-    /// The executed copy: kept as `agreements/<id>/executed/v<N>.pdf` and committed, with its SHA-256.
+    /// The executed copy: kept as `agreements/<id>/executed/v<N>.pdf` (our paper) or where it is
+    /// in the workspace, else as `agreements/<id>/vendor/<name>` (vendor paper), and committed, with its SHA-256.
     #[arg(long, value_name = "EXECUTED.pdf")]
     pub file: Option<PathBuf>,
+}
+
+/// Whose paper an agreement is on, as `--paper` takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PaperArg {
+    /// A version dpa issued.
+    Ours,
+    /// The vendor's own document.
+    Vendor,
 }
 
 /// Arguments of `dpa send`.
@@ -99,7 +121,7 @@ fn issued_version(
     if let Some(a) = vendor
         .agreements
         .iter()
-        .find(|a| a.version == this.version && a.status == AgreementStatus::Signed)
+        .find(|a| a.version == Some(this.version) && a.status == AgreementStatus::Signed)
     {
         let on = a.signed_on.map(|d| format!(" on {d}")).unwrap_or_default();
         return Err(Error::Usage(format!(
@@ -123,7 +145,7 @@ fn check_not_before_issue(this: &Issued, date: NaiveDate, what: &str) -> Result<
     Ok(())
 }
 
-fn report_commit(ctx: &Ctx, done: &agreements::Committed, file: &str) {
+pub(super) fn report_commit(ctx: &Ctx, done: &agreements::Committed, file: &str) {
     if done.first_commit {
         ctx.note(&format!(
             "note: {file} was not in git before; it was committed whole"
@@ -153,7 +175,7 @@ pub fn send(ctx: &Ctx, args: SendArgs) -> Result<u8, Error> {
     let done = agreements::commit(
         &store,
         &vendor.file,
-        v,
+        &Entry::Version(v),
         &Event::Sent { on: args.date },
         Vec::new(),
         &message,
@@ -171,7 +193,21 @@ pub fn send(ctx: &Ctx, args: SendArgs) -> Result<u8, Error> {
 
 /// Runs `dpa sign`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
-    let version = version_arg(&args.version)?;
+    if args.paper == Some(PaperArg::Vendor) {
+        return super::vendorpaper::sign(ctx, args);
+    }
+    if args.title.is_some() || !args.frameworks.is_empty() {
+        return Err(Error::Usage(
+            "--title and --framework describe a document on the vendor's paper: add --paper vendor"
+                .into(),
+        ));
+    }
+    let Some(version) = &args.version else {
+        return Err(Error::Usage(
+            "say which issued version was signed with --version N, or sign the vendor's own document with --paper vendor --file DOCUMENT".into(),
+        ));
+    };
+    let version = version_arg(version)?;
     let id = &args.vendor;
     let Some((_ws, vendor, store, this)) = issued_version(ctx, id, Some(version))? else {
         return Ok(2);
@@ -223,7 +259,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         message.push_str(&format!("Executed-Copy: {path}\nExecuted-SHA256: {sha}\n"));
         extra.push(Change::new(path.clone(), bytes));
     }
-    let done = agreements::commit(&store, &vendor.file, version, &event, extra, &message)?;
+    let done = agreements::commit(
+        &store,
+        &vendor.file,
+        &Entry::Version(version),
+        &event,
+        extra,
+        &message,
+    )?;
     report_commit(ctx, &done, &vendor.file);
     if !ctx.quiet {
         ctx.out(&format!(
@@ -246,43 +289,75 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, Error> {
         ctx.report(&diags, &ws);
         return Ok(2);
     };
-    let Some(signed) = vendor
+    let signed_ours = vendor
         .agreements
         .iter()
-        .filter(|a| a.status == AgreementStatus::Signed)
-        .max_by_key(|a| a.version)
-    else {
+        .filter(|a| a.paper == AgreementPaper::Ours && a.status == AgreementStatus::Signed)
+        .max_by_key(|a| a.version);
+    let theirs: Vec<_> = vendor
+        .agreements
+        .iter()
+        .filter(|a| a.paper == AgreementPaper::Vendor && a.status == AgreementStatus::Signed)
+        .collect();
+    if signed_ours.is_none() && theirs.is_empty() {
         return Err(Error::Usage(format!(
-            "`{id}` has no signed version to verify; record one with `dpa sign`"
+            "`{id}` has no signed agreement to verify; record one with `dpa sign`"
         )));
-    };
-    let version = signed.version;
+    }
     let store = Store::open(&ws.root)?;
     let mut problems = Vec::new();
     let mut ok = Vec::new();
-    let tag = tag_name(id, version);
-    match store.issued(id)?.iter().find(|i| i.version == version) {
-        None => problems.push(format!("tag {tag} no longer exists")),
-        Some(i) => {
-            let manifest = store
-                .read_at(i.commit, &format!("agreements/{id}/manifest.json"))?
-                .map(|b| sha256_hex(&b));
-            match (&signed.manifest_sha256, manifest) {
-                (_, None) => problems.push(format!("tag {tag} holds no manifest")),
-                (Some(expected), Some(actual)) if *expected != actual => problems.push(format!(
-                    "tag {tag} now points at a different manifest (recorded {expected}, found {actual})"
-                )),
-                (Some(_), Some(_)) => {
-                    ok.push(format!("tag {tag} points at the manifest that was signed"))
+    let hash_of = |bytes: &[u8]| sha256_hex(bytes);
+    for a in &theirs {
+        let title = a.title.as_deref().unwrap_or("document");
+        match (&a.file, &a.sha256) {
+            (Some(kept), Some(expected)) => {
+                match std::fs::read(ws.root.join(kept)) {
+                    Err(e) => problems.push(format!("the vendor's \"{title}\" ({kept}) cannot be read: {e}")),
+                    Ok(b) if hash_of(&b) != *expected => problems.push(format!(
+                        "the vendor's \"{title}\" ({kept}) was changed since it was signed (recorded {expected}, file {})",
+                        hash_of(&b)
+                    )),
+                    Ok(_) => ok.push(format!("{kept} is the vendor's \"{title}\" as signed")),
                 }
-                (None, Some(_)) => ok.push(format!(
-                    "tag {tag} exists (no manifest hash was recorded at signing)"
-                )),
+                match store.head_file(kept)? {
+                    None => problems.push(format!("the vendor's \"{title}\" ({kept}) is not committed to git")),
+                    Some(b) if hash_of(&b) != *expected => problems.push(format!(
+                        "the committed {kept} is not the signed document (recorded {expected}, committed {})",
+                        hash_of(&b)
+                    )),
+                    Some(_) => ok.push(format!("{kept} is committed as signed")),
+                }
             }
+            _ => problems.push(format!(
+                "the vendor's \"{title}\" has no file or SHA-256 recorded"
+            )),
         }
     }
-    let hash_of = |bytes: &[u8]| sha256_hex(bytes);
-    match (&signed.file, &signed.sha256) {
+    if let Some(signed) = signed_ours {
+        let version = signed.version.unwrap_or_default();
+        let tag = tag_name(id, version);
+        match store.issued(id)?.iter().find(|i| i.version == version) {
+            None => problems.push(format!("tag {tag} no longer exists")),
+            Some(i) => {
+                let manifest = store
+                    .read_at(i.commit, &format!("agreements/{id}/manifest.json"))?
+                    .map(|b| sha256_hex(&b));
+                match (&signed.manifest_sha256, manifest) {
+                    (_, None) => problems.push(format!("tag {tag} holds no manifest")),
+                    (Some(expected), Some(actual)) if *expected != actual => problems.push(format!(
+                        "tag {tag} now points at a different manifest (recorded {expected}, found {actual})"
+                    )),
+                    (Some(_), Some(_)) => {
+                        ok.push(format!("tag {tag} points at the manifest that was signed"))
+                    }
+                    (None, Some(_)) => ok.push(format!(
+                        "tag {tag} exists (no manifest hash was recorded at signing)"
+                    )),
+                }
+            }
+        }
+        match (&signed.file, &signed.sha256) {
         (Some(kept), Some(expected)) => {
             match std::fs::read(ws.root.join(kept)) {
                 Err(e) => problems.push(format!("the executed copy {kept} cannot be read: {e}")),
@@ -309,12 +384,46 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, Error> {
         )),
         (None, _) => {}
     }
+    }
     if let Some(file) = &args.file {
         let actual = hash_of(&std::fs::read(file).map_err(|e| Error::io(file, e))?);
-        match &signed.sha256 {
-            None => problems.push(format!("no SHA-256 of the executed copy is recorded for v{version}; record it with `dpa sign --file`")),
-            Some(expected) if *expected != actual => problems.push(format!("{} differs from the executed copy of v{version} (recorded {expected}, file {actual})", file.display())),
-            Some(_) => ok.push(format!("{} is the executed copy of v{version}", file.display())),
+        let recorded: Vec<(String, &String)> = signed_ours
+            .iter()
+            .filter_map(|a| {
+                a.sha256.as_ref().map(|h| {
+                    (
+                        format!("the executed copy of v{}", a.version.unwrap_or_default()),
+                        h,
+                    )
+                })
+            })
+            .chain(theirs.iter().filter_map(|a| {
+                a.sha256.as_ref().map(|h| {
+                    (
+                        format!(
+                            "the vendor's \"{}\"",
+                            a.title.as_deref().unwrap_or("document")
+                        ),
+                        h,
+                    )
+                })
+            }))
+            .collect();
+        match recorded.iter().find(|(_, h)| **h == actual) {
+            Some((what, _)) => ok.push(format!("{} is {what}", file.display())),
+            None if recorded.is_empty() => problems.push(
+                "no SHA-256 of an executed copy is recorded; record it with `dpa sign --file`"
+                    .to_string(),
+            ),
+            None => problems.push(format!(
+                "{} differs from {} (file {actual})",
+                file.display(),
+                recorded
+                    .iter()
+                    .map(|(w, h)| format!("{w} (recorded {h})"))
+                    .collect::<Vec<_>>()
+                    .join(" and from ")
+            )),
         }
     }
     let mut out = String::new();

@@ -174,12 +174,51 @@ record! {
     }
 }
 
+choices! {
+    /// Whose paper an agreement is on.
+    pub enum AgreementPaper {
+        /// Ours: a version issued by dpa (`dpa record`), identified by `version`.
+        Ours = "ours",
+        /// The vendor's own document, identified by `file` and `sha256`; it covers a framework in `status` only after a review (`dpa review --save`) or accepted gaps.
+        Vendor = "vendor",
+    }
+}
+
+fn ours() -> AgreementPaper {
+    AgreementPaper::Ours
+}
+
 record! {
-    /// The state of one issued agreement version, as recorded by `dpa sign`.
+    /// A gap in a vendor's document that a person accepted (`dpa accept`): the requirement counts as met.
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    pub struct AcceptedGap {
+        /// The requirement id accepted as not met by the document (`gdpr.28.4.flowdown`).
+        pub requirement: String [e.g. "gdpr.28.4.flowdown"],
+        /// Who accepted it.
+        pub by: String [e.g. "Priya Natarajan, General Counsel"],
+        /// When.
+        #[serde(deserialize_with = "schema_date::required")]
+        pub on: NaiveDate,
+        /// Why the gap is acceptable.
+        pub reason: String [e.g. "Flow-down is in the vendor's master agreement, section 9.3"],
+    }
+}
+
+record! {
+    /// One agreement: an issued version and its state as recorded by `dpa send` and `dpa sign`, or a vendor's own document signed instead (`paper = "vendor"`).
     #[derive(Debug, Clone, Serialize, Deserialize)]
     pub struct AgreementState {
-        /// The issued version.
-        pub version: u32 [e.g. "1"],
+        /// Whose paper it is on.
+        [managed]
+        #[serde(default = "ours")]
+        pub paper: AgreementPaper = "ours",
+        /// The issued version (our paper; required there, absent on the vendor's paper).
+        pub version: Option<u32> [e.g. "1"],
+        /// The title of the vendor's document (vendor paper).
+        pub title: Option<String> [e.g. "Cloud Host GDPR Data Processing Addendum"],
+        /// The frameworks the signatory believes the vendor's document covers (vendor paper; `ccpa`, `gdpr`, `scc`, `uk`, `ch`, `dpf`, `usstate`).
+        #[serde(default)]
+        pub frameworks: Vec<String> [e.g. "gdpr|scc"],
         /// The state of the version.
         pub status: AgreementStatus,
         /// Date it was sent for signature, as recorded by `dpa send`.
@@ -197,6 +236,9 @@ record! {
         pub file: Option<String> [e.g. "agreements/zendesk/executed/v1.pdf"],
         /// SHA-256 of the issued version's manifest.json when it was signed, to detect a moved tag.
         pub manifest_sha256: Option<String> [e.g. "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b"],
+        /// Gaps in the vendor's document that a person accepted (`[[agreements.accepted]]`, written by `dpa accept`).
+        #[serde(default)]
+        pub accepted: Vec<AcceptedGap>,
     }
 }
 
@@ -416,13 +458,56 @@ fn check(v: &Vendor, diags: &mut Diagnostics) {
                 format!("`{p}` has status \"signed\" but no `signed_on` date"),
             );
         }
-        if versions.contains(&a.version) {
-            c.error(
-                &p,
-                format!("version {} appears twice in `[[agreements]]`", a.version),
-            );
+        match (a.paper, a.version) {
+            (AgreementPaper::Ours, None) => {
+                c.error(
+                    &p,
+                    format!("`{p}` has no `version`: an agreement on our paper names the issued version it records"),
+                )
+                .hints
+                .push("for a document the vendor drafted, write `paper = \"vendor\"` with its `file`".into());
+            }
+            (AgreementPaper::Ours, Some(version)) => {
+                if versions.contains(&version) {
+                    c.error(
+                        &p,
+                        format!("version {version} appears twice in `[[agreements]]`"),
+                    );
+                }
+                versions.push(version);
+            }
+            (AgreementPaper::Vendor, version) => {
+                if version.is_some() {
+                    c.error(
+                        &format!("{p}.version"),
+                        format!("`{p}` is on the vendor's paper, which has no issued version: leave `version` out"),
+                    );
+                }
+                if a.file.is_none() || a.sha256.is_none() {
+                    c.error(
+                        &p,
+                        format!("`{p}` is on the vendor's paper but lacks `file` or `sha256`: record it with `dpa sign ID --paper vendor --file DOCUMENT`"),
+                    );
+                }
+                if a.frameworks.is_empty() {
+                    c.error(
+                        &p,
+                        format!("`{p}` is on the vendor's paper but names no `frameworks` it is meant to cover"),
+                    );
+                }
+                for (j, f) in a.frameworks.iter().enumerate() {
+                    if !crate::select::FRAMEWORKS[1..].contains(&f.as_str()) {
+                        c.error(
+                            &format!("{p}.frameworks[{j}]"),
+                            format!(
+                                "`{f}` is not a framework: use {}",
+                                crate::select::FRAMEWORKS[1..].join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
         }
-        versions.push(a.version);
     }
 }
 

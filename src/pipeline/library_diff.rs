@@ -174,7 +174,8 @@ fn affected(
             v.agreements
                 .iter()
                 .find(|a| {
-                    a.version == last.version && a.status == crate::model::AgreementStatus::Signed
+                    a.version == Some(last.version)
+                        && a.status == crate::model::AgreementStatus::Signed
                 })
                 .and_then(|a| a.signed_on)
                 .map_or(Execution::NotSigned, Execution::Signed)

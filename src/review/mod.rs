@@ -15,6 +15,9 @@ use crate::diff::Clause;
 use crate::library::Requirement;
 pub use rules::{Rules, Scope};
 
+/// Directory of saved reviews in a workspace (`reviews/<sha256>.json`).
+pub const REVIEWS_DIR: &str = "reviews";
+
 /// How far a document meets one requirement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

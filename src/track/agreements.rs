@@ -7,7 +7,31 @@ use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
 use crate::store::{Change, Store, StoreError};
 
-/// What happened to an issued version.
+/// Which `[[agreements]]` entry an event concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// The entry of an issued version (our paper).
+    Version(u32),
+    /// The entry of a document on the vendor's paper, by its SHA-256.
+    Vendor(String),
+}
+
+impl Entry {
+    fn matches(&self, t: &Table) -> bool {
+        match self {
+            Entry::Version(v) => {
+                t.get("paper").and_then(|p| p.as_str()).unwrap_or("ours") == "ours"
+                    && t.get("version").and_then(|x| x.as_integer()) == Some(i64::from(*v))
+            }
+            Entry::Vendor(sha) => {
+                t.get("paper").and_then(|p| p.as_str()) == Some("vendor")
+                    && t.get("sha256").and_then(|x| x.as_str()) == Some(sha.as_str())
+            }
+        }
+    }
+}
+
+/// What happened to an agreement.
 #[derive(Debug, Clone)]
 pub enum Event {
     /// It was sent to the vendor for signature.
@@ -28,6 +52,30 @@ pub enum Event {
         /// SHA-256 of the issued manifest, to notice a moved tag.
         manifest_sha256: Option<String>,
     },
+    /// A document on the vendor's paper was signed.
+    SignedVendorPaper {
+        /// Its title.
+        title: String,
+        /// Where it is kept, relative to the workspace.
+        file: String,
+        /// Date of execution.
+        on: NaiveDate,
+        /// Expiry, if agreed.
+        expires: Option<NaiveDate>,
+        /// The frameworks the signatory believes it covers.
+        frameworks: Vec<String>,
+    },
+    /// A person accepted a gap in a document on the vendor's paper.
+    Accepted {
+        /// The requirement id.
+        requirement: String,
+        /// Who accepted it.
+        by: String,
+        /// When.
+        on: NaiveDate,
+        /// Why.
+        reason: String,
+    },
 }
 
 fn toml_date(d: NaiveDate) -> toml_edit::Datetime {
@@ -42,25 +90,32 @@ fn toml_date(d: NaiveDate) -> toml_edit::Datetime {
     }
 }
 
-/// Records `event` for `version` in a vendor record's text, editing the document in place.
-pub fn edit(text: &str, version: u32, event: &Event) -> Result<String, String> {
+/// Records `event` for the `entry` in a vendor record's text, editing the document in place.
+pub fn edit(text: &str, entry: &Entry, event: &Event) -> Result<String, String> {
     let mut doc: DocumentMut = text.parse().map_err(|e| format!("{e}"))?;
-    let entry = doc
+    let item = doc
         .entry("agreements")
         .or_insert(Item::ArrayOfTables(ArrayOfTables::new()));
-    let Some(array) = entry.as_array_of_tables_mut() else {
+    let Some(array) = item.as_array_of_tables_mut() else {
         return Err(
             "`agreements` must be written as [[agreements]] tables for dpa to edit it".into(),
         );
     };
-    let position = array
-        .iter()
-        .position(|t| t.get("version").and_then(|v| v.as_integer()) == Some(i64::from(version)));
+    let position = array.iter().position(|t| entry.matches(t));
     let table: &mut Table = match position.and_then(|i| array.get_mut(i)) {
         Some(t) => t,
         None => {
+            if matches!(event, Event::Accepted { .. }) {
+                return Err("no agreement on the vendor's paper with that document".into());
+            }
             let mut t = Table::new();
-            t["version"] = value(i64::from(version));
+            match entry {
+                Entry::Version(version) => t["version"] = value(i64::from(*version)),
+                Entry::Vendor(sha) => {
+                    t["paper"] = value("vendor");
+                    let _ = sha;
+                }
+            }
             array.push(t);
             let last = array.len() - 1;
             array
@@ -95,6 +150,49 @@ pub fn edit(text: &str, version: u32, event: &Event) -> Result<String, String> {
                 table["manifest_sha256"] = value(h.as_str());
             }
         }
+        Event::SignedVendorPaper {
+            title,
+            file,
+            on,
+            expires,
+            frameworks,
+        } => {
+            table["title"] = value(title.as_str());
+            table["frameworks"] = value(
+                frameworks
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<toml_edit::Array>(),
+            );
+            table["status"] = value("signed");
+            table["signed_on"] = value(toml_date(*on));
+            if let Some(e) = expires {
+                table["expires_on"] = value(toml_date(*e));
+            }
+            if let Entry::Vendor(sha) = entry {
+                table["sha256"] = value(sha.as_str());
+            }
+            table["file"] = value(file.as_str());
+        }
+        Event::Accepted {
+            requirement,
+            by,
+            on,
+            reason,
+        } => {
+            let list = table
+                .entry("accepted")
+                .or_insert(Item::ArrayOfTables(ArrayOfTables::new()));
+            let Some(list) = list.as_array_of_tables_mut() else {
+                return Err("`accepted` must be written as [[agreements.accepted]] tables for dpa to edit it".into());
+            };
+            let mut t = Table::new();
+            t["requirement"] = value(requirement.as_str());
+            t["by"] = value(by.as_str());
+            t["on"] = value(toml_date(*on));
+            t["reason"] = value(reason.as_str());
+            list.push(t);
+        }
     }
     Ok(doc.to_string())
 }
@@ -116,7 +214,7 @@ pub struct Committed {
 pub fn commit(
     store: &Store,
     record: &str,
-    version: u32,
+    entry: &Entry,
     event: &Event,
     extra: Vec<Change>,
     message: &str,
@@ -125,11 +223,11 @@ pub fn commit(
         |e: std::io::Error| StoreError::Io(crate::error::Error::io(&store.workdir_path(record), e));
     let bad = |e: String| StoreError::BadRecord(format!("{record}: {e}"));
     let work = std::fs::read_to_string(store.workdir_path(record)).map_err(io)?;
-    let work_new = edit(&work, version, event).map_err(bad)?;
+    let work_new = edit(&work, entry, event).map_err(bad)?;
     let head = store.head_file(record)?;
     let first_commit = head.is_none();
     let committed = match head {
-        Some(bytes) => match edit(&String::from_utf8_lossy(&bytes), version, event) {
+        Some(bytes) => match edit(&String::from_utf8_lossy(&bytes), entry, event) {
             Ok(t) => t,
             // The committed record cannot be edited (it was broken then): commit today's.
             Err(_) => work_new.clone(),
@@ -160,7 +258,7 @@ mod tests {
         let text = "# our notes\nname = \"A\" # legal name\n";
         let sent = edit(
             text,
-            2,
+            &Entry::Version(2),
             &Event::Sent {
                 on: NaiveDate::from_ymd_opt(2026, 1, 5).expect("date"),
             },
@@ -172,7 +270,7 @@ mod tests {
         );
         let signed = edit(
             &sent,
-            2,
+            &Entry::Version(2),
             &Event::Signed {
                 on: NaiveDate::from_ymd_opt(2026, 1, 9).expect("date"),
                 expires: None,
@@ -191,7 +289,7 @@ mod tests {
         assert!(
             edit(
                 "agreements = []\n",
-                1,
+                &Entry::Version(1),
                 &Event::Sent {
                     on: NaiveDate::from_ymd_opt(2026, 1, 5).expect("date")
                 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::manifest::Manifest;
 use crate::model::Vendor;
-use crate::model::vendor::{AgreementState, AgreementStatus};
+use crate::model::vendor::{AgreementPaper, AgreementState, AgreementStatus};
 
 pub use outdated::{Cause, Current};
 pub use status::{Options, Tracker, status};
@@ -29,6 +29,12 @@ pub enum State {
     Expiring,
     /// A signed version covers it, but its text differs from what would be issued today.
     Outdated,
+    /// Only a document on the vendor's paper covers it, and its saved review found required
+    /// requirements not satisfied that nobody accepted (listed in the row's `gaps`).
+    Gaps,
+    /// Only a document on the vendor's paper covers it, and it has not been reviewed
+    /// (`dpa review FILE --vendor ID --save`).
+    Unreviewed,
     /// A version including it was sent for signature (`dpa send`) and is not signed.
     Sent,
     /// A version including it was issued (`dpa record`), but neither sent nor signed.
@@ -44,10 +50,12 @@ pub enum State {
 
 impl State {
     /// Every state, in the order reports list them.
-    pub const ALL: [State; 8] = [
+    pub const ALL: [State; 10] = [
         State::Covered,
         State::Expiring,
         State::Outdated,
+        State::Gaps,
+        State::Unreviewed,
         State::Sent,
         State::Issued,
         State::Expired,
@@ -61,6 +69,8 @@ impl State {
             State::Covered => "covered",
             State::Expiring => "expiring",
             State::Outdated => "outdated",
+            State::Gaps => "gaps",
+            State::Unreviewed => "unreviewed",
             State::Sent => "sent",
             State::Issued => "issued",
             State::Expired => "expired",
@@ -73,7 +83,12 @@ impl State {
     pub fn is_missing(self) -> bool {
         matches!(
             self,
-            State::Missing | State::Issued | State::Sent | State::Expired
+            State::Missing
+                | State::Issued
+                | State::Sent
+                | State::Expired
+                | State::Gaps
+                | State::Unreviewed
         )
     }
 
@@ -143,6 +158,10 @@ pub struct Row {
     pub states: BTreeMap<String, State>,
     /// Why each outdated framework is outdated.
     pub outdated: BTreeMap<String, Vec<Cause>>,
+    /// For each framework in state `gaps`, the requirement ids the vendor's document does not satisfy.
+    pub gaps: BTreeMap<String, Vec<String>>,
+    /// Gaps in vendor documents that a person accepted, as `requirement: by on date (reason)`.
+    pub accepted: Vec<String>,
     /// Latest issued version, if any.
     pub issued_version: Option<u32>,
     /// When the latest version recorded as sent was sent.
@@ -183,16 +202,106 @@ pub struct RowInput<'a> {
     pub as_of: NaiveDate,
     /// Days before expiry that count as `expiring`.
     pub expiring_within: i64,
+    /// Saved reviews of the vendor's documents, by the document's SHA-256.
+    pub reviews: &'a BTreeMap<String, SavedReview>,
+}
+
+/// A review kept by `dpa review --save` (`reviews/<sha256>.json`), as the tracker reads it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SavedReview {
+    /// SHA-256 of the reviewed document.
+    pub sha256: String,
+    /// The vendor whose record decided what applied, if any.
+    #[serde(default)]
+    pub vendor: Option<String>,
+    /// One finding per requirement reviewed.
+    pub findings: Vec<SavedFinding>,
+}
+
+/// One requirement's verdict in a saved review.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SavedFinding {
+    /// Requirement id.
+    pub requirement: String,
+    /// Its framework.
+    pub framework: String,
+    /// `required`, `recommended` or `optional`.
+    pub level: String,
+    /// `satisfied`, `partial`, `missing` or `unchecked`.
+    pub status: String,
+}
+
+/// What a document on the vendor's paper does for one framework.
+fn vendor_paper_state(
+    a: &AgreementState,
+    f: &str,
+    input: &RowInput<'_>,
+    remarks: &mut Vec<String>,
+) -> (State, Vec<String>) {
+    let title = a
+        .title
+        .clone()
+        .or_else(|| a.file.clone())
+        .unwrap_or_else(|| "document".into());
+    let signed = a
+        .signed_on
+        .map(|d| format!(", signed {d}"))
+        .unwrap_or_default();
+    if let Some(e) = a.expires_on
+        && e < input.as_of
+    {
+        remarks.push(format!(
+            "{f}: the vendor's \"{title}\"{signed} expired on {e}"
+        ));
+        return (State::Expired, Vec::new());
+    }
+    let review = a.sha256.as_ref().and_then(|h| input.reviews.get(h));
+    let findings: Vec<&SavedFinding> = review
+        .map(|r| r.findings.iter().filter(|x| x.framework == f).collect())
+        .unwrap_or_default();
+    if findings.is_empty() {
+        let file = a.file.as_deref().unwrap_or("FILE");
+        remarks.push(format!(
+            "{f}: the vendor's \"{title}\"{signed} has not been reviewed for {f}: run `dpa review {file} --vendor {} --save`",
+            input.vendor.id
+        ));
+        return (State::Unreviewed, Vec::new());
+    }
+    let accepted = |id: &str| a.accepted.iter().any(|g| g.requirement == id);
+    let open: Vec<&SavedFinding> = findings
+        .into_iter()
+        .filter(|x| x.level == "required" && x.status != "satisfied" && !accepted(&x.requirement))
+        .collect();
+    if open.is_empty() {
+        let state = match a.expires_on {
+            Some(e) if (e - input.as_of).num_days() <= input.expiring_within => State::Expiring,
+            _ => State::Covered,
+        };
+        return (state, Vec::new());
+    }
+    let listed: Vec<String> = open
+        .iter()
+        .map(|x| format!("{} ({})", x.requirement, x.status))
+        .collect();
+    remarks.push(format!(
+        "{f}: the vendor's \"{title}\"{signed} does not satisfy {}; fix the document or accept each gap with `dpa accept {} REQUIREMENT --by NAME --reason TEXT`",
+        listed.join(", "),
+        input.vendor.id
+    ));
+    (
+        State::Gaps,
+        open.iter().map(|x| x.requirement.clone()).collect(),
+    )
 }
 
 fn recorded(agreements: &[AgreementState], version: u32, status: AgreementStatus) -> bool {
     agreements
         .iter()
-        .any(|a| a.version == version && a.status == status)
+        .any(|a| a.version == Some(version) && a.status == status)
 }
 
 fn entry(agreements: &[AgreementState], version: u32) -> Option<&AgreementState> {
-    agreements.iter().find(|a| a.version == version)
+    agreements.iter().find(|a| a.version == Some(version))
 }
 
 /// Computes a vendor's row.
@@ -200,6 +309,7 @@ pub fn row(input: &RowInput<'_>) -> Row {
     let v = input.vendor;
     let mut states = BTreeMap::new();
     let mut outdated = BTreeMap::new();
+    let mut gaps = BTreeMap::new();
     let mut remarks = Vec::new();
     let is =
         |i: &&IssuedVersion, status: AgreementStatus| recorded(&v.agreements, i.version, status);
@@ -250,6 +360,27 @@ pub fn row(input: &RowInput<'_>) -> Row {
             }
             None => State::Missing,
         };
+        // A signed document on the vendor's paper that claims the framework may do better.
+        let mut state = state;
+        if state != State::Ended {
+            for a in v.agreements.iter().filter(|a| {
+                a.paper == AgreementPaper::Vendor
+                    && a.status == AgreementStatus::Signed
+                    && a.frameworks.iter().any(|x| x == f)
+            }) {
+                let mut notes = Vec::new();
+                let (vs, open) = vendor_paper_state(a, f, input, &mut notes);
+                if vs < state {
+                    state = vs;
+                    remarks.extend(notes);
+                    if open.is_empty() {
+                        gaps.remove(f);
+                    } else {
+                        gaps.insert(f.clone(), open);
+                    }
+                }
+            }
+        }
         states.insert(f.clone(), state);
     }
     if let Some(e) = ended {
@@ -269,6 +400,26 @@ pub fn row(input: &RowInput<'_>) -> Row {
             .and_then(|i| entry(&v.agreements, i.version))
     };
     let signed = latest_with(AgreementStatus::Signed);
+    let vendor_signed = v
+        .agreements
+        .iter()
+        .filter(|a| a.paper == AgreementPaper::Vendor && a.status == AgreementStatus::Signed)
+        .max_by_key(|a| a.signed_on);
+    let accepted = v
+        .agreements
+        .iter()
+        .filter(|a| a.paper == AgreementPaper::Vendor)
+        .flat_map(|a| &a.accepted)
+        .map(|g| {
+            format!(
+                "{}: accepted by {} on {} ({})",
+                g.requirement, g.by, g.on, g.reason
+            )
+        })
+        .collect::<Vec<_>>();
+    for a in &accepted {
+        remarks.push(format!("accepted gap {a}"));
+    }
     let overall = if ended.is_some() {
         Overall::Ended
     } else if input.required.is_empty() {
@@ -278,7 +429,7 @@ pub fn row(input: &RowInput<'_>) -> Row {
         .all(|s| matches!(s, State::Covered | State::Expiring))
     {
         Overall::Covered
-    } else if signed.is_some() {
+    } else if signed.is_some() || vendor_signed.is_some() {
         Overall::Gaps
     } else {
         Overall::Unsigned
@@ -292,11 +443,13 @@ pub fn row(input: &RowInput<'_>) -> Row {
         required: input.required.clone(),
         states,
         outdated,
+        gaps,
+        accepted,
         issued_version: input.issued.last().map(|i| i.version),
         sent_on: latest_with(AgreementStatus::Sent).and_then(|a| a.sent_on),
-        signed_version: signed.map(|a| a.version),
-        signed_on: signed.and_then(|a| a.signed_on),
-        expires_on: signed.and_then(|a| a.expires_on),
+        signed_version: signed.and_then(|a| a.version),
+        signed_on: signed.or(vendor_signed).and_then(|a| a.signed_on),
+        expires_on: signed.or(vendor_signed).and_then(|a| a.expires_on),
         service_starts: Some(v.service.starts),
         service_ends: v.service.ends,
         contact_name: Some(v.contact.name.clone()),
@@ -317,6 +470,8 @@ pub fn invalid_row(id: &str, reason: String) -> Row {
         required: Vec::new(),
         states: BTreeMap::new(),
         outdated: BTreeMap::new(),
+        gaps: BTreeMap::new(),
+        accepted: Vec::new(),
         issued_version: None,
         sent_on: None,
         signed_version: None,

@@ -142,6 +142,7 @@ pub fn status(ws: &Workspace, options: &Options) -> Result<Tracker, StoreError> 
         } else {
             None
         };
+        let reviews = saved_reviews(ws, &vendor, &mut diags);
         rows.push(row(&RowInput {
             vendor: &vendor,
             required,
@@ -154,6 +155,7 @@ pub fn status(ws: &Workspace, options: &Options) -> Result<Tracker, StoreError> 
             }),
             as_of: options.as_of,
             expiring_within: options.expiring_within,
+            reviews: &reviews,
         }));
         vendors.push(vendor);
     }
@@ -186,6 +188,62 @@ pub fn status(ws: &Workspace, options: &Options) -> Result<Tracker, StoreError> 
         diagnostics: diags,
         uncommitted,
     })
+}
+
+/// The saved reviews (`reviews/<sha256>.json`) of the vendor's documents on its own paper. A
+/// review that exists but cannot be read is an error, never "unreviewed" or "covered".
+fn saved_reviews(
+    ws: &Workspace,
+    vendor: &Vendor,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, super::SavedReview> {
+    let mut out = BTreeMap::new();
+    for a in &vendor.agreements {
+        if a.paper != crate::model::vendor::AgreementPaper::Vendor {
+            continue;
+        }
+        let Some(sha) = &a.sha256 else { continue };
+        let rel = format!("{}/{sha}.json", crate::review::REVIEWS_DIR);
+        let path = ws.root.join(&rel);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                diags.push(crate::diag::Diagnostic::error(
+                    &rel,
+                    None,
+                    format!("the saved review cannot be read: {e}"),
+                ));
+                continue;
+            }
+        };
+        match serde_json::from_str::<super::SavedReview>(&text) {
+            Ok(r) if r.sha256 == *sha => {
+                out.insert(sha.clone(), r);
+            }
+            Ok(r) => diags.push(crate::diag::Diagnostic::error(
+                &rel,
+                None,
+                format!(
+                    "the saved review is of another document (SHA-256 {}), not {sha}",
+                    r.sha256
+                ),
+            )),
+            Err(e) => diags.push(
+                crate::diag::Diagnostic::error(
+                    &rel,
+                    None,
+                    format!("the saved review is not valid: {e}"),
+                )
+                .with_hint(format!(
+                    "run `dpa review {} --vendor {} --save` again",
+                    a.file.as_deref().unwrap_or("FILE"),
+                    vendor.id
+                )),
+            ),
+        }
+    }
+    out
 }
 
 /// Records whose `[[agreements]]` in the working copy differ from the last commit's.

@@ -27,5 +27,6 @@ mod state_terms;
 mod store;
 mod track;
 mod transfers;
+mod vendorpaper;
 mod watch;
 mod wordout;
