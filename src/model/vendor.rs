@@ -496,12 +496,12 @@ fn check(v: &Vendor, diags: &mut Diagnostics) {
                     );
                 }
                 for (j, f) in a.frameworks.iter().enumerate() {
-                    if !crate::select::FRAMEWORKS[1..].contains(&f.as_str()) {
+                    if !super::facts::FRAMEWORKS[1..].contains(&f.as_str()) {
                         c.error(
                             &format!("{p}.frameworks[{j}]"),
                             format!(
                                 "`{f}` is not a framework: use {}",
-                                crate::select::FRAMEWORKS[1..].join(", ")
+                                super::facts::FRAMEWORKS[1..].join(", ")
                             ),
                         );
                     }
