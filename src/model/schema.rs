@@ -1169,9 +1169,18 @@ mod tests {
                     None => ex.clone(),
                     Some((parent, _)) => {
                         let p = field_at(fields, parent).expect("parent");
+                        // A list of tables inside a list of tables needs its parent's header first.
+                        let outer = parent
+                            .rsplit_once('.')
+                            .filter(|(gp, _)| {
+                                field_at(fields, gp)
+                                    .is_some_and(|g| matches!((g.kind)(), Kind::Tables(_)))
+                            })
+                            .map(|(gp, _)| format!("[[{gp}]]\n"))
+                            .unwrap_or_default();
                         match (p.kind)() {
-                            Kind::Tables(_) => format!("[[{parent}]]\n{ex}\n"),
-                            _ => format!("[{parent}]\n{ex}\n"),
+                            Kind::Tables(_) => format!("{outer}[[{parent}]]\n{ex}\n"),
+                            _ => format!("{outer}[{parent}]\n{ex}\n"),
                         }
                     }
                 };
