@@ -2,6 +2,11 @@
 //! the baseline `dpa render` is measured against in the benchmark.
 //!
 //! `cargo run --release --example bare_compile -- FILE.typ OUT.pdf`
+//!
+//! `bare_compile --many AGE FILE.typ...` compiles and exports each file in turn in one process,
+//! evicting the compiler's memoised results older than AGE documents after each (0: every
+//! document laid out from scratch), and prints the mean milliseconds per document: what layout
+//! reuse across the documents of one worker buys.
 
 use std::sync::OnceLock;
 
@@ -48,12 +53,7 @@ impl World for Bare {
     }
 }
 
-fn main() -> Result<(), String> {
-    let mut args = std::env::args().skip(1);
-    let (Some(input), Some(output)) = (args.next(), args.next()) else {
-        return Err("usage: bare_compile FILE.typ OUT.pdf".into());
-    };
-    let text = std::fs::read_to_string(&input).map_err(|e| format!("{input}: {e}"))?;
+fn world(text: String) -> Result<Bare, String> {
     static FONTS: OnceLock<Vec<Font>> = OnceLock::new();
     let fonts = FONTS
         .get_or_init(|| typst_kit::fonts::embedded().map(|(f, _)| f).collect())
@@ -63,16 +63,45 @@ fn main() -> Result<(), String> {
         VirtualPath::new("/main.typ").map_err(|e| format!("{e:?}"))?,
     )
     .intern();
-    let world = Bare {
+    Ok(Bare {
         library: LazyHash::new(Library::default()),
         book: LazyHash::new(FontBook::from_fonts(&fonts)),
         fonts,
         source: Source::new(id, text),
-    };
+    })
+}
+
+fn compile(text: String) -> Result<Vec<u8>, String> {
+    let world = world(text)?;
     let doc = typst::compile::<PagedDocument>(&world)
         .output
         .map_err(|e| format!("{:?}", e.first().map(|d| d.message.clone())))?;
-    let pdf = typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
-        .map_err(|e| format!("{:?}", e.first().map(|d| d.message.clone())))?;
+    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
+        .map_err(|e| format!("{:?}", e.first().map(|d| d.message.clone())))
+}
+
+fn main() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let (Some(input), Some(output)) = (args.next(), args.next()) else {
+        return Err("usage: bare_compile FILE.typ OUT.pdf | bare_compile --many AGE FILE...".into());
+    };
+    if input == "--many" {
+        let age: usize = output.parse().map_err(|_| "AGE is a number".to_string())?;
+        let files: Vec<String> = args.collect();
+        let texts: Vec<String> = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}")))
+            .collect::<Result<_, _>>()?;
+        let start = std::time::Instant::now();
+        for text in texts {
+            compile(text)?;
+            comemo::evict(age);
+        }
+        let per = start.elapsed().as_secs_f64() * 1000.0 / files.len().max(1) as f64;
+        println!("{per:.2}");
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(&input).map_err(|e| format!("{input}: {e}"))?;
+    let pdf = compile(text)?;
     std::fs::write(&output, pdf).map_err(|e| format!("{output}: {e}"))
 }

@@ -83,9 +83,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             "--force goes with --all: vendors named on the command line are always rendered".into(),
         ));
     }
+    let started = Instant::now();
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
     let ids = vendor_ids(&ws, &args.vendors, args.all, &mut diags);
+    let opened = started.elapsed();
     if args.all && ids.is_empty() && !diags.has_errors() {
         ctx.note("no vendor records in vendors/");
     }
@@ -94,11 +96,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         final_: args.final_,
         docx: (args.format == OutputFormat::Docx).then_some(args.protect),
     };
-    let started = Instant::now();
     // With --all, only the agreements whose inputs changed or whose outputs are not intact.
     let (todo, current) = if args.all && !args.force {
         let plan = plan(&ws, &ids, &options);
         if ctx.verbose > 0 {
+            eprintln!(
+                "opened the workspace in {opened:.2?}; checked {} agreements in {:.2?}: {} to render",
+                ids.len(),
+                started.elapsed() - opened,
+                plan.stale.len()
+            );
             for (id, reason) in &plan.stale {
                 eprintln!("{id}: rendering: {reason}");
             }
