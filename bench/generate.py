@@ -29,8 +29,8 @@ SUFFIX = {"US": "Inc.", "IN": "Private Limited", "DE": "GmbH", "FR": "SAS", "IE"
 CATEGORIES = ["Name", "Email address", "Phone number", "Postal address", "Account identifiers", "Device identifiers",
               "IP address", "Usage events", "Payment card token", "Bank account details", "Job title",
               "Support ticket content", "Location data", "Purchase history", "Cookie identifiers"]
-SUBJECTS = ["Customer's end users", "Customer's employees", "Prospective customers", "Website visitors",
-            "Job applicants", "Customer's contractors"]
+SUBJECTS = ["End users of the service", "Employees of the company", "Prospective customers", "Website visitors",
+            "Job applicants", "Contractors of the company"]
 SENSITIVE = ["Health data for sick pay, payroll team only", "Biometric templates for identity checks, deleted after match",
              "Trade union membership for dues deductions", "Criminal record checks for regulated roles"]
 MEASURES = {"encryption": "AES-256 at rest; TLS 1.2 or higher in transit",
@@ -84,7 +84,10 @@ def vendor(i, rnd):
     for s in range(rnd.randint(0, 12)):
         c = rnd.choice(COUNTRIES)
         lines += ["[[subprocessors]]", f"name = {q(rnd.choice(WORDS) + ' Sub ' + str(s) + ' ' + SUFFIX[c])}",
-                  f"country = {q(c)}", f"purpose = {q(rnd.choice(PRODUCTS).capitalize())}", ""]
+                  f"country = {q(c)}", f"purpose = {q(rnd.choice(PRODUCTS).capitalize())}",
+                  # Annex III names each sub-processor's address and contact under specific authorisation.
+                  f"address = {q(f'{s + 1} Processor Road, Example City')}",
+                  f"contact = {q(f'Data Protection Officer, dpo{s}@sub.example')}", ""]
     return "\n".join(lines)
 
 

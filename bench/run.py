@@ -248,7 +248,12 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--install-peers", action="store_true", help="install the typst CLI, pandoc and pdflatex when missing")
     ap.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    ap.add_argument("--from-json", metavar="FILE", help="only write the report, from the results a run saved")
     args = ap.parse_args()
+    if args.from_json:
+        saved = json.load(open(args.from_json))
+        write_report(args.out, saved["results"], saved["build_s"], saved["quick"])
+        return
     sizes = [10, 100] if args.quick else [10, 100, 1000]
     reps = 3 if args.quick else 7
     cores = os.cpu_count() or 1
@@ -287,7 +292,8 @@ def main():
                    "open_ms": statistics.median(x[4][0] for x in noop), "plan_ms": statistics.median(x[4][1] for x in noop)}
     vid = sorted(os.listdir(os.path.join(ws, "vendors")))[top // 2][:-5]
     path = os.path.join(ws, "vendors", f"{vid}.toml")
-    open(path, "w").write(open(path).read().replace('retention = "', 'retention = "Edited: ', 1))
+    text = open(path).read()
+    open(path, "w").write(text.replace('retention = "', 'retention = "Edited: ', 1))
     t, rss, rendered, _, _ = timed_render_all(ws)
     inc["record"] = {"seconds": t, "rendered": rendered, "rss_mb": rss / 1024}
     cid, users = clause_near(ws, 0.10)
@@ -435,6 +441,10 @@ def main():
     sample_load()
     results["load"] = LOADS
     shutil.rmtree(work, ignore_errors=True)
+    saved = os.path.join(tempfile.gettempdir(), "dpa-bench-results.json")
+    json.dump({"results": results, "build_s": build_s, "quick": args.quick}, open(saved, "w"))
+    print(f"results saved in {saved} (--from-json rewrites the report from them)", file=sys.stderr)
+    results = json.load(open(saved))["results"]
     write_report(args.out, results, build_s, args.quick)
     print(f"wrote {args.out}", file=sys.stderr)
 
@@ -444,10 +454,12 @@ def met(ok):
 
 
 def write_report(path, r, build_s, quick):
-    s, sizes, cores = r["single"], r["sizes"], r["cores"]
+    s, cores = r["single"], r["cores"]
+    sizes = {int(k): v for k, v in r["sizes"].items()}
     top = max(sizes)
     rate = sizes[top]["per_second"]
-    inc, peers, reuse, w = r["incremental"], r["peers"], r["reuse"], r["watch"]
+    inc, peers, w = r["incremental"], r["peers"], r["watch"]
+    reuse = {int(k): v for k, v in r["reuse"].items()}
     load = r["load"]
     lines = [
         "# Benchmarks",

@@ -50,6 +50,8 @@ pub struct Workspace {
     company_sha: String,
     /// SHA-256 of what every agreement of the workspace depends on (see [`workspace_inputs`]).
     inputs_sha: String,
+    /// SHA-256 of each clause file's text, by file name.
+    clause_shas: HashMap<String, String>,
     texts: Mutex<HashMap<String, String>>,
 }
 
@@ -119,6 +121,10 @@ impl Workspace {
         let Some(company) = company else {
             return Err(Error::Invalid(diags.error_count()));
         };
+        let clause_shas = library
+            .clauses()
+            .map(|c| (c.origin.file().to_string(), sha256_hex(c.text.as_bytes())))
+            .collect();
         let inputs_sha = workspace_inputs(root, &sha256_hex(text.as_bytes()), &template_inputs);
         Ok(Workspace {
             root: root.to_path_buf(),
@@ -127,6 +133,7 @@ impl Workspace {
             templates,
             template_inputs,
             inputs_sha,
+            clause_shas,
             company_sha: sha256_hex(text.as_bytes()),
             texts: Mutex::new(HashMap::new()),
         })
@@ -279,7 +286,14 @@ impl Workspace {
         let vendor_text = source_text(&self.root, &self.texts, &vendor.file).unwrap_or_default();
         let clauses: Vec<(&str, String)> = selected
             .iter()
-            .map(|c| (c.origin.file(), sha256_hex(c.text.as_bytes())))
+            .map(|c| {
+                let sha = self
+                    .clause_shas
+                    .get(c.origin.file())
+                    .cloned()
+                    .unwrap_or_else(|| sha256_hex(c.text.as_bytes()));
+                (c.origin.file(), sha)
+            })
             .collect();
         let key = json!({
             "workspace": self.inputs_sha,
