@@ -83,7 +83,9 @@ fn compile(text: String) -> Result<Vec<u8>, String> {
 fn main() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     let (Some(input), Some(output)) = (args.next(), args.next()) else {
-        return Err("usage: bare_compile FILE.typ OUT.pdf | bare_compile --many AGE FILE...".into());
+        return Err(
+            "usage: bare_compile FILE.typ OUT.pdf | bare_compile --many AGE FILE...".into(),
+        );
     };
     if input == "--many" {
         let age: usize = output.parse().map_err(|_| "AGE is a number".to_string())?;
