@@ -8,7 +8,8 @@ pub mod prerequisites;
 use std::collections::HashMap;
 use std::error::Error as _;
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::files::sha256_hex;
@@ -212,6 +213,49 @@ fn clause_template_error(clause: &Clause, message: &str) -> Diagnostic {
     .with_hint("clause bodies use tera syntax: {{ vendor.name }}, {% if ... %}, {% for ... %}")
 }
 
+/// A numbered clause as the document template prints it.
+#[derive(Serialize)]
+struct ClauseEntry {
+    id: String,
+    number: String,
+    title: String,
+    label: String,
+    body: String,
+}
+
+/// A section of numbered clauses, in the order the document prints them.
+#[derive(Serialize)]
+struct SectionEntry {
+    index: usize,
+    number: usize,
+    title: &'static str,
+    clauses: Vec<ClauseEntry>,
+}
+
+/// An annex as the document template prints it; `anchor` is its label for cross-references.
+#[derive(Serialize)]
+struct AnnexEntry {
+    label: String,
+    title: String,
+    anchor: String,
+    body: String,
+    id: String,
+}
+
+/// The document's identity and metadata (`doc` in the template).
+#[derive(Serialize)]
+struct DocEntry<'a> {
+    id: String,
+    version: String,
+    #[serde(rename = "final")]
+    final_: bool,
+    draft: bool,
+    title: String,
+    subject: String,
+    keywords: Vec<&'a str>,
+    paper: &'a str,
+}
+
 fn section_of(order: i64) -> usize {
     SECTIONS
         .iter()
@@ -230,8 +274,7 @@ pub fn assemble(
     options: &DocOptions,
     diags: &mut Diagnostics,
 ) -> Option<Assembled> {
-    let ctx_value = context::build(company, vendor, app);
-    let ctx = match tera::Context::from_value(ctx_value.clone()) {
+    let ctx = match tera::Context::from_value(context::build(company, vendor, app)) {
         Ok(c) => c,
         Err(e) => {
             diags.push(Diagnostic::error(
@@ -269,8 +312,8 @@ pub fn assemble(
 
     let mut failed = false;
     let mut assembled = Vec::new();
-    let mut sections: Vec<Value> = Vec::new();
-    let mut annexes: Vec<Value> = Vec::new();
+    let mut sections: Vec<SectionEntry> = Vec::new();
+    let mut annexes: Vec<AnnexEntry> = Vec::new();
     for clause in selected {
         let template = match templates.clauses.get(&clause.id).map(ClauseTemplate::get) {
             Some(Ok(t)) => t,
@@ -325,19 +368,34 @@ pub fn assemble(
         };
         let number = numbers.get(clause.id.as_str()).cloned().unwrap_or_default();
         let label = markdown::clause_label(&clause.id);
-        let entry = json!({"id": clause.id, "number": number, "title": clause.title, "label": label, "body": converted.typst});
         match &clause.annex {
-            Some(annex) => annexes.push(json!({"label": annex, "title": clause.title, "anchor": label, "body": converted.typst, "id": clause.id})),
+            Some(annex) => annexes.push(AnnexEntry {
+                label: annex.clone(),
+                title: clause.title.clone(),
+                anchor: label,
+                body: converted.typst.clone(),
+                id: clause.id.clone(),
+            }),
             None => {
+                let entry = ClauseEntry {
+                    id: clause.id.clone(),
+                    number: number.clone(),
+                    title: clause.title.clone(),
+                    label,
+                    body: converted.typst.clone(),
+                };
                 let s = section_of(clause.order);
-                let sn = section_numbers.iter().find(|(i, _)| *i == s).map_or(0, |(_, n)| *n);
-                match sections.iter_mut().find(|v| v["index"] == json!(s)) {
-                    Some(Value::Object(sec)) => {
-                        if let Some(Value::Array(list)) = sec.get_mut("clauses") {
-                            list.push(entry);
-                        }
-                    }
-                    _ => sections.push(json!({"index": s, "number": sn, "title": SECTIONS[s].2, "clauses": [entry]})),
+                match sections.iter_mut().find(|sec| sec.index == s) {
+                    Some(sec) => sec.clauses.push(entry),
+                    None => sections.push(SectionEntry {
+                        index: s,
+                        number: section_numbers
+                            .iter()
+                            .find(|(i, _)| *i == s)
+                            .map_or(0, |(_, n)| *n),
+                        title: SECTIONS[s].2,
+                        clauses: vec![entry],
+                    }),
                 }
             }
         }
@@ -372,33 +430,25 @@ pub fn assemble(
     let keywords: Vec<&str> = std::iter::once("Data Processing Addendum")
         .chain(app.frameworks[1..].iter().copied())
         .collect();
-    let doc = json!({
-        "id": format!("DPA-{}", vendor.id),
-        "version": options.version,
-        "final": options.final_,
-        "draft": !options.final_,
-        "title": title,
-        "subject": format!("Data protection terms between {} and {} ({})", escape::clean(&company.name), escape::clean(&vendor.name), app.frameworks[1..].join(", ")),
-        "keywords": keywords,
-        "paper": company.paper.typst_name(),
-    });
-    let mut full = ctx_value;
-    if let Value::Object(map) = &mut full {
-        map.insert("doc".into(), doc);
-        map.insert("sections".into(), Value::Array(sections));
-        map.insert("annexes".into(), Value::Array(annexes));
-    }
-    let full_ctx = match tera::Context::from_value(full) {
-        Ok(c) => c,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                &templates.document_file,
-                None,
-                tera_message(&e),
-            ));
-            return None;
-        }
+    let doc = DocEntry {
+        id: format!("DPA-{}", vendor.id),
+        version: options.version.clone(),
+        final_: options.final_,
+        draft: !options.final_,
+        title: title.clone(),
+        subject: format!(
+            "Data protection terms between {} and {} ({})",
+            escape::clean(&company.name),
+            escape::clean(&vendor.name),
+            app.frameworks[1..].join(", ")
+        ),
+        keywords,
+        paper: company.paper.typst_name(),
     };
+    let mut full_ctx = ctx.clone();
+    full_ctx.insert("doc", &doc);
+    full_ctx.insert("sections", &sections);
+    full_ctx.insert("annexes", &annexes);
     let body = match templates.document.render("agreement.typ.tera", &full_ctx) {
         Ok(b) => b,
         Err(e) => {

@@ -273,3 +273,74 @@ fn the_argument_parser_stays_in_the_command_line_module() {
         outside.join("\n")
     );
 }
+
+/// Where a `serde_json::Value` (or `json!`) may appear, and why: JSON output, the serialised facts
+/// `when` conditions read, the tera context templates read, and bytes hashed. Anywhere else a
+/// typed struct carries the data; a new file here needs a reason as good as these.
+const JSON_VALUES_ALLOWED: [(&str, &str); 13] = [
+    ("src/cli/", "JSON output of the commands"),
+    ("src/model/", "the record schema"),
+    ("src/diff/render.rs", "JSON output of a diff"),
+    (
+        "src/library/when/",
+        "conditions evaluate over the serialised facts",
+    ),
+    (
+        "src/library/requirements.rs",
+        "a requirement's condition reads the facts",
+    ),
+    ("src/select.rs", "builds the serialised facts"),
+    ("src/review/mod.rs", "the facts a review assumes"),
+    ("src/assemble/context.rs", "the tera context templates read"),
+    (
+        "src/assemble/mod.rs",
+        "the `typst` tera filter receives tera's values",
+    ),
+    (
+        "src/assemble/escape.rs",
+        "tests render templates from JSON contexts",
+    ),
+    (
+        "src/manifest.rs",
+        "record values flattened from their serialised form; the hashed parties block",
+    ),
+    (
+        "src/workspace.rs",
+        "hash keys serialised to bytes; the glyph check walks a record's strings",
+    ),
+    (
+        "src/documents/numbering.rs",
+        "docx_rs keeps list levels' fields private but serialisable",
+    ),
+];
+
+#[test]
+fn json_values_carry_data_only_where_a_reason_is_listed() {
+    let root = repo();
+    let mut outside = Vec::new();
+    for file in rust_files(&root.join("src")) {
+        let rel = file
+            .strip_prefix(&root)
+            .expect("in repo")
+            .display()
+            .to_string();
+        if JSON_VALUES_ALLOWED.iter().any(|(p, _)| rel.starts_with(p)) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("read source");
+        for (n, line) in text.lines().enumerate() {
+            let code = code(line);
+            let named = code.contains("serde_json::Value")
+                || code.contains("json!")
+                || (code.contains("use serde_json::") && code.contains("Value"));
+            if named {
+                outside.push(format!("{rel}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        outside.is_empty(),
+        "serde_json::Value outside the places listed in JSON_VALUES_ALLOWED; use a typed struct:\n{}",
+        outside.join("\n")
+    );
+}
