@@ -19,6 +19,7 @@ pub mod import;
 pub mod library;
 pub mod manifest;
 pub mod model;
+pub mod notices;
 pub mod numerals;
 pub mod pipeline;
 pub mod read;
