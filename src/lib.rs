@@ -26,6 +26,7 @@ pub mod read;
 pub mod render;
 pub mod review;
 pub mod select;
+pub mod side;
 pub mod store;
 pub mod track;
 pub mod workspace;

@@ -223,11 +223,16 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
         // The vendor (processor) exports to us, its controller.
         4
     } else {
-        match (company.role, p.gdpr_role) {
+        let role = if company.role.acts_for_others() {
+            CompanyRole::Processor
+        } else {
+            CompanyRole::Controller
+        };
+        match (role, p.gdpr_role) {
             (_, GdprRole::SubProcessor) | (CompanyRole::Processor, GdprRole::Processor) => 3,
             (CompanyRole::Controller, GdprRole::Processor) => 2,
             (CompanyRole::Controller, _) => 1,
-            (CompanyRole::Processor, _) => 4,
+            (_, _) => 4,
         }
     });
     if scc {

@@ -14,9 +14,10 @@ use crate::error::Error;
 use crate::files::{display_path, read_text, sha256_hex};
 use crate::library::{Clause, Library};
 use crate::manifest::{self, Manifest, ManifestClause, Tool};
-use crate::model::{Company, Vendor, company, vendor};
+use crate::model::{Company, DocumentKind, Vendor, company, vendor};
 use crate::render::{Output, PdfSettings, Renderer, creation_date};
 use crate::select::{self, Applicability};
+use crate::side::{self, Side};
 
 /// The company record's file name.
 pub const COMPANY_FILE: &str = "dpa.toml";
@@ -46,6 +47,10 @@ pub struct Workspace {
     pub library: Library,
     /// Compiled templates.
     pub templates: Templates,
+    /// Which side of the table: vendors or customers.
+    pub side: Side,
+    /// The date that fixes which intended sub-processors a customer's Annex III holds (today by default).
+    pub date: chrono::NaiveDate,
     template_inputs: BTreeMap<String, String>,
     company_sha: String,
     /// SHA-256 of what every agreement of the workspace depends on (see [`workspace_inputs`]).
@@ -128,6 +133,8 @@ impl Workspace {
         let inputs_sha = workspace_inputs(root, &sha256_hex(text.as_bytes()), &template_inputs);
         Ok(Workspace {
             root: root.to_path_buf(),
+            side: Side::of(root, &company),
+            date: chrono::Local::now().date_naive(),
             company,
             library,
             templates,
@@ -139,10 +146,50 @@ impl Workspace {
         })
     }
 
-    /// Ids of every vendor record in `vendors/`, sorted; badly named files are reported.
+    /// Ids of every agreement: one per record in `vendors/` (or `customers/`), sorted, and on the
+    /// processor side with separate documents two for a customer needing CCPA and GDPR terms;
+    /// badly named files are reported.
     pub fn vendor_ids(&self, diags: &mut Diagnostics) -> Vec<String> {
+        self.record_ids(diags)
+            .into_iter()
+            .flat_map(|id| self.documents_of(&id))
+            .collect()
+    }
+
+    /// The agreements of one record id: the id itself, or its `-ccpa` and `-gdpr` documents
+    /// when the workspace issues separate documents and the customer needs both.
+    pub fn documents_of(&self, id: &str) -> Vec<String> {
+        if self.side != Side::Customers
+            || self.company.documents != crate::model::Documents::Separate
+            || !self.record_path(id).is_file()
+        {
+            return vec![id.to_string()];
+        }
+        let mut quiet = Diagnostics::new();
+        let Some(record) = self.load_vendor(id, &mut quiet) else {
+            return vec![id.to_string()];
+        };
+        let app = self.applicability(&record, &mut quiet);
+        let ccpa = app.has("ccpa") || app.has("usstate");
+        if ccpa && app.has("gdpr") {
+            [DocumentKind::Ccpa, DocumentKind::Gdpr]
+                .into_iter()
+                .map(|k| format!("{id}{}", side::suffix(k)))
+                .collect()
+        } else {
+            vec![id.to_string()]
+        }
+    }
+
+    fn record_path(&self, id: &str) -> PathBuf {
+        self.root.join(self.side.dir()).join(format!("{id}.toml"))
+    }
+
+    /// Ids of every record in `vendors/` (or `customers/`), sorted; badly named files are reported.
+    pub fn record_ids(&self, diags: &mut Diagnostics) -> Vec<String> {
+        let noun = self.side.noun();
         let mut files = Vec::new();
-        if let Ok(entries) = fs::read_dir(self.root.join("vendors")) {
+        if let Ok(entries) = fs::read_dir(self.root.join(self.side.dir())) {
             files = entries
                 .filter_map(Result::ok)
                 .map(|e| e.path())
@@ -160,10 +207,10 @@ impl Workspace {
                 ids.push(stem);
             } else {
                 diags.push(
-                    Diagnostic::error(display_path(&self.root, &f), None, format!("`{stem}` is not a valid vendor id: ids are 1-64 characters of a-z, 0-9 and `-`, starting with a letter or digit"))
+                    Diagnostic::error(display_path(&self.root, &f), None, format!("`{stem}` is not a valid {noun} id: ids are 1-64 characters of a-z, 0-9 and `-`, starting with a letter or digit"))
                         .with_hint(match vendor::suggest_id(&stem) {
-                            Some(id) => format!("rename it to `vendors/{id}.toml`; the file name (without .toml) is the vendor id, used in paths and git tags"),
-                            None => "rename the file; the file name (without .toml) is the vendor id, used in paths and git tags".to_string(),
+                            Some(id) => format!("rename it to `{}/{id}.toml`; the file name (without .toml) is the {noun} id, used in paths and git tags", self.side.dir()),
+                            None => format!("rename the file; the file name (without .toml) is the {noun} id, used in paths and git tags"),
                         }),
                 );
             }
@@ -171,25 +218,37 @@ impl Workspace {
         ids
     }
 
-    /// Loads one vendor record by id.
+    /// Loads one vendor (or customer) record by id; on the processor side a document id
+    /// (`<customer>-ccpa`, `<customer>-gdpr`) loads the customer's record for that document,
+    /// with that document's tracker state.
     pub fn load_vendor(&self, id: &str, diags: &mut Diagnostics) -> Option<Vendor> {
+        let noun = self.side.noun();
         if !vendor::valid_id(id) {
             diags.push(Diagnostic::error(
                 "command line",
                 None,
-                format!("`{id}` is not a valid vendor id: ids are 1-64 characters of a-z, 0-9 and `-`, starting with a letter or digit"),
+                format!("`{id}` is not a valid {noun} id: ids are 1-64 characters of a-z, 0-9 and `-`, starting with a letter or digit"),
             ));
             return None;
         }
-        let path = self.root.join("vendors").join(format!("{id}.toml"));
+        let mut path = self.record_path(id);
+        let mut document = None;
+        if !path.is_file()
+            && self.side == Side::Customers
+            && let Some((stem, kind)) = side::split_id(id)
+            && self.record_path(stem).is_file()
+        {
+            path = self.record_path(stem);
+            document = Some(kind);
+        }
         if !path.is_file() {
             let mut d = Diagnostic::error(
                 display_path(&self.root, &path),
                 None,
-                format!("no record for vendor `{id}`"),
+                format!("no record for {noun} `{id}`"),
             );
             let mut tmp = Diagnostics::new();
-            let ids = self.vendor_ids(&mut tmp);
+            let ids = self.record_ids(&mut tmp);
             let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
             let near = crate::diag::suggest(id, &refs).or_else(|| {
                 refs.iter()
@@ -209,7 +268,78 @@ impl Workspace {
                 return None;
             }
         };
-        vendor::load(id, &name, &text, diags)
+        let stem = document.map_or(id, |_| &id[..id.len() - 5]);
+        let mut record = vendor::load(stem, &name, &text, diags)?;
+        if !self.side_fields_fit(&record, diags) {
+            return None;
+        }
+        if let Some(kind) = document {
+            record.id = id.to_string();
+            record.document = Some(kind);
+            record.agreements.retain(|a| a.document == Some(kind));
+        }
+        Some(record)
+    }
+
+    /// Reports fields that belong to the other side of the table: Annex II and III come from
+    /// `dpa.toml` on the processor side, and only a customer has a supervisory authority,
+    /// a representative or sub-processor notices in its record.
+    fn side_fields_fit(&self, record: &Vendor, diags: &mut Diagnostics) -> bool {
+        let misplaced: Vec<(&str, &str)> = match self.side {
+            Side::Customers => [
+                ("security", !record.security.0.is_empty()),
+                ("subprocessors", !record.subprocessors.is_empty()),
+            ]
+            .into_iter()
+            .filter(|(_, present)| *present)
+            .map(|(k, _)| (k, "on the processor side, Annex II (`[security]`) and Annex III (`[[subprocessors]]`) are ours and come from dpa.toml, the same for every customer"))
+            .collect(),
+            Side::Vendors => [
+                ("supervisory_authority", record.supervisory_authority.is_some()),
+                ("eu_representative", record.eu_representative.is_some()),
+                ("notices", !record.notices.is_empty()),
+            ]
+            .into_iter()
+            .filter(|(_, present)| *present)
+            .map(|(k, _)| (k, "only customer records (processor side, `customers/<id>.toml`) hold it; ours is in dpa.toml"))
+            .collect(),
+        };
+        for (key, hint) in &misplaced {
+            diags.push(
+                Diagnostic::error(
+                    &record.file,
+                    record.span(key).or(Some(0..0)),
+                    format!("`{key}` does not belong in a {} record", self.side.noun()),
+                )
+                .with_hint(*hint),
+            );
+        }
+        misplaced.is_empty()
+    }
+
+    /// The agreement's parties in the roles the clause library names (see [`side::roles`]).
+    pub fn roles(&self, record: &Vendor) -> (Company, Vendor) {
+        side::roles(self.side, &self.company, record, self.date)
+    }
+
+    /// The facts `when` conditions read for a record, with the parties in their roles.
+    pub fn facts(&self, record: &Vendor, app: &Applicability) -> serde_json::Value {
+        let (company, processor) = self.roles(record);
+        select::facts(&company, &processor, app)
+    }
+
+    /// What a record's facts require, from both parties' roles; a document of a separate pair
+    /// keeps only its own frameworks.
+    pub fn applicability(&self, record: &Vendor, diags: &mut Diagnostics) -> Applicability {
+        let (company, vendor) = self.roles(record);
+        let mut app = select::applicability(&company, &vendor, diags);
+        if let Some(kind) = record.document {
+            app.frameworks.retain(|f| side::in_document(kind, f));
+            if !app.has("scc") {
+                app.scc_module = None;
+            }
+        }
+        app
     }
 
     /// The manifest of the version last issued into `agreements/<id>/`, if any.
@@ -228,10 +358,11 @@ impl Workspace {
     ) -> Option<Prepared> {
         let (app, selected) = self.select(&vendor, diags)?;
         let key = self.input_key(&vendor, &selected);
+        let (company, processor) = self.roles(&vendor);
         let assembled = assemble::assemble(
             &self.templates,
-            &self.company,
-            &vendor,
+            &company,
+            &processor,
             &app,
             &selected,
             options,
@@ -264,16 +395,22 @@ impl Workspace {
         diags: &mut Diagnostics,
     ) -> Option<(Applicability, Vec<&Clause>)> {
         let before = diags.error_count();
-        let app = select::applicability(&self.company, vendor, diags);
+        let app = self.applicability(vendor, diags);
         if diags.error_count() > before {
             return None;
         }
-        let missing = assemble::prerequisites::check(&self.company, COMPANY_FILE, vendor, &app);
+        let (company, processor) = self.roles(vendor);
+        // On the processor side the controller's particulars come from the customer's record.
+        let company_file = match self.side {
+            Side::Vendors => COMPANY_FILE,
+            Side::Customers => vendor.file.as_str(),
+        };
+        let missing = assemble::prerequisites::check(&company, company_file, &processor, &app);
         if !missing.is_empty() {
             diags.extend(missing);
             return None;
         }
-        let facts = select::facts(&self.company, vendor, &app);
+        let facts = select::facts(&company, &processor, &app);
         let selected = select::clauses(&self.library, &app, &facts);
         Some((app, selected))
     }
@@ -295,10 +432,16 @@ impl Workspace {
                 (c.origin.file(), sha)
             })
             .collect();
+        // Annex III on the processor side also follows the date (intended sub-processors join it).
+        let subprocessors = (self.side == Side::Customers)
+            .then(|| side::subprocessors_on(&self.company, vendor, self.date))
+            .unwrap_or_default();
+        let annex: Vec<&str> = subprocessors.iter().map(|s| s.name.as_str()).collect();
         let key = json!({
             "workspace": self.inputs_sha,
-            "vendor": [&vendor.file, sha256_hex(vendor_text.as_bytes())],
+            "vendor": [&vendor.id, &vendor.file, sha256_hex(vendor_text.as_bytes())],
             "clauses": clauses,
+            "annex_iii": annex,
         });
         sha256_hex(key.to_string().as_bytes())
     }
@@ -318,8 +461,9 @@ impl Workspace {
     }
 
     /// The parties block, as hashed into the manifest's content hash.
-    fn parties(&self, v: &Vendor) -> serde_json::Value {
-        let c = &self.company;
+    fn parties(&self, record: &Vendor) -> serde_json::Value {
+        let (c, v) = self.roles(record);
+        let (c, v) = (&c, &v);
         json!({
             "company": [c.name, c.short_name, c.entity, c.address, c.signatory.name, c.signatory.title],
             "vendor": [v.name, v.short_name, v.entity, v.address, v.signatory.name, v.signatory.title, v.service.description, v.service.starts.to_string(), v.effective.map(|d| d.to_string())],
@@ -422,7 +566,10 @@ impl Workspace {
             scc_module: prepared.app.scc_module,
             requirements,
             clauses,
-            values: manifest::values(&self.company, &prepared.vendor),
+            values: {
+                let (c, v) = self.roles(&prepared.vendor);
+                manifest::values(&c, &v)
+            },
             render: None,
         };
         Some(Output {

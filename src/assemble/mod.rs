@@ -251,6 +251,8 @@ struct DocEntry<'a> {
     final_: bool,
     draft: bool,
     title: String,
+    /// "Data Processing Addendum", or "CCPA Addendum" for a separate CCPA document.
+    name: &'a str,
     subject: String,
     keywords: Vec<&'a str>,
     paper: &'a str,
@@ -422,12 +424,17 @@ pub fn assemble(
     // Annexes follow the numbered clauses in the manifest, as in the document.
     assembled.sort_by_key(|c| c.number.starts_with("Annex "));
 
+    // A CCPA addendum issued on its own (processor side, separate documents) says so.
+    let name = match vendor.document {
+        Some(crate::model::DocumentKind::Ccpa) => "CCPA Addendum",
+        _ => "Data Processing Addendum",
+    };
     let title = format!(
-        "Data Processing Addendum: {} and {}",
+        "{name}: {} and {}",
         escape::clean(&company.short_name),
         escape::clean(&vendor.short_name)
     );
-    let keywords: Vec<&str> = std::iter::once("Data Processing Addendum")
+    let keywords: Vec<&str> = std::iter::once(name)
         .chain(app.frameworks[1..].iter().copied())
         .collect();
     let doc = DocEntry {
@@ -436,6 +443,7 @@ pub fn assemble(
         final_: options.final_,
         draft: !options.final_,
         title: title.clone(),
+        name,
         subject: format!(
             "Data protection terms between {} and {} ({})",
             escape::clean(&company.name),

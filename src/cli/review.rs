@@ -9,7 +9,7 @@ use crate::diag::Diagnostics;
 use crate::error::Error;
 use crate::library::Library;
 use crate::review::{self, Review, Rules, Status, read};
-use crate::select::{self, FRAMEWORKS};
+use crate::select::FRAMEWORKS;
 
 use super::Ctx;
 
@@ -90,8 +90,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 ctx.report(&diags, &ws);
                 return Err(Error::Invalid(diags.error_count().max(1)));
             };
-            let app = select::applicability(&ws.company, &vendor, &mut diags);
-            let facts = select::facts(&ws.company, &vendor, &app);
+            let app = ws.applicability(&vendor, &mut diags);
+            let facts = ws.facts(&vendor, &app);
             let mut frameworks: Vec<String> = app
                 .frameworks
                 .iter()

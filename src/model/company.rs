@@ -12,8 +12,50 @@ choices! {
     pub enum CompanyRole {
         /// We decide why and how the data is processed.
         Controller = "controller",
-        /// We process the data on behalf of our own customers.
+        /// We process the data on behalf of our own customers (GDPR processor).
         Processor = "processor",
+        /// We process the data on behalf of our own customers (CCPA service provider); the same side as `processor`.
+        ServiceProvider = "service_provider",
+    }
+}
+
+impl CompanyRole {
+    /// Whether we act for others: `processor` or `service_provider`.
+    pub fn acts_for_others(self) -> bool {
+        matches!(self, CompanyRole::Processor | CompanyRole::ServiceProvider)
+    }
+}
+
+choices! {
+    /// On the processor side, how a customer's terms are issued.
+    pub enum Documents {
+        /// One agreement holds every framework the customer needs.
+        Combined = "combined",
+        /// A customer needing both gets a CCPA addendum and a GDPR DPA, each issued, versioned and tracked on its own.
+        Separate = "separate",
+    }
+}
+
+record! {
+    /// One of our own sub-processors (processor side): Annex III of every customer's agreement.
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    pub struct OurSubprocessor {
+        /// Legal name.
+        pub name: String [e.g. "Amazon Web Services, Inc."],
+        /// Country code where it processes.
+        [country]
+        pub country: String [e.g. "US"],
+        /// What it does.
+        pub purpose: String [e.g. "Hosting"],
+        /// Postal address; needed for customers on specific authorisation.
+        #[serde(default)]
+        pub address: String [e.g. "410 Terry Avenue North, Seattle, WA 98109, USA"],
+        /// Contact person's name, position and contact details; needed for customers on specific authorisation.
+        #[serde(default)]
+        pub contact: String [e.g. "Privacy Officer, aws-privacy@example.com"],
+        /// For an intended addition (`dpa subprocessors add`): the date it is to start; it joins a customer's Annex III from then, once that customer's objection period has passed without objection.
+        #[serde(default, deserialize_with = "super::vendor::schema_date::optional")]
+        pub effective: Option<chrono::NaiveDate>,
     }
 }
 
@@ -149,9 +191,18 @@ record! {
         /// Country of establishment (ISO 3166-1 alpha-2).
         [country]
         pub country: String [e.g. "US"],
-        /// Whether we act as controller or as processor.
+        /// Whether we act as controller (our counterparties are vendors, `vendors/<id>.toml`) or for others as processor or service provider (our counterparties are customers, `customers/<id>.toml`; a processor papering its own sub-processors keeps `vendors/` instead).
         #[serde(default = "controller")]
         pub role: CompanyRole = "controller",
+        /// Processor side: whether a customer needing CCPA and GDPR terms gets one agreement or two.
+        #[serde(default = "combined")]
+        pub documents: Documents = "combined",
+        /// Processor side: Annex II of every customer's agreement, by category (the keys are Annex II's `tom.01` to `tom.17`).
+        #[serde(default)]
+        pub security: super::vendor::Security [e.g. "storage=Data at rest is encrypted with AES-256"],
+        /// Processor side: our sub-processors (`[[subprocessors]]`), Annex III of every customer's agreement.
+        #[serde(default)]
+        pub subprocessors: Vec<OurSubprocessor>,
         /// Who signs for us.
         pub signatory: Signatory,
         /// Privacy contact or data protection officer.
@@ -188,6 +239,9 @@ record! {
 
 fn controller() -> CompanyRole {
     CompanyRole::Controller
+}
+fn combined() -> Documents {
+    Documents::Combined
 }
 fn us_letter() -> Paper {
     Paper::UsLetter

@@ -13,8 +13,10 @@ pub mod vendor;
 
 use serde::{Deserialize, Serialize};
 
-pub use company::{Company, CompanyRole, Paper};
-pub use vendor::{AgreementStatus, CcpaRole, Frequency, GdprRole, Mechanism, Vendor};
+pub use company::{Company, CompanyRole, Documents, OurSubprocessor, Paper};
+pub use vendor::{
+    AgreementStatus, CcpaRole, DocumentKind, Frequency, GdprRole, Mechanism, Notice, Vendor,
+};
 
 use crate::{choices, record};
 

@@ -219,6 +219,8 @@ record! {
         /// The frameworks the signatory believes the vendor's document covers (vendor paper; `ccpa`, `gdpr`, `scc`, `uk`, `ch`, `dpf`, `usstate`).
         #[serde(default)]
         pub frameworks: Vec<String> [e.g. "gdpr|scc"],
+        /// Processor side with separate documents: which of the customer's agreements the version belongs to.
+        pub document: Option<DocumentKind>,
         /// The state of the version.
         pub status: AgreementStatus,
         /// Date it was sent for signature, as recorded by `dpa send`.
@@ -250,6 +252,34 @@ pub struct Security(pub BTreeMap<String, String>);
 impl Describe for Security {
     fn kind() -> Kind {
         Kind::Map(&security::CHOICES, String::kind)
+    }
+}
+
+choices! {
+    /// On the processor side with `documents = "separate"`, which of a customer's two agreements.
+    pub enum DocumentKind {
+        /// The CCPA addendum (service-provider or contractor terms).
+        Ccpa = "ccpa",
+        /// The GDPR data processing addendum (Article 28 and transfers).
+        Gdpr = "gdpr",
+    }
+}
+
+record! {
+    /// Processor side: what happened to the notice of one intended sub-processor, as recorded by `dpa subprocessors`.
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    pub struct Notice {
+        /// The sub-processor's name, as in `dpa.toml`.
+        pub subprocessor: String [e.g. "Vectorline AI Ltd"],
+        /// The date the notice (or the request for consent) was sent.
+        #[serde(default, deserialize_with = "schema_date::optional")]
+        pub sent_on: Option<NaiveDate>,
+        /// The date the customer objected.
+        #[serde(default, deserialize_with = "schema_date::optional")]
+        pub objected_on: Option<NaiveDate>,
+        /// The date the customer gave its specific authorisation.
+        #[serde(default, deserialize_with = "schema_date::optional")]
+        pub consented_on: Option<NaiveDate>,
     }
 }
 
@@ -290,6 +320,16 @@ record! {
         /// Sub-processors (`[[subprocessors]]`).
         #[serde(default)]
         pub subprocessors: Vec<Subprocessor>,
+        /// Customer records only: the customer's competent supervisory authority, for SCC Clause 13 and Annex I.C when it exports.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub supervisory_authority: Option<super::company::Organisation>,
+        /// Customer records only: the customer's representative under GDPR Art. 27, if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub eu_representative: Option<super::company::Organisation>,
+        /// Customer records only: sub-processor change notices (`[[notices]]`).
+        [managed]
+        #[serde(default)]
+        pub notices: Vec<Notice>,
         /// Issued versions and their state (`[[agreements]]`).
         [managed]
         #[serde(default)]
@@ -298,6 +338,10 @@ record! {
         pub owner: Option<String> [e.g. "Jo Buyer"],
         /// Procurement's free-text notes (never printed in agreements).
         pub notes: Option<String> [e.g. "Renewal under negotiation"],
+        /// Processor side with separate documents: which of the customer's agreements this is (the id then ends in `-ccpa` or `-gdpr`).
+        [computed]
+        #[serde(skip)]
+        pub document: Option<DocumentKind>,
         /// The file stem, `[a-z0-9][a-z0-9-]{0,63}`.
         [computed]
         #[serde(skip_deserializing)]

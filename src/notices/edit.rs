@@ -135,7 +135,10 @@ mod tests {
             effective: d("2027-03-01"),
         };
         let out = add_subprocessor(text, &s).expect("added");
-        assert!(out.starts_with("# ours\nname = \"X\" # legal name\n"), "{out}");
+        assert!(
+            out.starts_with("# ours\nname = \"X\" # legal name\n"),
+            "{out}"
+        );
         let doc: toml::Table = toml::from_str(&out).expect("valid TOML");
         let list = doc["subprocessors"].as_array().expect("array");
         assert_eq!(list.len(), 2);

@@ -243,7 +243,10 @@ mod tests {
         assert_eq!(plan(eff, &t, eff).standing, Standing::Authorised);
         // Sent early: the period ends sooner, the start stays the effective date.
         let early = general(30, sent("2027-01-02"));
-        assert_eq!(plan(eff, &early, eff).objection_deadline, Some(d("2027-02-01")));
+        assert_eq!(
+            plan(eff, &early, eff).objection_deadline,
+            Some(d("2027-02-01"))
+        );
         assert!(!in_annex(eff, &early, d("2027-02-15")));
         assert!(in_annex(eff, &early, eff));
     }

@@ -217,7 +217,7 @@ pub fn adequacy_staleness(today: NaiveDate) -> Option<Diagnostic> {
 
 /// Computes the coverage of one vendor's selected clauses (without the signatory's read).
 pub fn coverage(ws: &Workspace, vendor: &Vendor, app: &Applicability) -> VendorCoverage {
-    let facts = select::facts(&ws.company, vendor, app);
+    let facts = ws.facts(vendor, app);
     let selected = select::clauses(&ws.library, app, &facts);
     let requirements = ws
         .library

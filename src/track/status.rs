@@ -9,7 +9,7 @@ use crate::assemble::DocOptions;
 use crate::diag::Diagnostics;
 use crate::manifest::{self, ManifestClause};
 use crate::model::Vendor;
-use crate::select::{self, Applicability};
+use crate::select::Applicability;
 use crate::store::{Store, StoreError};
 use crate::workspace::Workspace;
 
@@ -69,7 +69,10 @@ fn today(ws: &Workspace, vendor: &Vendor) -> Option<Today> {
     let prepared = ws.prepare(vendor.clone(), &options, &mut quiet)?;
     Some(Today {
         clauses: prepared.assembled.clauses.to_vec(),
-        values: manifest::values(&ws.company, vendor),
+        values: {
+            let (c, v) = ws.roles(vendor);
+            manifest::values(&c, &v)
+        },
         inputs: prepared.inputs,
     })
 }
@@ -101,7 +104,7 @@ pub fn status(ws: &Workspace, options: &Options) -> Result<Tracker, StoreError> 
             let mut d = Diagnostics::new();
             let loaded = ws.load_vendor(id, &mut d).and_then(|v| {
                 let before = d.error_count();
-                let app = select::applicability(&ws.company, &v, &mut d);
+                let app = ws.applicability(&v, &mut d);
                 (d.error_count() == before).then_some((v, app))
             });
             (id.clone(), loaded, d)
