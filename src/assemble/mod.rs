@@ -81,7 +81,7 @@ pub struct Templates {
 }
 
 /// Prints a value in Typst code position: strings as string literals, lists as arrays.
-struct TypstFilter;
+pub(crate) struct TypstFilter;
 
 impl tera::Filter for TypstFilter {
     fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
@@ -192,6 +192,11 @@ impl Templates {
             prelude,
             document_file,
         }
+    }
+
+    /// The house style (`templates/dpa.typ`) every generated source starts with.
+    pub fn prelude(&self) -> &str {
+        &self.prelude
     }
 
     /// Compiles every clause body now, reporting each syntax error (for `dpa check`).

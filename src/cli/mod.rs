@@ -13,6 +13,7 @@ mod render;
 mod review;
 mod sign;
 mod status;
+mod subprocessors;
 mod vendorpaper;
 mod watch;
 
@@ -36,7 +37,8 @@ Exit status:
 /// Generate, check and track Data Processing Addendums from TOML records.
 ///
 /// A workspace holds `dpa.toml` (our company), `vendors/<id>.toml` (one record per
-/// vendor) and optionally `clauses/` and `templates/` overriding the built-in library.
+/// vendor; on the processor side, `role = "processor"`, `customers/<id>.toml`, one per
+/// customer) and optionally `clauses/` and `templates/` overriding the built-in library.
 #[derive(Debug, Parser)]
 #[command(name = "dpa", version, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
@@ -136,6 +138,10 @@ pub enum Command {
     ///
     /// Example: dpa import vendors.csv --dry-run  |  dpa import export.xlsx --map "Supplier=name"
     Import(import::Args),
+    /// Processor side: sub-processor changes — record an intended one, list and send the notices each customer is owed, record objections and consents.
+    ///
+    /// Example: dpa subprocessors notices --as-of 2027-01-10
+    Subprocessors(subprocessors::Args),
     /// List the clause library, or show one clause with its source.
     ///
     /// Example: dpa clauses gdpr.security
@@ -311,6 +317,7 @@ pub fn main() -> u8 {
         Command::Verify(args) => sign::verify(&ctx, args),
         Command::Review(args) => review::run(&ctx, args),
         Command::Import(args) => import::run(&ctx, args),
+        Command::Subprocessors(args) => subprocessors::run(&ctx, args),
         Command::Clauses(args) => clauses::run(&ctx, args),
         Command::Eject(args) => eject::run(&ctx, args),
         Command::Fields(args) => fields::run(&ctx, args),

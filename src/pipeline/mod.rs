@@ -7,6 +7,7 @@
 pub mod check;
 pub mod issue;
 pub mod library_diff;
+pub mod notices;
 pub mod render;
 pub mod watch;
 

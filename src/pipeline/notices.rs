@@ -1,0 +1,298 @@
+//! Sub-processor change notices over a workspace (processor side): for each intended
+//! sub-processor in `dpa.toml`, every customer who must be told or asked, by when, and the
+//! letters; the records are edited in place.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::assemble::context::long_date;
+use crate::assemble::{TypstFilter, escape};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::error::Error;
+use crate::files::{display_path, read_text, write_atomic};
+use crate::model::company::OurSubprocessor;
+use crate::model::{Vendor, country};
+use crate::notices::{self, Duty, Plan, Standing, edit};
+use crate::render::{PdfSettings, Renderer, creation_date};
+use crate::side::{self, Side};
+use crate::workspace::{COMPANY_FILE, Workspace};
+
+/// The letter template, overridable by the workspace's own file.
+pub const LETTER: &str = "templates/notice.typ.tera";
+
+/// One customer to tell (or ask) about one intended sub-processor.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeRow {
+    /// The customer's id.
+    pub customer: String,
+    /// The customer's legal name.
+    pub name: String,
+    /// The customer's privacy contact.
+    pub contact_name: String,
+    /// The contact's email.
+    pub contact_email: String,
+    /// The intended sub-processor.
+    pub subprocessor: String,
+    /// Its intended effective date.
+    pub effective: NaiveDate,
+    /// Deadlines and standing.
+    #[serde(flatten)]
+    pub plan: Plan,
+}
+
+/// Refuses a workspace on the vendors' side: notices are the processor's duty.
+pub fn require_processor_side(ws: &Workspace) -> Result<(), Error> {
+    if ws.side == Side::Customers {
+        return Ok(());
+    }
+    Err(Error::Usage(
+        "`dpa subprocessors` is for the processor side: set `role = \"processor\"` (or \"service_provider\") in dpa.toml and keep customer records in customers/".into(),
+    ))
+}
+
+/// The intended sub-processors of `dpa.toml` (those with an `effective` date), or the one named.
+pub fn intended<'w>(ws: &'w Workspace, only: Option<&str>) -> Result<Vec<&'w OurSubprocessor>, Error> {
+    let list: Vec<&OurSubprocessor> = ws
+        .company
+        .subprocessors
+        .iter()
+        .filter(|s| s.effective.is_some())
+        .filter(|s| only.is_none_or(|n| n == s.name))
+        .collect();
+    if let Some(name) = only
+        && list.is_empty()
+    {
+        let names: Vec<&str> = ws.company.subprocessors.iter().map(|s| s.name.as_str()).collect();
+        return Err(Error::Usage(if names.contains(&name) {
+            format!("`{name}` has no `effective` date in {COMPANY_FILE}: it is already authorised for every customer")
+        } else {
+            format!("no sub-processor `{name}` in {COMPANY_FILE}; add it with `dpa subprocessors add`")
+        }));
+    }
+    Ok(list)
+}
+
+/// Every customer record, loaded; any that cannot be read is reported in `diags` (the caller
+/// must fail rather than leave that customer out).
+pub fn customers(ws: &Workspace, diags: &mut Diagnostics) -> Vec<Vendor> {
+    ws.record_ids(diags)
+        .into_iter()
+        .filter_map(|id| ws.load_vendor(&id, diags))
+        .collect()
+}
+
+/// The notice rows for these customers and intended sub-processors as of `as_of`.
+pub fn rows(ws: &Workspace, customers: &[Vendor], subs: &[&OurSubprocessor], as_of: NaiveDate) -> Vec<NoticeRow> {
+    let mut out = Vec::new();
+    for s in subs {
+        let Some(effective) = s.effective else { continue };
+        for c in customers {
+            let terms = side::terms(&ws.company, c, &s.name);
+            out.push(NoticeRow {
+                customer: c.id.clone(),
+                name: c.name.clone(),
+                contact_name: c.contact.name.clone(),
+                contact_email: c.contact.email.clone(),
+                subprocessor: s.name.clone(),
+                effective,
+                plan: notices::plan(effective, &terms, as_of),
+            });
+        }
+    }
+    out
+}
+
+/// The Typst source of the letter to one customer, sent on `date`.
+pub fn letter_source(
+    ws: &Workspace,
+    customer: &Vendor,
+    sub: &OurSubprocessor,
+    row: &NoticeRow,
+    date: NaiveDate,
+) -> Result<String, Diagnostic> {
+    let (file, text) = match read_text(&ws.root, &ws.root.join(LETTER)) {
+        Ok(x) if ws.root.join(LETTER).is_file() => x,
+        _ => (
+            format!("builtin:{LETTER}"),
+            crate::builtin::TEMPLATES
+                .iter()
+                .find(|(p, _)| *p == LETTER)
+                .map(|(_, t)| t.to_string())
+                .unwrap_or_default(),
+        ),
+    };
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".tera"]);
+    tera.set_escape_fn(escape::typst_value);
+    tera.register_filter("typst", TypstFilter);
+    let fail = |e: tera::Error| {
+        Diagnostic::error(&file, Some(0..0), format!("template error: {}", crate::assemble::tera_message(&e)))
+    };
+    tera.add_raw_template("notice.typ.tera", &text).map_err(fail)?;
+    let c = &ws.company;
+    let plan = &row.plan;
+    let ctx = json!({
+        "company": c,
+        "customer": customer,
+        "subprocessor": {
+            "name": sub.name, "address": if sub.address.is_empty() { "On request" } else { &sub.address },
+            "contact": if sub.contact.is_empty() { "On request" } else { &sub.contact },
+            "country_name": country::name(&sub.country).unwrap_or(&sub.country),
+            "purpose": sub.purpose,
+        },
+        "letter": {
+            "date": long_date(date),
+            "consent": plan.duty == Duty::Consent,
+            "effective": long_date(row.effective),
+            "notice_days": plan.notice_days,
+            "objection_deadline": plan.objection_deadline.map(long_date).unwrap_or_default(),
+            "joins_from": plan.joins_from.map(long_date).unwrap_or_default(),
+        },
+        "doc": {"paper": c.paper.typst_name(), "id": format!("SPN-{}", customer.id), "version": date.to_string()},
+    });
+    let context = tera::Context::from_value(ctx).map_err(fail)?;
+    let body = tera.render("notice.typ.tera", &context).map_err(fail)?;
+    Ok(format!("{}\n{body}", ws.templates.prelude()))
+}
+
+/// What `send` did.
+#[derive(Debug, Default)]
+pub struct Sent {
+    /// Letters written, relative to the workspace or as given.
+    pub letters: Vec<String>,
+    /// The recipients file.
+    pub recipients: String,
+    /// The rows the letters were written for, with deadlines counted from the sending date.
+    pub rows: Vec<NoticeRow>,
+}
+
+/// Writes a letter PDF per customer still to be told (or asked) of `subs` into `out`, a
+/// `recipients.csv` beside them, and records in each customer's record that the notice was
+/// sent on `date`. Nothing is recorded when any letter fails.
+pub fn send(
+    ws: &Workspace,
+    customers: &[Vendor],
+    subs: &[&OurSubprocessor],
+    date: NaiveDate,
+    out: &std::path::Path,
+    diags: &mut Diagnostics,
+) -> Result<Sent, Error> {
+    let pending: Vec<NoticeRow> = rows(ws, customers, subs, date)
+        .into_iter()
+        .filter(|r| matches!(r.plan.standing, Standing::ToSend | Standing::Late))
+        .collect();
+    // The deadlines a letter states count from the day it is sent.
+    let by_id: HashMap<&str, &Vendor> = customers.iter().map(|c| (c.id.as_str(), c)).collect();
+    let renderer = Renderer::new(Some(ws.root.clone()));
+    let mut pdfs = Vec::new();
+    let mut sent_rows = Vec::new();
+    for row in &pending {
+        let (Some(customer), Some(sub)) = (
+            by_id.get(row.customer.as_str()),
+            subs.iter().find(|s| s.name == row.subprocessor),
+        ) else {
+            continue;
+        };
+        let mut terms = side::terms(&ws.company, customer, &sub.name);
+        terms.recorded.sent_on = Some(date);
+        let row = NoticeRow {
+            plan: notices::plan(row.effective, &terms, date),
+            ..row.clone()
+        };
+        let source = match letter_source(ws, customer, sub, &row, date) {
+            Ok(s) => s,
+            Err(d) => {
+                diags.push(d);
+                return Err(Error::Invalid(diags.error_count()));
+            }
+        };
+        let name = format!("{}-{}.typ", customer.id, slug(&sub.name));
+        let settings = PdfSettings {
+            archival: false,
+            timestamp: creation_date(date),
+            ident: format!("SPN-{}", customer.id),
+        };
+        match renderer.render(&name, source, &settings) {
+            Ok(r) => pdfs.push((name.replace(".typ", ".pdf"), r.pdf)),
+            Err(errors) => {
+                diags.extend(errors);
+                return Err(Error::Invalid(diags.error_count()));
+            }
+        }
+        sent_rows.push(row);
+    }
+    let mut result = Sent::default();
+    for (name, pdf) in &pdfs {
+        let path = out.join(name);
+        write_atomic(&path, pdf)?;
+        result.letters.push(display_path(&ws.root, &path));
+    }
+    let mut csv = String::from("customer,name,contact_name,contact_email,duty,subprocessor,effective,sent_on,objection_deadline,joins_from,letter\n");
+    for (row, (name, _)) in sent_rows.iter().zip(&pdfs) {
+        let p = &row.plan;
+        let fields = [
+            row.customer.clone(),
+            row.name.clone(),
+            row.contact_name.clone(),
+            row.contact_email.clone(),
+            match p.duty {
+                Duty::Notice => "notice".into(),
+                Duty::Consent => "consent".into(),
+            },
+            row.subprocessor.clone(),
+            row.effective.to_string(),
+            date.to_string(),
+            p.objection_deadline.map(|d| d.to_string()).unwrap_or_default(),
+            p.joins_from.map(|d| d.to_string()).unwrap_or_default(),
+            name.clone(),
+        ];
+        let fields: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        csv.push_str(&fields.join(","));
+        csv.push('\n');
+    }
+    let recipients = out.join("recipients.csv");
+    write_atomic(&recipients, csv.as_bytes())?;
+    result.recipients = display_path(&ws.root, &recipients);
+    for row in &sent_rows {
+        record(ws, &row.customer, &row.subprocessor, edit::Event::Sent(date))?;
+    }
+    result.rows = sent_rows;
+    Ok(result)
+}
+
+/// Records an event for one sub-processor in a customer's record, editing it in place.
+pub fn record(ws: &Workspace, customer: &str, subprocessor: &str, event: edit::Event) -> Result<String, Error> {
+    let path = ws.root.join(ws.side.dir()).join(format!("{customer}.toml"));
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let edited = edit::record(&text, subprocessor, event).map_err(|m| {
+        Error::Usage(format!("cannot edit {}: {m}", display_path(&ws.root, &path)))
+    })?;
+    write_atomic(&path, edited.as_bytes())?;
+    Ok(display_path(&ws.root, &path))
+}
+
+/// A file-name form of a name: `Vectorline AI Ltd` -> `vectorline-ai-ltd`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "subprocessor".into() } else { out }
+}
+
+/// Quotes a CSV field when RFC 4180 requires it.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
