@@ -433,9 +433,11 @@ impl Workspace {
             })
             .collect();
         // Annex III on the processor side also follows the date (intended sub-processors join it).
-        let subprocessors = (self.side == Side::Customers)
-            .then(|| side::subprocessors_on(&self.company, vendor, self.date))
-            .unwrap_or_default();
+        let subprocessors = if self.side == Side::Customers {
+            side::subprocessors_on(&self.company, vendor, self.date)
+        } else {
+            Vec::new()
+        };
         let annex: Vec<&str> = subprocessors.iter().map(|s| s.name.as_str()).collect();
         let key = json!({
             "workspace": self.inputs_sha,

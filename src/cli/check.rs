@@ -51,7 +51,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             ctx.out(&format!("{text}\n"))?;
         }
         Format::Text if args.coverage => ctx.out(&coverage_text(&report.vendors))?,
-        Format::Text if !ctx.quiet => ctx.out(&summary(&report))?,
+        Format::Text if !ctx.quiet => ctx.out(&summary(&report, ws.side))?,
         Format::Text => {}
     }
     Ok(match report.outcome() {
@@ -66,12 +66,17 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// The two summary lines: coverage, and the signatory's read.
-fn summary(report: &CheckReport) -> String {
+fn summary(report: &CheckReport, side: crate::side::Side) -> String {
     let n = report.vendors.len();
+    // On the processor side one customer may have two agreements (separate documents).
+    let what = match side {
+        crate::side::Side::Vendors => "vendor",
+        crate::side::Side::Customers => "customer agreement",
+    };
     let gaps = report.gaps().count();
     let found = report.readings().count();
     format!(
-        "checked {n} vendor{}, {} clauses, {} requirement checks: {}\nread {n} agreement{} as a signatory: {}\n",
+        "checked {n} {what}{}, {} clauses, {} requirement checks: {}\nread {n} agreement{} as a signatory: {}\n",
         plural(n),
         report.clauses,
         report.requirement_checks(),

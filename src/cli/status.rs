@@ -105,10 +105,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             tracker.uncommitted.join(", ")
         ));
     }
-    let rows = &tracker.rows;
+    let mut rows = tracker.rows;
     let as_of = tracker.as_of;
+    if ws.side == crate::side::Side::Customers {
+        notice_remarks(&ws, &mut rows, as_of);
+    }
+    let rows = &rows;
     let text = match args.format {
-        StatusFormat::Text => text(rows, ctx.color_out, ws.company.ccpa.is_business(), as_of),
+        StatusFormat::Text => text(
+            rows,
+            ctx.color_out,
+            ws.company.ccpa.is_business(),
+            as_of,
+            ws.side.noun(),
+        ),
         StatusFormat::Json => {
             let mut s =
                 serde_json::to_string_pretty(&serde_json::json!({"as_of": as_of, "vendors": rows}))
@@ -147,9 +157,58 @@ fn or_dash<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_else(|| "-".into())
 }
 
-fn text(rows: &[Row], color: bool, business: Option<bool>, as_of: NaiveDate) -> String {
+/// Processor side: each customer's standing on every intended sub-processor, as remarks on
+/// its rows: a notice not yet sent (and by when it must be), an objection, a consent awaited.
+fn notice_remarks(ws: &crate::workspace::Workspace, rows: &mut [Row], as_of: NaiveDate) {
+    use crate::notices::Standing;
+    let Ok(subs) = crate::pipeline::notices::intended(ws, None) else {
+        return;
+    };
+    let customers = crate::pipeline::notices::customers(ws, &mut Diagnostics::new());
+    let plans = crate::pipeline::notices::rows(ws, &customers, &subs, as_of);
+    for row in rows.iter_mut() {
+        let id = crate::side::split_id(&row.vendor)
+            .filter(|(stem, _)| customers.iter().any(|c| c.id == *stem))
+            .map_or(row.vendor.as_str(), |(stem, _)| stem)
+            .to_string();
+        for n in plans.iter().filter(|n| n.customer == id) {
+            let p = &n.plan;
+            let remark = match p.standing {
+                Standing::ToSend | Standing::Late => format!(
+                    "sub-processor `{}` (effective {}): {} not sent; send by {}{}",
+                    n.subprocessor,
+                    n.effective,
+                    if p.duty == crate::notices::Duty::Consent {
+                        "request for consent"
+                    } else {
+                        "notice"
+                    },
+                    p.send_by,
+                    if p.standing == Standing::Late {
+                        " (late)"
+                    } else {
+                        ""
+                    }
+                ),
+                Standing::Objected => format!(
+                    "sub-processor `{}`: objected on {}",
+                    n.subprocessor,
+                    p.objected_on.map(|d| d.to_string()).unwrap_or_default()
+                ),
+                Standing::AwaitingConsent => format!(
+                    "sub-processor `{}`: consent requested, not given",
+                    n.subprocessor
+                ),
+                Standing::Notified | Standing::Authorised | Standing::Consented => continue,
+            };
+            row.remarks.push(remark);
+        }
+    }
+}
+
+fn text(rows: &[Row], color: bool, business: Option<bool>, as_of: NaiveDate, noun: &str) -> String {
     let mut out = String::new();
-    if business == Some(false) {
+    if business == Some(false) && noun == "vendor" {
         out.push_str("note: by the facts in dpa.toml we are not a CCPA business; no vendor needs CCPA terms\n");
     }
     let w = rows
@@ -166,7 +225,10 @@ fn text(rows: &[Row], color: bool, business: Option<bool>, as_of: NaiveDate) -> 
         .max(5);
     out.push_str(&format!(
         "{:w$}  {:ow$}  {:<8} {:<12} STATES (as of {as_of})\n",
-        "VENDOR", "OWNER", "SIGNED", "EXPIRES"
+        noun.to_uppercase(),
+        "OWNER",
+        "SIGNED",
+        "EXPIRES"
     ));
     for r in rows {
         let states: Vec<String> = r

@@ -249,7 +249,11 @@ fn event(
     }
     ctx.out(&format!(
         "{file}: recorded {} of `{name}` on {date}\n",
-        if objection { "the objection" } else { "the consent" }
+        if objection {
+            "the objection"
+        } else {
+            "the consent"
+        }
     ))?;
     Ok(0)
 }
@@ -320,7 +324,9 @@ fn csv(rows: &[NoticeRow]) -> String {
             p.notice_days.to_string(),
             p.send_by.to_string(),
             p.sent_on.map(|d| d.to_string()).unwrap_or_default(),
-            p.objection_deadline.map(|d| d.to_string()).unwrap_or_default(),
+            p.objection_deadline
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             p.objected_on.map(|d| d.to_string()).unwrap_or_default(),
             p.consented_on.map(|d| d.to_string()).unwrap_or_default(),
             p.joins_from.map(|d| d.to_string()).unwrap_or_default(),

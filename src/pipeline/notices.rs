@@ -54,7 +54,10 @@ pub fn require_processor_side(ws: &Workspace) -> Result<(), Error> {
 }
 
 /// The intended sub-processors of `dpa.toml` (those with an `effective` date), or the one named.
-pub fn intended<'w>(ws: &'w Workspace, only: Option<&str>) -> Result<Vec<&'w OurSubprocessor>, Error> {
+pub fn intended<'w>(
+    ws: &'w Workspace,
+    only: Option<&str>,
+) -> Result<Vec<&'w OurSubprocessor>, Error> {
     let list: Vec<&OurSubprocessor> = ws
         .company
         .subprocessors
@@ -65,11 +68,20 @@ pub fn intended<'w>(ws: &'w Workspace, only: Option<&str>) -> Result<Vec<&'w Our
     if let Some(name) = only
         && list.is_empty()
     {
-        let names: Vec<&str> = ws.company.subprocessors.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<&str> = ws
+            .company
+            .subprocessors
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
         return Err(Error::Usage(if names.contains(&name) {
-            format!("`{name}` has no `effective` date in {COMPANY_FILE}: it is already authorised for every customer")
+            format!(
+                "`{name}` has no `effective` date in {COMPANY_FILE}: it is already authorised for every customer"
+            )
         } else {
-            format!("no sub-processor `{name}` in {COMPANY_FILE}; add it with `dpa subprocessors add`")
+            format!(
+                "no sub-processor `{name}` in {COMPANY_FILE}; add it with `dpa subprocessors add`"
+            )
         }));
     }
     Ok(list)
@@ -85,10 +97,17 @@ pub fn customers(ws: &Workspace, diags: &mut Diagnostics) -> Vec<Vendor> {
 }
 
 /// The notice rows for these customers and intended sub-processors as of `as_of`.
-pub fn rows(ws: &Workspace, customers: &[Vendor], subs: &[&OurSubprocessor], as_of: NaiveDate) -> Vec<NoticeRow> {
+pub fn rows(
+    ws: &Workspace,
+    customers: &[Vendor],
+    subs: &[&OurSubprocessor],
+    as_of: NaiveDate,
+) -> Vec<NoticeRow> {
     let mut out = Vec::new();
     for s in subs {
-        let Some(effective) = s.effective else { continue };
+        let Some(effective) = s.effective else {
+            continue;
+        };
         for c in customers {
             let terms = side::terms(&ws.company, c, &s.name);
             out.push(NoticeRow {
@@ -129,9 +148,14 @@ pub fn letter_source(
     tera.set_escape_fn(escape::typst_value);
     tera.register_filter("typst", TypstFilter);
     let fail = |e: tera::Error| {
-        Diagnostic::error(&file, Some(0..0), format!("template error: {}", crate::assemble::tera_message(&e)))
+        Diagnostic::error(
+            &file,
+            Some(0..0),
+            format!("template error: {}", crate::assemble::tera_message(&e)),
+        )
     };
-    tera.add_raw_template("notice.typ.tera", &text).map_err(fail)?;
+    tera.add_raw_template("notice.typ.tera", &text)
+        .map_err(fail)?;
     let c = &ws.company;
     let plan = &row.plan;
     let ctx = json!({
@@ -230,7 +254,9 @@ pub fn send(
         write_atomic(&path, pdf)?;
         result.letters.push(display_path(&ws.root, &path));
     }
-    let mut csv = String::from("customer,name,contact_name,contact_email,duty,subprocessor,effective,sent_on,objection_deadline,joins_from,letter\n");
+    let mut csv = String::from(
+        "customer,name,contact_name,contact_email,duty,subprocessor,effective,sent_on,objection_deadline,joins_from,letter\n",
+    );
     for (row, (name, _)) in sent_rows.iter().zip(&pdfs) {
         let p = &row.plan;
         let fields = [
@@ -245,7 +271,9 @@ pub fn send(
             row.subprocessor.clone(),
             row.effective.to_string(),
             date.to_string(),
-            p.objection_deadline.map(|d| d.to_string()).unwrap_or_default(),
+            p.objection_deadline
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             p.joins_from.map(|d| d.to_string()).unwrap_or_default(),
             name.clone(),
         ];
@@ -257,18 +285,31 @@ pub fn send(
     write_atomic(&recipients, csv.as_bytes())?;
     result.recipients = display_path(&ws.root, &recipients);
     for row in &sent_rows {
-        record(ws, &row.customer, &row.subprocessor, edit::Event::Sent(date))?;
+        record(
+            ws,
+            &row.customer,
+            &row.subprocessor,
+            edit::Event::Sent(date),
+        )?;
     }
     result.rows = sent_rows;
     Ok(result)
 }
 
 /// Records an event for one sub-processor in a customer's record, editing it in place.
-pub fn record(ws: &Workspace, customer: &str, subprocessor: &str, event: edit::Event) -> Result<String, Error> {
+pub fn record(
+    ws: &Workspace,
+    customer: &str,
+    subprocessor: &str,
+    event: edit::Event,
+) -> Result<String, Error> {
     let path = ws.root.join(ws.side.dir()).join(format!("{customer}.toml"));
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
     let edited = edit::record(&text, subprocessor, event).map_err(|m| {
-        Error::Usage(format!("cannot edit {}: {m}", display_path(&ws.root, &path)))
+        Error::Usage(format!(
+            "cannot edit {}: {m}",
+            display_path(&ws.root, &path)
+        ))
     })?;
     write_atomic(&path, edited.as_bytes())?;
     Ok(display_path(&ws.root, &path))
@@ -285,7 +326,11 @@ pub fn slug(name: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() { "subprocessor".into() } else { out }
+    if out.is_empty() {
+        "subprocessor".into()
+    } else {
+        out
+    }
 }
 
 /// Quotes a CSV field when RFC 4180 requires it.

@@ -18,6 +18,7 @@ mod layering;
 mod librarydiff;
 mod malformed;
 mod messages;
+mod processor;
 mod render;
 mod review;
 mod sandbox;
