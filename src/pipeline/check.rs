@@ -310,7 +310,8 @@ pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
         report.findings.extend(read::undescribed_measures(
             &clauses,
             scc,
-            !prepared.vendor.security.0.is_empty(),
+            // Annex II is the processor's: on the processor side, ours from dpa.toml.
+            !ws.roles(&prepared.vendor).1.security.0.is_empty(),
         ));
         readings.extend(report.findings.iter().map(|f| {
             Failure::Reading(Reading {
