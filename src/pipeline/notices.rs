@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use serde_json::json;
 
 use crate::assemble::context::long_date;
 use crate::assemble::{TypstFilter, escape};
@@ -158,28 +157,79 @@ pub fn letter_source(
         .map_err(fail)?;
     let c = &ws.company;
     let plan = &row.plan;
-    let ctx = json!({
-        "company": c,
-        "customer": customer,
-        "subprocessor": {
-            "name": sub.name, "address": if sub.address.is_empty() { "On request" } else { &sub.address },
-            "contact": if sub.contact.is_empty() { "On request" } else { &sub.contact },
-            "country_name": country::name(&sub.country).unwrap_or(&sub.country),
-            "purpose": sub.purpose,
+    let on_request = |s: &str| {
+        if s.is_empty() {
+            "On request".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    let ctx = LetterContext {
+        company: c,
+        customer,
+        subprocessor: LetterSubprocessor {
+            name: &sub.name,
+            address: on_request(&sub.address),
+            contact: on_request(&sub.contact),
+            country_name: country::name(&sub.country).unwrap_or(&sub.country),
+            purpose: &sub.purpose,
         },
-        "letter": {
-            "date": long_date(date),
-            "consent": plan.duty == Duty::Consent,
-            "effective": long_date(row.effective),
-            "notice_days": plan.notice_days,
-            "objection_deadline": plan.objection_deadline.map(long_date).unwrap_or_default(),
-            "joins_from": plan.joins_from.map(long_date).unwrap_or_default(),
+        letter: Letter {
+            date: long_date(date),
+            consent: plan.duty == Duty::Consent,
+            effective: long_date(row.effective),
+            notice_days: plan.notice_days,
+            objection_deadline: plan.objection_deadline.map(long_date).unwrap_or_default(),
+            joins_from: plan.joins_from.map(long_date).unwrap_or_default(),
         },
-        "doc": {"paper": c.paper.typst_name(), "id": format!("SPN-{}", customer.id), "version": date.to_string()},
-    });
-    let context = tera::Context::from_value(ctx).map_err(fail)?;
+        doc: LetterDoc {
+            paper: c.paper.typst_name(),
+            id: format!("SPN-{}", customer.id),
+            version: date.to_string(),
+        },
+    };
+    let context = tera::Context::from_serialize(&ctx).map_err(fail)?;
     let body = tera.render("notice.typ.tera", &context).map_err(fail)?;
     Ok(format!("{}\n{body}", ws.templates.prelude()))
+}
+
+/// What the notice letter template sees.
+#[derive(Serialize)]
+struct LetterContext<'a> {
+    company: &'a crate::model::Company,
+    customer: &'a Vendor,
+    subprocessor: LetterSubprocessor<'a>,
+    letter: Letter,
+    doc: LetterDoc<'a>,
+}
+
+/// The intended sub-processor, as the letter names it.
+#[derive(Serialize)]
+struct LetterSubprocessor<'a> {
+    name: &'a str,
+    address: String,
+    contact: String,
+    country_name: &'a str,
+    purpose: &'a str,
+}
+
+/// The dates and duty the letter states.
+#[derive(Serialize)]
+struct Letter {
+    date: String,
+    consent: bool,
+    effective: String,
+    notice_days: u32,
+    objection_deadline: String,
+    joins_from: String,
+}
+
+/// The document fields the shared prelude reads.
+#[derive(Serialize)]
+struct LetterDoc<'a> {
+    paper: &'a str,
+    id: String,
+    version: String,
 }
 
 /// What `send` did.
