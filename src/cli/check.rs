@@ -19,7 +19,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// The date (YYYY-MM-DD) to judge dated legal data (the adequacy lists) and the agreements' dates against; default today.
-    #[arg(long, value_name = "DATE", value_parser = super::status::parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = super::args::parse_date)]
     pub as_of: Option<chrono::NaiveDate>,
 }
 

@@ -1,5 +1,6 @@
 //! The command line: argument definitions (clap derive) and dispatch to the commands.
 
+mod args;
 mod check;
 mod clauses;
 mod diff;

@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     store.signature()?;
     // Concurrent runs take turns; the second then finds the versions the first issued.
     let _lock = crate::store::RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
-    let ids = super::render::vendor_ids(&ws, &args.vendors, args.all, &mut diags);
+    let ids = super::args::vendor_ids(&ws, &args.vendors, args.all, &mut diags);
     let renderer = Renderer::new(Some(ws.root.clone()));
     let mut failed = 0usize;
     let (mut new, mut unchanged) = (0usize, 0usize);

@@ -10,7 +10,6 @@ use crate::error::Error;
 use crate::files::display_path;
 use crate::pipeline::render::{Done, Options, in_workers, plan, render_many};
 use crate::render::Renderer;
-use crate::workspace::Workspace;
 
 use super::Ctx;
 
@@ -57,20 +56,6 @@ const BATCH: usize = 32;
 /// Set in the environment of worker processes, so that they render their batch themselves.
 const CHILD: &str = "DPA_RENDER_WORKER";
 
-/// Which vendors a command applies to: the ones named, or all with `--all`.
-pub fn vendor_ids(
-    ws: &Workspace,
-    named: &[String],
-    all: bool,
-    diags: &mut Diagnostics,
-) -> Vec<String> {
-    if all {
-        ws.vendor_ids(diags)
-    } else {
-        named.to_vec()
-    }
-}
-
 /// Runs `dpa render`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     if args.protect && args.format != OutputFormat::Docx {
@@ -86,7 +71,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let started = Instant::now();
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
-    let ids = vendor_ids(&ws, &args.vendors, args.all, &mut diags);
+    let ids = super::args::vendor_ids(&ws, &args.vendors, args.all, &mut diags);
     let opened = started.elapsed();
     if args.all && ids.is_empty() && !diags.has_errors() {
         ctx.note("no vendor records in vendors/");

@@ -15,7 +15,7 @@ use crate::track::agreements::{self, Entry, Event};
 use crate::workspace::Workspace;
 
 use super::Ctx;
-use super::status::parse_date;
+use super::args::parse_date;
 
 /// Arguments of `dpa sign`.
 #[derive(Debug, clap::Args)]

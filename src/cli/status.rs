@@ -8,6 +8,7 @@ use crate::select;
 use crate::track::{self, Overall, Row};
 
 use super::Ctx;
+use super::args::parse_date;
 
 /// Output format of the tracker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -52,12 +53,6 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
     pub format: StatusFormat,
-}
-
-/// Parses a YYYY-MM-DD date argument.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date: write YYYY-MM-DD"))
 }
 
 fn check_framework(f: &Option<String>) -> Result<(), Error> {

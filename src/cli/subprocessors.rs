@@ -13,7 +13,7 @@ use crate::notices::{Duty, Standing, edit};
 use crate::pipeline::notices::{self, NoticeRow};
 
 use super::Ctx;
-use super::status::parse_date;
+use super::args::parse_date;
 
 /// Arguments of `dpa subprocessors`.
 #[derive(Debug, clap::Args)]

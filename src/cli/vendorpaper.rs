@@ -16,8 +16,8 @@ use crate::store::{Change, RecordLock, Store};
 use crate::track::agreements::{self, Entry, Event};
 
 use super::Ctx;
+use super::args::parse_date;
 use super::sign::{self, report_commit};
-use super::status::parse_date;
 
 /// Largest document accepted, in bytes.
 const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
