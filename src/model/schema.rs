@@ -1,13 +1,13 @@
 //! The record schema, read from the record types themselves: every field's name, meaning, kind,
 //! allowed values and whether it is required.
 //!
-//! A record struct is written once, inside [`record!`]; the macro keeps the struct as written
+//! A record struct is written once, inside `record!`; the macro keeps the struct as written
 //! (serde derives and all) and adds its [`Record::FIELDS`]. A closed set of values is an enum
-//! written inside [`choices!`]. From these one description, [`validate`] checks a parsed TOML
+//! written inside `choices!`. From these one description, [`validate`] checks a parsed TOML
 //! table and reports every problem at once (unknown keys with "did you mean", also across
 //! tables; missing fields; wrong types; values outside a closed set), the `when` validator
 //! gets its known paths ([`paths`]), and `docs/records.md` and `dpa fields` get their text
-//! ([`reference`]).
+//! ([`reference()`]).
 
 use std::ops::Range;
 

@@ -1,6 +1,6 @@
 //! The pipeline as library calls: what a front end (the command line, a web page, an editor
 //! plugin) asks of a workspace, each returning data for the front end to format: coverage
-//! ([`check`]), the library diff ([`library_diff`]), rendering many agreements, incrementally
+//! ([`check()`]), the library diff ([`library_diff()`]), rendering many agreements, incrementally
 //! and in parallel ([`render`]), issuing a version into git ([`issue`]), and rendering one
 //! agreement again on every save ([`watch`]).
 
