@@ -11,9 +11,9 @@
 //! changes of wording, as in every other diff format.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use super::parts::xml;
+use super::writer::package;
 use crate::diff::{Change, Clause, Op, Report, Status, word_changes};
 
 /// Who and when a redline's changes are attributed to.
@@ -335,18 +335,6 @@ fn heading_style(c: &Clause) -> &'static str {
     } else {
         "Heading1"
     }
-}
-
-fn package(files: &[(&str, String)]) -> zip::result::ZipResult<Vec<u8>> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default());
-    for (name, text) in files {
-        zip.start_file(*name, options)?;
-        zip.write_all(text.as_bytes())?;
-    }
-    Ok(zip.finish()?.into_inner())
 }
 
 const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\

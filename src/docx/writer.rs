@@ -653,7 +653,7 @@ pub fn write(meta: &DocxMeta<'_>, clauses: &[ManifestClause]) -> Result<Vec<u8>,
 }
 
 /// Zips the parts with a fixed timestamp, so the same agreement gives the same bytes.
-fn package(files: &[(&str, String)]) -> zip::result::ZipResult<Vec<u8>> {
+pub(super) fn package(files: &[(&str, String)]) -> zip::result::ZipResult<Vec<u8>> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)

@@ -213,3 +213,19 @@ pub fn agreement_text(root: &Path, id: &str) -> String {
         .replace("\";", "")
         .replace('\\', "")
 }
+
+/// The file in a fixture folder (relative to the repository) whose name starts with `rev`.
+pub fn fixture_revision(folder: &str, rev: &str) -> String {
+    let dir = repo().join(folder);
+    std::fs::read_dir(&dir)
+        .expect("fixture folder")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(rev))
+        })
+        .expect("revision")
+        .display()
+        .to_string()
+}

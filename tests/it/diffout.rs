@@ -11,18 +11,7 @@ use dpa::documents;
 use crate::common::{dpa, repo, stderr, stdout};
 
 fn corpus(rev: &str) -> String {
-    let dir = repo().join("tests/fixtures/corpus/github-dpa");
-    std::fs::read_dir(&dir)
-        .expect("corpus")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(rev))
-        })
-        .expect("revision")
-        .display()
-        .to_string()
+    crate::common::fixture_revision("tests/fixtures/corpus/github-dpa", rev)
 }
 
 /// Runs `dpa` with a fixed `SOURCE_DATE_EPOCH`, so the redline's revision dates are reproducible.

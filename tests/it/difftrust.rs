@@ -227,18 +227,7 @@ fn property_concatenated_clause_texts_are_the_reader_visible_text() {
 }
 
 fn common_paper(rev: &str) -> String {
-    let dir = repo().join("tests/fixtures/docx/common-paper-dpa");
-    std::fs::read_dir(&dir)
-        .expect("fixture folder")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(rev))
-        })
-        .expect("revision")
-        .display()
-        .to_string()
+    crate::common::fixture_revision("tests/fixtures/docx/common-paper-dpa", rev)
 }
 
 #[test]
