@@ -77,7 +77,9 @@ def vendor(i, rnd):
         lines.append(f"sensitive_data = [{q(rnd.choice(SENSITIVE))}]")
     lines += ['frequency = "continuous"', 'retention = "For the term of the agreement, then deleted within 30 days"', ""]
     # Only importers outside the EEA without adequacy state a mechanism; others need none.
-    lines += ["[transfers]"] + ([f"mechanism = {q(mechanism)}"] if country in ("US", "IN", "BR", "SG") else []) + [
+    # Brazil is adequate for EU data (Implementing Decision (EU) 2026/179), not for UK or Swiss data.
+    needs = country in ("US", "IN", "SG") or (country == "BR" and ("UK" in regions or "CH" in regions))
+    lines += ["[transfers]"] + ([f"mechanism = {q(mechanism)}"] if needs else []) + [
               f"subprocessor_authorisation = {q(rnd.choice(['general', 'general', 'specific']))}",
               f"subprocessor_notice_days = {rnd.choice([14, 30, 45, 60])}", ""]
     lines += ["[security]"] + [f"{k} = {q(v)}" for k, v in rnd.sample(sorted(MEASURES.items()), rnd.randint(2, 6))] + [""]

@@ -1,5 +1,6 @@
-//! Compiles one Typst file to PDF with a minimal embedded compiler (embedded fonts, no file access):
-//! the baseline `dpa render` is measured against in the benchmark.
+//! Compiles one Typst file to PDF with a minimal embedded compiler (embedded fonts, no file access)
+//! and exports it as `dpa render` does (PDF/A-2b and PDF/UA-1): the baseline `dpa render` is
+//! measured against in the benchmark.
 //!
 //! `cargo run --release --example bare_compile -- FILE.typ OUT.pdf`
 //!
@@ -76,7 +77,16 @@ fn compile(text: String) -> Result<Vec<u8>, String> {
     let doc = typst::compile::<PagedDocument>(&world)
         .output
         .map_err(|e| format!("{:?}", e.first().map(|d| d.message.clone())))?;
-    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
+    // The same PDF work as `dpa render`: PDF/A-2b and PDF/UA-1 together.
+    let standards =
+        typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b, typst_pdf::PdfStandard::Ua_1])
+            .map_err(|e| format!("{e:?}"))?;
+    let options = typst_pdf::PdfOptions {
+        standards,
+        timestamp: Datetime::from_ymd_hms(2025, 1, 1, 0, 0, 0).map(typst_pdf::Timestamp::new_utc),
+        ..typst_pdf::PdfOptions::default()
+    };
+    typst_pdf::pdf(&doc, &options)
         .map_err(|e| format!("{:?}", e.first().map(|d| d.message.clone())))
 }
 

@@ -88,8 +88,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Writes `bytes` to `path` atomically: readers see the old file or the new one, never a part.
+/// Writes `bytes` to `path` atomically: readers see the old file or the new one, never a part;
+/// and durably: it returns once the bytes are on disk.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    replace(path, bytes, true)
+}
+
+/// Writes a derived output (a rendered PDF, its Typst source, its manifest) atomically for
+/// readers, without waiting for the disk. A crash may leave such a file short or empty; the
+/// render stamp records every output's size and hash, so the next `render` finds the damage
+/// and renders it again. Records, registers and anything committed use [`write_atomic`].
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    replace(path, bytes, false)
+}
+
+fn replace(path: &Path, bytes: &[u8], sync: bool) -> Result<(), Error> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -103,7 +116,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let result = (|| {
         let mut file = fs::File::create(&tmp)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
+        if sync {
+            file.sync_all()?;
+        }
         drop(file);
         fs::rename(&tmp, path)
     })();

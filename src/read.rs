@@ -899,12 +899,29 @@ pub fn proper_names(company: &Company, vendor: &Vendor) -> Vec<String> {
 }
 
 /// Byte ranges where `names` occur in `text`.
+/// Where the parties' and sub-processors' names occur in `text`, overlapping occurrences
+/// included. One pass over the text whatever the number of names: an agreement may list
+/// thousands of sub-processors.
 fn name_ranges(text: &str, names: &[String]) -> Vec<Range<usize>> {
-    names
+    let names: Vec<&str> = names
         .iter()
+        .map(String::as_str)
         .filter(|n| !n.trim().is_empty())
-        .flat_map(|n| text.match_indices(n.as_str()).map(|(i, m)| i..i + m.len()))
-        .collect()
+        .collect();
+    if names.is_empty() {
+        return Vec::new();
+    }
+    match aho_corasick::AhoCorasick::new(&names) {
+        Ok(automaton) => automaton
+            .find_overlapping_iter(text)
+            .map(|m| m.range())
+            .collect(),
+        // Only a pattern set too large for the automaton fails to build: search name by name.
+        Err(_) => names
+            .iter()
+            .flat_map(|n| text.match_indices(n).map(|(i, m)| i..i + m.len()))
+            .collect(),
+    }
 }
 
 fn capitalised(word: &str) -> bool {

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::assemble::DocOptions;
 use crate::diag::Diagnostics;
 use crate::error::Error;
-use crate::files::{sha256_hex, write_atomic};
+use crate::files::{sha256_hex, write_output};
 use crate::manifest::{FileStamp, RenderStamp};
 use crate::render::Renderer;
 use crate::workspace::Workspace;
@@ -173,7 +173,8 @@ pub fn plan(ws: &Workspace, ids: &[String], options: &Options) -> Plan {
 }
 
 /// Renders one vendor's agreement into `<out_root>/<id>/`: the Typst source, the PDF, the Word
-/// copy if asked, and last the manifest with its render stamp, each file written atomically.
+/// copy if asked, and last the manifest with its render stamp, each file written atomically
+/// (see [`write_output`]).
 /// `Ok(None)` when the vendor's files have errors (reported in `diags`).
 pub fn render_one(
     ws: &Workspace,
@@ -241,10 +242,10 @@ pub fn render_one(
             .collect::<BTreeMap<_, _>>(),
     });
     for (name, bytes) in &files {
-        write_atomic(&dir.join(name), bytes)?;
+        write_output(&dir.join(name), bytes)?;
     }
     // The manifest last: until it is written, the folder reads as stale.
-    write_atomic(
+    write_output(
         &dir.join("manifest.json"),
         output.manifest.to_json().as_bytes(),
     )?;
@@ -261,7 +262,16 @@ pub type OnDone<'a> = dyn Fn(&str, Result<Option<Done>, Error>, Diagnostics) + S
 /// Renders `ids` on `jobs` threads (0: one per core), sharing one compiler; `done` is called
 /// once per vendor, from the thread that rendered it, with the result and its diagnostics.
 ///
-/// Between documents the compiler's cache keeps only what the last two documents used.
+/// Each thread of a pool of `jobs` renders one agreement after another, taking the next one
+/// from a shared counter. The agreements are not rayon tasks: Typst parallelises inside a
+/// document with rayon, and a pool thread waiting for that work would otherwise steal the
+/// next agreement and nest it, holding many half-exported documents at once. Inside the pool,
+/// Typst's own parallel work runs on the same threads, so a one-thread pool lays out inline.
+/// One agreement alone is rendered on the calling thread, where Typst may use every core.
+///
+/// After each agreement the compiler's memoised results are all evicted: agreements differ in
+/// their parties' names, clause sets and annex tables, and keeping the previous documents'
+/// layout cost more in lookups than it saved (BENCHMARKS.md, "Layout reuse").
 pub fn render_many(
     ws: &Workspace,
     renderer: &Renderer,
@@ -270,19 +280,46 @@ pub fn render_many(
     jobs: usize,
     done: &OnDone<'_>,
 ) -> Result<(), Error> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        while let Some(id) = ids.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let mut diags = Diagnostics::new();
+            let result = render_one(ws, renderer, id, options, &mut diags);
+            done(id, result, diags);
+            comemo::evict(0);
+        }
+    };
+    if ids.len() <= 1 {
+        work();
+        return Ok(());
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
         .map_err(Error::ThreadPool)?;
-    pool.install(|| {
-        ids.par_iter().for_each(|id| {
-            let mut diags = Diagnostics::new();
-            let result = render_one(ws, renderer, id, options, &mut diags);
-            done(id, result, diags);
-            comemo::evict(2);
-        })
-    });
+    pool.broadcast(|_| work());
     Ok(())
+}
+
+/// Splits `ids` into batches of at most `batch`, as even as they can be, in a number that
+/// `jobs` divides whenever there are enough ids, so that every worker gets the same share and
+/// none idles while another finishes a full batch (98 ids, 2 jobs, at most 32 each: four
+/// batches of 25, 25, 24 and 24, not 32, 32, 32 and 2).
+pub fn balanced_batches(ids: &[String], batch: usize, jobs: usize) -> Vec<&[String]> {
+    if ids.is_empty() {
+        return Vec::new();
+    }
+    let (batch, jobs) = (batch.max(1), jobs.max(1));
+    let count = (jobs * ids.len().div_ceil(jobs * batch)).min(ids.len());
+    let (size, extra) = (ids.len() / count, ids.len() % count);
+    let mut out = Vec::with_capacity(count);
+    let mut start = 0;
+    for i in 0..count {
+        let len = size + usize::from(i < extra);
+        out.push(&ids[start..start + len]);
+        start += len;
+    }
+    out
 }
 
 /// Runs batches of `ids` in worker processes, `jobs` at once: `command` builds the process for
@@ -290,7 +327,8 @@ pub fn render_many(
 /// of the workers (2 when one could not be started or was killed).
 ///
 /// The compiler's caches grow with every distinct document a process lays out, even when
-/// evicted; a fresh process per batch keeps the footprint of a bulk run flat.
+/// evicted; a fresh process per batch (at most `batch` ids, see [`balanced_batches`]) keeps
+/// the footprint of a bulk run flat.
 pub fn in_workers(
     ids: &[String],
     batch: usize,
@@ -298,7 +336,7 @@ pub fn in_workers(
     command: &(dyn Fn(&[String]) -> std::process::Command + Sync),
     line: &(dyn Fn(&str) + Sync),
 ) -> Result<u8, Error> {
-    let batches: Vec<&[String]> = ids.chunks(batch.max(1)).collect();
+    let batches = balanced_batches(ids, batch, jobs);
     let next = AtomicUsize::new(0);
     let worst = AtomicU8::new(0);
     let spawn_error: Mutex<Option<Error>> = Mutex::new(None);
@@ -338,4 +376,42 @@ pub fn in_workers(
         return Err(e);
     }
     Ok(worst.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::balanced_batches;
+
+    fn sizes(n: usize, batch: usize, jobs: usize) -> Vec<usize> {
+        let ids: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+        let batches = balanced_batches(&ids, batch, jobs);
+        let flat: Vec<&String> = batches.iter().flat_map(|b| b.iter()).collect();
+        assert_eq!(
+            flat,
+            ids.iter().collect::<Vec<_>>(),
+            "every id once, in order"
+        );
+        batches.iter().map(|b| b.len()).collect()
+    }
+
+    #[test]
+    fn batches_share_the_work_evenly_between_the_workers() {
+        assert_eq!(sizes(98, 32, 2), vec![25, 25, 24, 24]);
+        assert_eq!(sizes(100, 32, 2), vec![25, 25, 25, 25]);
+        assert_eq!(sizes(33, 32, 2), vec![17, 16]);
+        assert_eq!(sizes(3, 32, 8), vec![1, 1, 1]);
+        assert_eq!(sizes(0, 32, 2), Vec::<usize>::new());
+        for n in 1..300 {
+            for jobs in 1..5 {
+                let s = sizes(n, 32, jobs);
+                assert!(
+                    s.iter().all(|&len| (1..=32).contains(&len)),
+                    "{n} {jobs}: {s:?}"
+                );
+                let (lo, hi) = (s.iter().min().unwrap(), s.iter().max().unwrap());
+                assert!(hi - lo <= 1, "{n} {jobs}: {s:?}");
+                assert!(s.len() % jobs == 0 || s.len() == n, "{n} {jobs}: {s:?}");
+            }
+        }
+    }
 }
