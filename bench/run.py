@@ -21,6 +21,8 @@ and pandoc + pdflatex (`apt-get install pandoc texlive-latex-recommended
 lmodern`) on equivalent Markdown. `--install-peers` installs the missing ones; a
 peer that is not installed is skipped with a notice in the report. The load of
 the machine during the run is reported, since other work skews every figure.
+A full run also rewrites the README's performance table (between its bench
+markers) from the same figures.
 """
 
 import argparse
@@ -605,6 +607,58 @@ def write_report(path, r, build_s, quick):
             text = text + "\n" + old[k:]
     with open(path, "w") as f:
         f.write(text)
+    if not quick:
+        write_readme_table(r, load)
+
+
+def write_readme_table(r, load):
+    """Replaces the README's performance table (between its bench markers) with this run's figures."""
+    readme = os.path.join(ROOT, "README.md")
+    text = open(readme).read()
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    if begin not in text or end not in text:
+        print("README.md has no bench markers: its table was not updated", file=sys.stderr)
+        return
+    sizes = {int(k): v for k, v in r["sizes"].items()}
+    top, cores = max(sizes), r["cores"]
+    inc, peers, w, s = r["incremental"], r["peers"], r["watch"], r["single"]
+    rate, limit, d = sizes[top]["per_second"], r["limit"], peers["dpa"]
+    clause = inc["clause"]
+    peak = max([v["rss_mb"] for v in sizes.values()] + [inc[k]["rss_mb"] for k in ("noop", "record", "clause", "template")]
+               + [s["rss_mb"], r["status"]["rss_mb"]])
+    busy = max(load) > cores * 0.75 + 1
+    rows = [f"From the last run, on {r['machine']}; one-minute load average {min(load):.1f} to {max(load):.1f}"
+            + (" (other work shared the cores, which slows every figure)." if busy else "."), "",
+            "| measure | figure | goal |", "|---|---|---|",
+            f"| no-op `render --all`, {inc['n']:,} vendors | {inc['noop']['seconds']:.2f} s (nothing rendered, every output verified) | "
+            f"0.5 s: {'met' if inc['noop']['seconds'] <= 0.5 else 'missed'} |",
+            f"| one record edited, then `render --all` | {inc['record']['seconds']:.2f} s, {inc['record']['rendered']} rendered | |",
+            f"| one clause used by {clause['users']} of {inc['n']:,} vendors edited, then `render --all` | {clause['seconds']:.2f} s, "
+            f"{clause['rendered']} rendered | 6 s for 100: "
+            f"{'met' if clause['rendered'] == clause['users'] and clause['seconds'] <= 6 * clause['users'] / 100 else 'missed'} |",
+            f"| one template edited, then `render --all` | {inc['template']['seconds']:.1f} s, {inc['template']['rendered']:,} rendered | |",
+            f"| cold `render --all`, {top:,} vendors | {sizes[top]['seconds']:.1f} s, {rate:.1f} agreements/s, peak RSS "
+            f"{sizes[top]['rss_mb']:.0f} MB | 95% of the {cores}-core limit ({limit:.1f}/s): "
+            f"{'met' if rate >= 0.95 * limit else 'missed'}, {100 * rate / limit:.0f}% |",
+            f"| `dpa watch`, save to new PDF, {w['pages']} pages | {w['outside'] * 1000:.0f} ms | 100 ms: "
+            f"{'met' if w['outside'] <= 0.1 else 'missed'} |",
+            f"| one `dpa render ID`, {s['pages']} pages, whole process | {s['seconds'] * 1000:.0f} ms (a bare embedded Typst "
+            f"compile of the same source: {s['bare'] * 1000:.0f} ms) | |",
+            f"| `dpa status` over 10,000 records | {r['status']['seconds']:.2f} s | |",
+            f"| `dpa diff` of two {r['diff']['bytes'][0] // 1000} KB contracts | {r['diff']['seconds'] * 1000:.0f} ms | |"]
+    if "typst" in peers:
+        t = peers["typst"]
+        rows.append(f"| dpa / typst CLI, one at a time | {d['seq']:.1f}/s vs {t['seq']:.1f}/s: {d['seq'] / t['seq']:.2f}x | |")
+        rows.append(f"| dpa / typst CLI, {cores} at once | {d['par']:.1f}/s vs {t['par']:.1f}/s: {d['par'] / t['par']:.2f}x | "
+                    f"faster: {'met' if d['par'] > t['par'] else 'missed'} |")
+    if "pandoc" in peers:
+        p = peers["pandoc"]
+        rows.append(f"| dpa / pandoc + pdflatex, one at a time and {cores} at once | {d['seq'] / p['seq']:.1f}x and "
+                    f"{d['par'] / p['par']:.1f}x | |")
+    rows.append(f"| peak RSS of any process | {peak:.0f} MB | 500 MB: {'met' if peak <= 500 else 'missed'} |")
+    k, e = text.index(begin) + len(begin), text.index(end)
+    with open(readme, "w") as f:
+        f.write(text[:k] + "\n" + "\n".join(rows) + "\n" + text[e:])
 
 
 if __name__ == "__main__":
