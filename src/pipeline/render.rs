@@ -410,7 +410,10 @@ mod tests {
                 );
                 let (lo, hi) = (s.iter().min().unwrap(), s.iter().max().unwrap());
                 assert!(hi - lo <= 1, "{n} {jobs}: {s:?}");
-                assert!(s.len().is_multiple_of(jobs) || s.len() == n, "{n} {jobs}: {s:?}");
+                assert!(
+                    s.len().is_multiple_of(jobs) || s.len() == n,
+                    "{n} {jobs}: {s:?}"
+                );
             }
         }
     }

@@ -1,10 +1,10 @@
 //! A live preview: render one vendor's agreement again on every save of its record, the company
 //! record, the clauses, the templates or the fonts.
 //!
-//! The compiler's memoised work stays in the process between renders (evicted by age), so a
-//! save re-lays out only what changed. Every file is written atomically and the manifest last,
-//! so a viewer reloads a whole PDF, and a stop request (Ctrl-C, `kill`) takes effect between
-//! renders, never during a write.
+//! The compiler's memoised work stays in the process between renders (evicted by age, and all
+//! of it above a memory cap), so a save re-lays out only what changed. Every file is written
+//! atomically and the manifest last, so a viewer reloads a whole PDF, and a stop request
+//! (Ctrl-C, `kill`) takes effect between renders, never during a write.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,6 +27,27 @@ const SETTLE: Duration = Duration::from_millis(30);
 const POLL: Duration = Duration::from_millis(100);
 /// Compiler cache entries unused for this many renders are dropped.
 const CACHE_AGE: usize = 10;
+/// Above this resident size the watch drops all of the compiler's memoised work, whatever its
+/// age, so a long session on a large agreement stays within the memory goal.
+const MEMORY_CAP: u64 = 400 * 1024 * 1024;
+
+/// The process's resident memory in bytes, where the system tells it (`/proc/self/statm`).
+fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    // SAFETY: sysconf only reads a system constant.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    Some(pages * u64::try_from(page).ok()?)
+}
+
+/// How many renders' memoised work to keep: [`CACHE_AGE`], or none above [`MEMORY_CAP`].
+fn cache_age(resident: Option<u64>) -> usize {
+    if resident.is_some_and(|bytes| bytes > MEMORY_CAP) {
+        0
+    } else {
+        CACHE_AGE
+    }
+}
 
 /// What one render of the watch produced.
 pub enum Outcome<'a> {
@@ -84,7 +105,7 @@ pub fn watch(
             renderer = Renderer::new(Some(root.to_path_buf()));
         }
         render(root, id, &renderer, &options, since, report)?;
-        comemo::evict(CACHE_AGE);
+        comemo::evict(cache_age(resident_bytes()));
         // Wait for the next relevant event, then for the burst to settle.
         let mut first = None;
         fonts_changed = false;
@@ -229,6 +250,25 @@ fn remove_leftovers(dir: &Path) {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') && name.ends_with(".tmp") {
             let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CACHE_AGE, MEMORY_CAP, cache_age, resident_bytes};
+
+    #[test]
+    fn the_cache_is_kept_by_age_and_dropped_above_the_memory_cap() {
+        assert_eq!(cache_age(None), CACHE_AGE);
+        assert_eq!(cache_age(Some(MEMORY_CAP)), CACHE_AGE);
+        assert_eq!(cache_age(Some(MEMORY_CAP + 1)), 0);
+        if cfg!(target_os = "linux") {
+            let bytes = resident_bytes().expect("resident size on Linux");
+            assert!(
+                bytes > 1024 * 1024 && bytes < 64 * 1024 * 1024 * 1024,
+                "{bytes}"
+            );
         }
     }
 }
