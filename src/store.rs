@@ -98,6 +98,17 @@ impl Change {
     }
 }
 
+/// A workspace file edited for a commit (see [`Store::edited`]).
+#[derive(Debug, Clone)]
+pub struct Edited {
+    /// The file as committed and as left in the work tree.
+    pub change: Change,
+    /// The file had other uncommitted changes, which stay uncommitted.
+    pub other_changes: bool,
+    /// The file was not in git before; it is committed whole.
+    pub first_commit: bool,
+}
+
 /// The git repository of a workspace.
 pub struct Store {
     repo: Repository,
@@ -382,6 +393,53 @@ impl Store {
         }
         real.write()?;
         Ok(commit)
+    }
+
+    /// A workspace file edited for a commit: `edit` is applied to HEAD's copy (what is
+    /// committed) and to the work-tree copy (what is left in the work tree), so that other
+    /// uncommitted edits of the same file stay uncommitted. A file not in HEAD is committed whole.
+    pub fn edited(
+        &self,
+        rel: &str,
+        edit: impl Fn(&str) -> Result<String, String>,
+    ) -> Result<Edited, StoreError> {
+        let path = self.workdir_path(rel);
+        let work = std::fs::read_to_string(&path)
+            .map_err(|e| StoreError::Io(crate::error::Error::io(&path, e)))?;
+        let work_new = edit(&work).map_err(|e| StoreError::BadRecord(format!("{rel}: {e}")))?;
+        let head = self.head_file(rel)?;
+        let first_commit = head.is_none();
+        let committed = match head {
+            Some(bytes) => match edit(&String::from_utf8_lossy(&bytes)) {
+                Ok(t) => t,
+                // The committed file cannot be edited (it was broken then): commit today's.
+                Err(_) => work_new.clone(),
+            },
+            None => work_new.clone(),
+        };
+        let other_changes = !first_commit && committed != work_new;
+        Ok(Edited {
+            change: Change {
+                path: rel.to_string(),
+                work: other_changes.then(|| work_new.into_bytes()),
+                committed: committed.into_bytes(),
+            },
+            other_changes,
+            first_commit,
+        })
+    }
+
+    /// Whether HEAD holds any file under the workspace folder `dir` (the user keeps it in git).
+    pub fn tracks(&self, dir: &str) -> Result<bool, StoreError> {
+        let Some(head) = self.head_commit()? else {
+            return Ok(false);
+        };
+        let tree = head.tree()?;
+        match tree.get_path(Path::new(&self.repo_path(dir.trim_end_matches('/')))) {
+            Ok(e) => Ok(e.kind() == Some(ObjectType::Tree)),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The commit HEAD points at, `None` in a repository without commits.

@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 
 use crate::diag::Diagnostics;
 use crate::error::Error;
-use crate::files::{display_path, write_atomic};
-use crate::model::{company, country};
+use crate::model::country;
 use crate::notices::{Duty, Standing, edit};
-use crate::pipeline::notices::{self, NoticeRow};
+use crate::pipeline::notices::{self, Committed, NoticeRow};
+use crate::store::{RecordLock, Store};
 
 use super::Ctx;
 use super::args::parse_date;
@@ -124,8 +124,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                     "`{code}` is not an ISO 3166-1 alpha-2 country code"
                 )));
             }
-            let path = ws.root.join(crate::workspace::COMPANY_FILE);
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
             let intended = edit::Intended {
                 name: name.clone(),
                 country: code,
@@ -134,16 +132,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 contact,
                 effective,
             };
-            let edited = edit::add_subprocessor(&text, &intended).map_err(Error::Usage)?;
-            // The edited record must still load before it replaces the old one.
-            let file = display_path(&ws.root, &path);
-            if company::load(&file, &edited, &mut diags).is_none() {
+            let store = open_store(&ws)?;
+            let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
+            let Some(done) = notices::add(&ws, &store, &intended, &mut diags)? else {
                 ctx.report(&diags, &ws);
                 return Err(Error::Invalid(diags.error_count().max(1)));
-            }
-            write_atomic(&path, edited.as_bytes())?;
+            };
+            report_commit(ctx, &done);
             ctx.out(&format!(
-                "{file}: added `{name}`, effective {effective}; see `dpa subprocessors notices` for the customers to tell\n"
+                "{}: added `{name}`, effective {effective} (commit {}); see `dpa subprocessors notices` for the customers to tell\n",
+                crate::workspace::COMPANY_FILE,
+                short(&done)
             ))?;
             Ok(0)
         }
@@ -154,7 +153,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             format,
         } => {
             let subs = notices::intended(&ws, name.as_deref())?;
-            let customers = notices::customers(&ws, &mut diags);
+            let mut customers = notices::customers(&ws, &mut diags);
             if diags.has_errors() {
                 // A customer left out would be a customer never told.
                 ctx.report(&diags, &ws);
@@ -162,17 +161,32 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             }
             let as_of = as_of.unwrap_or_else(today);
             if let Some(dir) = send {
-                let sent = notices::send(&ws, &customers, &subs, as_of, &dir, &mut diags);
+                let store = open_store(&ws)?;
+                let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
+                let sent = notices::send(&ws, &store, &customers, &subs, as_of, &dir, &mut diags);
                 ctx.report(&diags, &ws);
                 let sent = sent?;
                 for l in &sent.letters {
                     ctx.note(&format!("wrote {l}"));
                 }
-                ctx.note(&format!(
-                    "wrote {}; recorded {} notice(s) as sent on {as_of}",
-                    sent.recipients,
-                    sent.rows.len()
-                ));
+                let wrote = sent
+                    .recipients
+                    .as_ref()
+                    .map(|r| format!("wrote {r}; "))
+                    .unwrap_or_default();
+                match &sent.committed {
+                    Some(done) => {
+                        report_commit(ctx, done);
+                        ctx.note(&format!(
+                            "{wrote}recorded {} notice(s) as sent on {as_of} (commit {})",
+                            sent.rows.len(),
+                            short(done)
+                        ));
+                    }
+                    None => ctx.note(&format!("{wrote}no notice was due, nothing recorded")),
+                }
+                // The list below shows the notices just recorded as sent.
+                customers = notices::customers(&ws, &mut Diagnostics::new());
             }
             let rows = notices::rows(&ws, &customers, &subs, as_of);
             let text = match format {
@@ -231,7 +245,10 @@ fn event(
     } else {
         edit::Event::Consented(date)
     };
-    let file = notices::record(ws, customer, name, event)?;
+    let store = open_store(ws)?;
+    let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
+    let done = notices::record(&store, &record, name, event)?;
+    report_commit(ctx, &done);
     if objection
         && let Some(s) = subs.first()
         && let Some(effective) = s.effective
@@ -248,14 +265,42 @@ fn event(
         }
     }
     ctx.out(&format!(
-        "{file}: recorded {} of `{name}` on {date}\n",
+        "{}: recorded {} of `{name}` on {date} (commit {})\n",
+        record.file,
         if objection {
             "the objection"
         } else {
             "the consent"
-        }
+        },
+        short(&done)
     ))?;
     Ok(0)
+}
+
+/// The workspace's repository, with an identity to commit as: checked before anything is
+/// written, like `dpa sign` and `dpa record`.
+fn open_store(ws: &crate::workspace::Workspace) -> Result<Store, Error> {
+    let store = Store::open(&ws.root)?;
+    store.signature()?;
+    Ok(store)
+}
+
+/// The commit id as printed: its first ten hex digits.
+fn short(done: &Committed) -> String {
+    done.commit.to_string().chars().take(10).collect()
+}
+
+fn report_commit(ctx: &Ctx, done: &Committed) {
+    for file in &done.first_commit {
+        ctx.note(&format!(
+            "note: {file} was not in git before; it was committed whole"
+        ));
+    }
+    for file in &done.other_changes {
+        ctx.note(&format!(
+            "note: {file} has other changes that are not committed; only this change was committed"
+        ));
+    }
 }
 
 fn opt(d: Option<NaiveDate>) -> String {

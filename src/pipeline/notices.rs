@@ -1,6 +1,6 @@
 //! Sub-processor change notices over a workspace (processor side): for each intended
 //! sub-processor in `dpa.toml`, every customer who must be told or asked, by when, and the
-//! letters; the records are edited in place.
+//! letters; the records are edited in place and each change is committed to git.
 
 use std::collections::HashMap;
 
@@ -17,6 +17,7 @@ use crate::model::{Vendor, country};
 use crate::notices::{self, Duty, Plan, Standing, edit};
 use crate::render::{PdfSettings, Renderer, creation_date};
 use crate::side::{self, Side};
+use crate::store::{Change, Edited, Store};
 use crate::workspace::{COMPANY_FILE, Workspace};
 
 /// The letter template, overridable by the workspace's own file.
@@ -237,17 +238,76 @@ struct LetterDoc<'a> {
 pub struct Sent {
     /// Letters written, relative to the workspace or as given.
     pub letters: Vec<String>,
-    /// The recipients file.
-    pub recipients: String,
+    /// The recipients file; `None` when nothing was due and the letters' folder is kept in
+    /// git, where an empty list would replace the last batch's.
+    pub recipients: Option<String>,
     /// The rows the letters were written for, with deadlines counted from the sending date.
     pub rows: Vec<NoticeRow>,
+    /// The commit of the customer records (and of the letters, when their folder is kept in
+    /// git); `None` when no notice was due.
+    pub committed: Option<Committed>,
+}
+
+/// A commit of edited records.
+#[derive(Debug)]
+pub struct Committed {
+    /// The new commit.
+    pub commit: git2::Oid,
+    /// Workspace files committed.
+    pub files: Vec<String>,
+    /// Records with other uncommitted changes, which stay uncommitted.
+    pub other_changes: Vec<String>,
+    /// Records that were not in git before and were committed whole.
+    pub first_commit: Vec<String>,
+}
+
+/// Commits edited records, and `extra` files, in one commit.
+fn commit(
+    store: &Store,
+    edited: Vec<Edited>,
+    extra: Vec<Change>,
+    message: &str,
+) -> Result<Committed, Error> {
+    let mut other_changes = Vec::new();
+    let mut first_commit = Vec::new();
+    let mut changes = Vec::new();
+    for e in edited {
+        if e.other_changes {
+            other_changes.push(e.change.path.clone());
+        }
+        if e.first_commit {
+            first_commit.push(e.change.path.clone());
+        }
+        changes.push(e.change);
+    }
+    changes.extend(extra);
+    let files = changes.iter().map(|c| c.path.clone()).collect();
+    Ok(Committed {
+        commit: store.commit(&changes, message, None)?,
+        files,
+        other_changes,
+        first_commit,
+    })
+}
+
+/// `A`, `A and B`, `A, B and C`.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// Writes a letter PDF per customer still to be told (or asked) of `subs` into `out`, a
-/// `recipients.csv` beside them, and records in each customer's record that the notice was
-/// sent on `date`. Nothing is recorded when any letter fails.
+/// `recipients.csv` beside them, records in each customer's record that the notice was sent on
+/// `date`, and commits those records in one commit. Nothing is recorded when any letter fails.
+///
+/// The letters are committed too when `out` is a folder of the workspace that git already
+/// tracks; elsewhere they are the mail to send, not facts the tracker reads, and stay out of git.
 pub fn send(
     ws: &Workspace,
+    store: &Store,
     customers: &[Vendor],
     subs: &[&OurSubprocessor],
     date: NaiveDate,
@@ -298,10 +358,36 @@ pub fn send(
         }
         sent_rows.push(row);
     }
+    // Letters in a folder of the workspace that git tracks are committed with the records.
+    let out_abs = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(out))
+            .unwrap_or_else(|_| out.to_path_buf())
+    };
+    let root = ws.root.canonicalize().unwrap_or_else(|_| ws.root.clone());
+    let out_rel = std::fs::create_dir_all(&out_abs)
+        .ok()
+        .and_then(|()| out_abs.canonicalize().ok())
+        .and_then(|o| {
+            o.strip_prefix(&root)
+                .ok()
+                .map(|r| r.to_string_lossy().replace('\\', "/"))
+        })
+        .filter(|r| !r.is_empty());
+    let keep_letters = match &out_rel {
+        Some(rel) => store.tracks(rel)?,
+        None => false,
+    };
     let mut result = Sent::default();
+    let mut extra = Vec::new();
     for (name, pdf) in &pdfs {
         let path = out.join(name);
-        write_atomic(&path, pdf)?;
+        match (&out_rel, keep_letters) {
+            (Some(rel), true) => extra.push(Change::new(format!("{rel}/{name}"), pdf.clone())),
+            _ => write_atomic(&path, pdf)?,
+        }
         result.letters.push(display_path(&ws.root, &path));
     }
     let mut csv = String::from(
@@ -332,37 +418,116 @@ pub fn send(
         csv.push('\n');
     }
     let recipients = out.join("recipients.csv");
-    write_atomic(&recipients, csv.as_bytes())?;
-    result.recipients = display_path(&ws.root, &recipients);
-    for row in &sent_rows {
-        record(
-            ws,
-            &row.customer,
-            &row.subprocessor,
-            edit::Event::Sent(date),
-        )?;
+    match &out_rel {
+        // An empty list would overwrite the committed one of the last batch.
+        Some(_) if keep_letters && sent_rows.is_empty() => {}
+        Some(rel) if keep_letters => extra.push(Change::new(
+            format!("{rel}/recipients.csv"),
+            csv.into_bytes(),
+        )),
+        _ => write_atomic(&recipients, csv.as_bytes())?,
+    }
+    if !(keep_letters && sent_rows.is_empty()) {
+        result.recipients = Some(display_path(&ws.root, &recipients));
+    }
+    if !sent_rows.is_empty() {
+        // One edit per customer record, with every notice sent to it.
+        let mut by_customer: Vec<(&Vendor, Vec<&str>)> = Vec::new();
+        for row in &sent_rows {
+            let Some(c) = by_id.get(row.customer.as_str()) else {
+                continue;
+            };
+            match by_customer.iter_mut().find(|(v, _)| v.id == c.id) {
+                Some((_, names)) => names.push(&row.subprocessor),
+                None => by_customer.push((c, vec![&row.subprocessor])),
+            }
+        }
+        let mut edited = Vec::new();
+        for (c, names) in &by_customer {
+            edited.push(store.edited(&c.file, |text| {
+                names.iter().try_fold(text.to_string(), |t, n| {
+                    edit::record(&t, n, edit::Event::Sent(date))
+                })
+            })?);
+        }
+        let mut names: Vec<&str> = sent_rows.iter().map(|r| r.subprocessor.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let n = by_customer.len();
+        let mut message = format!(
+            "dpa: notice of sub-processor {} to {n} customer{}\n\n",
+            and_list(&names),
+            if n == 1 { "" } else { "s" }
+        );
+        for s in subs.iter().filter(|s| names.contains(&s.name.as_str())) {
+            if let Some(e) = s.effective {
+                message.push_str(&format!("Sub-processor: {} (effective {e})\n", s.name));
+            }
+        }
+        message.push_str(&format!("Sent: {date}\n"));
+        for (c, _) in &by_customer {
+            message.push_str(&format!("Customer: {} ({})\n", c.id, c.name));
+        }
+        result.committed = Some(commit(store, edited, extra, &message)?);
     }
     result.rows = sent_rows;
     Ok(result)
 }
 
-/// Records an event for one sub-processor in a customer's record, editing it in place.
+/// Records an objection or a consent of one customer to one sub-processor in its record, and
+/// commits that change.
 pub fn record(
-    ws: &Workspace,
-    customer: &str,
+    store: &Store,
+    customer: &Vendor,
     subprocessor: &str,
     event: edit::Event,
-) -> Result<String, Error> {
-    let path = ws.root.join(ws.side.dir()).join(format!("{customer}.toml"));
+) -> Result<Committed, Error> {
+    let edited = store
+        .edited(&customer.file, |text| {
+            edit::record(text, subprocessor, event)
+        })
+        .map_err(|e| match e {
+            crate::store::StoreError::BadRecord(m) => Error::Usage(format!("cannot edit {m}")),
+            other => other.into(),
+        })?;
+    let (what, key, on) = match event {
+        edit::Event::Sent(d) => ("notice", "Sent", d),
+        edit::Event::Objected(d) => ("objection", "Objected", d),
+        edit::Event::Consented(d) => ("consent", "Consented", d),
+    };
+    let message = format!(
+        "dpa: {what} of {} to sub-processor {subprocessor}\n\nCustomer: {} ({})\nSub-processor: {subprocessor}\n{key}: {on}\n",
+        customer.id, customer.id, customer.name
+    );
+    commit(store, vec![edited], Vec::new(), &message)
+}
+
+/// Adds an intended sub-processor to `dpa.toml` and commits that change; the edited file must
+/// still load (its problems are reported in `diags`, and nothing is written or committed).
+pub fn add(
+    ws: &Workspace,
+    store: &Store,
+    intended: &edit::Intended,
+    diags: &mut Diagnostics,
+) -> Result<Option<Committed>, Error> {
+    let path = ws.root.join(COMPANY_FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-    let edited = edit::record(&text, subprocessor, event).map_err(|m| {
-        Error::Usage(format!(
-            "cannot edit {}: {m}",
-            display_path(&ws.root, &path)
-        ))
-    })?;
-    write_atomic(&path, edited.as_bytes())?;
-    Ok(display_path(&ws.root, &path))
+    let edited = edit::add_subprocessor(&text, intended).map_err(Error::Usage)?;
+    let file = display_path(&ws.root, &path);
+    if crate::model::company::load(&file, &edited, diags).is_none() {
+        return Ok(None);
+    }
+    let edited = store.edited(COMPANY_FILE, |t| edit::add_subprocessor(t, intended))?;
+    let message = format!(
+        "dpa: intended sub-processor {}, effective {}\n\nSub-processor: {} ({})\nPurpose: {}\nEffective: {}\n",
+        intended.name,
+        intended.effective,
+        intended.name,
+        intended.country,
+        intended.purpose,
+        intended.effective
+    );
+    commit(store, vec![edited], Vec::new(), &message).map(Some)
 }
 
 /// A file-name form of a name: `Vectorline AI Ltd` -> `vectorline-ai-ltd`.

@@ -219,27 +219,9 @@ pub fn commit(
     extra: Vec<Change>,
     message: &str,
 ) -> Result<Committed, StoreError> {
-    let io =
-        |e: std::io::Error| StoreError::Io(crate::error::Error::io(&store.workdir_path(record), e));
-    let bad = |e: String| StoreError::BadRecord(format!("{record}: {e}"));
-    let work = std::fs::read_to_string(store.workdir_path(record)).map_err(io)?;
-    let work_new = edit(&work, entry, event).map_err(bad)?;
-    let head = store.head_file(record)?;
-    let first_commit = head.is_none();
-    let committed = match head {
-        Some(bytes) => match edit(&String::from_utf8_lossy(&bytes), entry, event) {
-            Ok(t) => t,
-            // The committed record cannot be edited (it was broken then): commit today's.
-            Err(_) => work_new.clone(),
-        },
-        None => work_new.clone(),
-    };
-    let other_changes = !first_commit && committed != work_new;
-    let mut files = vec![Change {
-        path: record.to_string(),
-        work: other_changes.then(|| work_new.clone().into_bytes()),
-        committed: committed.into_bytes(),
-    }];
+    let edited = store.edited(record, |text| edit(text, entry, event))?;
+    let (other_changes, first_commit) = (edited.other_changes, edited.first_commit);
+    let mut files = vec![edited.change];
     files.extend(extra);
     let commit = store.commit(&files, message, None)?;
     Ok(Committed {

@@ -133,6 +133,32 @@ pub fn repo_workspace() -> tempfile::TempDir {
     ws
 }
 
+/// A temporary copy of examples/saas-vendor.
+pub fn saas_vendor() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let from = repo().join("examples/saas-vendor");
+    std::fs::copy(from.join("dpa.toml"), dir.path().join("dpa.toml")).expect("copy dpa.toml");
+    std::fs::create_dir_all(dir.path().join("customers")).expect("mkdir");
+    for entry in std::fs::read_dir(from.join("customers")).expect("customers/") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().expect("name");
+        std::fs::copy(&path, dir.path().join("customers").join(name)).expect("copy customer");
+    }
+    dir
+}
+
+/// examples/saas-vendor in a git repository with a committer identity, everything committed.
+pub fn saas_vendor_repo() -> tempfile::TempDir {
+    let ws = saas_vendor();
+    git(ws.path(), &["init", "-q", "-b", "main"]);
+    git(ws.path(), &["config", "user.name", "Test Counsel"]);
+    git(ws.path(), &["config", "user.email", "counsel@example.com"]);
+    write(ws.path(), ".gitignore", "out/\n");
+    git(ws.path(), &["add", "-A"]);
+    git(ws.path(), &["commit", "-q", "-m", "The workspace"]);
+    ws
+}
+
 /// The examples in a repository with every vendor's v1 issued. `record --all` runs once per
 /// test run (six final renders); each caller gets its own copy of the result.
 pub fn recorded_workspace() -> tempfile::TempDir {

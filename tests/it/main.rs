@@ -26,6 +26,7 @@ mod signatory;
 mod snapshots;
 mod state_terms;
 mod store;
+mod subprocessor_commits;
 mod track;
 mod transfers;
 mod vendorpaper;

@@ -7,20 +7,6 @@ use chrono::NaiveDate;
 
 use crate::common::*;
 
-/// A temporary copy of examples/saas-vendor.
-fn saas_vendor() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let from = repo().join("examples/saas-vendor");
-    std::fs::copy(from.join("dpa.toml"), dir.path().join("dpa.toml")).expect("copy dpa.toml");
-    std::fs::create_dir_all(dir.path().join("customers")).expect("mkdir");
-    for entry in std::fs::read_dir(from.join("customers")).expect("customers/") {
-        let path = entry.expect("entry").path();
-        let name = path.file_name().expect("name");
-        std::fs::copy(&path, dir.path().join("customers").join(name)).expect("copy customer");
-    }
-    dir
-}
-
 fn manifest(root: &Path, out: &str, id: &str) -> serde_json::Value {
     let text = std::fs::read_to_string(root.join(out).join(id).join("manifest.json"))
         .expect("manifest.json");
@@ -238,7 +224,7 @@ fn annex_iii(root: &Path, id: &str, date: NaiveDate) -> String {
 
 #[test]
 fn a_new_subprocessor_joins_annex_iii_from_its_effective_date_except_where_objected() {
-    let ws = saas_vendor();
+    let ws = saas_vendor_repo();
     let out = dpa(
         ws.path(),
         &[
