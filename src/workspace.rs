@@ -418,7 +418,10 @@ impl Workspace {
     /// SHA-256 of everything an agreement for `vendor` with these clauses is made from: this
     /// build of dpa (its code, built-in clauses, templates and legal data), the company record,
     /// the vendor record, the text of every selected clause in order, and every file under the
-    /// workspace's `templates/` and `fonts/` (all the compiler may read).
+    /// workspace's `templates/` and `fonts/` (all the compiler may read); on the processor side
+    /// also the sub-processors in Annex III on [`Workspace::date`], the one thing the date
+    /// changes, so that a render for another date whose Annex III differs is not taken as current
+    /// while one whose Annex III is the same is.
     pub fn input_key(&self, vendor: &Vendor, selected: &[&Clause]) -> String {
         let vendor_text = source_text(&self.root, &self.texts, &vendor.file).unwrap_or_default();
         let clauses: Vec<(&str, String)> = selected

@@ -18,7 +18,7 @@ pub struct Args {
     /// Output format: text, or JSON with each vendor's coverage and the signatory's read.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// The date (YYYY-MM-DD) to judge dated legal data (the adequacy lists) and the agreements' dates against; default today.
+    /// The date (YYYY-MM-DD) to judge dated legal data (the adequacy lists) and the agreements' dates against, and on the processor side the date whose sub-processors each customer's Annex III lists; default today.
     #[arg(long, value_name = "DATE", value_parser = super::args::parse_date)]
     pub as_of: Option<chrono::NaiveDate>,
 }
@@ -26,7 +26,10 @@ pub struct Args {
 /// Runs `dpa check`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let mut diags = Diagnostics::new();
-    let ws = super::open(ctx, &mut diags)?;
+    let mut ws = super::open(ctx, &mut diags)?;
+    if let Some(date) = args.as_of {
+        ws.date = date;
+    }
     let options = CheckOptions {
         vendors: args.vendors,
         today: args

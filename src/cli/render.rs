@@ -40,6 +40,10 @@ pub struct Args {
     /// Render this many agreements at once (default: one per core).
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Processor side: draft the agreements as they stand on this date (YYYY-MM-DD), with the
+    /// sub-processors in each customer's Annex III on it; default today.
+    #[arg(long, value_name = "DATE", value_parser = super::args::parse_date)]
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 /// Extra output formats of `dpa render`.
@@ -68,9 +72,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             "--force goes with --all: vendors named on the command line are always rendered".into(),
         ));
     }
+    if args.as_of.is_some() && args.final_ {
+        return Err(Error::Usage(
+            "--as-of previews a draft as it will stand on a date; a final render is what `dpa record` issues today: drop --final or --as-of".into(),
+        ));
+    }
     let started = Instant::now();
     let mut diags = Diagnostics::new();
-    let ws = super::open(ctx, &mut diags)?;
+    let mut ws = super::open(ctx, &mut diags)?;
+    if let Some(date) = args.as_of {
+        if ws.side == crate::side::Side::Vendors {
+            return Err(Error::Usage(
+                "--as-of is for the processor side, where the date decides which of our sub-processors are in each customer's Annex III; a vendor's agreement does not change with the date".into(),
+            ));
+        }
+        // The render key holds the Annex III this date gives, so a change of date that changes
+        // an Annex III re-renders that agreement (see `Workspace::input_key`).
+        ws.date = date;
+    }
     let ids = super::args::vendor_ids(&ws, &args.vendors, args.all, &mut diags);
     let opened = started.elapsed();
     if args.all && ids.is_empty() && !diags.has_errors() {
@@ -126,6 +145,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             }
             if args.protect {
                 cmd.arg("--protect");
+            }
+            if let Some(date) = args.as_of {
+                cmd.arg("--as-of").arg(date.to_string());
             }
             cmd.args(batch.iter()).env(CHILD, "1");
             cmd

@@ -2,6 +2,7 @@
 
 mod common;
 
+mod as_of;
 mod browser;
 mod checkapi;
 mod coverage;
