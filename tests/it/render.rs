@@ -294,6 +294,57 @@ fn init_scaffolds_a_workspace_that_renders() {
 }
 
 #[test]
+fn init_role_processor_scaffolds_a_processor_side_workspace_that_checks_and_renders() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dpa(dir.path(), &["init", "ws", "--role", "processor"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("edit dpa.toml and customers/example-customer.toml"),
+        "{}",
+        stderr(&out)
+    );
+    let ws = dir.path().join("ws");
+    assert!(ws.join(".git").is_dir());
+    let company = std::fs::read_to_string(ws.join("dpa.toml")).expect("dpa.toml");
+    assert!(company.contains("role = \"processor\""), "{company}");
+    assert!(company.contains("[[subprocessors]]\nname = "), "{company}");
+    assert!(company.contains("# [[subprocessors]]"), "{company}");
+    assert!(ws.join("customers/example-customer.toml").is_file());
+    assert!(!ws.join("vendors").exists());
+
+    let out = dpa(&ws, &["check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).starts_with("checked 1 customer agreement,"),
+        "{}",
+        stdout(&out)
+    );
+    let out = dpa(&ws, &["render", "--all"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let typ =
+        std::fs::read_to_string(ws.join("out/example-customer/example-customer.typ")).expect("typ");
+    assert!(
+        typ.contains("Example Hosting Ltd"),
+        "Annex III lists our sub-processor"
+    );
+    let text = pdf_text(&ws.join("out/example-customer/example-customer.pdf"));
+    assert!(text.contains("Example Retail GmbH"), "{text}");
+    let out = dpa(&ws, &["subprocessors", "notices"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("no intended sub-processors"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
 fn outside_a_workspace_render_suggests_init() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dpa(dir.path(), &["render", "--all"]);
