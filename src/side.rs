@@ -13,7 +13,6 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::model::company::OurSubprocessor;
 use crate::model::vendor::Subprocessor;
 use crate::model::{Authorisation, Company, CompanyRole, DocumentKind, Vendor};
 use crate::notices::{self, Recorded, Terms};
@@ -94,16 +93,10 @@ pub fn subprocessors_on(
         .filter(|s| match s.effective {
             None => true,
             Some(effective) => {
-                notices::in_annex(effective, &terms(company, customer, &s.name), date)
+                notices::in_annex(effective, &terms(company, customer, &s.listed.name), date)
             }
         })
-        .map(|s: &OurSubprocessor| Subprocessor {
-            name: s.name.clone(),
-            country: s.country.clone(),
-            purpose: s.purpose.clone(),
-            address: s.address.clone(),
-            contact: s.contact.clone(),
-        })
+        .map(|s| s.listed.clone())
         .collect()
 }
 

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::schema::{self, Record, Spans};
+use super::schema::{self, Describe, Field, Kind, ListItem, Record, Role, Spans};
+use super::vendor::Subprocessor;
 use super::{Authorisation, Contact, Party, Signatory};
 use crate::diag::Diagnostics;
 use crate::{choices, record};
@@ -36,26 +37,53 @@ choices! {
     }
 }
 
-record! {
-    /// One of our own sub-processors (processor side): Annex III of every customer's agreement.
-    #[derive(Debug, Clone, Serialize, Deserialize)]
-    pub struct OurSubprocessor {
-        /// Legal name.
-        pub name: String [e.g. "Amazon Web Services, Inc."],
-        /// Country code where it processes.
-        [country]
-        pub country: String [e.g. "US"],
-        /// What it does.
-        pub purpose: String [e.g. "Hosting"],
-        /// Postal address; needed for customers on specific authorisation.
-        #[serde(default)]
-        pub address: String [e.g. "410 Terry Avenue North, Seattle, WA 98109, USA"],
-        /// Contact person's name, position and contact details; needed for customers on specific authorisation.
-        #[serde(default)]
-        pub contact: String [e.g. "Privacy Officer, aws-privacy@example.com"],
-        /// For an intended addition (`dpa subprocessors add`): the date it is to start; it joins a customer's Annex III from then, once that customer's objection period has passed without objection.
-        #[serde(default, deserialize_with = "super::vendor::schema_date::optional")]
-        pub effective: Option<chrono::NaiveDate>,
+/// One of our own sub-processors (processor side): Annex III of every customer's agreement.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OurSubprocessor {
+    /// The sub-processor as Annex III lists it, with the keys of a vendor record's
+    /// `[[subprocessors]]`.
+    #[serde(flatten)]
+    pub listed: Subprocessor,
+    /// For an intended addition, the date it is to start (see [`OurSubprocessor::FIELDS`]).
+    #[serde(default, deserialize_with = "super::vendor::schema_date::optional")]
+    pub effective: Option<chrono::NaiveDate>,
+}
+
+impl Record for OurSubprocessor {
+    const FIELDS: &'static [Field] = &schema::extend::<6>(
+        Subprocessor::FIELDS,
+        &[
+            (
+                "address",
+                "Postal address; needed for customers on specific authorisation.",
+            ),
+            (
+                "contact",
+                "Contact person's name, position and contact details; needed for customers on specific authorisation.",
+            ),
+        ],
+        &[Field {
+            name: "effective",
+            doc: "For an intended addition (`dpa subprocessors add`): the date it is to start; it joins a customer's Annex III from then, once that customer's objection period has passed without objection.",
+            kind: <Option<chrono::NaiveDate> as Describe>::kind,
+            optional: true,
+            default: None,
+            example: None,
+            role: Role::Written,
+            format: None,
+        }],
+    );
+}
+
+impl Describe for OurSubprocessor {
+    fn kind() -> Kind {
+        Kind::Table(|| Self::FIELDS)
+    }
+}
+
+impl ListItem for OurSubprocessor {
+    fn list_kind() -> Kind {
+        Kind::Tables(|| Self::FIELDS)
     }
 }
 
@@ -285,6 +313,28 @@ pub fn load(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Company> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn our_subprocessors_have_a_vendor_records_keys_in_its_order_then_their_start() {
+        let listed = Subprocessor::FIELDS;
+        let ours = OurSubprocessor::FIELDS;
+        let names = |f: &[Field]| f.iter().map(|f| f.name).collect::<Vec<_>>();
+        assert_eq!(names(&ours[..listed.len()]), names(listed));
+        assert_eq!(names(&ours[listed.len()..]), ["effective"]);
+        for (o, l) in ours.iter().zip(listed) {
+            let restated = matches!(o.name, "address" | "contact");
+            assert_eq!(o.doc != l.doc, restated, "{}", o.name);
+            assert_eq!(
+                (o.optional, o.example, o.format),
+                (l.optional, l.example, l.format)
+            );
+        }
+        assert!(
+            ours[3]
+                .doc
+                .ends_with("needed for customers on specific authorisation.")
+        );
+    }
 
     #[test]
     fn ccpa_business_thresholds() {

@@ -343,6 +343,40 @@ macro_rules! choices {
     };
 }
 
+/// The fields of a record that flattens another (`#[serde(flatten)]`) and adds its own: the
+/// other's fields in order, with the meanings in `docs` restated for this record, then `more`.
+/// `N` is their number; a wrong `N`, or a name in `docs` that is no field of `base`, fails to
+/// compile where the result is a constant.
+pub const fn extend<const N: usize>(
+    base: &[Field],
+    docs: &[(&str, &'static str)],
+    more: &[Field],
+) -> [Field; N] {
+    assert!(base.len() + more.len() == N, "N must count every field");
+    let mut out = [base[0]; N];
+    let mut i = 0;
+    while i < base.len() {
+        out[i] = base[i];
+        i += 1;
+    }
+    while i < N {
+        out[i] = more[i - base.len()];
+        i += 1;
+    }
+    let mut d = 0;
+    while d < docs.len() {
+        let (name, doc) = docs[d];
+        let mut j = 0;
+        while j < base.len() && !eq(base[j].name, name) {
+            j += 1;
+        }
+        assert!(j < base.len(), "a restated meaning names no field");
+        out[j].doc = doc;
+        d += 1;
+    }
+    out
+}
+
 /// Whether a field's attributes (as text) give it a serde default.
 pub const fn has_default(attrs: &str) -> bool {
     let b = attrs.as_bytes();

@@ -63,7 +63,7 @@ pub fn intended<'w>(
         .subprocessors
         .iter()
         .filter(|s| s.effective.is_some())
-        .filter(|s| only.is_none_or(|n| n == s.name))
+        .filter(|s| only.is_none_or(|n| n == s.listed.name))
         .collect();
     if let Some(name) = only
         && list.is_empty()
@@ -72,7 +72,7 @@ pub fn intended<'w>(
             .company
             .subprocessors
             .iter()
-            .map(|s| s.name.as_str())
+            .map(|s| s.listed.name.as_str())
             .collect();
         return Err(Error::Usage(if names.contains(&name) {
             format!(
@@ -109,13 +109,13 @@ pub fn rows(
             continue;
         };
         for c in customers {
-            let terms = side::terms(&ws.company, c, &s.name);
+            let terms = side::terms(&ws.company, c, &s.listed.name);
             out.push(NoticeRow {
                 customer: c.id.clone(),
                 name: c.name.clone(),
                 contact_name: c.contact.name.clone(),
                 contact_email: c.contact.email.clone(),
-                subprocessor: s.name.clone(),
+                subprocessor: s.listed.name.clone(),
                 effective,
                 plan: notices::plan(effective, &terms, as_of),
             });
@@ -169,11 +169,11 @@ pub fn letter_source(
         company: c,
         customer,
         subprocessor: LetterSubprocessor {
-            name: &sub.name,
-            address: on_request(&sub.address),
-            contact: on_request(&sub.contact),
-            country_name: country::name(&sub.country).unwrap_or(&sub.country),
-            purpose: &sub.purpose,
+            name: &sub.listed.name,
+            address: on_request(&sub.listed.address),
+            contact: on_request(&sub.listed.contact),
+            country_name: country::name(&sub.listed.country).unwrap_or(&sub.listed.country),
+            purpose: &sub.listed.purpose,
         },
         letter: Letter {
             date: long_date(date),
@@ -326,11 +326,11 @@ pub fn send(
     for row in &pending {
         let (Some(customer), Some(sub)) = (
             by_id.get(row.customer.as_str()),
-            subs.iter().find(|s| s.name == row.subprocessor),
+            subs.iter().find(|s| s.listed.name == row.subprocessor),
         ) else {
             continue;
         };
-        let mut terms = side::terms(&ws.company, customer, &sub.name);
+        let mut terms = side::terms(&ws.company, customer, &sub.listed.name);
         terms.recorded.sent_on = Some(date);
         let row = NoticeRow {
             plan: notices::plan(row.effective, &terms, date),
@@ -343,7 +343,7 @@ pub fn send(
                 return Err(Error::Invalid(diags.error_count()));
             }
         };
-        let name = format!("{}-{}.typ", customer.id, slug(&sub.name));
+        let name = format!("{}-{}.typ", customer.id, slug(&sub.listed.name));
         let settings = PdfSettings {
             archival: false,
             timestamp: creation_date(date),
@@ -459,9 +459,15 @@ pub fn send(
             and_list(&names),
             if n == 1 { "" } else { "s" }
         );
-        for s in subs.iter().filter(|s| names.contains(&s.name.as_str())) {
+        for s in subs
+            .iter()
+            .filter(|s| names.contains(&s.listed.name.as_str()))
+        {
             if let Some(e) = s.effective {
-                message.push_str(&format!("Sub-processor: {} (effective {e})\n", s.name));
+                message.push_str(&format!(
+                    "Sub-processor: {} (effective {e})\n",
+                    s.listed.name
+                ));
             }
         }
         message.push_str(&format!("Sent: {date}\n"));
