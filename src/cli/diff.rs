@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::assemble::DocOptions;
 use crate::diag::Diagnostics;
 use crate::diag::SourceLookup;
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 
 use crate::diff::formatting::Marks;
 use crate::diff::{self, Clause, Report};
@@ -174,15 +174,7 @@ fn emit(
                         .into(),
                 ));
             }
-            None => {
-                let mut stdout = std::io::stdout().lock();
-                if let Err(e) = stdout.write_all(&bytes).and_then(|_| stdout.flush()) {
-                    if e.kind() == std::io::ErrorKind::BrokenPipe {
-                        return Err(Error::ClosedPipe);
-                    }
-                    return Err(Error::io(Path::new("<stdout>"), e));
-                }
-            }
+            None => ctx.out_bytes(&bytes)?,
         }
         return Ok(exit_status(args, report));
     }

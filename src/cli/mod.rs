@@ -206,6 +206,11 @@ impl Ctx {
     /// [`Error::ClosedPipe`], which `main` treats as success; commands that must finish their
     /// work anyway (`record`) carry on and return it at the end.
     pub fn out(&self, text: &str) -> Result<(), Error> {
+        self.out_bytes(text.as_bytes())
+    }
+
+    /// Prints bytes to stdout, such as a Word file, as [`Ctx::out`] prints text.
+    pub fn out_bytes(&self, bytes: &[u8]) -> Result<(), Error> {
         if self
             .stdout_closed
             .load(std::sync::atomic::Ordering::Relaxed)
@@ -213,10 +218,7 @@ impl Ctx {
             return Err(Error::ClosedPipe);
         }
         let mut stdout = std::io::stdout().lock();
-        match stdout
-            .write_all(text.as_bytes())
-            .and_then(|_| stdout.flush())
-        {
+        match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
                 self.stdout_closed

@@ -8,6 +8,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::review::read;
+
 /// Largest spreadsheet accepted, in bytes (an export of thousands of vendors is a few MiB).
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 /// Most rows read.
@@ -414,37 +416,16 @@ pub fn sheet_table(file: &str, sheet: Sheet) -> Result<Table, String> {
 
 /// The worker side of reading a workbook: limits itself, reads stdin, prints the sheet as JSON.
 pub fn worker_main() -> u8 {
-    crate::review::read::limit_worker();
+    read::limit_worker();
     std::panic::set_hook(Box::new(|_| {}));
-    let mut bytes = Vec::new();
-    if let Err(e) = std::io::stdin()
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-    {
-        eprintln!("could not read the workbook: {e}");
-        return 2;
-    }
+    let bytes = match read::worker_input("workbook", MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(code) => return code,
+    };
     let result = std::panic::catch_unwind(|| read_sheet(&bytes))
         .unwrap_or_else(|_| Err("the workbook is malformed".to_string()))
         .and_then(|s| serde_json::to_string(&s).map_err(|e| e.to_string()));
-    match result {
-        Ok(json) => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            if out
-                .write_all(json.as_bytes())
-                .and_then(|_| out.flush())
-                .is_err()
-            {
-                return 2;
-            }
-            0
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            2
-        }
-    }
+    read::worker_exit(result)
 }
 
 #[cfg(test)]

@@ -572,25 +572,35 @@ pub fn worker_main(kind: &str) -> u8 {
         eprintln!("unknown document kind `{kind}`");
         return 2;
     };
-    let mut bytes = Vec::new();
-    if let Err(e) = std::io::stdin()
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-    {
-        eprintln!("could not read the document: {e}");
-        return 2;
+    match worker_input("document", MAX_FILE_BYTES) {
+        Ok(bytes) => worker_exit(extract(kind, &bytes)),
+        Err(code) => code,
     }
-    match extract(kind, &bytes) {
-        Ok(md) => {
+}
+
+/// A worker's input: stdin up to one byte past `limit`, so that an oversized file still shows as
+/// one; exit code 2 with the reason on stderr when it cannot be read.
+pub fn worker_input(what: &str, limit: u64) -> Result<Vec<u8>, u8> {
+    let mut bytes = Vec::new();
+    match std::io::stdin().take(limit + 1).read_to_end(&mut bytes) {
+        Ok(_) => Ok(bytes),
+        Err(e) => {
+            eprintln!("could not read the {what}: {e}");
+            Err(2)
+        }
+    }
+}
+
+/// A worker's exit code: 0 once `result` is printed on stdout; 2 with the reason on stderr, or
+/// when stdout cannot take the result (the parent reads a short result as a failed worker).
+pub fn worker_exit(result: Result<String, String>) -> u8 {
+    match result {
+        Ok(text) => {
             let mut out = std::io::stdout().lock();
-            if out
-                .write_all(md.as_bytes())
-                .and_then(|_| out.flush())
-                .is_err()
-            {
-                return 2;
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                Ok(()) => 0,
+                Err(_) => 2,
             }
-            0
         }
         Err(e) => {
             eprintln!("{e}");
