@@ -2,10 +2,11 @@
 
 use serde::Serialize;
 
-use super::reader::{Reader, parse_document};
+use super::reader::Reader;
 use super::when::Expr;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::facts::{FRAMEWORKS, known_paths};
+use crate::model::schema::parse_document;
 
 /// Where a clause comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -7,15 +7,7 @@ use toml_edit::{Item, TableLike, Value};
 
 use crate::diag::suggest;
 use crate::diag::{Diagnostic, Diagnostics};
-
-/// Parses TOML text, turning a syntax error into a located diagnostic.
-pub fn parse_document(file: &str, text: &str) -> Result<toml_edit::Document<String>, Diagnostic> {
-    toml_edit::Document::parse(text.to_string()).map_err(|e| {
-        let message = e.message().trim().to_string();
-        let span = e.span().unwrap_or(0..0);
-        Diagnostic::error(file, Some(span), format!("invalid TOML: {message}")).with_label("here")
-    })
-}
+use crate::model::schema::{join, quoted};
 
 /// Reads typed values out of TOML tables, collecting diagnostics instead of stopping at the first.
 pub struct Reader<'a> {
@@ -372,24 +364,5 @@ impl<'a> Reader<'a> {
                 Vec::new()
             }
         }
-    }
-}
-
-/// `prefix.key`, or `key` at the top level.
-pub fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() {
-        key.to_string()
-    } else {
-        format!("{prefix}.{key}")
-    }
-}
-
-/// `"a", "b" or "c"` for messages.
-pub fn quoted(choices: &[&str]) -> String {
-    let q: Vec<String> = choices.iter().map(|c| format!("\"{c}\"")).collect();
-    match q.len() {
-        0 => String::new(),
-        1 => q[0].clone(),
-        n => format!("{} or {}", q[..n - 1].join(", "), q[n - 1]),
     }
 }

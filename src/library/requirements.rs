@@ -3,9 +3,10 @@
 use serde::Serialize;
 
 use super::clause::{When, parse_when};
-use super::reader::{Reader, parse_document};
+use super::reader::Reader;
 use crate::diag::Diagnostics;
 use crate::model::facts::FRAMEWORKS;
+use crate::model::schema::parse_document;
 
 /// One requirement an agreement must meet.
 #[derive(Debug, Clone, Serialize)]

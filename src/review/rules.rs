@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use regex::Regex;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::library::reader::{Reader, parse_document};
+use crate::library::reader::Reader;
+use crate::model::schema::parse_document;
 
 /// Path of the evidence rules inside a workspace, and of the built-in file.
 pub const EVIDENCE: &str = "clauses/evidence.toml";
