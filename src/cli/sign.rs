@@ -11,11 +11,11 @@ use crate::files::sha256_hex;
 use crate::model::vendor::AgreementPaper;
 use crate::model::{AgreementStatus, Vendor};
 use crate::store::{Change, Issued, RecordLock, Store, parse_version, tag_name};
-use crate::track::agreements::{self, Entry, Event};
+use crate::track::agreements::{Entry, Event};
 use crate::workspace::Workspace;
 
 use super::Ctx;
-use super::args::parse_date;
+use super::args::{commit_event, parse_date};
 
 /// Arguments of `dpa sign`.
 #[derive(Debug, clap::Args)]
@@ -145,18 +145,6 @@ fn check_not_before_issue(this: &Issued, date: NaiveDate, what: &str) -> Result<
     Ok(())
 }
 
-pub(super) fn report_commit(ctx: &Ctx, done: &agreements::Committed, file: &str) {
-    if done.first_commit {
-        ctx.note(&format!(
-            "note: {file} was not in git before; it was committed whole"
-        ));
-    } else if done.other_changes {
-        ctx.note(&format!(
-            "note: {file} has other changes that are not committed; only the [[agreements]] entry was committed"
-        ));
-    }
-}
-
 /// Runs `dpa send`.
 pub fn send(ctx: &Ctx, args: SendArgs) -> Result<u8, Error> {
     let version = args.version.as_deref().map(version_arg).transpose()?;
@@ -172,7 +160,8 @@ pub fn send(ctx: &Ctx, args: SendArgs) -> Result<u8, Error> {
         "dpa: send {id} v{v}\n\nVendor: {id} ({})\nVersion: {v}\nSent: {}\n",
         vendor.name, args.date
     );
-    let done = agreements::commit(
+    let commit = commit_event(
+        ctx,
         &store,
         &vendor.file,
         &Entry::Version(v),
@@ -180,12 +169,10 @@ pub fn send(ctx: &Ctx, args: SendArgs) -> Result<u8, Error> {
         Vec::new(),
         &message,
     )?;
-    report_commit(ctx, &done, &vendor.file);
     if !ctx.quiet {
         ctx.out(&format!(
-            "{id}: recorded v{v} as sent on {} (commit {})\n",
-            args.date,
-            &done.commit.to_string()[..10]
+            "{id}: recorded v{v} as sent on {} (commit {commit})\n",
+            args.date
         ))?;
     }
     Ok(0)
@@ -259,7 +246,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         message.push_str(&format!("Executed-Copy: {path}\nExecuted-SHA256: {sha}\n"));
         extra.push(Change::new(path.clone(), bytes));
     }
-    let done = agreements::commit(
+    let commit = commit_event(
+        ctx,
         &store,
         &vendor.file,
         &Entry::Version(version),
@@ -267,14 +255,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         extra,
         &message,
     )?;
-    report_commit(ctx, &done, &vendor.file);
     if !ctx.quiet {
         ctx.out(&format!(
-            "{id}: recorded the signature of v{version} on {}{} (commit {})\n",
+            "{id}: recorded the signature of v{version} on {}{} (commit {commit})\n",
             args.date,
             kept.map(|p| format!(", executed copy kept as {p}"))
-                .unwrap_or_default(),
-            &done.commit.to_string()[..10]
+                .unwrap_or_default()
         ))?;
     }
     Ok(0)

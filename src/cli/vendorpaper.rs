@@ -13,11 +13,11 @@ use crate::model::AgreementStatus;
 use crate::model::vendor::AgreementPaper;
 use crate::select::FRAMEWORKS;
 use crate::store::{Change, RecordLock, Store};
-use crate::track::agreements::{self, Entry, Event};
+use crate::track::agreements::{Entry, Event};
 
 use super::Ctx;
-use super::args::parse_date;
-use super::sign::{self, report_commit};
+use super::args::{commit_event, parse_date};
+use super::sign;
 
 /// Largest document accepted, in bytes.
 const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
@@ -186,7 +186,8 @@ pub fn sign(ctx: &Ctx, args: sign::Args) -> Result<u8, Error> {
         expires: args.expires,
         frameworks: args.frameworks.clone(),
     };
-    let done = agreements::commit(
+    let commit = commit_event(
+        ctx,
         &store,
         &vendor.file,
         &Entry::Vendor(sha.clone()),
@@ -194,15 +195,13 @@ pub fn sign(ctx: &Ctx, args: sign::Args) -> Result<u8, Error> {
         extra,
         &message,
     )?;
-    report_commit(ctx, &done, &vendor.file);
     if !ctx.quiet {
         ctx.out(&format!(
-            "{id}: recorded the vendor's \"{title}\" ({kept}, SHA-256 {}) as signed on {} for {} (commit {})\n\
+            "{id}: recorded the vendor's \"{title}\" ({kept}, SHA-256 {}) as signed on {} for {} (commit {commit})\n\
              It covers those frameworks in `dpa status` once a review finds it complete: dpa review {kept} --vendor {id} --save\n",
             &sha[..12],
             args.date,
-            args.frameworks.join(", "),
-            &done.commit.to_string()[..10]
+            args.frameworks.join(", ")
         ))?;
     }
     Ok(0)
@@ -299,7 +298,8 @@ pub fn accept(ctx: &Ctx, args: AcceptArgs) -> Result<u8, Error> {
         on,
         reason: args.reason.clone(),
     };
-    let done = agreements::commit(
+    let commit = commit_event(
+        ctx,
         &store,
         &vendor.file,
         &Entry::Vendor(sha),
@@ -307,13 +307,10 @@ pub fn accept(ctx: &Ctx, args: AcceptArgs) -> Result<u8, Error> {
         Vec::new(),
         &message,
     )?;
-    report_commit(ctx, &done, &vendor.file);
     if !ctx.quiet {
         ctx.out(&format!(
-            "{id}: {} accepted in \"{title}\" by {} on {on} (commit {})\n",
-            args.requirement,
-            args.by,
-            &done.commit.to_string()[..10]
+            "{id}: {} accepted in \"{title}\" by {} on {on} (commit {commit})\n",
+            args.requirement, args.by
         ))?;
     }
     Ok(0)
