@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use toml_edit::{Item, TableLike, Value};
 
 use super::country;
@@ -452,6 +452,19 @@ pub fn quoted(choices: &[&str]) -> String {
         0 => String::new(),
         1 => q[0].clone(),
         n => format!("{} or {}", q[..n - 1].join(", "), q[n - 1]),
+    }
+}
+
+/// A date as a record writes it: a TOML local date, `2025-01-15`.
+pub fn toml_date(d: NaiveDate) -> toml_edit::Datetime {
+    toml_edit::Datetime {
+        date: Some(toml_edit::Date {
+            year: u16::try_from(d.year()).unwrap_or(0),
+            month: d.month() as u8,
+            day: d.day() as u8,
+        }),
+        time: None,
+        offset: None,
     }
 }
 

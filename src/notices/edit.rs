@@ -2,8 +2,10 @@
 //! pending sub-processor added to `dpa.toml`, a notice, objection or consent recorded in a
 //! customer's `[[notices]]`.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
+
+use crate::model::schema::toml_date;
 
 /// A sub-processor we intend to engage.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,19 +47,6 @@ impl Event {
         match self {
             Event::Sent(d) | Event::Objected(d) | Event::Consented(d) => d,
         }
-    }
-}
-
-/// A date as a TOML local date.
-pub fn toml_date(d: NaiveDate) -> toml_edit::Datetime {
-    toml_edit::Datetime {
-        date: Some(toml_edit::Date {
-            year: u16::try_from(d.year()).unwrap_or(0),
-            month: d.month() as u8,
-            day: d.day() as u8,
-        }),
-        time: None,
-        offset: None,
     }
 }
 

@@ -1,10 +1,11 @@
 //! Tracker state in vendor records: a version recorded as sent or signed in `[[agreements]]`,
 //! edited in place (comments and layout kept) and committed to git with the executed copy.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use git2::Oid;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
+use crate::model::schema::toml_date;
 use crate::store::{Change, Store, StoreError};
 
 /// Which `[[agreements]]` entry an event concerns.
@@ -76,18 +77,6 @@ pub enum Event {
         /// Why.
         reason: String,
     },
-}
-
-fn toml_date(d: NaiveDate) -> toml_edit::Datetime {
-    toml_edit::Datetime {
-        date: Some(toml_edit::Date {
-            year: u16::try_from(d.year()).unwrap_or(0),
-            month: d.month() as u8,
-            day: d.day() as u8,
-        }),
-        time: None,
-        offset: None,
-    }
 }
 
 /// Records `event` for the `entry` in a vendor record's text, editing the document in place.
