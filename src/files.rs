@@ -1,5 +1,5 @@
-//! Files: walking folders, reading UTF-8 text with located failures, hashing, and crash-safe
-//! writes (a temporary sibling, synced, then renamed into place).
+//! Files: walking folders, reading UTF-8 text with located failures, hashing, quoting CSV
+//! fields, and crash-safe writes (a temporary sibling, synced, then renamed into place).
 
 use std::collections::HashMap;
 use std::fs;
@@ -82,6 +82,15 @@ pub fn read_text(root: &Path, path: &Path) -> Result<(String, String), Diagnosti
     }
 }
 
+/// Quotes a CSV field when RFC 4180 requires it.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
 /// SHA-256 of bytes, hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -139,6 +148,13 @@ fn unique_tmp(dir: &Path, name: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
 
     #[test]
     fn writes_and_replaces() {

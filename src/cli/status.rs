@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use crate::diag::Diagnostics;
 use crate::error::Error;
+use crate::files::csv_field;
 use crate::select;
 use crate::track::{self, Overall, Row};
 
@@ -255,15 +256,6 @@ fn text(rows: &[Row], color: bool, business: Option<bool>, as_of: NaiveDate, nou
     out
 }
 
-/// Quotes a CSV field when RFC 4180 requires it.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// The CSV columns, in order; one column per framework sits between `required` and
 /// `issued_version`, whether or not any vendor needs it.
 pub const CSV_LEAD: [&str; 5] = ["vendor", "name", "owner", "overall", "required"];
@@ -479,13 +471,6 @@ td:nth-child(n+5) {{ white-space: nowrap; }}
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_quotes_only_when_needed() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a, b"), "\"a, b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-    }
 
     #[test]
     fn html_escapes_markup() {

@@ -11,7 +11,7 @@ use crate::assemble::context::long_date;
 use crate::assemble::{TypstFilter, escape};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::Error;
-use crate::files::{display_path, read_text, write_atomic};
+use crate::files::{csv_field, display_path, read_text, write_atomic};
 use crate::model::company::OurSubprocessor;
 use crate::model::{Vendor, country};
 use crate::notices::{self, Duty, Plan, Standing, edit};
@@ -551,14 +551,5 @@ pub fn slug(name: &str) -> String {
         "subprocessor".into()
     } else {
         out
-    }
-}
-
-/// Quotes a CSV field when RFC 4180 requires it.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
