@@ -109,6 +109,26 @@ pub struct Edited {
     pub first_commit: bool,
 }
 
+/// A commit of edited workspace files (see [`Store::commit_edited`]).
+#[derive(Debug)]
+pub struct Committed {
+    /// The new commit.
+    pub commit: Oid,
+    /// Workspace files committed.
+    pub files: Vec<String>,
+    /// Edited files with other uncommitted changes, which stay uncommitted.
+    pub other_changes: Vec<String>,
+    /// Edited files that were not in git before and were committed whole.
+    pub first_commit: Vec<String>,
+}
+
+impl Committed {
+    /// The commit id as printed: its first ten hex digits.
+    pub fn short(&self) -> String {
+        self.commit.to_string().chars().take(10).collect()
+    }
+}
+
 /// The git repository of a workspace.
 pub struct Store {
     repo: Repository,
@@ -424,6 +444,35 @@ impl Store {
                 work: other_changes.then(|| work_new.into_bytes()),
                 committed: committed.into_bytes(),
             },
+            other_changes,
+            first_commit,
+        })
+    }
+
+    /// Commits edited files (see [`Store::edited`]), and `extra` files, in one commit.
+    pub fn commit_edited(
+        &self,
+        edited: Vec<Edited>,
+        extra: Vec<Change>,
+        message: &str,
+    ) -> Result<Committed, StoreError> {
+        let mut other_changes = Vec::new();
+        let mut first_commit = Vec::new();
+        let mut changes = Vec::new();
+        for e in edited {
+            if e.other_changes {
+                other_changes.push(e.change.path.clone());
+            }
+            if e.first_commit {
+                first_commit.push(e.change.path.clone());
+            }
+            changes.push(e.change);
+        }
+        changes.extend(extra);
+        let files = changes.iter().map(|c| c.path.clone()).collect();
+        Ok(Committed {
+            commit: self.commit(&changes, message, None)?,
+            files,
             other_changes,
             first_commit,
         })

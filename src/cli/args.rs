@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use crate::diag::Diagnostics;
 use crate::error::Error;
-use crate::store::{Change, Store};
+use crate::store::{Change, Committed, Store};
 use crate::track::agreements::{self, Entry, Event};
 use crate::workspace::Workspace;
 
@@ -32,8 +32,8 @@ pub fn vendor_ids(
 }
 
 /// Records `event` for `entry` in the counterparty record `file` and commits it with `extra`
-/// files under `message` ([`agreements::commit`]); notes when the record was not in git yet or
-/// keeps other uncommitted changes. Returns the commit's short id, for the command's result line.
+/// files under `message` ([`agreements::commit`]), noting what the commit left out (see
+/// [`report_commit`]). Returns the commit's short id, for the command's result line.
 pub fn commit_event(
     ctx: &Ctx,
     store: &Store,
@@ -44,14 +44,21 @@ pub fn commit_event(
     message: &str,
 ) -> Result<String, Error> {
     let done = agreements::commit(store, file, entry, event, extra, message)?;
-    if done.first_commit {
+    report_commit(ctx, &done, "the [[agreements]] entry");
+    Ok(done.short())
+}
+
+/// Notes how a commit of edited records differs from their files: a record new to git was
+/// committed whole; one with other uncommitted edits keeps them, and only `what` was committed.
+pub fn report_commit(ctx: &Ctx, done: &Committed, what: &str) {
+    for file in &done.first_commit {
         ctx.note(&format!(
             "note: {file} was not in git before; it was committed whole"
         ));
-    } else if done.other_changes {
+    }
+    for file in &done.other_changes {
         ctx.note(&format!(
-            "note: {file} has other changes that are not committed; only the [[agreements]] entry was committed"
+            "note: {file} has other changes that are not committed; only {what} was committed"
         ));
     }
-    Ok(done.commit.to_string()[..10].to_string())
 }

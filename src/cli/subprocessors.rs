@@ -9,11 +9,11 @@ use crate::diag::Diagnostics;
 use crate::error::Error;
 use crate::model::country;
 use crate::notices::{Duty, Standing, edit};
-use crate::pipeline::notices::{self, Committed, NoticeRow};
+use crate::pipeline::notices::{self, NoticeRow};
 use crate::store::{RecordLock, Store};
 
 use super::Ctx;
-use super::args::parse_date;
+use super::args::{parse_date, report_commit};
 
 /// Arguments of `dpa subprocessors`.
 #[derive(Debug, clap::Args)]
@@ -138,11 +138,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 ctx.report(&diags, &ws);
                 return Err(Error::Invalid(diags.error_count().max(1)));
             };
-            report_commit(ctx, &done);
+            report_commit(ctx, &done, "this change");
             ctx.out(&format!(
                 "{}: added `{name}`, effective {effective} (commit {}); see `dpa subprocessors notices` for the customers to tell\n",
                 crate::workspace::COMPANY_FILE,
-                short(&done)
+                done.short()
             ))?;
             Ok(0)
         }
@@ -176,11 +176,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                     .unwrap_or_default();
                 match &sent.committed {
                     Some(done) => {
-                        report_commit(ctx, done);
+                        report_commit(ctx, done, "this change");
                         ctx.note(&format!(
                             "{wrote}recorded {} notice(s) as sent on {as_of} (commit {})",
                             sent.rows.len(),
-                            short(done)
+                            done.short()
                         ));
                     }
                     None => ctx.note(&format!("{wrote}no notice was due, nothing recorded")),
@@ -248,7 +248,7 @@ fn event(
     let store = open_store(ws)?;
     let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
     let done = notices::record(&store, &record, name, event)?;
-    report_commit(ctx, &done);
+    report_commit(ctx, &done, "this change");
     if objection
         && let Some(s) = subs.first()
         && let Some(effective) = s.effective
@@ -272,7 +272,7 @@ fn event(
         } else {
             "the consent"
         },
-        short(&done)
+        done.short()
     ))?;
     Ok(0)
 }
@@ -283,24 +283,6 @@ fn open_store(ws: &crate::workspace::Workspace) -> Result<Store, Error> {
     let store = Store::open(&ws.root)?;
     store.signature()?;
     Ok(store)
-}
-
-/// The commit id as printed: its first ten hex digits.
-fn short(done: &Committed) -> String {
-    done.commit.to_string().chars().take(10).collect()
-}
-
-fn report_commit(ctx: &Ctx, done: &Committed) {
-    for file in &done.first_commit {
-        ctx.note(&format!(
-            "note: {file} was not in git before; it was committed whole"
-        ));
-    }
-    for file in &done.other_changes {
-        ctx.note(&format!(
-            "note: {file} has other changes that are not committed; only this change was committed"
-        ));
-    }
 }
 
 fn opt(d: Option<NaiveDate>) -> String {

@@ -17,7 +17,7 @@ use crate::model::{Vendor, country};
 use crate::notices::{self, Duty, Plan, Standing, edit};
 use crate::render::{PdfSettings, Renderer, creation_date};
 use crate::side::{self, Side};
-use crate::store::{Change, Edited, Store};
+use crate::store::{Change, Committed, Store};
 use crate::workspace::{COMPANY_FILE, Workspace};
 
 /// The letter template, overridable by the workspace's own file.
@@ -248,48 +248,6 @@ pub struct Sent {
     pub committed: Option<Committed>,
 }
 
-/// A commit of edited records.
-#[derive(Debug)]
-pub struct Committed {
-    /// The new commit.
-    pub commit: git2::Oid,
-    /// Workspace files committed.
-    pub files: Vec<String>,
-    /// Records with other uncommitted changes, which stay uncommitted.
-    pub other_changes: Vec<String>,
-    /// Records that were not in git before and were committed whole.
-    pub first_commit: Vec<String>,
-}
-
-/// Commits edited records, and `extra` files, in one commit.
-fn commit(
-    store: &Store,
-    edited: Vec<Edited>,
-    extra: Vec<Change>,
-    message: &str,
-) -> Result<Committed, Error> {
-    let mut other_changes = Vec::new();
-    let mut first_commit = Vec::new();
-    let mut changes = Vec::new();
-    for e in edited {
-        if e.other_changes {
-            other_changes.push(e.change.path.clone());
-        }
-        if e.first_commit {
-            first_commit.push(e.change.path.clone());
-        }
-        changes.push(e.change);
-    }
-    changes.extend(extra);
-    let files = changes.iter().map(|c| c.path.clone()).collect();
-    Ok(Committed {
-        commit: store.commit(&changes, message, None)?,
-        files,
-        other_changes,
-        first_commit,
-    })
-}
-
 /// `A`, `A and B`, `A, B and C`.
 fn and_list(items: &[&str]) -> String {
     match items {
@@ -474,7 +432,7 @@ pub fn send(
         for (c, _) in &by_customer {
             message.push_str(&format!("Customer: {} ({})\n", c.id, c.name));
         }
-        result.committed = Some(commit(store, edited, extra, &message)?);
+        result.committed = Some(store.commit_edited(edited, extra, &message)?);
     }
     result.rows = sent_rows;
     Ok(result)
@@ -505,7 +463,7 @@ pub fn record(
         "dpa: {what} of {} to sub-processor {subprocessor}\n\nCustomer: {} ({})\nSub-processor: {subprocessor}\n{key}: {on}\n",
         customer.id, customer.id, customer.name
     );
-    commit(store, vec![edited], Vec::new(), &message)
+    Ok(store.commit_edited(vec![edited], Vec::new(), &message)?)
 }
 
 /// Adds an intended sub-processor to `dpa.toml` and commits that change; the edited file must
@@ -533,7 +491,11 @@ pub fn add(
         intended.purpose,
         intended.effective
     );
-    commit(store, vec![edited], Vec::new(), &message).map(Some)
+    Ok(Some(store.commit_edited(
+        vec![edited],
+        Vec::new(),
+        &message,
+    )?))
 }
 
 /// A file-name form of a name: `Vectorline AI Ltd` -> `vectorline-ai-ltd`.

@@ -2,11 +2,10 @@
 //! edited in place (comments and layout kept) and committed to git with the executed copy.
 
 use chrono::NaiveDate;
-use git2::Oid;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
 use crate::model::schema::toml_date;
-use crate::store::{Change, Store, StoreError};
+use crate::store::{Change, Committed, Store, StoreError};
 
 /// Which `[[agreements]]` entry an event concerns.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,17 +185,6 @@ pub fn edit(text: &str, entry: &Entry, event: &Event) -> Result<String, String> 
     Ok(doc.to_string())
 }
 
-/// What [`commit`] did.
-#[derive(Debug)]
-pub struct Committed {
-    /// The new commit.
-    pub commit: Oid,
-    /// The record had other changes not in git, which stay uncommitted.
-    pub other_changes: bool,
-    /// The record was not in git before; it was committed whole.
-    pub first_commit: bool,
-}
-
 /// Records `event` in the vendor record `record` (workspace-relative) and commits that change,
 /// with `extra` files (the executed copy), in one commit. Only the `[[agreements]]` edit is
 /// committed: other uncommitted edits of the record stay uncommitted in the work tree.
@@ -209,15 +197,7 @@ pub fn commit(
     message: &str,
 ) -> Result<Committed, StoreError> {
     let edited = store.edited(record, |text| edit(text, entry, event))?;
-    let (other_changes, first_commit) = (edited.other_changes, edited.first_commit);
-    let mut files = vec![edited.change];
-    files.extend(extra);
-    let commit = store.commit(&files, message, None)?;
-    Ok(Committed {
-        commit,
-        other_changes,
-        first_commit,
-    })
+    store.commit_edited(vec![edited], extra, message)
 }
 
 #[cfg(test)]
