@@ -69,6 +69,19 @@ pub struct Applicability {
     pub ccpa_business: Option<bool>,
     /// Transfer choices in force.
     pub transfers: EffectiveTransfers,
+    /// The other document of a separate pair (processor side, `documents = "separate"`), which
+    /// this document's scope clause points to; `None` for a combined agreement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub companion: Option<Companion>,
+}
+
+/// The other agreement of a separate pair, as one document of the pair refers to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Companion {
+    /// Its agreement id, `<customer>-ccpa` or `<customer>-gdpr`.
+    pub id: String,
+    /// The frameworks it holds, `general` first.
+    pub frameworks: Vec<&'static str>,
 }
 
 impl Applicability {
@@ -335,6 +348,7 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
         ccpa_third_party: p.ccpa_role == CcpaRole::ThirdParty,
         ccpa_business,
         transfers,
+        companion: None,
     }
 }
 

@@ -159,6 +159,14 @@ pub fn in_document(kind: DocumentKind, framework: &str) -> bool {
     }
 }
 
+/// The other document of a separate pair.
+pub fn other(kind: DocumentKind) -> DocumentKind {
+    match kind {
+        DocumentKind::Ccpa => DocumentKind::Gdpr,
+        DocumentKind::Gdpr => DocumentKind::Ccpa,
+    }
+}
+
 /// The suffix of a document's id: `-ccpa` or `-gdpr`.
 pub fn suffix(kind: DocumentKind) -> &'static str {
     match kind {

@@ -16,7 +16,7 @@ use crate::library::{Clause, Library};
 use crate::manifest::{self, Manifest, ManifestClause, Tool};
 use crate::model::{Company, DocumentKind, Vendor, company, vendor};
 use crate::render::{Output, PdfSettings, Renderer, creation_date};
-use crate::select::{self, Applicability};
+use crate::select::{self, Applicability, Companion};
 use crate::side::{self, Side};
 
 /// The company record's file name.
@@ -334,6 +334,20 @@ impl Workspace {
         let (company, vendor) = self.roles(record);
         let mut app = select::applicability(&company, &vendor, diags);
         if let Some(kind) = record.document {
+            let other = side::other(kind);
+            let frameworks: Vec<&'static str> = app
+                .frameworks
+                .iter()
+                .copied()
+                .filter(|f| side::in_document(other, f))
+                .collect();
+            if frameworks.len() > 1 {
+                let stem = side::split_id(&record.id).map_or(record.id.as_str(), |(s, _)| s);
+                app.companion = Some(Companion {
+                    id: format!("{stem}{}", side::suffix(other)),
+                    frameworks,
+                });
+            }
             app.frameworks.retain(|f| side::in_document(kind, f));
             if !app.has("scc") {
                 app.scc_module = None;

@@ -112,6 +112,13 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
         "company": c,
         "vendor": v,
         "frameworks": app.frameworks,
+        // Which agreement this is: `combined`, or one document of a separate pair (`ccpa`,
+        // `gdpr`); a separate document defines and states only its own framework's terms.
+        "document": vendor.document.map_or("combined", |k| k.as_str()),
+        "companion": app.companion.as_ref().map(|c| json!({
+            "id": format!("DPA-{}", c.id),
+            "frameworks": c.frameworks,
+        })),
         "origins": app.origins,
         "dates": {
             "effective": effective_date(vendor),

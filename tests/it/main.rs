@@ -23,6 +23,7 @@ mod processor;
 mod render;
 mod review;
 mod sandbox;
+mod separate;
 mod signatory;
 mod snapshots;
 mod state_terms;
