@@ -14,6 +14,7 @@ pub mod diff;
 pub mod documents;
 pub mod docx;
 pub mod error;
+pub mod escape;
 pub mod files;
 pub mod import;
 pub mod library;

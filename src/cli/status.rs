@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use crate::diag::Diagnostics;
 use crate::error::Error;
+use crate::escape;
 use crate::files::csv_field;
 use crate::select;
 use crate::track::{self, Overall, Row};
@@ -339,22 +340,6 @@ fn csv(rows: &[Row]) -> String {
     out
 }
 
-/// Escapes text for HTML.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The summary line: vendors counted by standing.
 fn summary(rows: &[Row]) -> String {
     let count = |o: Overall| rows.iter().filter(|r| r.overall == o).count();
@@ -387,7 +372,7 @@ fn summary(rows: &[Row]) -> String {
 fn html(rows: &[Row], company: &str, as_of: NaiveDate) -> String {
     let mut body = String::new();
     let dash = |v: Option<String>| {
-        v.map(|x| html_escape(&x))
+        v.map(|x| escape::html(&x))
             .unwrap_or_else(|| "&ndash;".into())
     };
     for r in rows {
@@ -399,7 +384,7 @@ fn html(rows: &[Row], company: &str, as_of: NaiveDate) -> String {
                 .filter_map(|f| {
                     Some(format!(
                         "<span class=\"s {st}\">{f}: {st}</span>",
-                        f = html_escape(f),
+                        f = escape::html(f),
                         st = r.states.get(f)?.as_str()
                     ))
                 })
@@ -408,18 +393,18 @@ fn html(rows: &[Row], company: &str, as_of: NaiveDate) -> String {
         let mut notes: Vec<String> = r
             .remarks
             .iter()
-            .map(|n| format!("<div class=\"note\">{}</div>", html_escape(n)))
+            .map(|n| format!("<div class=\"note\">{}</div>", escape::html(n)))
             .collect();
         if let Some(n) = &r.notes {
             notes.push(format!(
                 "<div class=\"note own\">Notes: {}</div>",
-                html_escape(n)
+                escape::html(n)
             ));
         }
         body.push_str(&format!(
             "<tr><td><code>{}</code></td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            html_escape(&r.vendor),
-            html_escape(&r.name),
+            escape::html(&r.vendor),
+            escape::html(&r.name),
             notes.join(""),
             dash(r.owner.clone()),
             states.join(" "),
@@ -463,20 +448,7 @@ td:nth-child(n+5) {{ white-space: nowrap; }}
 </body>
 </html>
 "#,
-        company = html_escape(company),
+        company = escape::html(company),
         summary = summary(rows),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn html_escapes_markup() {
-        assert_eq!(
-            html_escape("<script>alert('x')</script> & \""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;"
-        );
-    }
 }

@@ -539,21 +539,9 @@ fn clean(text: &str) -> String {
     visible(text)
 }
 
-/// Escapes text for HTML element content and attribute values; control characters are dropped.
+/// Escapes text for HTML element content and attribute values, shown as [`visible`] shows it.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in visible(text).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::escape::html(&visible(text))
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 
 use std::fmt::Write as _;
 
+use crate::escape::xml;
+
 /// The body font. Libertinus (the PDF's font) is not installed with Word and cannot be embedded
 /// (Word embeds TrueType only), so the document names Palatino Linotype, which ships with Windows
 /// and Office and is, like Libertinus, an old-style serif of similar colour; Word substitutes
@@ -28,23 +30,6 @@ pub const NUM_LETTERED_FIRST: u32 = 10;
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-
-/// Escapes text for XML content and attributes; characters XML cannot carry are dropped.
-pub fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// One paragraph style: id, name, base style, paragraph properties and run properties.
 struct PStyle {

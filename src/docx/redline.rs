@@ -12,9 +12,9 @@
 
 use std::fmt::Write as _;
 
-use super::parts::xml;
 use super::writer::package;
 use crate::diff::{Change, Clause, Op, Report, Status, word_changes};
+use crate::escape::xml;
 
 /// Who and when a redline's changes are attributed to.
 #[derive(Debug, Clone)]

@@ -11,8 +11,9 @@ use std::io::Write as _;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::parts::{self, NUM_BULLETS, NUM_LETTERED_FIRST, xml};
+use super::parts::{self, NUM_BULLETS, NUM_LETTERED_FIRST};
 use crate::assemble::escape::{Piece, clean, pieces};
+use crate::escape::xml;
 use crate::manifest::ManifestClause;
 use crate::model::{Company, Paper, Vendor};
 

@@ -4,23 +4,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Bearing, Review, Status, sentences};
+use crate::escape;
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+use super::{Bearing, Review, Status, sentences};
 
 const STYLE: &str = "body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
 table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
@@ -52,15 +38,15 @@ pub fn to_html(review: &Review) -> String {
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n<h1>{}</h1>\n",
-        escape(&title),
-        escape(&title)
+        escape::html(&title),
+        escape::html(&title)
     );
     let c = &review.counts;
     let _ = writeln!(
         h,
         "<p>SHA-256 <code>{}</code>. Frameworks: {}. <span class=\"satisfied\">{} satisfied</span>, <span class=\"partial\">{} partial</span>, <span class=\"missing\">{} missing</span>{}.</p>",
-        escape(&review.sha256),
-        escape(&review.frameworks.join(", ")),
+        escape::html(&review.sha256),
+        escape::html(&review.frameworks.join(", ")),
         c.satisfied,
         c.partial,
         c.missing,
@@ -89,14 +75,14 @@ pub fn to_html(review: &Review) -> String {
         let _ = write!(
             h,
             "<tr id=\"req-{id}\"><td><code>{id}</code><br><small>{cit}: {sum}</small></td><td class=\"st {cls}\">{st}</td><td>",
-            id = escape(&f.requirement),
-            cit = escape(&f.citation),
-            sum = escape(&f.summary),
+            id = escape::html(&f.requirement),
+            cit = escape::html(&f.citation),
+            sum = escape::html(&f.summary),
             cls = f.status.as_str(),
             st = f.status.as_str()
         );
         for r in &f.reasons {
-            let _ = write!(h, "<div><em>{}</em></div>", escape(r));
+            let _ = write!(h, "<div><em>{}</em></div>", escape::html(r));
         }
         for e in &f.evidence {
             let place = match (&e.number, &e.heading) {
@@ -109,9 +95,9 @@ pub fn to_html(review: &Review) -> String {
                 h,
                 "<div><a href=\"#clause-{}\">{}</a><blockquote><mark class=\"{}\">{}</mark></blockquote></div>",
                 e.clause,
-                escape(&place),
+                escape::html(&place),
                 bearing_class(e.bearing),
-                escape(&e.quote)
+                escape::html(&e.quote)
             );
         }
         if f.evidence.is_empty() && f.status != Status::Unchecked {
@@ -124,13 +110,14 @@ pub fn to_html(review: &Review) -> String {
         let here = marks.get(&i).map(Vec::as_slice).unwrap_or(&[]);
         let _ = write!(h, "<section class=\"clause\" id=\"clause-{i}\"><h3>");
         if let Some(n) = &clause.number {
-            let _ = write!(h, "<span class=\"num\">{}</span>", escape(n));
+            let _ = write!(h, "<span class=\"num\">{}</span>", escape::html(n));
         }
-        h.push_str(&escape(clause.title.as_deref().unwrap_or(if i == 0 {
-            "Preamble"
-        } else {
-            ""
-        })));
+        h.push_str(&escape::html(
+            clause
+                .title
+                .as_deref()
+                .unwrap_or(if i == 0 { "Preamble" } else { "" }),
+        ));
         // Evidence scoped to the whole clause is labelled at its heading.
         let whole = match &clause.title {
             Some(t) => format!("{t}. {}", clause.text),
@@ -147,7 +134,7 @@ pub fn to_html(review: &Review) -> String {
                     h,
                     "<mark class=\"{}\">{}</mark>",
                     bearing_class(*b),
-                    escape(para)
+                    escape::html(para)
                 );
                 label(&mut h, here, |q| quotes(q, para));
             } else {
@@ -161,11 +148,11 @@ pub fn to_html(review: &Review) -> String {
                                 h,
                                 "<mark class=\"{}\">{}</mark>",
                                 bearing_class(*b),
-                                escape(s)
+                                escape::html(s)
                             );
                             label(&mut h, here, |q| quotes(q, s));
                         }
-                        None => h.push_str(&escape(s)),
+                        None => h.push_str(&escape::html(s)),
                     }
                 }
             }
@@ -189,7 +176,7 @@ fn label(h: &mut String, marks: &[(&str, &str, Bearing)], is_it: impl Fn(&str) -
         let _ = write!(
             h,
             "<sup class=\"req\"><a href=\"#req-{id}\">{id}</a></sup>",
-            id = escape(id)
+            id = escape::html(id)
         );
     }
 }
