@@ -1,9 +1,9 @@
-//! Files: walking folders, reading UTF-8 text with located failures, hashing, quoting CSV
-//! fields, and crash-safe writes (a temporary sibling, synced, then renamed into place).
+//! Files: walking folders, reading UTF-8 text with located failures, reading with a size limit,
+//! hashing, quoting CSV fields, and crash-safe writes (a temporary sibling, synced, then renamed into place).
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -91,6 +91,23 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
+/// Reads a file of at most `limit` bytes; the reason when it cannot be read, or, when it is
+/// larger, "the file is larger than N MiB; " followed by `refusal`.
+pub fn read_bounded(path: &Path, limit: u64, refusal: &str) -> Result<Vec<u8>, String> {
+    let file = fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "the file is larger than {} MiB; {refusal}",
+            limit / (1024 * 1024)
+        ));
+    }
+    Ok(bytes)
+}
+
 /// SHA-256 of bytes, hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -154,6 +171,23 @@ mod tests {
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("a, b"), "\"a, b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn reads_up_to_the_limit_and_refuses_more() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("f");
+        fs::write(&p, vec![b'x'; 2 * 1024 * 1024]).expect("write");
+        let limit = 2 * 1024 * 1024;
+        assert_eq!(
+            read_bounded(&p, limit, "no").expect("at the limit").len(),
+            2 * 1024 * 1024
+        );
+        assert_eq!(
+            read_bounded(&p, limit - 1, "too much here"),
+            Err("the file is larger than 1 MiB; too much here".to_string())
+        );
+        assert!(read_bounded(&dir.path().join("missing"), limit, "no").is_err());
     }
 
     #[test]

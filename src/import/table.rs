@@ -2,12 +2,12 @@
 //! sheet of an XLSX workbook, each cell with its spreadsheet row and column and, for CSV, its
 //! place in the file.
 
-use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::files;
 use crate::review::read;
 
 /// Largest spreadsheet accepted, in bytes (an export of thousands of vendors is a few MiB).
@@ -96,18 +96,7 @@ pub fn letter(mut index: usize) -> String {
 
 /// Reads a file of at most [`MAX_FILE_BYTES`].
 pub fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is larger than {} MiB; refused",
-            MAX_FILE_BYTES / (1024 * 1024)
-        ));
-    }
-    Ok(bytes)
+    files::read_bounded(path, MAX_FILE_BYTES, "refused")
 }
 
 /// Whether bytes are an XLSX workbook (a zip) rather than text.

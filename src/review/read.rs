@@ -14,6 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::diff::{Clause, segment_markdown};
+use crate::files;
 
 /// Largest file accepted, in bytes.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -96,18 +97,11 @@ impl Kind {
 
 /// Reads a file of at most [`MAX_FILE_BYTES`]; the reason when it cannot be read or is too large.
 pub fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is larger than {} MiB; a data processing agreement is far smaller",
-            MAX_FILE_BYTES / (1024 * 1024)
-        ));
-    }
-    Ok(bytes)
+    files::read_bounded(
+        path,
+        MAX_FILE_BYTES,
+        "a data processing agreement is far smaller",
+    )
 }
 
 /// Turns a document into Markdown, in this process. PDF and DOCX should go through [`extract_sandboxed`].
