@@ -7,7 +7,7 @@ use toml_edit::{Item, TableLike, Value};
 
 use crate::diag::suggest;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::schema::{join, quoted};
+use crate::model::schema::{join, quoted, unknown_keys};
 
 /// Reads typed values out of TOML tables, collecting diagnostics instead of stopping at the first.
 pub struct Reader<'a> {
@@ -77,27 +77,16 @@ impl<'a> Reader<'a> {
 
     /// Reports every key of `table` that is not in `allowed`, with the nearest known key.
     pub fn check_keys(&mut self, table: &dyn TableLike, prefix: &str, allowed: &[&str]) {
-        for (key, _) in table.iter() {
-            if allowed.contains(&key) {
-                continue;
-            }
-            let span = table.get_key_value(key).and_then(|(k, _)| k.span());
-            let shown = join(prefix, key);
-            let where_ = if prefix.is_empty() {
-                "at the top level".to_string()
-            } else {
-                format!("in `[{prefix}]`")
-            };
-            let d = self.error(span, format!("unknown key `{shown}`"));
-            d.label = Some(format!("not a known field {where_}"));
-            if let Some(s) = suggest(key, allowed) {
-                d.hints.push(format!("did you mean `{}`?", join(prefix, s)));
-                self.suggested.push(join(prefix, s));
-            } else {
-                d.hints
-                    .push(format!("known keys here: {}", allowed.join(", ")));
-            }
-        }
+        let suggested = unknown_keys(
+            self.file,
+            self.diags,
+            table,
+            prefix,
+            prefix,
+            allowed,
+            |_| None,
+        );
+        self.suggested.extend(suggested);
     }
 
     fn value<'t>(

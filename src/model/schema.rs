@@ -615,6 +615,55 @@ pub fn validate(
     v.spans
 }
 
+/// Reports every key of the table `t` at `prefix` that is not among `names`, as an error in `file`
+/// whose label names the table as `table`. The hint is the nearest known key, else the path
+/// `elsewhere` gives for a key written in the wrong table, else the keys known here. Returns the
+/// paths offered as "did you mean", whose absence the caller need not report again.
+pub fn unknown_keys(
+    file: &str,
+    diags: &mut Diagnostics,
+    t: &dyn TableLike,
+    prefix: &str,
+    table: &str,
+    names: &[&str],
+    elsewhere: impl Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let mut suggested = Vec::new();
+    for (key, _) in t.iter() {
+        if names.contains(&key) {
+            continue;
+        }
+        let span = t.get_key_value(key).and_then(|(k, _)| k.span());
+        let where_ = if prefix.is_empty() {
+            "at the top level".to_string()
+        } else {
+            format!("in `[{table}]`")
+        };
+        let mut d = Diagnostic::error(
+            file,
+            Some(span.unwrap_or(0..0)),
+            format!("unknown key `{}`", join(prefix, key)),
+        );
+        d.label = Some(format!("not a known field {where_}"));
+        if let Some(s) = suggest(key, names) {
+            let s = join(prefix, s);
+            d.hints.push(format!("did you mean `{s}`?"));
+            suggested.push(s);
+        } else if let Some(path) = elsewhere(key) {
+            d.hints.push(format!(
+                "`{}` belongs in `[{}]`: did you mean `{path}`?",
+                path.rsplit('.').next().unwrap_or(&path),
+                parent(&path)
+            ));
+        } else {
+            d.hints
+                .push(format!("known keys here: {}", names.join(", ")));
+        }
+        diags.push(d);
+    }
+    suggested
+}
+
 struct Validator<'a> {
     file: &'a str,
     diags: &'a mut Diagnostics,
@@ -665,57 +714,17 @@ impl Validator<'_> {
     }
 
     fn unknown_among(&mut self, t: &dyn TableLike, prefix: &str, names: &[&str]) {
-        for (key, _) in t.iter() {
-            if names.contains(&key) {
-                continue;
-            }
-            let span = t.get_key_value(key).and_then(|(k, _)| k.span());
-            let shown = join(prefix, key);
-            let where_ = if prefix.is_empty() {
-                "at the top level".to_string()
-            } else {
-                format!("in `[{}]`", strip_indexes(prefix))
-            };
-            let elsewhere = self.elsewhere(key, prefix);
-            let d = self.error(span, format!("unknown key `{shown}`"));
-            d.label = Some(format!("not a known field {where_}"));
-            if let Some(s) = suggest(key, names) {
-                let s = join(prefix, s);
-                d.hints.push(format!("did you mean `{s}`?"));
-                self.suggested.push(s);
-            } else if let Some(path) = elsewhere {
-                d.hints.push(format!(
-                    "`{}` belongs in `[{}]`: did you mean `{path}`?",
-                    path.rsplit('.').next().unwrap_or(&path),
-                    parent(&path)
-                ));
-            } else {
-                d.hints
-                    .push(format!("known keys here: {}", names.join(", ")));
-            }
-        }
-    }
-
-    /// The path of a field named `key` (or nearly) in another table of the record.
-    fn elsewhere(&self, key: &str, prefix: &str) -> Option<String> {
-        let here = strip_indexes(prefix);
-        let leaves: Vec<&str> = self
-            .all
-            .iter()
-            .filter(|p| p.contains('.') && parent(p) != here)
-            .map(|p| p.rsplit('.').next().unwrap_or(p))
-            .collect();
-        let hit = suggest(key, &leaves)?;
-        let candidates: Vec<&String> = self
-            .all
-            .iter()
-            .filter(|p| p.contains('.') && parent(p) != here && p.rsplit('.').next() == Some(hit))
-            .collect();
-        // A name shared by several tables (`name`) is no clue to where it belongs.
-        match candidates.as_slice() {
-            [one] => Some((*one).clone()),
-            _ => None,
-        }
+        let all = &self.all;
+        let suggested = unknown_keys(
+            self.file,
+            self.diags,
+            t,
+            prefix,
+            &strip_indexes(prefix),
+            names,
+            |key| elsewhere(all, key, prefix),
+        );
+        self.suggested.extend(suggested);
     }
 
     fn type_error(
@@ -932,6 +941,27 @@ impl Validator<'_> {
                 .hints
                 .push("write dates as YYYY-MM-DD, like 2025-01-15".into());
         }
+    }
+}
+
+/// The path of a field named `key` (or nearly) in another table of the record than `prefix`,
+/// among `all` its paths.
+fn elsewhere(all: &[String], key: &str, prefix: &str) -> Option<String> {
+    let here = strip_indexes(prefix);
+    let leaves: Vec<&str> = all
+        .iter()
+        .filter(|p| p.contains('.') && parent(p) != here)
+        .map(|p| p.rsplit('.').next().unwrap_or(p))
+        .collect();
+    let hit = suggest(key, &leaves)?;
+    let candidates: Vec<&String> = all
+        .iter()
+        .filter(|p| p.contains('.') && parent(p) != here && p.rsplit('.').next() == Some(hit))
+        .collect();
+    // A name shared by several tables (`name`) is no clue to where it belongs.
+    match candidates.as_slice() {
+        [one] => Some((*one).clone()),
+        _ => None,
     }
 }
 
