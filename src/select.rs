@@ -6,7 +6,9 @@ use serde_json::{Value, json};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::library::{Clause, Library};
 use crate::model::country::{self, Origin};
-use crate::model::{Authorisation, CcpaRole, Company, CompanyRole, GdprRole, Mechanism, Vendor};
+use crate::model::{
+    Authorisation, CcpaRole, Company, CompanyRole, DocumentKind, GdprRole, Mechanism, Vendor,
+};
 
 pub use crate::model::facts::{FRAMEWORKS, known_paths};
 
@@ -359,6 +361,37 @@ fn country_label(code: &str) -> String {
     }
 }
 
+/// Which side's law an agreement covers, as `covers.european` (the GDPR, the UK GDPR or the FADP)
+/// and `covers.us` (the CCPA or the consumer privacy laws of other US states): the clauses
+/// define and state only the terms of the side it covers.
+///
+/// The CCPA addendum of a separate pair covers only the US side and the GDPR DPA only the
+/// European side. A combined agreement covers the European side when a European framework
+/// applies or the vendor has a GDPR role for European data (a controller in its own right
+/// needs no Article 28 terms but its role is still stated), and the US side when the CCPA or
+/// other US state laws apply. An agreement that needs neither keeps both, as its laws are then
+/// only those that apply.
+pub fn covers(vendor: &Vendor, app: &Applicability) -> (bool, bool) {
+    match vendor.document {
+        Some(DocumentKind::Ccpa) => (false, true),
+        Some(DocumentKind::Gdpr) => (true, false),
+        None => {
+            let o = &app.origins;
+            let european = app
+                .frameworks
+                .iter()
+                .any(|f| matches!(*f, "gdpr" | "scc" | "dpf" | "uk" | "ch"))
+                || (vendor.processing.gdpr_role != GdprRole::None && (o.eea || o.uk || o.ch));
+            let us = app.has("ccpa") || app.has("usstate");
+            if european || us {
+                (european, us)
+            } else {
+                (true, true)
+            }
+        }
+    }
+}
+
 /// The facts `when` conditions read: the vendor record, `company`, and derived facts.
 pub fn facts(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
     let mut v = serde_json::to_value(vendor).unwrap_or(Value::Null);
@@ -463,6 +496,40 @@ email = "m@x.example"
         let mut d = Diagnostics::new();
         let a = applicability(c, v, &mut d);
         (a, d)
+    }
+
+    #[test]
+    fn an_agreement_covers_the_sides_whose_frameworks_apply() {
+        let c = company("");
+        let covers_of = |v: &Vendor| covers(v, &app(&c, v).0);
+        let us = vendor("US", "[\"US-CA\"]", "third_party", "none", "", "");
+        assert_eq!(covers_of(&us), (false, true));
+        let eea = vendor("IE", "[\"EEA\"]", "none", "processor", "", "");
+        assert_eq!(covers_of(&eea), (true, false));
+        let both = vendor(
+            "IE",
+            "[\"US-CA\", \"EEA\"]",
+            "service_provider",
+            "processor",
+            "",
+            "",
+        );
+        assert_eq!(covers_of(&both), (true, true));
+        // A controller in its own right has no Article 28 terms, but its GDPR role is stated.
+        let controller = vendor("IE", "[\"EEA\"]", "none", "controller", "", "");
+        assert_eq!(covers_of(&controller), (true, false));
+        // No framework applies (we are no CCPA business): the agreement keeps both sides.
+        let small =
+            company("[ccpa]\nannual_gross_revenue_usd = 1000000\nconsumers_or_households = 10\n");
+        let v = vendor("US", "[\"US-CA\"]", "service_provider", "none", "", "");
+        assert_eq!(covers(&v, &app(&small, &v).0), (true, true));
+        // A document of a separate pair covers its own side only.
+        let mut ccpa = both.clone();
+        ccpa.document = Some(DocumentKind::Ccpa);
+        assert_eq!(covers_of(&ccpa), (false, true));
+        let mut gdpr = both;
+        gdpr.document = Some(DocumentKind::Gdpr);
+        assert_eq!(covers_of(&gdpr), (true, false));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::model::country;
 use crate::model::{Authorisation, Company, Party, Vendor};
-use crate::select::{Applicability, module_name};
+use crate::select::{Applicability, covers, module_name};
 
 /// A date in the long form agreements use: `15 January 2025`.
 pub fn long_date(d: NaiveDate) -> String {
@@ -108,17 +108,23 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
         }
     }
 
+    let (european, us) = covers(vendor, app);
     let mut ctx = json!({
         "company": c,
         "vendor": v,
         "frameworks": app.frameworks,
         // Which agreement this is: `combined`, or one document of a separate pair (`ccpa`,
-        // `gdpr`); a separate document defines and states only its own framework's terms.
+        // `gdpr`), for what concerns the pair (its name, its scope, the other document);
+        // `covers` decides which side's terms it defines and states.
         "document": vendor.document.map_or("combined", |k| k.as_str()),
         "companion": app.companion.as_ref().map(|c| json!({
             "id": format!("DPA-{}", c.id),
             "frameworks": c.frameworks,
         })),
+        "covers": {
+            "european": european,
+            "us": us,
+        },
         "origins": app.origins,
         "dates": {
             "effective": effective_date(vendor),

@@ -1,6 +1,6 @@
 //! A separate pair (processor side, `documents = "separate"`) reads as two agreements: the CCPA
 //! addendum defines and states only the California terms, the GDPR DPA only the European ones,
-//! each points to the other, and a combined agreement keeps both sets.
+//! each points to the other, and a combined agreement keeps the terms of each side it covers.
 
 use std::path::Path;
 
@@ -162,5 +162,152 @@ fn annex_i_b_ends_the_retention_period_with_exactly_one_full_stop() {
             );
             assert!(!annex.contains("rolling basis.."), "{id}:\n{annex}");
         }
+    }
+}
+
+// A combined agreement covers only the side whose frameworks apply: the document of a US-only
+// vendor reads like the CCPA addendum, that of a European-only vendor like the GDPR DPA.
+
+/// The European terms that an agreement covering only US data neither defines nor uses.
+const EUROPEAN_TERMS: [&str; 6] = [
+    "GDPR",
+    "UK GDPR",
+    "FADP",
+    "EEA",
+    "Restricted Transfer",
+    "SCCs",
+];
+
+fn assert_no_european_terms(id: &str, text: &str) {
+    for term in EUROPEAN_TERMS {
+        assert!(
+            !text.contains(&format!("#strong[\"{term}\"]; means")),
+            "`{term}` defined in {id}:\n{text}"
+        );
+    }
+    for word in [
+        "GDPR",
+        "FADP",
+        "EEA",
+        "Article 28",
+        "European Union",
+        "Role under the GDPR",
+        "\"supervisory authority\"",
+    ] {
+        assert!(!text.contains(word), "`{word}` in {id}:\n{text}");
+    }
+}
+
+#[test]
+fn a_combined_agreement_with_only_californian_data_has_no_european_terms() {
+    // AdReach, a CCPA third party of the root workspace, has only Californian data, and the
+    // company has an EU representative, whom its Annex I.A does not name.
+    let text = body(&repo(), "adreach");
+    assert_no_european_terms("adreach", &text);
+    assert!(
+        text.contains("#strong[\"CCPA\"]; means the California Consumer Privacy Act"),
+        "{text}"
+    );
+    assert!(
+        text.contains("including, to the extent they apply, the CCPA and the consumer privacy laws of other States of the United States."),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "that satisfies any requirement of Data Protection Laws that it be in writing."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("applicable law requires AdReach itself to store. A duty of"),
+        "{text}"
+    );
+    assert!(text.contains("Role under the CCPA"), "{text}");
+    // It is the one agreement with this vendor: it does not call itself a CCPA addendum.
+    assert!(
+        text.contains("\"Addendum\"]; means this data processing addendum"),
+        "{text}"
+    );
+    assert!(!text.contains("This Addendum applies only to"), "{text}");
+
+    // The saas-vendor example's Californian-only customer gets one combined agreement, which
+    // has no European terms either.
+    let ws = saas_vendor(|c| c);
+    let text = body(ws.path(), "fieldwork-labs");
+    assert_no_european_terms("fieldwork-labs", &text);
+    assert!(text.contains("#strong[\"CCPA\"]; means"), "{text}");
+}
+
+#[test]
+fn a_combined_agreement_with_only_european_data_does_not_define_the_ccpa() {
+    let ws = saas_vendor(|c| c);
+    for (root, id) in [
+        (repo(), "nordhost"),
+        (repo(), "payroll-uk"),
+        (ws.path().to_path_buf(), "meridian-sante"),
+        (ws.path().to_path_buf(), "alpenpost"),
+    ] {
+        let text = body(&root, id);
+        for word in [
+            "CCPA",
+            "California",
+            "service provider",
+            "\"personal information\"",
+            "\"business\"",
+            "States of the United States",
+        ] {
+            assert!(!text.contains(word), "`{word}` in {id}:\n{text}");
+        }
+        assert!(
+            text.contains(
+                "including, to the extent they apply, the GDPR, the UK GDPR and the FADP."
+            ),
+            "{id}:\n{text}"
+        );
+        assert!(
+            text.contains("#strong[\"GDPR\"]; means Regulation (EU) 2016/679"),
+            "{id}:\n{text}"
+        );
+        assert!(
+            text.contains("only a requirement of the law of the European Union"),
+            "{id}:\n{text}"
+        );
+        assert!(
+            text.contains("(including Article 28(9) of the GDPR)"),
+            "{id}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_combined_agreement_with_californian_and_european_data_defines_both() {
+    for id in ["acme-analytics", "pipeline-crm", "suryadesk"] {
+        let text = body(&repo(), id);
+        for term in [
+            "CCPA",
+            "EEA",
+            "FADP",
+            "GDPR",
+            "Restricted Transfer",
+            "UK GDPR",
+        ] {
+            assert!(
+                text.contains(&format!("#strong[\"{term}\"]; means")),
+                "`{term}` undefined in {id}:\n{text}"
+            );
+        }
+        assert!(
+            text.contains("including, to the extent they apply, the GDPR, the UK GDPR, the FADP, the CCPA and the consumer privacy laws of other States of the United States."),
+            "{id}:\n{text}"
+        );
+        assert!(
+            text.contains("including any service provider or contractor so engaged within the meaning of the CCPA."),
+            "{id}:\n{text}"
+        );
+        assert!(
+            text.contains("(including Article 28(9) of the GDPR)"),
+            "{id}:\n{text}"
+        );
+        assert!(text.contains("\"supervisory authority\""), "{id}:\n{text}");
     }
 }
