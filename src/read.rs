@@ -911,7 +911,12 @@ fn name_ranges(text: &str, names: &[String]) -> Vec<Range<usize>> {
     if names.is_empty() {
         return Vec::new();
     }
-    match aho_corasick::AhoCorasick::new(&names) {
+    // The NFA builds in time linear in the names, where the default DFA costs more to build
+    // than one agreement's search saves.
+    let automaton = aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+        .build(&names);
+    match automaton {
         Ok(automaton) => automaton
             .find_overlapping_iter(text)
             .map(|m| m.range())

@@ -150,6 +150,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 cmd.arg("--as-of").arg(date.to_string());
             }
             cmd.args(batch.iter()).env(CHILD, "1");
+            // A worker lives for one batch: let the allocator keep the memory a document freed
+            // for the next one instead of returning it to the system and faulting it in again
+            // (about 5% of a worker's time; its peak stays near 120 MB).
+            if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+                cmd.env("MIMALLOC_PURGE_DELAY", "-1");
+            }
             cmd
         };
         let line = |l: &str| {
