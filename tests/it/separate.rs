@@ -193,9 +193,16 @@ fn assert_no_european_terms(id: &str, text: &str) {
         "European Union",
         "Role under the GDPR",
         "\"supervisory authority\"",
+        "special categories of personal data",
+        "criminal convictions",
     ] {
         assert!(!text.contains(word), "`{word}` in {id}:\n{text}");
     }
+    // Annex I.B speaks of the CCPA's own category, which the interpretation sentence names.
+    assert!(
+        text.contains("sensitive personal information"),
+        "Annex I.B of {id} names sensitive personal information:\n{text}"
+    );
 }
 
 #[test]
