@@ -13,6 +13,21 @@ fn subject(root: &std::path::Path) -> String {
     git(root, &["log", "-1", "--format=%s"]).trim().to_string()
 }
 
+/// Nordlicht Retail objects to Vectorline on 20 December 2026.
+fn object_to_vectorline(root: &std::path::Path) -> std::process::Output {
+    dpa(
+        root,
+        &[
+            "subprocessors",
+            "object",
+            "nordlicht-retail",
+            VECTORLINE,
+            "--date",
+            "2026-12-20",
+        ],
+    )
+}
+
 fn files_of_head(root: &std::path::Path) -> Vec<String> {
     git(root, &["show", "--name-only", "--format=", "HEAD"])
         .lines()
@@ -110,17 +125,7 @@ fn sending_notices_commits_the_customer_records_and_leaves_a_clean_tree() {
     assert!(clean(ws.path()));
 
     // An objection, then a consent, each one commit of one record.
-    let out = dpa(
-        ws.path(),
-        &[
-            "subprocessors",
-            "object",
-            "nordlicht-retail",
-            VECTORLINE,
-            "--date",
-            "2026-12-20",
-        ],
-    );
+    let out = object_to_vectorline(ws.path());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let head = git(ws.path(), &["rev-parse", "--short=10", "HEAD"]);
     assert!(
@@ -200,17 +205,7 @@ fn other_uncommitted_edits_of_a_record_stay_uncommitted() {
     );
     assert_ne!(edited, text);
     std::fs::write(&path, &edited).expect("write");
-    let out = dpa(
-        ws.path(),
-        &[
-            "subprocessors",
-            "object",
-            "nordlicht-retail",
-            VECTORLINE,
-            "--date",
-            "2026-12-20",
-        ],
-    );
+    let out = object_to_vectorline(ws.path());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stderr(&out)
@@ -304,17 +299,7 @@ fn without_a_repository_nothing_is_sent_or_recorded() {
         std::fs::read_to_string(ws.path().join("customers/alpenpost.toml")).expect("r"),
         record
     );
-    let out = dpa(
-        ws.path(),
-        &[
-            "subprocessors",
-            "object",
-            "nordlicht-retail",
-            VECTORLINE,
-            "--date",
-            "2026-12-20",
-        ],
-    );
+    let out = object_to_vectorline(ws.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(
         !std::fs::read_to_string(ws.path().join("customers/nordlicht-retail.toml"))
