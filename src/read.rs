@@ -15,6 +15,10 @@ use crate::assemble::escape::{VALUE_END, VALUE_START};
 use crate::manifest::ManifestClause;
 use crate::model::{Company, Vendor};
 
+mod periods;
+
+pub use periods::periods;
+
 /// One clause as the reader sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClauseText<'a> {
@@ -52,6 +56,8 @@ pub enum Kind {
     Placeholder,
     /// Annex II gives only the baseline measures where the SCCs require a specific description.
     UndescribedMeasures,
+    /// A period (how long deletion takes) stated differently in two places.
+    InconsistentPeriod,
 }
 
 impl Kind {
@@ -64,6 +70,7 @@ impl Kind {
             Kind::PastDateAsFuture => "past date described as future",
             Kind::Placeholder => "placeholder",
             Kind::UndescribedMeasures => "security measures not described",
+            Kind::InconsistentPeriod => "periods that disagree",
         }
     }
 }
@@ -140,6 +147,7 @@ pub fn read(
             }
         }
     }
+    findings.extend(periods(clauses));
     findings.sort_by(|a, b| {
         let pos = |f: &Finding| clauses.iter().position(|c| c.number == f.clause);
         pos(a)
@@ -155,26 +163,38 @@ pub fn read(
 /// a record without `[security]` is not such a description.
 ///
 /// `scc` says when the SCCs form part of the agreement (`None` when they do not); `described`
-/// whether the vendor record describes its own measures. The finding is placed on Annex II.
+/// lists the `[security]` keys the vendor record describes. Annex II under the SCCs must also say
+/// how the data is encrypted in transit and at rest (or why it is not): a description without
+/// `encryption`, or without both `transmission` and `storage`, is reported too. The finding is
+/// placed on Annex II.
 pub fn undescribed_measures(
     clauses: &[ClauseText<'_>],
     scc: Option<&str>,
-    described: bool,
+    described: &[&str],
 ) -> Option<Finding> {
     let when = scc?;
-    if described {
+    let encryption = described.contains(&"encryption")
+        || (described.contains(&"transmission") && described.contains(&"storage"));
+    if !described.is_empty() && encryption {
         return None;
     }
     let annex = clauses.iter().find(|c| c.number == "Annex II")?;
+    let message = if described.is_empty() {
+        format!(
+            "the SCCs apply{when}, and their Annex II must describe the vendor's technical and organisational measures specifically, but the vendor record has no `[security]` table, so Annex II gives only dpa's baseline measures"
+        )
+    } else {
+        format!(
+            "the SCCs apply{when}, and their Annex II asks how the data is protected in transit and at rest, but the vendor record's `[security]` describes no encryption (`encryption`, or `transmission` and `storage`); describe it, or state there why the data is not encrypted"
+        )
+    };
     Some(Finding {
         kind: Kind::UndescribedMeasures,
         clause: annex.number.to_string(),
         title: annex.title.to_string(),
         offset: 0,
         excerpt: excerpt(annex.text, &(0..0)),
-        message: format!(
-            "the SCCs apply{when}, and their Annex II must describe the vendor's technical and organisational measures specifically, but the vendor record has no `[security]` table, so Annex II gives only dpa's baseline measures"
-        ),
+        message,
     })
 }
 
@@ -892,6 +912,9 @@ pub fn proper_names(company: &Company, vendor: &Vendor) -> Vec<String> {
         vendor.contact.name.clone(),
     ];
     names.extend(company.eu_representative.iter().map(|o| o.name.clone()));
+    names.extend(company.uk_representative.iter().map(|o| o.name.clone()));
+    names.extend(vendor.eu_representative.iter().map(|o| o.name.clone()));
+    names.extend(vendor.uk_representative.iter().map(|o| o.name.clone()));
     names.extend(company.supervisory_authority.iter().map(|o| o.name.clone()));
     names.extend(vendor.subprocessors.iter().map(|s| s.name.clone()));
     names.retain(|n| !n.trim().is_empty());

@@ -41,6 +41,12 @@ pub struct EffectiveTransfers {
     pub uk_may_end: Vec<crate::model::Party>,
     /// SCC clause 11(a).
     pub idr: bool,
+    /// Module Four (UK Addendum Table 2): whether the exporter combines the personal data it
+    /// receives from the importer with personal data it collected itself, which decides whether
+    /// Clauses 14 and 15 apply.
+    pub exporter_combines: bool,
+    /// SCC Clause 14(b): when the transfer impact assessment was completed, if it was.
+    pub tia_completed: Option<chrono::NaiveDate>,
 }
 
 /// The European origins of a vendor's data, each deciding which transfer rules apply.
@@ -65,6 +71,10 @@ pub struct Applicability {
     pub origins: Origins,
     /// Whether the SCCs cover transfers from the vendor back to us, the vendor being the data exporter (an EEA, UK or Swiss processor serving a company outside adequacy).
     pub scc_vendor_exports: bool,
+    /// Whose law makes the transfers under the SCCs restricted: the EU GDPR (the SCCs as such),
+    /// the UK GDPR (the SCCs as amended by the UK Addendum) or the FADP (the SCCs as adapted).
+    /// A UK-only or Swiss-only exporter is under neither the EU GDPR nor an EU authority.
+    pub scc_origins: Origins,
     /// Whether our disclosure to the vendor is a sale or sharing under the CCPA.
     pub ccpa_third_party: bool,
     /// Whether we are a CCPA business; `None` when `dpa.toml` gives no facts.
@@ -141,12 +151,7 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
         .regions
         .iter()
         .any(|r| r == "US" || US_STATES_WITH_PROCESSOR_RULES.contains(&r.as_str()));
-    let processes_for_us = processor
-        || matches!(
-            p.ccpa_role,
-            CcpaRole::ServiceProvider | CcpaRole::Contractor
-        );
-    let usstate = other_states && processes_for_us;
+    let usstate = other_states && p.acts_for_us();
 
     let declared = t.mechanism;
     let dpf = declared == Some(Mechanism::Dpf);
@@ -225,6 +230,7 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
         frameworks.push("dpf");
     }
     let vendor_exports = scc && back_supported;
+    let eea_scc = scc && ((eea_out && !via_dpf) || (vendor_exports && back == Some(Origin::Eea)));
     let uk = scc && ((uk_out && !via_dpf) || (vendor_exports && back == Some(Origin::Uk)));
     let ch = scc && ((ch_out && !via_dpf) || (vendor_exports && back == Some(Origin::Ch)));
     if uk && t.uk_addendum == Some(false) {
@@ -256,7 +262,22 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
     // Module Four lets the parties choose the law of any country that allows
     // third-party beneficiary rights (Clause 17) and any country's courts
     // (Clause 18); the other modules require an EU Member State.
-    if scc && scc_module != Some(4) {
+    // Only transfers under the EU GDPR need an EU Member State: the UK Addendum replaces Clauses
+    // 17 and 18 with England and Wales (its Section 15(m) and (n)), and transfers under the FADP
+    // alone may choose Swiss law and courts.
+    let swiss_only = ch && !eea_scc;
+    if (eea_scc || swiss_only) && scc_module != Some(4) {
+        let (allowed, named) = if swiss_only {
+            (
+                "Switzerland or an EU Member State",
+                "\"CH\" (Switzerland) or \"IE\" (Ireland)",
+            )
+        } else {
+            (
+                "an EU Member State",
+                "\"IE\" (Ireland) or \"NL\" (the Netherlands)",
+            )
+        };
         for (law, path) in [
             (&t.governing_law, "transfers.governing_law"),
             (&t.forum, "transfers.forum"),
@@ -266,7 +287,7 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
             } else {
                 &company.forum
             });
-            if !country::is_eu(code) {
+            if !(country::is_eu(code) || (swiss_only && code == "CH")) {
                 let what = if path.ends_with("law") {
                     "clause 17 (governing law)"
                 } else {
@@ -277,7 +298,7 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
                         vendor,
                         path,
                         format!(
-                            "the SCCs' {what} must name an EU Member State, not {}",
+                            "the SCCs' {what} must name {allowed}, not {}",
                             country_label(code)
                         ),
                     )
@@ -286,12 +307,12 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
                         &vendor.file,
                         Some(0..0),
                         format!(
-                            "the SCCs' {what} must name an EU Member State; the default from dpa.toml is {}",
+                            "the SCCs' {what} must name {allowed}; the default from dpa.toml is {}",
                             country_label(code)
                         ),
                     )
                 };
-                diags.push(d.with_hint("for example \"IE\" (Ireland) or \"NL\" (the Netherlands)"));
+                diags.push(d.with_hint(format!("for example {named}")));
             }
         }
     }
@@ -337,11 +358,18 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
             .clone()
             .unwrap_or_else(|| company.scc.uk_may_end.clone()),
         idr: t.idr.unwrap_or(company.scc.idr),
+        exporter_combines: t.exporter_combines.unwrap_or(false),
+        tia_completed: t.tia_completed,
     };
     Applicability {
         frameworks,
         scc_module,
         scc_vendor_exports: vendor_exports,
+        scc_origins: Origins {
+            eea: eea_scc,
+            uk,
+            ch,
+        },
         origins: Origins {
             eea: has(Origin::Eea),
             uk: has(Origin::Uk),

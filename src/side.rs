@@ -13,6 +13,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
+use crate::model::company::Positions;
 use crate::model::vendor::Subprocessor;
 use crate::model::{Authorisation, Company, CompanyRole, DocumentKind, Vendor};
 use crate::notices::{self, Recorded, Terms};
@@ -110,6 +111,8 @@ pub fn roles(side: Side, company: &Company, record: &Vendor, date: NaiveDate) ->
         if c.role == CompanyRole::ServiceProvider {
             c.role = CompanyRole::Processor;
         }
+        // We are the customer: our positions, else the customer's market positions.
+        c.positions = company.positions.or(&Positions::market(true));
         return (c, record.clone());
     }
     let controller = Company {
@@ -125,11 +128,19 @@ pub fn roles(side: Side, company: &Company, record: &Vendor, date: NaiveDate) ->
         signatory: record.signatory.clone(),
         contact: record.contact.clone(),
         eu_representative: record.eu_representative.clone(),
+        uk_representative: record.uk_representative.clone(),
+        backup_deletion_days: None,
         supervisory_authority: record.supervisory_authority.clone(),
         paper: company.paper,
         governing_law: company.governing_law.clone(),
         forum: company.forum.clone(),
         scc: company.scc.clone(),
+        // Our paper as the vendor: what we agreed with this customer, else our standard
+        // positions, else a processor's market positions.
+        positions: record
+            .positions
+            .or(&company.positions)
+            .or(&Positions::market(false)),
         // The customer is the business; its own thresholds are its affair, not ours to state.
         ccpa: Default::default(),
         spans: record.spans.clone(),
@@ -144,8 +155,13 @@ pub fn roles(side: Side, company: &Company, record: &Vendor, date: NaiveDate) ->
     processor.signatory = company.signatory.clone();
     processor.security = company.security.clone();
     processor.subprocessors = subprocessors_on(company, record, date);
+    if processor.processing.backup_deletion_days.is_none() {
+        processor.processing.backup_deletion_days = company.backup_deletion_days;
+    }
     processor.supervisory_authority = None;
-    processor.eu_representative = None;
+    // Our representatives are the processor's particulars in Annex I.A.
+    processor.eu_representative = company.eu_representative.clone();
+    processor.uk_representative = company.uk_representative.clone();
     (controller, processor)
 }
 

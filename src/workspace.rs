@@ -297,6 +297,11 @@ impl Workspace {
             Side::Vendors => [
                 ("supervisory_authority", record.supervisory_authority.is_some()),
                 ("eu_representative", record.eu_representative.is_some()),
+                ("uk_representative", record.uk_representative.is_some()),
+                (
+                    "positions",
+                    record.positions != crate::model::company::Positions::default(),
+                ),
                 ("notices", !record.notices.is_empty()),
             ]
             .into_iter()
@@ -420,8 +425,9 @@ impl Workspace {
             Side::Customers => vendor.file.as_str(),
         };
         let missing = assemble::prerequisites::check(&company, company_file, &processor, &app);
-        if !missing.is_empty() {
-            diags.extend(missing);
+        let stops = missing.iter().any(Diagnostic::is_error);
+        diags.extend(missing);
+        if stops {
             return None;
         }
         let facts = select::facts(&company, &processor, &app);

@@ -13,7 +13,7 @@ pub fn long_date(d: NaiveDate) -> String {
 }
 
 fn country_name(code: &str) -> String {
-    country::name(code).unwrap_or(code).to_string()
+    country::name_in_text(code)
 }
 
 fn with_country_name(mut v: Value, key: &str) -> Value {
@@ -78,11 +78,15 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
             json!(country_name(&t.governing_law)),
         );
         map.insert("forum_name".into(), json!(country_name(&t.forum)));
+        map.insert(
+            "tia_completed_long".into(),
+            json!(t.tia_completed.map(long_date).unwrap_or_default()),
+        );
     }
     let subprocessors: Vec<Value> = vendor
         .subprocessors
         .iter()
-        .map(|s| json!({"name": s.name, "country": s.country, "country_name": country_name(&s.country), "purpose": s.purpose, "address": s.address, "contact": s.contact}))
+        .map(|s| json!({"name": s.name, "country": s.country, "country_name": std::iter::once(&s.country).chain(&s.also_in).map(|c| country::name(c).unwrap_or(c)).collect::<Vec<_>>().join(", "), "purpose": s.purpose, "address": s.address, "contact": s.contact}))
         .collect();
     let measures: Vec<Value> = vendor
         .measures()
@@ -142,7 +146,12 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
             Some(country::Origin::Ch) => ("the FADP", "Switzerland"),
             _ => ("the GDPR", "the EEA"),
         };
-        let situation = if country::is_eea(&company.country) {
+        // Clause 13 under the EU GDPR follows the exporter's establishment or representative;
+        // UK and Swiss transfers have their own authority whatever the exporter's situation,
+        // so a UK-only or Swiss-only exporter is never described in EU GDPR terms.
+        let situation = if !app.scc_origins.eea {
+            String::new()
+        } else if country::is_eea(&company.country) {
             format!(
                 "{} is established in {}, an EU or EEA Member State",
                 company.short_name,
@@ -180,6 +189,10 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
                 "forum_name": country_name(&t.forum),
                 "supervisory_authority": authority,
                 "exporter_situation": situation,
+                // Whose law makes the transfers restricted: `eea` (the SCCs as such), `uk`
+                // (as amended by the UK Addendum), `ch` (as adapted for the FADP).
+                "origins": app.scc_origins,
+                "exporter_combines": t.exporter_combines,
             }),
         );
     }

@@ -96,6 +96,45 @@ pub fn encode_value(s: &str) -> String {
     out
 }
 
+/// Mends the joins between a record value and the clause text that follows it, as a careful
+/// drafter would write them: a value ending in a full stop (`HelpHive, Inc.`) takes no second
+/// one; a possessive after a name ending in `s` is the apostrophe alone (`Sunset Outfitters’`);
+/// and an apostrophe after a value is always the closing one (`Inc.’s`), which typesetting would
+/// otherwise take for an opening quote after a full stop.
+pub fn mend_joins(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(end) = rest.find(VALUE_END) {
+        let (head, tail) = rest.split_at(end + VALUE_END.len_utf8());
+        out.push_str(head);
+        let value = head
+            .rfind(VALUE_START)
+            .map(|start| decode_hex(&head[start + VALUE_START.len_utf8()..end]))
+            .unwrap_or_default();
+        let last = value.trim_end().chars().last();
+        let mut tail = tail;
+        if last == Some('.') && tail.starts_with('.') && !tail.starts_with("..") {
+            tail = &tail[1..];
+        }
+        for apostrophe in ["'", "\u{2019}"] {
+            if let Some(after) = tail.strip_prefix(apostrophe) {
+                let possessive_s = after.starts_with('s')
+                    && !after[1..].starts_with(|c: char| c.is_alphanumeric());
+                out.push('\u{2019}');
+                tail = if possessive_s && matches!(last, Some('s' | 'S')) {
+                    &after[1..]
+                } else {
+                    after
+                };
+                break;
+            }
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A piece of text after Markdown: literal text from the clause, or a record value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece<'a> {
@@ -155,6 +194,28 @@ pub fn decode_all(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn joined(value: &str, after: &str) -> String {
+        decode_all(&mend_joins(&format!("{}{after}", encode_value(value))))
+    }
+
+    #[test]
+    fn joins_after_a_value_read_as_a_drafter_writes_them() {
+        assert_eq!(joined("HelpHive, Inc.", "."), "HelpHive, Inc.");
+        assert_eq!(joined("HelpHive, Inc.", "'s"), "HelpHive, Inc.\u{2019}s");
+        assert_eq!(
+            joined("Sunset Outfitters", "'s team"),
+            "Sunset Outfitters\u{2019} team"
+        );
+        assert_eq!(
+            joined("Sunset Outfitters", "\u{2019}s"),
+            "Sunset Outfitters\u{2019}"
+        );
+        assert_eq!(joined("Acme", "'s"), "Acme\u{2019}s");
+        assert_eq!(joined("Acme", "'sake"), "Acme\u{2019}sake");
+        assert_eq!(joined("Acme", ". Next"), "Acme. Next");
+        assert_eq!(joined("Acme Inc.", "..."), "Acme Inc....");
+    }
 
     #[test]
     fn string_literal_escapes_quotes_and_backslashes() {

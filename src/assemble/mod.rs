@@ -233,7 +233,7 @@ struct ClauseEntry {
 struct SectionEntry {
     index: usize,
     number: usize,
-    title: &'static str,
+    title: String,
     clauses: Vec<ClauseEntry>,
 }
 
@@ -268,6 +268,28 @@ fn section_of(order: i64) -> usize {
         .iter()
         .position(|(lo, hi, _)| (*lo..=*hi).contains(&order))
         .unwrap_or(0)
+}
+
+/// The heading of section `index` for the clauses selected: the processor terms name the laws
+/// whose terms they hold, so a section of US state terms is never headed as GDPR terms.
+fn section_title(index: usize, selected: &[&Clause]) -> String {
+    let title = SECTIONS[index].2;
+    if index != 2 {
+        return title.to_string();
+    }
+    let holds = |framework: &str| {
+        selected.iter().any(|c| {
+            c.annex.is_none()
+                && section_of(c.order) == index
+                && c.frameworks.iter().any(|f| f == framework)
+        })
+    };
+    match (holds("gdpr"), holds("usstate")) {
+        (true, false) => title.to_string(),
+        (true, true) => "Processor terms (GDPR Article 28 and US state privacy laws)".to_string(),
+        (false, true) => "Processor terms (US state privacy laws)".to_string(),
+        (false, false) => "Processor terms".to_string(),
+    }
 }
 
 /// Assembles one vendor's agreement from its selected clauses.
@@ -343,7 +365,7 @@ pub fn assemble(
             }
         };
         let rendered = match template.render("clause.md", &ctx) {
-            Ok(r) => r,
+            Ok(r) => escape::mend_joins(&r),
             Err(e) => {
                 diags.push(Diagnostic::error(
                     clause.origin.file(),
@@ -400,7 +422,7 @@ pub fn assemble(
                             .iter()
                             .find(|(i, _)| *i == s)
                             .map_or(0, |(_, n)| *n),
-                        title: SECTIONS[s].2,
+                        title: section_title(s, selected),
                         clauses: vec![entry],
                     }),
                 }
@@ -419,7 +441,7 @@ pub fn assemble(
             section: if clause.annex.is_some() {
                 String::new()
             } else {
-                SECTIONS[section_of(clause.order)].2.to_string()
+                section_title(section_of(clause.order), selected)
             },
         });
     }

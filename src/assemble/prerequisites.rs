@@ -21,19 +21,68 @@ pub fn check(
         out.push(d);
     }
     out.extend(subprocessor_particulars(vendor, app));
+    out.extend(contact_positions(company, company_file, vendor, app));
+    out
+}
+
+/// SCC Annex I.A gives each party's contact person with their position; a contact without a
+/// title prints none, which a warning points out (the agreement is still complete).
+fn contact_positions(
+    company: &Company,
+    company_file: &str,
+    vendor: &Vendor,
+    app: &Applicability,
+) -> Vec<Diagnostic> {
+    if !app.has("scc") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (file, span, contact, who) in [
+        (
+            company_file,
+            company.spans.get("contact"),
+            &company.contact,
+            &company.short_name,
+        ),
+        (
+            vendor.file.as_str(),
+            vendor.span("contact"),
+            &vendor.contact,
+            &vendor.short_name,
+        ),
+    ] {
+        if contact.title.trim().is_empty() {
+            out.push(
+                Diagnostic::warning(
+                    file,
+                    span,
+                    format!(
+                        "the SCCs apply to vendor `{}`, and their Annex I.A gives each contact person's position, but {who}'s contact `{}` has no `title`",
+                        vendor.id, contact.name
+                    ),
+                )
+                .with_hint("add `title` to `[contact]`, for example \"Data Protection Officer\""),
+            );
+        }
+    }
     out
 }
 
 /// SCC Clause 13 and Annex I.C (Modules One to Three) name the competent supervisory authority;
 /// so do the SCCs that apply if the Data Privacy Framework ceases to cover the transfer.
+///
+/// Only transfers under the EU GDPR need an EU authority from the records: for UK data the UK
+/// Addendum names the Information Commissioner, and for Swiss data the adaptations name the
+/// FDPIC, whatever the exporter's establishment.
 fn supervisory_authority(
     company: &Company,
     company_file: &str,
     vendor: &Vendor,
     app: &Applicability,
 ) -> Option<Diagnostic> {
-    let scc = app.scc_module.is_some_and(|m| (1..=3).contains(&m));
-    if !(scc || app.has("dpf")) || company.supervisory_authority.is_some() {
+    let scc = app.scc_module.is_some_and(|m| (1..=3).contains(&m)) && app.scc_origins.eea;
+    let dpf = app.has("dpf") && app.origins.eea;
+    if !(scc || dpf) || company.supervisory_authority.is_some() {
         return None;
     }
     let rule = if country::is_eea(&company.country) {

@@ -77,16 +77,25 @@ fn summary(report: &CheckReport, side: crate::side::Side) -> String {
         crate::side::Side::Customers => "customer agreement",
     };
     let gaps = report.gaps().count();
+    let no_terms = report.no_terms().count();
     let found = report.readings().count();
     format!(
         "checked {n} {what}{}, {} clauses, {} requirement checks: {}\nread {n} agreement{} as a signatory: {}\n",
         plural(n),
         report.clauses,
         report.requirement_checks(),
-        if gaps == 0 {
-            "all covered".to_string()
-        } else {
-            format!("{gaps} not covered")
+        match (gaps, no_terms) {
+            (0, 0) if report.requirement_checks() > 0 => "all covered".to_string(),
+            (0, 0) => "no requirement applies".to_string(),
+            (g, 0) => format!("{g} not covered"),
+            (0, n) => format!(
+                "{n} {what}{} with personal data under no law's terms",
+                plural(n)
+            ),
+            (g, n) => format!(
+                "{g} not covered; {n} {what}{} with personal data under no law's terms",
+                plural(n)
+            ),
         },
         plural(n),
         match found {

@@ -50,7 +50,7 @@ pub struct OurSubprocessor {
 }
 
 impl Record for OurSubprocessor {
-    const FIELDS: &'static [Field] = &schema::extend::<6>(
+    const FIELDS: &'static [Field] = &schema::extend::<7>(
         Subprocessor::FIELDS,
         &[
             (
@@ -169,6 +169,47 @@ impl Default for SccDefaults {
 }
 
 record! {
+    /// Our standard positions on negotiated terms; each left out takes the market position of our side of the table (as the customer, the terms that protect the customer; as the vendor, balanced terms a processor can sign), and a customer record's `[positions]` overrides them.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Positions {
+        /// Hours within which the processor notifies a Personal Data Breach, at the latest (and always without undue delay).
+        pub breach_notice_hours: Option<u32> = "48 as the customer, 72 as the vendor" [e.g. "48"],
+        /// Whether each party's liability under the Addendum is subject to the limitations and exclusions of liability in the Agreement.
+        pub liability_under_agreement: Option<bool> = "false as the customer, true as the vendor",
+        /// Whether the processor may create aggregated or deidentified data from the personal data and use it to operate and improve its services.
+        pub deidentified_use: Option<bool> = "false as the customer, true as the vendor",
+        /// Whether the processor refunds fees paid in advance for services not performed when the customer terminates under the Addendum.
+        pub refund_on_termination: Option<bool> = "true as the customer, false as the vendor",
+    }
+}
+
+impl Positions {
+    /// These positions, with each one left out taken from `defaults`.
+    pub fn or(&self, defaults: &Positions) -> Positions {
+        Positions {
+            breach_notice_hours: self.breach_notice_hours.or(defaults.breach_notice_hours),
+            liability_under_agreement: self
+                .liability_under_agreement
+                .or(defaults.liability_under_agreement),
+            deidentified_use: self.deidentified_use.or(defaults.deidentified_use),
+            refund_on_termination: self
+                .refund_on_termination
+                .or(defaults.refund_on_termination),
+        }
+    }
+
+    /// The market positions of the customer (`true`) or of the vendor (`false`), every one given.
+    pub fn market(customer: bool) -> Positions {
+        Positions {
+            breach_notice_hours: Some(if customer { 48 } else { 72 }),
+            liability_under_agreement: Some(!customer),
+            deidentified_use: Some(!customer),
+            refund_on_termination: Some(customer),
+        }
+    }
+}
+
+record! {
     /// Facts that decide whether we are a CCPA "business" (Cal. Civ. Code 1798.140(d)).
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
     pub struct CcpaFacts {
@@ -238,6 +279,11 @@ record! {
         /// EU representative under GDPR Art. 27.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub eu_representative: Option<Organisation>,
+        /// Processor side: days after a customer's deletion period within which copies held in our backups are deleted, unless the customer's record says otherwise.
+        pub backup_deletion_days: Option<u32> = "backups are deleted within the deletion period" [e.g. "35"],
+        /// UK representative under UK GDPR Art. 27, for a company outside the United Kingdom.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub uk_representative: Option<Organisation>,
         /// Competent supervisory authority for SCC clause 13 and Annex I.C.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub supervisory_authority: Option<Organisation>,
@@ -255,6 +301,9 @@ record! {
         /// Default SCC choices.
         #[serde(default)]
         pub scc: SccDefaults,
+        /// Our standard positions on negotiated terms (`[positions]`); in the agreement, the positions that apply to it.
+        #[serde(default)]
+        pub positions: Positions,
         /// Facts that decide whether the CCPA applies to us as a business (Civ. Code 1798.140(d)); left out, CCPA terms follow the vendors' `ccpa_role`.
         #[serde(default)]
         pub ccpa: CcpaFacts,
@@ -329,8 +378,9 @@ mod tests {
                 (l.optional, l.example, l.format)
             );
         }
+        let address = ours.iter().find(|f| f.name == "address").expect("address");
         assert!(
-            ours[3]
+            address
                 .doc
                 .ends_with("needed for customers on specific authorisation.")
         );

@@ -104,6 +104,35 @@ pub fn name(code: &str) -> Option<&'static str> {
     canonical(code).and_then(|c| data().countries.countries.get(c).map(String::as_str))
 }
 
+/// The country's name as it reads in running text, with the article that some names take
+/// ("the law of the Netherlands", "the courts of the United Kingdom"); the code itself when it
+/// has no name.
+pub fn name_in_text(code: &str) -> String {
+    let Some(name) = name(code) else {
+        return code.to_string();
+    };
+    const WITH_ARTICLE: [&str; 8] = [
+        "Netherlands",
+        "Philippines",
+        "Bahamas",
+        "Gambia",
+        "Maldives",
+        "Seychelles",
+        "Comoros",
+        "Holy See",
+    ];
+    let article = name.starts_with("United ")
+        || name.contains("Republic")
+        || name.ends_with("Islands")
+        || name.starts_with("State of ")
+        || WITH_ARTICLE.contains(&name);
+    if article {
+        format!("the {name}")
+    } else {
+        name.to_string()
+    }
+}
+
 /// Whether `code` is an ISO 3166-1 alpha-2 code or an accepted alias such as `UK`.
 pub fn is_known(code: &str) -> bool {
     canonical(code).is_some()
@@ -358,6 +387,16 @@ pub fn region_origin(r: &str) -> Option<Origin> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_in_running_text_take_their_article() {
+        assert_eq!(name_in_text("NL"), "the Netherlands");
+        assert_eq!(name_in_text("GB"), "the United Kingdom");
+        assert_eq!(name_in_text("US"), "the United States");
+        assert_eq!(name_in_text("DO"), "the Dominican Republic");
+        assert_eq!(name_in_text("IE"), "Ireland");
+        assert_eq!(name_in_text("DE"), "Germany");
+    }
 
     #[test]
     fn region_names_suggest_codes() {

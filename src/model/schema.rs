@@ -572,6 +572,16 @@ impl Checks<'_> {
         ));
         self.diags.last_mut()
     }
+
+    /// Records a warning at the value of `path` (the file's start when the record lacks it).
+    pub fn warning(&mut self, path: &str, message: String) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::warning(
+            self.file,
+            Some(self.spans.get(path).unwrap_or(0..0)),
+            message,
+        ));
+        self.diags.last_mut()
+    }
 }
 
 /// The kind of a TOML value, for "expected X, found Y" messages.

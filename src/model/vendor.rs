@@ -15,6 +15,62 @@ use crate::diag::Diagnostics;
 use crate::{choices, record};
 
 choices! {
+    /// What the counterparty does with the personal data it receives, whatever the law: dpa
+    /// derives from it, and from where the data comes from, its role under the GDPR, the UK GDPR,
+    /// the FADP, the CCPA and the other US state privacy laws.
+    pub enum Role {
+        /// Processes the data on behalf of the party that decides why it is processed, on its instructions, to provide it a service: a vendor for us, or we for a customer on the processor side (a processor; a CCPA service provider; a processor under other US state laws).
+        OnBehalf = "on_behalf",
+        /// Processes the data on that party's behalf for a business purpose other than providing a service, such as an auditor or a consultant (a processor; a CCPA contractor; a processor under other US state laws).
+        Contractor = "contractor",
+        /// Decides itself why and how the data is processed (a controller in its own right; a third party under the CCPA).
+        OwnPurposes = "own_purposes",
+        /// Receives the data in exchange for money or other value, or for cross-context behavioural advertising (a sale or sharing under the CCPA; a controller).
+        SaleOrSharing = "sale_or_sharing",
+        /// Receives no personal data.
+        NoPersonalData = "none",
+    }
+}
+
+impl Role {
+    /// Whether the counterparty processes the data on our behalf, whichever law names it.
+    pub fn acts_for_us(self) -> bool {
+        matches!(self, Role::OnBehalf | Role::Contractor)
+    }
+
+    /// The CCPA role it gives with Californian data.
+    pub fn ccpa(self) -> CcpaRole {
+        match self {
+            Role::OnBehalf => CcpaRole::ServiceProvider,
+            Role::Contractor => CcpaRole::Contractor,
+            Role::OwnPurposes | Role::SaleOrSharing => CcpaRole::ThirdParty,
+            Role::NoPersonalData => CcpaRole::None,
+        }
+    }
+
+    /// The GDPR role it gives with European data.
+    pub fn gdpr(self) -> GdprRole {
+        match self {
+            Role::OnBehalf | Role::Contractor => GdprRole::Processor,
+            Role::OwnPurposes | Role::SaleOrSharing => GdprRole::Controller,
+            Role::NoPersonalData => GdprRole::None,
+        }
+    }
+}
+
+impl Default for CcpaRole {
+    fn default() -> Self {
+        CcpaRole::None
+    }
+}
+
+impl Default for GdprRole {
+    fn default() -> Self {
+        GdprRole::None
+    }
+}
+
+choices! {
     /// The vendor's role under the CCPA.
     pub enum CcpaRole {
         /// Processes personal information on our behalf for a business purpose.
@@ -100,10 +156,14 @@ record! {
         /// Whose data: country codes (`DE`), subdivisions (`US-CA`; `US` means every state), or `EEA`, `UK`, `CH`.
         [region]
         pub regions: Vec<String> [e.g. "US-CA|EEA|UK"],
-        /// The vendor's role under the CCPA.
-        pub ccpa_role: CcpaRole,
-        /// The vendor's role under the GDPR.
-        pub gdpr_role: GdprRole,
+        /// What the vendor does with the data; its role under each law follows from it and from the regions.
+        pub role: Option<Role> = "required unless the older `ccpa_role` and `gdpr_role` are given" [e.g. "on_behalf"],
+        /// Deprecated, use `role`: the vendor's role under the CCPA; derived from `role` and the regions when left out.
+        #[serde(default)]
+        pub ccpa_role: CcpaRole = "derived from `role`",
+        /// Deprecated, use `role`: the vendor's role under the GDPR; derived from `role` and the regions when left out.
+        #[serde(default)]
+        pub gdpr_role: GdprRole = "derived from `role`",
         /// The specified business purposes (at least one).
         pub purposes: Vec<String> [e.g. "Providing customer support to our users"],
         /// Categories of data subjects.
@@ -120,6 +180,8 @@ record! {
         /// Days after the Services end (or a request) within which the data is returned and deleted, 1 to 180.
         #[serde(default = "default_deletion_days")]
         pub deletion_days: u32 = "30" [e.g. "60"],
+        /// Days after `deletion_days` within which copies held in backups are deleted, when backups are kept longer than the data in use.
+        pub backup_deletion_days: Option<u32> = "backups are deleted within `deletion_days` like every other copy; on the processor side, `backup_deletion_days` in dpa.toml" [e.g. "35"],
         /// A legal duty of the vendor itself to store some data after the Services end, if any.
         pub kept_by_law: Option<String> [e.g. "Invoices for 10 years under German commercial law"],
     }
@@ -151,6 +213,11 @@ record! {
         pub uk_may_end: Option<Vec<Party>> = "`scc.uk_may_end` in dpa.toml" [e.g. "exporter"],
         /// SCC clause 11(a): whether the optional independent dispute resolution applies.
         pub idr: Option<bool> = "`scc.idr` in dpa.toml",
+        /// SCC Clause 14(b): the date the parties completed the transfer impact assessment; left out, the agreement binds them to make one before the first transfer instead of reciting that it was made.
+        #[serde(default, deserialize_with = "schema_date::optional")]
+        pub tia_completed: Option<NaiveDate>,
+        /// Module Four only (UK Addendum Table 2): whether the exporter, the processor returning data, combines it with personal data it collected itself; when it does, SCC Clauses 14 and 15 apply.
+        pub exporter_combines: Option<bool> = "false: the processor returns only the data it processes for us",
     }
 }
 
@@ -163,6 +230,10 @@ record! {
         /// Country code where it processes.
         [country]
         pub country: String [e.g. "US"],
+        /// Further countries where it processes the data, when it processes in more than one (Annex III lists them all).
+        [country]
+        #[serde(default)]
+        pub also_in: Vec<String> [e.g. "DE"],
         /// What it does.
         pub purpose: String [e.g. "Hosting"],
         /// Postal address; may be left out (required under specific authorisation).
@@ -326,6 +397,12 @@ record! {
         /// Customer records only: the customer's representative under GDPR Art. 27, if any.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub eu_representative: Option<super::company::Organisation>,
+        /// Customer records only: the customer's representative under UK GDPR Art. 27, if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub uk_representative: Option<super::company::Organisation>,
+        /// Customer records only: positions negotiated with this customer, over those of dpa.toml.
+        #[serde(default)]
+        pub positions: super::company::Positions,
         /// Customer records only: sub-processor change notices (`[[notices]]`).
         [managed]
         #[serde(default)]
@@ -426,8 +503,112 @@ pub fn load(id: &str, file: &str, text: &str, diags: &mut Diagnostics) -> Option
         vendor.short_name = vendor.name.clone();
     }
     let before = diags.error_count();
+    derive_roles(&mut vendor, diags);
     check(&vendor, diags);
     (diags.error_count() == before).then_some(vendor)
+}
+
+/// Whether the regions hold Californian data (`US` counts every state).
+pub fn californian(regions: &[String]) -> bool {
+    regions.iter().any(|r| r == "US-CA" || r == "US")
+}
+
+/// Whether the regions hold data of the EEA, the UK or Switzerland.
+pub fn european(regions: &[String]) -> bool {
+    regions.iter().any(|r| country::region_origin(r).is_some())
+}
+
+/// Each law's role from `processing.role` and the data's origin, where the record leaves it to
+/// dpa; the older per-law fields still work, with a note that `role` replaces them.
+fn derive_roles(v: &mut Vendor, diags: &mut Diagnostics) {
+    let given = |path: &str| v.spans.get(path).is_some();
+    let (ccpa_given, gdpr_given) = (given("processing.ccpa_role"), given("processing.gdpr_role"));
+    let mut c = schema::Checks {
+        file: &v.file,
+        spans: &v.spans,
+        diags,
+    };
+    let p = &mut v.processing;
+    match p.role {
+        None if !(ccpa_given || gdpr_given) => {
+            let names: Vec<&str> = Role::CHOICES.iter().map(|c| c.name).collect();
+            c.error(
+                "processing",
+                "`processing.role` is missing: what does the vendor do with the personal data?"
+                    .into(),
+            )
+            .hints
+            .push(format!("one of {}", names.join(", ")));
+        }
+        None => {
+            c.warning(
+                if ccpa_given { "processing.ccpa_role" } else { "processing.gdpr_role" },
+                "`ccpa_role` and `gdpr_role` are deprecated: `processing.role` says what the vendor does, and dpa derives each law's role from it and from the regions".into(),
+            )
+            .hints
+            .push("for example `role = \"on_behalf\"` for a service provider and processor".into());
+        }
+        Some(role) => {
+            for (given, path, derived, stated) in [
+                (
+                    ccpa_given,
+                    "processing.ccpa_role",
+                    role.ccpa().as_str(),
+                    p.ccpa_role.as_str(),
+                ),
+                (
+                    gdpr_given,
+                    "processing.gdpr_role",
+                    role.gdpr().as_str(),
+                    p.gdpr_role.as_str(),
+                ),
+            ] {
+                if given
+                    && stated != "none"
+                    && stated != derived
+                    && !(derived == "processor" && stated == "sub_processor")
+                {
+                    c.error(
+                        path,
+                        format!("`{stated}` contradicts `role = \"{}\"`, which makes the vendor `{derived}`", role.as_str()),
+                    )
+                    .hints
+                    .push(format!("remove `{}`: dpa derives it from `role`", path.trim_start_matches("processing.")));
+                }
+            }
+            if !ccpa_given {
+                p.ccpa_role = if californian(&p.regions) {
+                    role.ccpa()
+                } else {
+                    CcpaRole::None
+                };
+            }
+            if !gdpr_given {
+                p.gdpr_role = if european(&p.regions) {
+                    role.gdpr()
+                } else {
+                    GdprRole::None
+                };
+            }
+        }
+    }
+}
+
+impl Processing {
+    /// Whether the vendor processes the data on our behalf under some law: a US state's processor
+    /// terms apply to it whatever its GDPR or CCPA role, which depend on where the data comes from.
+    pub fn acts_for_us(&self) -> bool {
+        match self.role {
+            Some(role) => role.acts_for_us(),
+            None => {
+                matches!(self.gdpr_role, GdprRole::Processor | GdprRole::SubProcessor)
+                    || matches!(
+                        self.ccpa_role,
+                        CcpaRole::ServiceProvider | CcpaRole::Contractor
+                    )
+            }
+        }
+    }
 }
 
 /// The checks that span several fields or need more than a field's type.

@@ -75,6 +75,22 @@ pub struct Reading {
     pub finding: Finding,
 }
 
+/// A vendor that receives personal data although no law's terms apply to it: the agreement
+/// would hold only the general terms, and "covered" would be said of nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoTerms {
+    /// Vendor id.
+    pub vendor: String,
+    /// The vendor's record file.
+    pub file: String,
+    /// Whose data it receives, as the record says.
+    pub regions: Vec<String>,
+    /// Why each law's terms are missing, one reason a law.
+    pub reasons: Vec<String>,
+    /// What to change in the record.
+    pub fix: String,
+}
+
 /// One thing `check` found wrong, by kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
@@ -85,6 +101,8 @@ pub enum Failure {
     Gap(Gap),
     /// A finding of the signatory's read.
     Reading(Reading),
+    /// A vendor that receives personal data under no law's terms.
+    NoTerms(NoTerms),
 }
 
 impl Failure {
@@ -105,6 +123,17 @@ impl Failure {
                 "add `{}` to the `satisfies` list of a clause selected for this vendor",
                 g.requirement
             )),
+            Failure::NoTerms(n) => Diagnostic::error(
+                &n.file,
+                None,
+                format!(
+                    "vendor `{}` receives personal data ({}) but no law's terms apply to it, so nothing was checked: {}",
+                    n.vendor,
+                    n.regions.join(", "),
+                    n.reasons.join("; ")
+                ),
+            )
+            .with_hint(n.fix.clone()),
             Failure::Reading(r) => {
                 let f = &r.finding;
                 Diagnostic::error(
@@ -176,6 +205,14 @@ impl CheckReport {
         })
     }
 
+    /// The vendors that receive personal data under no law's terms.
+    pub fn no_terms(&self) -> impl Iterator<Item = &NoTerms> {
+        self.failures.iter().filter_map(|f| match f {
+            Failure::NoTerms(n) => Some(n),
+            _ => None,
+        })
+    }
+
     /// Number of requirement checks made over all vendors.
     pub fn requirement_checks(&self) -> usize {
         self.vendors.iter().map(|v| v.requirements.len()).sum()
@@ -185,11 +222,12 @@ impl CheckReport {
     pub fn outcome(&self) -> Outcome {
         if self.failures.iter().any(Failure::is_invalid_input) {
             Outcome::Invalid
-        } else if self
-            .failures
-            .iter()
-            .any(|f| matches!(f, Failure::Gap(_) | Failure::Reading(_)))
-        {
+        } else if self.failures.iter().any(|f| {
+            matches!(
+                f,
+                Failure::Gap(_) | Failure::Reading(_) | Failure::NoTerms(_)
+            )
+        }) {
             Outcome::Findings
         } else {
             Outcome::Clean
@@ -265,6 +303,7 @@ pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
     let vocabulary = Vocabulary::from_bodies(ws.library.clauses().map(|c| c.body.as_str()));
     let mut vendors = Vec::new();
     let mut readings = Vec::new();
+    let mut loaded: Vec<Vendor> = Vec::new();
     for id in &ids {
         let mut diags = Diagnostics::new();
         let prepared = ws.load_vendor(id, &mut diags).and_then(|vendor| {
@@ -292,6 +331,7 @@ pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
             continue;
         };
         let mut report = coverage(ws, &prepared.vendor, &prepared.app);
+        loaded.push(prepared.vendor.clone());
         let clauses: Vec<ClauseText> = prepared
             .assembled
             .clauses
@@ -311,7 +351,13 @@ pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
             &clauses,
             scc,
             // Annex II is the processor's: on the processor side, ours from dpa.toml.
-            !ws.roles(&prepared.vendor).1.security.0.is_empty(),
+            &ws.roles(&prepared.vendor)
+                .1
+                .security
+                .0
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
         ));
         readings.extend(report.findings.iter().map(|f| {
             Failure::Reading(Reading {
@@ -320,6 +366,13 @@ pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
                 finding: f.clone(),
             })
         }));
+        if let Some(n) = no_terms(
+            &prepared.vendor,
+            &prepared.app,
+            ws.company.ccpa.is_business(),
+        ) {
+            failures.push(Failure::NoTerms(n));
+        }
         for r in report.requirements.iter().filter(|r| !r.covered) {
             failures.push(Failure::Gap(Gap {
                 vendor: id.clone(),
@@ -335,6 +388,7 @@ pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
         }
         vendors.push(report);
     }
+    failures.extend(contradictions(&loaded).into_iter().map(Failure::Input));
     // A signatory's findings come after the problems of the inputs, as a second reading.
     failures.extend(readings);
     CheckReport {
@@ -342,4 +396,132 @@ pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
         failures,
         clauses: ws.library.clauses().count(),
     }
+}
+
+/// Why a vendor that receives personal data gets no law's terms, when it gets none: one reason for
+/// each kind of data its record names. `None` when some law's terms apply or it receives nothing.
+pub fn no_terms(
+    vendor: &Vendor,
+    app: &Applicability,
+    ccpa_business: Option<bool>,
+) -> Option<NoTerms> {
+    let p = &vendor.processing;
+    if p.regions.is_empty() || app.frameworks.iter().any(|f| *f != "general") {
+        return None;
+    }
+    use crate::model::vendor::{CcpaRole, GdprRole, Role, californian, european};
+    let mut reasons = Vec::new();
+    let no_role = p.role == Some(Role::NoPersonalData)
+        || (p.role.is_none() && p.ccpa_role == CcpaRole::None && p.gdpr_role == GdprRole::None);
+    if no_role {
+        reasons.push("the record gives the vendor no role for the data (`role = \"none\"`, or `ccpa_role` and `gdpr_role` both \"none\")".to_string());
+    }
+    if californian(&p.regions) && !no_role {
+        reasons.push(if ccpa_business == Some(false) {
+            "CCPA: dpa.toml's facts say we are not a CCPA business".to_string()
+        } else {
+            format!("CCPA: the vendor's CCPA role is `{}`", p.ccpa_role)
+        });
+    }
+    if european(&p.regions) && !no_role {
+        reasons.push(format!(
+            "GDPR: the vendor's GDPR role is `{}`, so no Article 28 terms apply",
+            p.gdpr_role
+        ));
+    }
+    let states: Vec<&String> = p
+        .regions
+        .iter()
+        .filter(|r| {
+            r.as_str() == "US" || select::US_STATES_WITH_PROCESSOR_RULES.contains(&r.as_str())
+        })
+        .collect();
+    if !states.is_empty() && !no_role {
+        reasons.push(format!(
+            "US state laws ({}): processor terms apply only to a vendor that processes the data on our behalf",
+            states.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let unsupported: Vec<&String> = p
+        .regions
+        .iter()
+        .filter(|r| {
+            !californian(std::slice::from_ref(*r))
+                && !european(std::slice::from_ref(*r))
+                && !states.contains(r)
+        })
+        .collect();
+    if !unsupported.is_empty() {
+        reasons.push(format!(
+            "dpa's clause library has no terms for data from {}",
+            unsupported
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let fix = if no_role {
+        "say what the vendor does with the data in `processing.role` (for example \"on_behalf\"), or remove the regions if it receives no personal data".to_string()
+    } else {
+        "if the vendor processes the data on our behalf, set `processing.role = \"on_behalf\"`; a vendor that decides its own purposes needs no processor terms, and its agreement carries only the general terms".to_string()
+    };
+    Some(NoTerms {
+        vendor: vendor.id.clone(),
+        file: vendor.file.clone(),
+        regions: p.regions.clone(),
+        reasons,
+        fix,
+    })
+}
+
+/// Facts that contradict each other across records: the same data subjects, named alike in two
+/// records, with data from regions that one record names and the other does not. The record that
+/// lacks a region may be missing the terms its law requires (a hosting provider holding the
+/// same end users as an analytics vendor holds their Californian data too).
+pub fn contradictions(vendors: &[Vendor]) -> Vec<Diagnostic> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let key = |s: &str| s.trim().to_lowercase();
+    // Data subjects -> region -> the records that name it for them.
+    let mut seen: BTreeMap<String, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
+    for v in vendors {
+        for subject in &v.processing.data_subjects {
+            let regions = seen.entry(key(subject)).or_default();
+            for r in &v.processing.regions {
+                regions.entry(r.as_str()).or_default().push(v.id.as_str());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for v in vendors {
+        let own: BTreeSet<&str> = v.processing.regions.iter().map(String::as_str).collect();
+        for (i, subject) in v.processing.data_subjects.iter().enumerate() {
+            let Some(regions) = seen.get(&key(subject)) else {
+                continue;
+            };
+            for (region, others) in regions {
+                if own.contains(region) || others.iter().all(|o| *o == v.id) {
+                    continue;
+                }
+                let path = format!("processing.data_subjects[{i}]");
+                out.push(
+                    Diagnostic::warning(
+                        &v.file,
+                        v.span(&path).or_else(|| v.span("processing.regions")),
+                        format!(
+                            "`{}` names \"{subject}\" without {region} data, but {} say{} the same data subjects include {region} data",
+                            v.id,
+                            others.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", "),
+                            if others.len() == 1 { "s" } else { "" }
+                        ),
+                    )
+                    .with_hint(format!(
+                        "if `{}` receives their data, add \"{region}\" to `processing.regions` so that its agreement has the terms that data needs; otherwise name the data subjects it holds more narrowly",
+                        v.id
+                    )),
+                );
+            }
+        }
+    }
+    out
 }

@@ -85,6 +85,7 @@ country = "US"
 
 [contact]
 name = "Casey Contact"
+title = "Privacy Manager"
 email = "privacy@vendor.example"
 
 [signatory]
@@ -97,8 +98,7 @@ starts = 2025-01-15
 
 [processing]
 regions = {regions}
-ccpa_role = "service_provider"
-gdpr_role = "processor"
+role = "on_behalf"
 purposes = ["Provide widgets"]
 data_subjects = ["Users"]
 data_categories = ["Email address"]

@@ -207,7 +207,11 @@ fn legal_review_lists_every_requirement_with_a_mark() {
             .find(|l| l.starts_with(&format!("| `{id}` |")))
             .unwrap_or_else(|| panic!("{id} missing from docs/legal-review.md"));
         let cells: Vec<&str> = row.split(" | ").collect();
-        assert_eq!(cells[2], "2026-12-02", "{row}");
+        // Reviewed in the review of 2026-12-02 or a later one.
+        assert!(
+            cells[2].len() == 10 && cells[2] >= "2026-12-02" && cells[2] <= "2026-12-31",
+            "{row}"
+        );
         assert!(matches!(cells[3], "V" | "S"), "{row}");
         assert_eq!(cells[4], mark, "{row}");
     }

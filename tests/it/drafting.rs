@@ -20,6 +20,7 @@ country = "US"
 
 [contact]
 name = "Casey Contact"
+title = "Privacy Manager"
 email = "privacy@minimal.example"
 
 [signatory]
@@ -32,8 +33,7 @@ starts = 2025-01-15
 
 [processing]
 regions = ["US-CA", "EEA"]
-ccpa_role = "service_provider"
-gdpr_role = "processor"
+role = "on_behalf"
 purposes = ["Provide widgets"]
 data_subjects = ["Users"]
 data_categories = ["Email address"]

@@ -95,6 +95,7 @@ address = {}
 country = "US"
 [contact]
 name = "C"
+title = "T"
 email = "c@v.example"
 [signatory]
 name = "S"
@@ -104,8 +105,7 @@ description = "Hosted widgets"
 starts = 2025-01-15
 [processing]
 regions = ["US-CA", "EEA"]
-ccpa_role = "service_provider"
-gdpr_role = "processor"
+role = "on_behalf"
 purposes = [{}]
 data_subjects = ["Users"]
 data_categories = [{}, "Email address"]

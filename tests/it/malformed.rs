@@ -64,7 +64,7 @@ fn bad_records_exit_2_naming_the_file() {
         (
             "bad role",
             valid()
-                .replace("\"service_provider\"", "\"processor\"")
+                .replace("\"on_behalf\"", "\"processor\"")
                 .into_bytes(),
             "must be one of",
         ),

@@ -48,10 +48,7 @@ fn vendor_record_errors() {
         ),
         ("missing_required", edited("retention = \"One year\"\n", "")),
         ("wrong_type", edited("name = \"Valid Co\"", "name = 42")),
-        (
-            "bad_choice",
-            edited("\"service_provider\"", "\"service-provider\""),
-        ),
+        ("bad_choice", edited("\"on_behalf\"", "\"on-behalf\"")),
         (
             "bad_date",
             edited("starts = 2025-01-15", "starts = \"2025-13-01\""),

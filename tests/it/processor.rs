@@ -82,7 +82,7 @@ fn the_example_checks_and_renders_separate_documents_with_the_customer_as_contro
         "{text}"
     );
     assert!(
-        text.contains("Brightmetric acts as Sunset Outfitters’s service provider under the CCPA"),
+        text.contains("Brightmetric acts as Sunset Outfitters’ service provider under the CCPA"),
         "{text}"
     );
     assert!(!text.contains("Standard Contractual Clauses"), "{text}");

@@ -548,8 +548,8 @@ fn an_invalid_record_writes_no_tracker_unless_keep_going() {
     edit(
         ws.path(),
         "vendors/nordhost.toml",
-        "gdpr_role = \"processor\"",
-        "gdpr_role = \"procesor\"",
+        "role = \"on_behalf\"",
+        "role = \"on_behlaf\"",
     );
     let out = dpa(ws.path(), &["status", "--format", "csv", "--as-of", AS_OF]);
     assert_eq!(out.status.code(), Some(2));
@@ -575,7 +575,7 @@ fn an_invalid_record_writes_no_tracker_unless_keep_going() {
     let got = python_csv(
         ws.path(),
         &kept.stdout,
-        "print(len(rows))\nn=[r for r in rows if r['vendor']=='nordhost'][0]\nprint(n['overall'], n['gdpr'] == '', 'procesor' in n['remarks'])",
+        "print(len(rows))\nn=[r for r in rows if r['vendor']=='nordhost'][0]\nprint(n['overall'], n['gdpr'] == '', 'on_behlaf' in n['remarks'])",
     );
     assert_eq!(got, "6\ninvalid True True");
     // Filters never hide an invalid record.
