@@ -58,12 +58,15 @@ impl Role {
     }
 }
 
+// `choices!` derives a fixed set of traits, so the default is written out.
+#[allow(clippy::derivable_impls)]
 impl Default for CcpaRole {
     fn default() -> Self {
         CcpaRole::None
     }
 }
 
+#[allow(clippy::derivable_impls)]
 impl Default for GdprRole {
     fn default() -> Self {
         GdprRole::None
