@@ -78,15 +78,19 @@ fn summary(report: &CheckReport, side: crate::side::Side) -> String {
     };
     let gaps = report.gaps().count();
     let found = report.readings().count();
-    format!(
-        "checked {n} {what}{}, {} clauses, {} requirement checks: {}\nread {n} agreement{} as a signatory: {}\n",
+    // What was checked is the drafting, never the signatures: `dpa status` tracks those.
+    let mut out = format!(
+        "checked {n} {what}{}, {} clauses, {} requirement checks: {}\nread {n} draft agreement{} as a signatory: {}\n",
         plural(n),
         report.clauses,
         report.requirement_checks(),
         if gaps == 0 {
-            "all covered".to_string()
+            format!(
+                "the clause library covers every requirement that applies to the {n} record{}",
+                plural(n)
+            )
         } else {
-            format!("{gaps} not covered")
+            format!("{gaps} requirement{} not covered by the clause library", plural(gaps))
         },
         plural(n),
         match found {
@@ -94,7 +98,15 @@ fn summary(report: &CheckReport, side: crate::side::Side) -> String {
             1 => "1 finding".to_string(),
             n => format!("{n} findings"),
         }
-    )
+    );
+    if !report.no_agreement.is_empty() {
+        out.push_str(&format!(
+            "not drafted: {} (no personal data, no agreement needed)\n",
+            report.no_agreement.join(", ")
+        ));
+    }
+    out.push_str("signatures are not checked here: `dpa status` says which agreements are signed\n");
+    out
 }
 
 fn coverage_text(reports: &[VendorCoverage]) -> String {

@@ -14,6 +14,7 @@ mod errors;
 mod escaping;
 mod fuzz;
 mod import;
+mod inventory;
 mod incremental;
 mod layering;
 mod librarydiff;
