@@ -231,7 +231,12 @@ impl Workspace {
         self.load_record(id, true, diags)
     }
 
-    fn load_record(&self, id: &str, partial: bool, diags: &mut Diagnostics) -> Option<draft::Facts> {
+    fn load_record(
+        &self,
+        id: &str,
+        partial: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<draft::Facts> {
         let noun = self.side.noun();
         if !vendor::valid_id(id) {
             diags.push(Diagnostic::error(

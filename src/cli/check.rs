@@ -90,7 +90,10 @@ fn summary(report: &CheckReport, side: crate::side::Side) -> String {
                 plural(n)
             )
         } else {
-            format!("{gaps} requirement{} not covered by the clause library", plural(gaps))
+            format!(
+                "{gaps} requirement{} not covered by the clause library",
+                plural(gaps)
+            )
         },
         plural(n),
         match found {
@@ -105,7 +108,9 @@ fn summary(report: &CheckReport, side: crate::side::Side) -> String {
             report.no_agreement.join(", ")
         ));
     }
-    out.push_str("signatures are not checked here: `dpa status` says which agreements are signed\n");
+    out.push_str(
+        "signatures are not checked here: `dpa status` says which agreements are signed\n",
+    );
     out
 }
 

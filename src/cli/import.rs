@@ -61,8 +61,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let table = import::read_table(&args.file, &shown, &exe)
         .map_err(|why| Error::Usage(format!("{shown}: {why}")))?;
     // The saved mapping first; --map adds to it and wins for a column it names again.
-    let mut maps =
-        import::mapfile::load(&ctx.root).map_err(|why| Error::Usage(why.to_string()))?;
+    let mut maps = import::mapfile::load(&ctx.root).map_err(|why| Error::Usage(why.to_string()))?;
     for (column, field) in &args.maps {
         maps.retain(|(c, _)| c != column);
         maps.push((column.clone(), field.clone()));
@@ -172,7 +171,11 @@ fn summary(plan: &Plan, table: &Table, dry_run: bool) -> String {
     if dry_run {
         for o in &plan.outcomes {
             if matches!(o.action, Action::Create | Action::Update(_)) {
-                let _ = write!(out, "\n--- vendors/{}.toml (would be written)\n{}", o.id, o.text);
+                let _ = write!(
+                    out,
+                    "\n--- vendors/{}.toml (would be written)\n{}",
+                    o.id, o.text
+                );
                 if !o.text.ends_with('\n') {
                     out.push('\n');
                 }

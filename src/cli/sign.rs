@@ -264,7 +264,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 return Ok(1);
             }
             Err(verify::Unreadable(reason)) => {
-                eprintln!("error: {id}: the executed copy cannot be compared with v{version}: {reason}; nothing was recorded");
+                eprintln!(
+                    "error: {id}: the executed copy cannot be compared with v{version}: {reason}; nothing was recorded"
+                );
                 return Ok(2);
             }
         }
@@ -446,7 +448,16 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, Error> {
             && signed_ours.and_then(|a| a.sha256.as_ref()) != Some(&actual)
         {
             // Not the kept copy: what matters is whether it reads as the signed version.
-            content(&store, id, version, file, &bytes, &mut ok, &mut problems, &mut unreadable)?;
+            content(
+                &store,
+                id,
+                version,
+                file,
+                &bytes,
+                &mut ok,
+                &mut problems,
+                &mut unreadable,
+            )?;
         }
         let recorded: Vec<(String, &String)> = signed_ours
             .iter()
@@ -472,7 +483,6 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, Error> {
             .collect();
         match recorded.iter().find(|(_, h)| **h == actual) {
             Some((what, _)) => ok.push(format!("{} is {what}", file.display())),
-            None if signed_ours.is_some() && theirs.is_empty() => {}
             None if recorded.is_empty() => problems.push(
                 "no SHA-256 of an executed copy is recorded; record it with `dpa sign --file`"
                     .to_string(),

@@ -207,15 +207,7 @@ pub fn sign(ctx: &Ctx, args: sign::Args, paper: AgreementPaper) -> Result<u8, Er
         AgreementPaper::Vendor => Entry::Vendor(sha.clone()),
         AgreementPaper::Ours => Entry::Existing(sha.clone()),
     };
-    let commit = commit_event(
-        ctx,
-        &store,
-        &vendor.file,
-        &entry,
-        &event,
-        extra,
-        &message,
-    )?;
+    let commit = commit_event(ctx, &store, &vendor.file, &entry, &event, extra, &message)?;
     if !ctx.quiet {
         let next = match paper {
             AgreementPaper::Vendor => format!(

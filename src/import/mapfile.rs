@@ -24,9 +24,9 @@ pub fn load(root: &Path) -> Result<Vec<(String, String)>, String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(format!("{FILE} cannot be read: {e}")),
     };
-    let doc: DocumentMut = text
-        .parse()
-        .map_err(|e: toml_edit::TomlError| format!("{FILE} is not valid TOML: {}", e.message().trim()))?;
+    let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        format!("{FILE} is not valid TOML: {}", e.message().trim())
+    })?;
     let mut out = Vec::new();
     for (key, item) in doc.iter() {
         if key != "columns" {
@@ -35,7 +35,9 @@ pub fn load(root: &Path) -> Result<Vec<(String, String)>, String> {
             ));
         }
         let Some(table) = item.as_table_like() else {
-            return Err(format!("{FILE}: `columns` must be a table of \"COLUMN\" = \"FIELD\""));
+            return Err(format!(
+                "{FILE}: `columns` must be a table of \"COLUMN\" = \"FIELD\""
+            ));
         };
         for (column, field) in table.iter() {
             let Some(field) = field.as_str() else {
@@ -56,14 +58,14 @@ pub fn merged(root: &Path, maps: &[(String, String)]) -> Result<String, String> 
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            "# Which record field each column of our procurement export fills (`dpa import`).\n# \"COLUMN\" = \"FIELD\"; \"FIELD:VALUE\" for a Yes/No column; \"\" leaves a column out.\n".to_string()
+            "# Which record field each column of our procurement export fills (`dpa import`).\n# \"COLUMN\" = \"FIELD\"; \"FIELD:VALUE\" for a Yes/No column; \"\" leaves a column out.\n[columns]\n".to_string()
         }
         Err(e) => return Err(format!("{FILE} cannot be read: {e}")),
     };
     load(root)?;
-    let mut doc: DocumentMut = text
-        .parse()
-        .map_err(|e: toml_edit::TomlError| format!("{FILE} is not valid TOML: {}", e.message().trim()))?;
+    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        format!("{FILE} is not valid TOML: {}", e.message().trim())
+    })?;
     let columns = doc
         .entry("columns")
         .or_insert(Item::Table(Table::new()))
@@ -95,11 +97,18 @@ mod tests {
         assert_eq!(
             load(dir.path()).unwrap(),
             [
-                ("Do they get EU data?".to_string(), "regions:EEA".to_string()),
+                (
+                    "Do they get EU data?".to_string(),
+                    "regions:EEA".to_string()
+                ),
                 ("HQ".to_string(), "country".to_string())
             ]
         );
         std::fs::write(dir.path().join(FILE), "[colums]\n").unwrap();
-        assert!(load(dir.path()).unwrap_err().contains("unknown key `colums`"));
+        assert!(
+            load(dir.path())
+                .unwrap_err()
+                .contains("unknown key `colums`")
+        );
     }
 }

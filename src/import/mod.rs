@@ -166,9 +166,11 @@ pub fn mapping(table: &Table, maps: &[(String, String)]) -> Result<Vec<Option<St
         };
         let spec = match flag {
             None => path,
-            Some(v) => format!("{path}:{}", flag_value(&path, v).map_err(|why| {
-                Error::Usage(format!("--map {column}={field}: {why}"))
-            })?),
+            Some(v) => format!(
+                "{path}:{}",
+                flag_value(&path, v)
+                    .map_err(|why| { Error::Usage(format!("--map {column}={field}: {why}")) })?
+            ),
         };
         out[i] = Some(spec);
         explicit.push(i);
@@ -181,7 +183,11 @@ pub fn mapping(table: &Table, maps: &[(String, String)]) -> Result<Vec<Option<St
         {
             let (a, b) = (i, i + 1 + j);
             // Keep the column a --map chose; suggest leaving out the other.
-            let drop = if explicit.contains(&b) && !explicit.contains(&a) { a } else { b };
+            let drop = if explicit.contains(&b) && !explicit.contains(&a) {
+                a
+            } else {
+                b
+            };
             let (ca, cb, cd) = (&table.columns[a], &table.columns[b], &table.columns[drop]);
             return Err(Error::Usage(format!(
                 "columns {} ({}) and {} ({}) both fill `{f}`\n  hint: leave one out with --map '{}='",
@@ -266,7 +272,10 @@ fn read_cell(text: &str, kind: Kind, path: &str) -> (Value, Option<values::DateR
                 .filter(|s| !s.is_empty())
                 .map(|s| values::region_code(s).unwrap_or_else(|| s.to_string()))
                 .collect();
-            (Value::Array(items.iter().map(String::as_str).collect()), None)
+            (
+                Value::Array(items.iter().map(String::as_str).collect()),
+                None,
+            )
         }
         (Kind::Date, _) => match values::date(text) {
             Some((d, reading)) => (
@@ -567,11 +576,20 @@ fn check(
             .filter(|p| !placeholders.contains(p))
             .collect();
         if loaded.is_none() && !newly.is_empty() {
+            let no_personal_data = trial
+                .get("personal_data")
+                .and_then(Item::as_bool)
+                .is_some_and(|b| !b);
             for p in newly {
                 if fields::kind(&p).is_some() {
                     missing.push(p.clone());
                 }
-                set(&mut trial, &p, placeholder(&p));
+                let item = if no_personal_data && p == "processing.regions" {
+                    toml_edit::value(toml_edit::Array::new())
+                } else {
+                    placeholder(&p)
+                };
+                set(&mut trial, &p, item);
                 placeholders.push(p);
             }
             continue;
@@ -766,13 +784,20 @@ pub fn plan(root: &Path, table: &Table, opts: &Options) -> Result<Plan, Error> {
                 None => (field.as_str(), None),
             };
             let bad = |message: String, hint: &str| {
-                Diagnostic::error(&table.file, None, format!("{}: {message}", table.place(row.number, Some(c))))
-                    .with_hint(hint.to_string())
+                Diagnostic::error(
+                    &table.file,
+                    None,
+                    format!("{}: {message}", table.place(row.number, Some(c))),
+                )
+                .with_hint(hint.to_string())
             };
             if path == SUBPROCESSORS {
                 match values::subprocessors(&cell.text) {
                     Ok(list) => subprocessors = Some(list),
-                    Err(why) => row_diags.push(bad(why, "fix the cell, or leave it empty to add sub-processors later")),
+                    Err(why) => row_diags.push(bad(
+                        why,
+                        "fix the cell, or leave it empty to add sub-processors later",
+                    )),
                 }
                 continue;
             }

@@ -14,7 +14,8 @@ pub enum Content {
 /// Says what the bytes are, decoding UTF-16 text; an error in plain words for a file that is
 /// not a spreadsheet (a Word document, a PDF, an HTML page, an old binary workbook).
 pub fn sniff(bytes: &[u8]) -> Result<Content, String> {
-    const SAVE: &str = "open it in your spreadsheet program and save it as CSV (UTF-8) or Excel Workbook (.xlsx)";
+    const SAVE: &str =
+        "open it in your spreadsheet program and save it as CSV (UTF-8) or Excel Workbook (.xlsx)";
     if bytes.starts_with(b"%PDF-") {
         return Err(format!(
             "this is a PDF document, not a spreadsheet; export the vendor list from its source as CSV or XLSX, or {SAVE}"
@@ -34,9 +35,15 @@ pub fn sniff(bytes: &[u8]) -> Result<Content, String> {
         ));
     }
     let (text, note) = if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        (utf16(rest, u16::from_le_bytes)?, Some("read as UTF-16 text"))
+        (
+            utf16(rest, u16::from_le_bytes)?,
+            Some("read as UTF-16 text"),
+        )
     } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        (utf16(rest, u16::from_be_bytes)?, Some("read as UTF-16 text"))
+        (
+            utf16(rest, u16::from_be_bytes)?,
+            Some("read as UTF-16 text"),
+        )
     } else {
         (bytes.to_vec(), None)
     };
@@ -52,7 +59,9 @@ pub fn sniff(bytes: &[u8]) -> Result<Content, String> {
         ));
     }
     if head.starts_with("{\\rtf") {
-        return Err(format!("this is a Rich Text document, not a spreadsheet; {SAVE}"));
+        return Err(format!(
+            "this is a Rich Text document, not a spreadsheet; {SAVE}"
+        ));
     }
     Ok(Content::Text(text, note))
 }
@@ -62,10 +71,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<Vec<u8>, String> {
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|c| unit([c[0], c[1]]))
-        .collect();
+    let units: Vec<u16> = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();
     String::from_utf16(&units)
         .map(String::into_bytes)
         .map_err(|_| "the file says it is UTF-16 text but is not valid UTF-16".to_string())
@@ -99,6 +105,10 @@ mod tests {
         let mut docx = b"PK\x03\x04....".to_vec();
         docx.extend(b"word/document.xml");
         assert!(sniff(&docx).unwrap_err().contains("Word document"));
-        assert!(sniff(&[0xD0, 0xCF, 0x11, 0xE0, 0, 0]).unwrap_err().contains("97-2003"));
+        assert!(
+            sniff(&[0xD0, 0xCF, 0x11, 0xE0, 0, 0])
+                .unwrap_err()
+                .contains("97-2003")
+        );
     }
 }

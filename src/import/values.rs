@@ -154,7 +154,11 @@ fn month(word: &str) -> Option<u32> {
 /// 2024`, `March 1, 2024`. A time after the date is ignored.
 pub fn date(text: &str) -> Option<(NaiveDate, DateReading)> {
     let t = text.trim();
-    let t = t.split(['T', ' ']).next().filter(|d| d.contains('-')).unwrap_or(t);
+    let t = t
+        .split(['T', ' '])
+        .next()
+        .filter(|d| d.contains('-'))
+        .unwrap_or(t);
     if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         return Some((d, DateReading::Iso));
     }
@@ -211,7 +215,11 @@ pub struct Subprocessor {
 /// an optional `: purpose` (or ` - purpose`). The error names the item and says how to write it.
 pub fn subprocessors(text: &str) -> Result<Vec<Subprocessor>, String> {
     let mut out = Vec::new();
-    for item in text.split([';', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
+    for item in text
+        .split([';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let fix = "write each as `Name (Country): purpose`, separated by `;`, for example `Cloud Host Ltd (Ireland): hosting`";
         let (Some(open), Some(close)) = (item.find('('), item.find(')')) else {
             return Err(format!("`{item}` gives no country; {fix}"));
@@ -266,12 +274,27 @@ mod tests {
     #[test]
     fn dates_in_common_formats() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        assert_eq!(date("3/1/2024"), Some((d(2024, 3, 1), DateReading::MonthDayYear)));
-        assert_eq!(date("13/1/2024"), Some((d(2024, 1, 13), DateReading::DayMonthYear)));
+        assert_eq!(
+            date("3/1/2024"),
+            Some((d(2024, 3, 1), DateReading::MonthDayYear))
+        );
+        assert_eq!(
+            date("13/1/2024"),
+            Some((d(2024, 1, 13), DateReading::DayMonthYear))
+        );
         assert_eq!(date("2024-03-01"), Some((d(2024, 3, 1), DateReading::Iso)));
-        assert_eq!(date("1 March 2024"), Some((d(2024, 3, 1), DateReading::Words)));
-        assert_eq!(date("March 1, 2024"), Some((d(2024, 3, 1), DateReading::Words)));
-        assert_eq!(date("1.3.2024"), Some((d(2024, 3, 1), DateReading::DayMonthYear)));
+        assert_eq!(
+            date("1 March 2024"),
+            Some((d(2024, 3, 1), DateReading::Words))
+        );
+        assert_eq!(
+            date("March 1, 2024"),
+            Some((d(2024, 3, 1), DateReading::Words))
+        );
+        assert_eq!(
+            date("1.3.2024"),
+            Some((d(2024, 3, 1), DateReading::DayMonthYear))
+        );
         assert_eq!(date("2/30/2024"), None);
         assert_eq!(date("soon"), None);
     }
@@ -280,7 +303,14 @@ mod tests {
     fn subprocessor_cells() {
         let s = subprocessors("AWS (USA): hosting; Mailer GmbH (Germany)").unwrap();
         assert_eq!(s.len(), 2);
-        assert_eq!((s[0].name.as_str(), s[0].country.as_str(), s[0].purpose.as_str()), ("AWS", "US", "hosting"));
+        assert_eq!(
+            (
+                s[0].name.as_str(),
+                s[0].country.as_str(),
+                s[0].purpose.as_str()
+            ),
+            ("AWS", "US", "hosting")
+        );
         assert_eq!((s[1].country.as_str(), s[1].purpose.as_str()), ("DE", ""));
         assert!(subprocessors("AWS").unwrap_err().contains("Name (Country)"));
     }

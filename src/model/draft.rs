@@ -33,6 +33,9 @@ pub struct Facts {
     pub missing: Vec<String>,
 }
 
+/// The text standing in for a missing drafting fact while the record is tracked.
+pub const STAND_IN: &str = "-";
+
 /// The plain name of a missing field, as the tracker says it: `processing.data_subjects` ->
 /// `data subjects`.
 pub fn label(path: &str) -> String {
@@ -61,8 +64,8 @@ fn missing_path(message: &str) -> Option<&str> {
 fn stand_in(path: &str) -> Item {
     let kind = schema::field_at(vendor::fields(), path).map(|f| (f.kind)());
     match kind {
-        Some(Kind::Text) | None => toml_edit::value(""),
-        Some(Kind::List(_)) => toml_edit::value(Value::Array(std::iter::once("").collect())),
+        Some(Kind::Text) | None => toml_edit::value(STAND_IN),
+        Some(Kind::List(_)) => toml_edit::value(Value::Array(std::iter::once(STAND_IN).collect())),
         Some(Kind::Date) => toml_edit::value(schema::toml_date(
             chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default(),
         )),
@@ -136,9 +139,17 @@ pub fn load_facts(id: &str, file: &str, text: &str, diags: &mut Diagnostics) -> 
         }
         for p in newly {
             if no_personal_data && p == "processing.regions" {
-                set(&mut doc, &p, toml_edit::value(Value::Array(toml_edit::Array::new())));
+                set(
+                    &mut doc,
+                    &p,
+                    toml_edit::value(Value::Array(toml_edit::Array::new())),
+                );
             } else if no_personal_data && p == "processing" {
-                set(&mut doc, "processing.regions", toml_edit::value(Value::Array(toml_edit::Array::new())));
+                set(
+                    &mut doc,
+                    "processing.regions",
+                    toml_edit::value(Value::Array(toml_edit::Array::new())),
+                );
                 set(&mut doc, "processing.ccpa_role", toml_edit::value("none"));
                 set(&mut doc, "processing.gdpr_role", toml_edit::value("none"));
             } else {
@@ -167,11 +178,23 @@ mod tests {
     fn deciding_facts_are_enough() {
         let text = "name = \"Acme\"\ncountry = \"US\"\n[processing]\nregions = [\"US-CA\"]\nccpa_role = \"service_provider\"\ngdpr_role = \"none\"\n";
         let mut d = Diagnostics::new();
-        let f = load_facts("acme", "vendors/acme.toml", text, &mut d).expect("tracked");
+        let f = load_facts("acme", "vendors/acme.toml", text, &mut d);
+        let messages: Vec<&String> = d.iter().map(|x| &x.message).collect();
+        let f = f.unwrap_or_else(|| panic!("tracked: {messages:?}"));
         assert!(!d.has_errors());
         assert_eq!(f.vendor.processing.regions, ["US-CA"]);
-        for fact in ["address", "privacy contact", "signatory", "purposes", "retention"] {
-            assert!(f.missing.iter().any(|m| m == fact), "{fact} in {:?}", f.missing);
+        for fact in [
+            "address",
+            "privacy contact",
+            "signatory",
+            "purposes",
+            "retention",
+        ] {
+            assert!(
+                f.missing.iter().any(|m| m == fact),
+                "{fact} in {:?}",
+                f.missing
+            );
         }
     }
 
@@ -198,6 +221,9 @@ mod tests {
         let text = "name = \"Acme\"\ncountry = \"XX\"\n[processing]\nregions = [\"US-CA\"]\nccpa_role = \"service_provider\"\ngdpr_role = \"none\"\n";
         assert!(load_facts("acme", "vendors/acme.toml", text, &mut d).is_none());
         assert!(d.has_errors());
-        assert!(!d.iter().any(|x| x.message.contains("missing required field")));
+        assert!(
+            !d.iter()
+                .any(|x| x.message.contains("missing required field"))
+        );
     }
 }

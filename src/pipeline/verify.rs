@@ -110,16 +110,20 @@ fn without_furniture(ws: Vec<Word>, id: &str) -> Vec<Word> {
             i += 4;
             continue;
         }
-        if ws[i].key == "document"
-            && !id_keys.is_empty()
-            && ws.len() > i + id_keys.len() + 2
-            && ws[i + 1..=i + id_keys.len()]
-                .iter()
-                .zip(&id_keys)
-                .all(|(w, k)| w.key == *k)
-            && ws[i + id_keys.len() + 1].key == "version"
-        {
-            i += id_keys.len() + 3;
+        // The document id is the vendor id with a prefix of a word or two (`DPA-acme`).
+        let furniture = (0..=2).find(|skip| {
+            let start = i + 1 + skip;
+            ws[i].key == "document"
+                && !id_keys.is_empty()
+                && ws.len() > start + id_keys.len() + 1
+                && ws[start..start + id_keys.len()]
+                    .iter()
+                    .zip(&id_keys)
+                    .all(|(w, k)| w.key == *k)
+                && ws[start + id_keys.len()].key == "version"
+        });
+        if let Some(skip) = furniture {
+            i += 1 + skip + id_keys.len() + 2;
             continue;
         }
         out.push(ws[i].clone());
@@ -217,7 +221,12 @@ fn shorten(ws: &[Word]) -> String {
 
 /// Compares the text of an executed copy with the text of the issued PDF of agreement `id`,
 /// whose manifest lists `clauses`.
-pub fn compare(issued_text: &str, executed_text: &str, clauses: &[ManifestClause], id: &str) -> Verdict {
+pub fn compare(
+    issued_text: &str,
+    executed_text: &str,
+    clauses: &[ManifestClause],
+    id: &str,
+) -> Verdict {
     let old = without_furniture(words(issued_text), id);
     let new = without_furniture(words(executed_text), id);
     let old_keys: Vec<&str> = old.iter().map(|w| w.key.as_str()).collect();
@@ -258,19 +267,29 @@ pub fn compare(issued_text: &str, executed_text: &str, clauses: &[ManifestClause
             continue;
         }
         // A change spanning parts is reported in each part it touches.
-        let first = part_at(&parts, o);
+        // Words added between two issued words belong to the part of the word before them.
+        let first = if ol == 0 {
+            part_at(&parts, o.saturating_sub(1))
+        } else {
+            part_at(&parts, o)
+        };
         let last = part_at(&parts, (o + ol).saturating_sub(1).max(o));
         for (k, part) in parts.iter().enumerate().take(last + 1).skip(first) {
             if part.signatures {
                 continue;
             }
             let from = part.start.max(o);
-            let to = parts
-                .get(k + 1)
-                .map_or(old.len(), |p| p.start)
-                .min(o + ol);
-            let removed = if to > from { shorten(&old[from..to]) } else { String::new() };
-            let added = if k == first { shorten(&new[n..n + nl]) } else { String::new() };
+            let to = parts.get(k + 1).map_or(old.len(), |p| p.start).min(o + ol);
+            let removed = if to > from {
+                shorten(&old[from..to])
+            } else {
+                String::new()
+            };
+            let added = if k == first {
+                shorten(&new[n..n + nl])
+            } else {
+                String::new()
+            };
             if removed.is_empty() && added.is_empty() {
                 continue;
             }
@@ -324,7 +343,11 @@ pub fn executed_copy(
     executed: &[u8],
     exe: &Path,
 ) -> Result<Verdict, Unreadable> {
-    let fail = |e: StoreError| Unreadable(format!("the issued v{version} cannot be read from git: {e}"));
+    let fail = |e: StoreError| {
+        Unreadable(format!(
+            "the issued v{version} cannot be read from git: {e}"
+        ))
+    };
     let issued = store.issued(id).map_err(fail)?;
     let Some(this) = issued.iter().find(|i| i.version == version) else {
         return Err(Unreadable(format!("v{version} of `{id}` was never issued")));
@@ -368,7 +391,9 @@ pub fn describe(v: &Verdict, name: &str, version: u32) -> Vec<String> {
         s
     };
     match v {
-        Verdict::Same { .. } => vec![format!("{name} reads as issued v{version}, clause by clause")],
+        Verdict::Same { .. } => vec![format!(
+            "{name} reads as issued v{version}, clause by clause"
+        )],
         Verdict::Altered { differences } => {
             let mut out = vec![format!(
                 "{name} is not v{version} as issued: altered in {}",
@@ -377,7 +402,10 @@ pub fn describe(v: &Verdict, name: &str, version: u32) -> Vec<String> {
             out.extend(differences.iter().map(diff_line));
             out
         }
-        Verdict::Different { reason, differences } => {
+        Verdict::Different {
+            reason,
+            differences,
+        } => {
             let mut out = vec![format!(
                 "{name} is a different document, not v{version} as issued: {reason}"
             )];
@@ -407,8 +435,8 @@ mod tests {
     }
 
     const ISSUED: &str = "Data Processing Addendum between Us Ltd and Acme Inc\n\
-        Document acme, version 1\n\
-        1.1 Scope\nAcme processes data for us.\nDocument acme · Version 1 Page 1 of 2\n\
+        Document DPA-acme, version 1\n\
+        1.1 Scope\nAcme processes data for us.\nDocument DPA-acme · Version 1 Page 1 of 2\n\
         1.2 Retention\nData is kept for 30 days.\n\
         Signatures Each Party has caused this Addendum to be signed.\nName: ______ Date: ______\n\
         Annex I.B Description\nCustomers and users.\nPage 2 of 2";
@@ -424,7 +452,10 @@ mod tests {
     #[test]
     fn signatures_and_furniture_may_differ() {
         let executed = ISSUED
-            .replace("Name: ______ Date: ______", "Name: Sam Roe Date: 1 June 2025")
+            .replace(
+                "Name: ______ Date: ______",
+                "Name: Sam Roe Date: 1 June 2025",
+            )
             .replace("Version 1", "Version 2")
             + "\nCertificate of completion envelope 123";
         let v = compare(ISSUED, &executed, &clauses(), "acme");

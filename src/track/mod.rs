@@ -442,14 +442,12 @@ pub fn row(input: &RowInput<'_>) -> Row {
         {
             let what = match (a.paper, a.version, &a.title) {
                 (AgreementPaper::Ours, Some(n), _) => format!("v{n}"),
-                (AgreementPaper::Ours, None, t) => format!(
-                    "\"{}\" on our paper",
-                    t.as_deref().unwrap_or("agreement")
-                ),
-                (AgreementPaper::Vendor, _, t) => format!(
-                    "the vendor's \"{}\"",
-                    t.as_deref().unwrap_or("document")
-                ),
+                (AgreementPaper::Ours, None, t) => {
+                    format!("\"{}\" on our paper", t.as_deref().unwrap_or("agreement"))
+                }
+                (AgreementPaper::Vendor, _, t) => {
+                    format!("the vendor's \"{}\"", t.as_deref().unwrap_or("document"))
+                }
             };
             remarks.push(format!(
                 "{what} signed {signed}, recorded afterwards on {on}{}",
@@ -503,7 +501,10 @@ pub fn row(input: &RowInput<'_>) -> Row {
             ),
         );
     }
-    let drafted = |s: &str| Some(s.to_string()).filter(|_| input.incomplete.is_empty() || !s.is_empty());
+    let drafted = |s: &str| {
+        Some(s.to_string())
+            .filter(|_| input.incomplete.is_empty() || s != crate::model::draft::STAND_IN)
+    };
     Row {
         vendor: v.id.clone(),
         name: v.name.clone(),
@@ -525,12 +526,11 @@ pub fn row(input: &RowInput<'_>) -> Row {
         signed_version: signed.and_then(|a| a.version),
         signed_on: signed.or(vendor_signed).and_then(|a| a.signed_on),
         expires_on: signed.or(vendor_signed).and_then(|a| a.expires_on),
-        service_starts: Some(v.service.starts).filter(|_| {
-            !input.incomplete.iter().any(|m| m.starts_with("service"))
-        }),
+        service_starts: Some(v.service.starts)
+            .filter(|_| !input.incomplete.iter().any(|m| m.starts_with("service"))),
         service_ends: v.service.ends,
         contact_name: drafted(&v.contact.name),
-        contact_email: Some(v.contact.email.clone()).filter(|e| !e.is_empty()),
+        contact_email: drafted(&v.contact.email).filter(|e| !e.is_empty()),
         ccpa_third_party: input.ccpa_third_party,
         remarks,
     }

@@ -97,7 +97,11 @@ pub fn status(ws: &Workspace, options: &Options) -> Result<Tracker, StoreError> 
         None => BTreeSet::new(),
     };
     // Records load and facts derive in parallel; git is read afterwards, only for vendors with tags.
-    type Loaded = (String, Option<(Vendor, Vec<String>, Applicability)>, Diagnostics);
+    type Loaded = (
+        String,
+        Option<(Vendor, Vec<String>, Applicability)>,
+        Diagnostics,
+    );
     let loaded: Vec<Loaded> = ids
         .par_iter()
         .map(|id| {
@@ -139,8 +143,8 @@ pub fn status(ws: &Workspace, options: &Options) -> Result<Tracker, StoreError> 
         let today = if incomplete.is_empty()
             && vendor
                 .agreements
-            .iter()
-            .any(|a| a.status == crate::model::AgreementStatus::Signed)
+                .iter()
+                .any(|a| a.status == crate::model::AgreementStatus::Signed)
         {
             today(ws, &vendor)
         } else {

@@ -86,9 +86,9 @@ fn group(r: &Row) -> (u8, String) {
             } else if any(State::Expired) {
                 (2, "expired".into())
             } else if any(State::Sent) {
-                (3, "sent".into())
+                (4, "sent".into())
             } else if any(State::Issued) {
-                (4, "issued".into())
+                (3, "issued".into())
             } else {
                 (5, "review".into())
             }
@@ -160,13 +160,25 @@ mod tests {
     fn the_summary_counts_each_vendor_once_in_plain_words() {
         let mut rows = Vec::new();
         for i in 0..5 {
-            rows.push(row(&format!("c{i}"), Overall::Covered, &[("ccpa", State::Covered)]));
+            rows.push(row(
+                &format!("c{i}"),
+                Overall::Covered,
+                &[("ccpa", State::Covered)],
+            ));
         }
         for i in 0..6 {
-            rows.push(row(&format!("m{i}"), Overall::Unsigned, &[("ccpa", State::Missing)]));
+            rows.push(row(
+                &format!("m{i}"),
+                Overall::Unsigned,
+                &[("ccpa", State::Missing)],
+            ));
         }
         for i in 0..2 {
-            rows.push(row(&format!("s{i}"), Overall::Unsigned, &[("gdpr", State::Sent)]));
+            rows.push(row(
+                &format!("s{i}"),
+                Overall::Unsigned,
+                &[("gdpr", State::Sent)],
+            ));
         }
         rows.push(row("x", Overall::Incomplete, &[("ccpa", State::Missing)]));
         assert_eq!(
@@ -175,7 +187,11 @@ mod tests {
         );
         rows.truncate(1);
         rows.push(row("n", Overall::None, &[]));
-        rows.push(row("u", Overall::Unsigned, &[("scc", State::Missing), ("uk", State::Missing)]));
+        rows.push(row(
+            "u",
+            Overall::Unsigned,
+            &[("scc", State::Missing), ("uk", State::Missing)],
+        ));
         assert_eq!(
             summary(&rows, "vendor"),
             "3 vendors: 1 covered, 1 needs an agreement (SCCs, UK Addendum), 1 needs no agreement"

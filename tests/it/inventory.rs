@@ -93,7 +93,10 @@ fn a_questionnaire_imported_with_a_saved_mapping_answers_who_lacks_a_ccpa_agreem
         text.contains("dates read as month/day/year, e.g. `3/1/2024` as 2024-03-01"),
         "{text}"
     );
-    assert!(!ws.path().join("vendors").exists(), "a dry run writes nothing");
+    assert!(
+        !ws.path().join("vendors").exists(),
+        "a dry run writes nothing"
+    );
 
     // The mapping is saved with the import, and the bad row is named by row, column and value.
     let out = import(
@@ -115,7 +118,8 @@ fn a_questionnaire_imported_with_a_saved_mapping_answers_who_lacks_a_ccpa_agreem
     assert!(ws.path().join("import-map.toml").is_file());
 
     // Nothing else is lost: every value of the good rows is in the records.
-    let acme = std::fs::read_to_string(ws.path().join("vendors/acme-analytics.toml")).expect("acme");
+    let acme =
+        std::fs::read_to_string(ws.path().join("vendors/acme-analytics.toml")).expect("acme");
     for expected in [
         "country = \"US\"",
         "regions = [\"EEA\", \"US-CA\"]",
@@ -128,7 +132,8 @@ fn a_questionnaire_imported_with_a_saved_mapping_answers_who_lacks_a_ccpa_agreem
     ] {
         assert!(acme.contains(expected), "{expected} in\n{acme}");
     }
-    let paper = std::fs::read_to_string(ws.path().join("vendors/paper-supplies.toml")).expect("paper");
+    let paper =
+        std::fs::read_to_string(ws.path().join("vendors/paper-supplies.toml")).expect("paper");
     assert!(paper.contains("personal_data = false"), "{paper}");
 
     // A second export, in the same columns, imports with no --map at all.
@@ -140,7 +145,11 @@ fn a_questionnaire_imported_with_a_saved_mapping_answers_who_lacks_a_ccpa_agreem
     );
     let next = import(ws.path(), "next.csv", &[], &[]);
     assert_eq!(next.status.code(), Some(0), "{}", stderr(&next));
-    assert!(stderr(&next).contains("import-map.toml"), "{}", stderr(&next));
+    assert!(
+        stderr(&next).contains("import-map.toml"),
+        "{}",
+        stderr(&next)
+    );
 
     // The tracker works from the deciding facts alone.
     let out = dpa(
@@ -172,12 +181,17 @@ fn a_questionnaire_imported_with_a_saved_mapping_answers_who_lacks_a_ccpa_agreem
         "{text}"
     );
     assert!(
-        text.contains("needs an agreement; facts missing to draft it: address, privacy contact, signatory"),
+        text.contains(
+            "needs an agreement; facts missing to draft it: address, privacy contact, signatory"
+        ),
         "{text}"
     );
     assert!(text.contains("needs a CCPA agreement"), "{text}");
     // A vendor with no personal data blocks nothing.
-    let gate = dpa(ws.path(), &["status", "--vendor", "paper-supplies", "--fail-on-gaps"]);
+    let gate = dpa(
+        ws.path(),
+        &["status", "--vendor", "paper-supplies", "--fail-on-gaps"],
+    );
     assert_eq!(gate.status.code(), Some(0), "{}", stdout(&gate));
     let check = dpa(ws.path(), &["check", "paper-supplies"]);
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
@@ -201,10 +215,25 @@ fn one_bad_record_is_reported_and_the_others_are_still_tracked() {
     let ws = recorded_workspace();
     let path = ws.path().join("vendors/nordhost.toml");
     let text = std::fs::read_to_string(&path).expect("nordhost");
-    std::fs::write(&path, text.replace("gdpr_role = \"processor\"", "gdpr_role = \"procesor\"")).expect("write");
-    let out = dpa(ws.path(), &["status", "--format", "json", "--as-of", "2026-01-15"]);
-    assert_eq!(out.status.code(), Some(2), "an invalid record exits non-zero");
-    assert!(stderr(&out).contains("vendors/nordhost.toml"), "{}", stderr(&out));
+    std::fs::write(
+        &path,
+        text.replace("gdpr_role = \"processor\"", "gdpr_role = \"procesor\""),
+    )
+    .expect("write");
+    let out = dpa(
+        ws.path(),
+        &["status", "--format", "json", "--as-of", "2026-01-15"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an invalid record exits non-zero"
+    );
+    assert!(
+        stderr(&out).contains("vendors/nordhost.toml"),
+        "{}",
+        stderr(&out)
+    );
     let json: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(rows(&json).len(), 6);
     assert_eq!(row(&json, "nordhost")["overall"], "invalid");
@@ -213,7 +242,11 @@ fn one_bad_record_is_reported_and_the_others_are_still_tracked() {
 
 /// A file standing for an executed copy of an agreement signed before dpa.
 fn old_document(root: &Path, rel: &str, title: &str) {
-    write(root, rel, &format!("# {title}\n\nSigned by both parties on 1 June 2025.\n"));
+    write(
+        root,
+        rel,
+        &format!("# {title}\n\nSigned by both parties on 1 June 2025.\n"),
+    );
 }
 
 #[test]
@@ -227,9 +260,22 @@ fn agreements_signed_before_dpa_are_recorded_on_either_paper() {
     let out = dpa(
         ws.path(),
         &[
-            "sign", "acme-analytics", "--paper", "ours", "--file", "contracts/acme-dpa-2025.md",
-            "--title", "Acme DPA 2025", "--framework", "ccpa", "--framework", "gdpr",
-            "--framework", "scc", "--date", "2025-06-01",
+            "sign",
+            "acme-analytics",
+            "--paper",
+            "ours",
+            "--file",
+            "contracts/acme-dpa-2025.md",
+            "--title",
+            "Acme DPA 2025",
+            "--framework",
+            "ccpa",
+            "--framework",
+            "gdpr",
+            "--framework",
+            "scc",
+            "--date",
+            "2025-06-01",
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -238,8 +284,18 @@ fn agreements_signed_before_dpa_are_recorded_on_either_paper() {
     let out = dpa(
         ws.path(),
         &[
-            "sign", "nordhost", "--paper", "vendor", "--file", "contracts/nordhost-dpa.md",
-            "--title", "Nordhost DPA", "--framework", "gdpr", "--date", "2025-06-01",
+            "sign",
+            "nordhost",
+            "--paper",
+            "vendor",
+            "--file",
+            "contracts/nordhost-dpa.md",
+            "--title",
+            "Nordhost DPA",
+            "--framework",
+            "gdpr",
+            "--date",
+            "2025-06-01",
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -251,9 +307,15 @@ fn agreements_signed_before_dpa_are_recorded_on_either_paper() {
         log.contains("2025-06-01  \"Acme DPA 2025\" (our paper, not issued by dpa)  ccpa, gdpr, scc; recorded afterwards on "),
         "{log}"
     );
-    assert!(log.contains("by Test Counsel <counsel@example.com>"), "{log}");
+    assert!(
+        log.contains("by Test Counsel <counsel@example.com>"),
+        "{log}"
+    );
     let log = stdout(&dpa(ws.path(), &["log", "nordhost"]));
-    assert!(log.contains("\"Nordhost DPA\" (vendor's paper, not issued by dpa)"), "{log}");
+    assert!(
+        log.contains("\"Nordhost DPA\" (vendor's paper, not issued by dpa)"),
+        "{log}"
+    );
 
     let out = dpa(ws.path(), &["status", "--format", "json"]);
     let json: Value = serde_json::from_slice(&out.stdout).expect("json");
@@ -262,16 +324,27 @@ fn agreements_signed_before_dpa_are_recorded_on_either_paper() {
     assert_eq!(acme["signed_on"], "2025-06-01");
     let remarks = acme["remarks"].to_string();
     assert!(
-        remarks.contains("\\\"Acme DPA 2025\\\" on our paper signed 2025-06-01, recorded afterwards on"),
+        remarks.contains(
+            "\\\"Acme DPA 2025\\\" on our paper signed 2025-06-01, recorded afterwards on"
+        ),
         "{remarks}"
     );
     assert!(remarks.contains("by Test Counsel"), "{remarks}");
     let nordhost = row(&json, "nordhost");
     assert_eq!(nordhost["signed_on"], "2025-06-01");
     let text = stdout(&dpa(ws.path(), &["status", "--vendor", "nordhost"]));
-    let line = text.lines().find(|l| l.starts_with("nordhost")).expect("row");
-    assert!(line.contains("2025-06-01"), "the vendor's paper counts as signed: {text}");
-    assert!(text.contains("the vendor's \"Nordhost DPA\" signed 2025-06-01, recorded afterwards"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("nordhost"))
+        .expect("row");
+    assert!(
+        line.contains("2025-06-01"),
+        "the vendor's paper counts as signed: {text}"
+    );
+    assert!(
+        text.contains("the vendor's \"Nordhost DPA\" signed 2025-06-01, recorded afterwards"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -282,12 +355,22 @@ fn a_version_signed_before_dpa_issued_it_is_recorded_as_such() {
         &["sign", "nordhost", "--version", "1", "--date", "2025-06-01"],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("before dpa issued v1"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("before dpa issued v1"),
+        "{}",
+        stderr(&out)
+    );
     let log = stdout(&dpa(ws.path(), &["log", "nordhost"]));
     assert!(log.contains("signed 2025-06-01"), "{log}");
     assert!(log.contains("recorded afterwards on"), "{log}");
-    let text = stdout(&dpa(ws.path(), &["status", "--vendor", "nordhost", "--as-of", "2026-01-15"]));
-    assert!(text.contains("v1 signed 2025-06-01, recorded afterwards on"), "{text}");
+    let text = stdout(&dpa(
+        ws.path(),
+        &["status", "--vendor", "nordhost", "--as-of", "2026-01-15"],
+    ));
+    assert!(
+        text.contains("v1 signed 2025-06-01, recorded afterwards on"),
+        "{text}"
+    );
 }
 
 /// The issued PDF of a vendor's v1 in a recorded workspace.
@@ -311,7 +394,10 @@ fn sign_and_verify_compare_the_executed_text_with_the_issued_version() {
     );
     assert_ne!(changed, original);
     std::fs::write(&record, &changed).expect("write");
-    let out = dpa(root, &["render", "acme-analytics", "--final", "--out", "altered"]);
+    let out = dpa(
+        root,
+        &["render", "acme-analytics", "--final", "--out", "altered"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     std::fs::write(&record, &original).expect("restore");
     std::fs::copy(
@@ -327,19 +413,37 @@ fn sign_and_verify_compare_the_executed_text_with_the_issued_version() {
     let sign = |file: &str| {
         dpa(
             root,
-            &["sign", "acme-analytics", "--version", "1", "--date", "2026-12-01", "--file", file],
+            &[
+                "sign",
+                "acme-analytics",
+                "--version",
+                "1",
+                "--date",
+                "2026-12-01",
+                "--file",
+                file,
+            ],
         )
     };
     let other = sign("other.pdf");
     assert_eq!(other.status.code(), Some(1), "{}", stderr(&other));
-    assert!(stderr(&other).contains("is a different document, not v1 as issued"), "{}", stderr(&other));
+    assert!(
+        stderr(&other).contains("is a different document, not v1 as issued"),
+        "{}",
+        stderr(&other)
+    );
     let altered = sign("altered.pdf");
     assert_eq!(altered.status.code(), Some(1), "{}", stderr(&altered));
     let err = stderr(&altered);
-    assert!(err.contains("altered.pdf is not v1 as issued: altered in Annex I.B"), "{err}");
+    assert!(
+        err.contains("altered.pdf is not v1 as issued: altered in Annex I.B"),
+        "{err}"
+    );
     assert!(err.contains("Ten years after the Services end"), "{err}");
     assert!(
-        !std::fs::read_to_string(&record).expect("record").contains("[[agreements]]"),
+        !std::fs::read_to_string(&record)
+            .expect("record")
+            .contains("[[agreements]]"),
         "nothing is recorded for a wrong copy"
     );
     let ok = sign("right.pdf");
@@ -348,16 +452,26 @@ fn sign_and_verify_compare_the_executed_text_with_the_issued_version() {
     let verify = dpa(root, &["verify", "acme-analytics"]);
     assert_eq!(verify.status.code(), Some(0), "{}", stderr(&verify));
     assert!(
-        stdout(&verify).contains("agreements/acme-analytics/executed/v1.pdf reads as issued v1, clause by clause"),
+        stdout(&verify).contains(
+            "agreements/acme-analytics/executed/v1.pdf reads as issued v1, clause by clause"
+        ),
         "{}",
         stdout(&verify)
     );
     let verify_other = dpa(root, &["verify", "acme-analytics", "--file", "other.pdf"]);
     assert_eq!(verify_other.status.code(), Some(1));
-    assert!(stderr(&verify_other).contains("other.pdf is a different document"), "{}", stderr(&verify_other));
+    assert!(
+        stderr(&verify_other).contains("other.pdf is a different document"),
+        "{}",
+        stderr(&verify_other)
+    );
     let verify_altered = dpa(root, &["verify", "acme-analytics", "--file", "altered.pdf"]);
     assert_eq!(verify_altered.status.code(), Some(1));
-    assert!(stderr(&verify_altered).contains("altered in Annex I.B"), "{}", stderr(&verify_altered));
+    assert!(
+        stderr(&verify_altered).contains("altered in Annex I.B"),
+        "{}",
+        stderr(&verify_altered)
+    );
     // A kept copy replaced by another document is found by its text too, not only its hash.
     std::fs::copy(
         root.join("other.pdf"),
@@ -379,17 +493,30 @@ fn the_tracker_summary_line_and_plain_words() {
         Some("6 vendors: 0 covered, 5 ready to send, 1 awaiting signature"),
         "{text}"
     );
-    assert!(text.contains("GDPR awaiting signature, SCCs awaiting signature"), "{text}");
+    assert!(
+        text.contains("GDPR awaiting signature, SCCs awaiting signature"),
+        "{text}"
+    );
     assert!(text.contains("UK Addendum ready to send"), "{text}");
     for jargon in ["gdpr:", "scc:", ":issued", "usstate"] {
         assert!(!text.contains(jargon), "{jargon} in {text}");
     }
-    let html = stdout(&dpa(ws.path(), &["status", "--format", "html", "--as-of", "2026-01-15"]));
-    assert!(html.contains("6 vendors: 0 covered, 5 ready to send, 1 awaiting signature"), "{html}");
+    let html = stdout(&dpa(
+        ws.path(),
+        &["status", "--format", "html", "--as-of", "2026-01-15"],
+    ));
+    assert!(
+        html.contains("6 vendors: 0 covered, 5 ready to send, 1 awaiting signature"),
+        "{html}"
+    );
     assert!(html.contains(">GDPR awaiting signature<"), "{html}");
     // JSON keeps the ids.
     let json: Value = serde_json::from_slice(
-        &dpa(ws.path(), &["status", "--format", "json", "--as-of", "2026-01-15"]).stdout,
+        &dpa(
+            ws.path(),
+            &["status", "--format", "json", "--as-of", "2026-01-15"],
+        )
+        .stdout,
     )
     .expect("json");
     assert_eq!(row(&json, "nordhost")["states"]["gdpr"], "sent");
@@ -400,35 +527,83 @@ fn the_tracker_summary_line_and_plain_words() {
 fn the_tracker_exports_a_workbook_that_libreoffice_opens() {
     let ws = recorded_workspace();
     let root = ws.path();
-    let out = dpa(root, &["sign", "acme-analytics", "--version", "1", "--date", "2026-01-12", "--expires", "2028-01-12"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let refused = dpa(root, &["status", "--format", "xlsx"]);
-    assert_eq!(refused.status.code(), Some(2), "a workbook is never written to a terminal");
     let out = dpa(
         root,
-        &["status", "--format", "xlsx", "--out", "tracker.xlsx", "--as-of", "2026-01-15"],
+        &[
+            "sign",
+            "acme-analytics",
+            "--version",
+            "1",
+            "--date",
+            "2026-01-12",
+            "--expires",
+            "2028-01-12",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let refused = dpa(root, &["status", "--format", "xlsx"]);
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "a workbook is never written to a terminal"
+    );
+    let out = dpa(
+        root,
+        &[
+            "status",
+            "--format",
+            "xlsx",
+            "--out",
+            "tracker.xlsx",
+            "--as-of",
+            "2026-01-15",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let lo = std::process::Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", root.join("lo-profile").display()))
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            root.join("lo-profile").display()
+        ))
         .args(["--headless", "--convert-to", "csv", "--outdir"])
         .arg(root.join("lo"))
         .arg(root.join("tracker.xlsx"))
         .env("HOME", root)
         .output()
         .expect("LibreOffice is installed (libreoffice-calc-nogui)");
-    assert!(lo.status.success(), "{}", String::from_utf8_lossy(&lo.stderr));
-    let csv = std::fs::read_to_string(root.join("lo/tracker.csv")).expect("LibreOffice wrote the sheet as CSV");
+    assert!(
+        lo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lo.stderr)
+    );
+    let csv = std::fs::read_to_string(root.join("lo/tracker.csv"))
+        .expect("LibreOffice wrote the sheet as CSV");
     let lines: Vec<&str> = csv.lines().collect();
     assert!(
-        lines[0].starts_with("As of 2026-01-15: 6 vendors: 1 covered, 5 ready to send"),
+        lines[0].starts_with("\"As of 2026-01-15: 6 vendors: 1 covered, 5 ready to send\""),
         "{csv}"
     );
-    assert!(lines[2].starts_with("Vendor,Name,Owner,Standing,Needs,CCPA,GDPR,SCCs,UK Addendum"), "{csv}");
-    let acme = lines.iter().find(|l| l.starts_with("acme-analytics,")).expect("acme row");
-    for cell in ["\"Acme Analytics, Inc.\"", ",covered,", ",2026-01-12,2028-01-12,"] {
+    assert!(
+        lines[2].starts_with("Vendor,Name,Owner,Standing,Needs,CCPA,GDPR,SCCs,UK Addendum"),
+        "{csv}"
+    );
+    let acme = lines
+        .iter()
+        .find(|l| l.starts_with("acme-analytics,"))
+        .expect("acme row");
+    for cell in [
+        "\"Acme Analytics, Inc.\"",
+        ",covered,",
+        ",2026-01-12,2028-01-12,",
+    ] {
         assert!(acme.contains(cell), "{cell} in {acme}");
     }
-    let adreach = lines.iter().find(|l| l.starts_with("adreach,")).expect("adreach row");
-    assert!(adreach.contains(",not signed,CCPA,ready to send,"), "{adreach}");
+    let adreach = lines
+        .iter()
+        .find(|l| l.starts_with("adreach,"))
+        .expect("adreach row");
+    assert!(
+        adreach.contains(",not signed,CCPA,ready to send,"),
+        "{adreach}"
+    );
 }
