@@ -25,6 +25,8 @@ pub enum StatusFormat {
     Html,
     /// An Excel workbook (XLSX), written to the file given with --out.
     Xlsx,
+    /// A calendar (iCalendar) of expiries, with a reminder --expiring-within days before, and service ends.
+    Ics,
 }
 
 /// Arguments of `dpa status`.
@@ -132,6 +134,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         StatusFormat::Csv => csv(rows),
         StatusFormat::Html => html(rows, &ws.company.name, as_of),
         StatusFormat::Xlsx => String::new(),
+        StatusFormat::Ics => {
+            track::calendar::ics(rows, &ws.company.name, as_of, args.expiring_within)
+        }
     };
     let bytes = match args.format {
         StatusFormat::Xlsx => sheet::xlsx(rows, &words::summary(rows, ws.side.noun()), as_of)

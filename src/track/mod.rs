@@ -4,6 +4,7 @@
 //! over a workspace. Why a signed agreement is outdated lives in [`outdated`].
 
 pub mod agreements;
+pub mod calendar;
 pub mod outdated;
 pub mod sheet;
 mod status;

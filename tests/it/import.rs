@@ -149,7 +149,7 @@ fn a_bad_country_on_row_7_names_row_and_column_and_writes_nothing() {
     // --skip-invalid writes the other rows, leaves row 7 out and exits 1.
     let out = dpa(ws.path(), &["import", "export.csv", "--skip-invalid"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("warning: row 7, column F (Country)"));
+    assert!(stderr(&out).contains("warning: export.csv: row 7, column F (Country)"));
     assert!(
         stdout(&out).contains("invalid  kestrel-support"),
         "{}",

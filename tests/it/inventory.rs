@@ -606,4 +606,30 @@ fn the_tracker_exports_a_workbook_that_libreoffice_opens() {
         adreach.contains(",not signed,CCPA,ready to send,"),
         "{adreach}"
     );
+
+    // The same dates for a calendar: the expiry with a renewal reminder, and the service's end.
+    let ics = dpa(
+        root,
+        &["status", "--format", "ics", "--as-of", "2026-01-15"],
+    );
+    assert_eq!(ics.status.code(), Some(0), "{}", stderr(&ics));
+    let ics = stdout(&ics);
+    assert!(
+        ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
+        "{ics}"
+    );
+    assert!(
+        ics.contains("UID:acme-analytics-expires-2028-01-12@dpa\r\nDTSTAMP:20260115T000000Z\r\nDTSTART;VALUE=DATE:20280112\r\n"),
+        "{ics}"
+    );
+    assert!(
+        ics.contains("SUMMARY:Data processing agreement with Acme Analytics\\, Inc. expires"),
+        "{ics}"
+    );
+    assert!(ics.contains("TRIGGER;RELATED=START:-P60D"), "{ics}");
+    assert!(
+        ics.contains("UID:acme-analytics-service-ends-2027-01-14@dpa"),
+        "{ics}"
+    );
+    assert!(ics.ends_with("END:VCALENDAR\r\n"), "{ics}");
 }
