@@ -61,7 +61,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let table = import::read_table(&args.file, &shown, &exe)
         .map_err(|why| Error::Usage(format!("{shown}: {why}")))?;
     // The saved mapping first; --map adds to it and wins for a column it names again.
-    let mut maps = import::mapfile::load(&ctx.root).map_err(|why| Error::Usage(why.to_string()))?;
+    let mut maps = import::mapfile::load(&ctx.root).map_err(Error::Usage)?;
     for (column, field) in &args.maps {
         maps.retain(|(c, _)| c != column);
         maps.push((column.clone(), field.clone()));

@@ -139,8 +139,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         }
     };
     let bytes = match args.format {
-        StatusFormat::Xlsx => sheet::xlsx(rows, &words::summary(rows, ws.side.noun()), as_of)
-            .map_err(|why| Error::Usage(why))?,
+        StatusFormat::Xlsx => {
+            sheet::xlsx(rows, &words::summary(rows, ws.side.noun()), as_of).map_err(Error::Usage)?
+        }
         _ => text.into_bytes(),
     };
     let printed = match &args.out {
