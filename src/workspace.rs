@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::files::{display_path, read_text, sha256_hex};
 use crate::library::{Clause, Library};
 use crate::manifest::{self, Manifest, ManifestClause, Tool};
-use crate::model::{Company, DocumentKind, Vendor, company, vendor};
+use crate::model::{Company, DocumentKind, Vendor, company, draft, vendor};
 use crate::render::{Output, PdfSettings, Renderer, creation_date};
 use crate::select::{self, Applicability, Companion};
 use crate::side::{self, Side};
@@ -222,6 +222,21 @@ impl Workspace {
     /// (`<customer>-ccpa`, `<customer>-gdpr`) loads the customer's record for that document,
     /// with that document's tracker state.
     pub fn load_vendor(&self, id: &str, diags: &mut Diagnostics) -> Option<Vendor> {
+        self.load_record(id, false, diags).map(|f| f.vendor)
+    }
+
+    /// Loads a record for the tracker: the facts that decide what it needs must be valid, the
+    /// facts needed only to draft its agreement may be missing (see [`crate::model::draft`]).
+    pub fn load_facts(&self, id: &str, diags: &mut Diagnostics) -> Option<draft::Facts> {
+        self.load_record(id, true, diags)
+    }
+
+    fn load_record(
+        &self,
+        id: &str,
+        partial: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<draft::Facts> {
         let noun = self.side.noun();
         if !vendor::valid_id(id) {
             diags.push(Diagnostic::error(
@@ -269,8 +284,16 @@ impl Workspace {
             }
         };
         let stem = document.map_or(id, |_| &id[..id.len() - 5]);
-        let mut record = vendor::load(stem, &name, &text, diags)?;
-        if !self.side_fields_fit(&record, diags) {
+        let mut facts = if partial {
+            draft::load_facts(stem, &name, &text, diags)?
+        } else {
+            draft::Facts {
+                vendor: vendor::load(stem, &name, &text, diags)?,
+                missing: Vec::new(),
+            }
+        };
+        let record = &mut facts.vendor;
+        if !self.side_fields_fit(record, diags) {
             return None;
         }
         if let Some(kind) = document {
@@ -278,7 +301,7 @@ impl Workspace {
             record.document = Some(kind);
             record.agreements.retain(|a| a.document == Some(kind));
         }
-        Some(record)
+        Some(facts)
     }
 
     /// Reports fields that belong to the other side of the table: Annex II and III come from

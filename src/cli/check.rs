@@ -79,22 +79,30 @@ fn summary(report: &CheckReport, side: crate::side::Side) -> String {
     let gaps = report.gaps().count();
     let no_terms = report.no_terms().count();
     let found = report.readings().count();
-    format!(
-        "checked {n} {what}{}, {} clauses, {} requirement checks: {}\nread {n} agreement{} as a signatory: {}\n",
+    // What was checked is the drafting, never the signatures: `dpa status` tracks those.
+    let mut out = format!(
+        "checked {n} {what}{}, {} clauses, {} requirement checks: {}\nread {n} draft agreement{} as a signatory: {}\n",
         plural(n),
         report.clauses,
         report.requirement_checks(),
         match (gaps, no_terms) {
-            (0, 0) if report.requirement_checks() > 0 => "all covered".to_string(),
-            (0, 0) => "no requirement applies".to_string(),
-            (g, 0) => format!("{g} not covered"),
-            (0, n) => format!(
-                "{n} {what}{} with personal data under no law's terms",
+            (0, 0) if report.requirement_checks() > 0 => format!(
+                "the clause library covers every requirement that applies to the {n} record{}",
                 plural(n)
             ),
-            (g, n) => format!(
-                "{g} not covered; {n} {what}{} with personal data under no law's terms",
-                plural(n)
+            (0, 0) => "no requirement applies".to_string(),
+            (g, 0) => format!(
+                "{g} requirement{} not covered by the clause library",
+                plural(g)
+            ),
+            (0, m) => format!(
+                "{m} {what}{} with personal data under no law's terms",
+                plural(m)
+            ),
+            (g, m) => format!(
+                "{g} requirement{} not covered by the clause library; {m} {what}{} with personal data under no law's terms",
+                plural(g),
+                plural(m)
             ),
         },
         plural(n),
@@ -103,7 +111,17 @@ fn summary(report: &CheckReport, side: crate::side::Side) -> String {
             1 => "1 finding".to_string(),
             n => format!("{n} findings"),
         }
-    )
+    );
+    if !report.no_agreement.is_empty() {
+        out.push_str(&format!(
+            "not drafted: {} (no personal data, no agreement needed)\n",
+            report.no_agreement.join(", ")
+        ));
+    }
+    out.push_str(
+        "signatures are not checked here: `dpa status` says which agreements are signed\n",
+    );
+    out
 }
 
 fn coverage_text(reports: &[VendorCoverage]) -> String {

@@ -24,7 +24,10 @@ pub struct Args {
     /// transfers.*, security.<category>.
     #[arg(long = "map", value_name = "COLUMN=FIELD", value_parser = parse_map)]
     pub maps: Vec<(String, String)>,
-    /// Check everything and print what would be done, writing nothing.
+    /// Keep the --map pairs in the workspace's `import-map.toml`, which every later import reads.
+    #[arg(long)]
+    pub save_map: bool,
+    /// Check everything and print what would be done and the records it would write, writing nothing.
     #[arg(long)]
     pub dry_run: bool,
     /// Edit existing records in place with the row's non-empty values (comments and layout kept).
@@ -57,13 +60,41 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         .map_err(|e| Error::Usage(format!("cannot locate the dpa executable: {e}")))?;
     let table = import::read_table(&args.file, &shown, &exe)
         .map_err(|why| Error::Usage(format!("{shown}: {why}")))?;
+    // The saved mapping first; --map adds to it and wins for a column it names again.
+    let mut maps = import::mapfile::load(&ctx.root).map_err(Error::Usage)?;
+    for (column, field) in &args.maps {
+        maps.retain(|(c, _)| c != column);
+        maps.push((column.clone(), field.clone()));
+    }
+    if !maps.is_empty() && args.maps.len() < maps.len() && !ctx.quiet {
+        ctx.note(&format!(
+            "note: columns mapped as saved in {}",
+            import::mapfile::FILE
+        ));
+    }
+    let saved = if args.save_map {
+        Some(import::mapfile::merged(&ctx.root, &args.maps).map_err(Error::Usage)?)
+    } else {
+        None
+    };
     let opts = Options {
-        maps: args.maps,
+        maps,
         update: args.update,
         skip_invalid: args.skip_invalid,
     };
     let plan = import::plan(&ctx.root, &table, &opts)?;
-    let lookup = |file: &str| (file == table.file).then(|| table.source.clone()).flatten();
+    // Messages name the row, the column and the value; the row itself is never printed.
+    let lookup = |_: &str| -> Option<String> { None };
+    if let Some(text) = &saved
+        && !args.dry_run
+    {
+        let path = ctx.root.join(import::mapfile::FILE);
+        crate::files::write_atomic(&path, text.as_bytes())?;
+        ctx.note(&format!(
+            "note: the column mapping is saved in {}; later imports use it",
+            import::mapfile::FILE
+        ));
+    }
     let mut diags = Diagnostics::new();
     diags.extend(plan.diagnostics.iter().cloned());
     if plan.has_errors() {
@@ -137,6 +168,20 @@ fn summary(plan: &Plan, table: &Table, dry_run: bool) -> String {
         };
         let _ = writeln!(out, "{word:<8} {:<width$}  row {:<4} {detail}", o.id, o.row);
     }
+    if dry_run {
+        for o in &plan.outcomes {
+            if matches!(o.action, Action::Create | Action::Update(_)) {
+                let _ = write!(
+                    out,
+                    "\n--- vendors/{}.toml (would be written)\n{}",
+                    o.id, o.text
+                );
+                if !o.text.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+        }
+    }
     let missing: Vec<_> = plan
         .outcomes
         .iter()
@@ -149,7 +194,7 @@ fn summary(plan: &Plan, table: &Table, dry_run: bool) -> String {
         })
         .collect();
     if !missing.is_empty() {
-        out.push_str("\nStill missing before the agreement can be rendered:\n");
+        out.push_str("\nStill missing before the agreement can be drafted (the tracker works without them):\n");
         for o in missing {
             let _ = writeln!(out, "  {:<width$}  {}", o.id, o.missing.join(", "));
         }

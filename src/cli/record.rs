@@ -97,7 +97,27 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
     let ws = super::open(ctx, &mut diags)?;
     let store = Store::open(&ws.root)?;
     let issued = store.issued(&args.vendor)?;
-    let vendor = ws.load_vendor(&args.vendor, &mut Diagnostics::new());
+    let vendor = ws
+        .load_facts(&args.vendor, &mut Diagnostics::new())
+        .map(|f| f.vendor);
+    // Agreements dpa did not issue: signed before dpa, on our paper or the vendor's.
+    let mut others = String::new();
+    for a in vendor.iter().flat_map(|v| &v.agreements) {
+        if a.version.is_some() {
+            continue;
+        }
+        let whose = match a.paper {
+            crate::model::vendor::AgreementPaper::Ours => "our paper",
+            crate::model::vendor::AgreementPaper::Vendor => "vendor's paper",
+        };
+        let signed = a.signed_on.map_or("-".to_string(), |d| d.to_string());
+        others.push_str(&format!(
+            "{signed}  \"{}\" ({whose}, not issued by dpa)  {}{}\n",
+            a.title.as_deref().unwrap_or("agreement"),
+            a.frameworks.join(", "),
+            afterwards(a)
+        ));
+    }
     if issued.is_empty() {
         if vendor.is_none() {
             return Err(Error::Usage(format!(
@@ -105,10 +125,12 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
                 args.vendor
             )));
         }
-        ctx.out(&format!(
+        let mut out = format!(
             "{}: no issued versions (run `dpa record {}`)\n",
             args.vendor, args.vendor
-        ))?;
+        );
+        out.push_str(&others);
+        ctx.out(&out)?;
         return Ok(0);
     }
     let mut out = String::new();
@@ -124,17 +146,35 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
             .as_ref()
             .and_then(|v| v.agreements.iter().find(|a| a.version == Some(i.version)))
             .map(|a| match (a.status, a.signed_on) {
-                (crate::model::AgreementStatus::Signed, Some(d)) => format!("signed {d}"),
-                (s, _) => s.to_string(),
+                (crate::model::AgreementStatus::Signed, Some(d)) => {
+                    (format!("signed {d}"), afterwards(a))
+                }
+                (s, _) => (s.to_string(), String::new()),
             })
-            .unwrap_or_else(|| "issued".into());
+            .unwrap_or_else(|| ("issued".into(), String::new()));
         out.push_str(&format!(
-            "v{:<3} {date}  {}  {:<16} {frameworks}\n",
+            "v{:<3} {date}  {}  {:<16} {frameworks}{}\n",
             i.version,
             i.commit.to_string().chars().take(10).collect::<String>(),
-            state
+            state.0,
+            state.1
         ));
     }
+    out.push_str(&others);
     ctx.out(&out)?;
     Ok(0)
+}
+
+/// `; recorded afterwards on D by WHO` for an agreement entered after it was signed.
+fn afterwards(a: &crate::model::vendor::AgreementState) -> String {
+    match (a.signed_on, a.recorded_on) {
+        (Some(signed), Some(on)) if signed < on => format!(
+            "; recorded afterwards on {on}{}",
+            a.recorded_by
+                .as_ref()
+                .map(|b| format!(" by {b}"))
+                .unwrap_or_default()
+        ),
+        _ => String::new(),
+    }
 }

@@ -10,8 +10,9 @@ use crate::error::Error;
 use crate::files::sha256_hex;
 use crate::model::vendor::AgreementPaper;
 use crate::model::{AgreementStatus, Vendor};
+use crate::pipeline::verify;
 use crate::store::{Change, Issued, RecordLock, Store, parse_version, tag_name};
-use crate::track::agreements::{Entry, Event};
+use crate::track::agreements::{Entry, Event, Recorded};
 use crate::workspace::Workspace;
 
 use super::Ctx;
@@ -96,7 +97,7 @@ fn issued_version(
 ) -> Result<Option<(Workspace, Vendor, Store, Issued)>, Error> {
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
-    let Some(vendor) = ws.load_vendor(id, &mut diags) else {
+    let Some(vendor) = ws.load_facts(id, &mut diags).map(|f| f.vendor) else {
         ctx.report(&diags, &ws);
         return Ok(None);
     };
@@ -132,17 +133,26 @@ fn issued_version(
     Ok(Some((ws, vendor, store, this)))
 }
 
-fn check_not_before_issue(this: &Issued, date: NaiveDate, what: &str) -> Result<(), Error> {
-    let issued_on = chrono::DateTime::from_timestamp(this.time, 0).map(|d| d.date_naive());
-    if let Some(issued_on) = issued_on
-        && date < issued_on
-    {
-        return Err(Error::Usage(format!(
-            "{what} date {date} is before version {} was issued ({issued_on})",
-            this.version
-        )));
-    }
-    Ok(())
+/// The date dpa issued the version, when `date` is before it: an agreement that existed before
+/// dpa issued its text, entered afterwards.
+fn before_issue(this: &Issued, date: NaiveDate) -> Option<NaiveDate> {
+    chrono::DateTime::from_timestamp(this.time, 0)
+        .map(|d| d.date_naive())
+        .filter(|issued_on| date < *issued_on)
+}
+
+/// When and by whom (the git author) an agreement is entered now.
+pub(super) fn recorded_now(store: &Store) -> Result<Recorded, Error> {
+    let sig = store.signature()?;
+    let name = sig.name().unwrap_or_default();
+    let by = match sig.email().ok().filter(|e| !e.is_empty()) {
+        Some(email) => format!("{name} <{email}>"),
+        None => name.to_string(),
+    };
+    Ok(Recorded {
+        on: chrono::Local::now().date_naive(),
+        by,
+    })
 }
 
 /// Runs `dpa send`.
@@ -152,7 +162,12 @@ pub fn send(ctx: &Ctx, args: SendArgs) -> Result<u8, Error> {
     let Some((_ws, vendor, store, this)) = issued_version(ctx, id, version)? else {
         return Ok(2);
     };
-    check_not_before_issue(&this, args.date, "sending")?;
+    if let Some(issued_on) = before_issue(&this, args.date) {
+        ctx.note(&format!(
+            "note: sent on {} before dpa issued v{} ({issued_on}): recorded as sent before dpa",
+            args.date, this.version
+        ));
+    }
     store.signature()?;
     let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
     let v = this.version;
@@ -181,7 +196,11 @@ pub fn send(ctx: &Ctx, args: SendArgs) -> Result<u8, Error> {
 /// Runs `dpa sign`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     if args.paper == Some(PaperArg::Vendor) {
-        return super::vendorpaper::sign(ctx, args);
+        return super::vendorpaper::sign(ctx, args, AgreementPaper::Vendor);
+    }
+    if args.paper == Some(PaperArg::Ours) && args.version.is_none() {
+        // Our paper, signed before dpa: the executed document stands for the version.
+        return super::vendorpaper::sign(ctx, args, AgreementPaper::Ours);
     }
     if args.title.is_some() || !args.frameworks.is_empty() {
         return Err(Error::Usage(
@@ -191,7 +210,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     }
     let Some(version) = &args.version else {
         return Err(Error::Usage(
-            "say which issued version was signed with --version N, or sign the vendor's own document with --paper vendor --file DOCUMENT".into(),
+            "say which issued version was signed with --version N; for an agreement signed before dpa, give --paper ours --file EXECUTED.pdf --title TITLE --framework F, or --paper vendor for the vendor's own document".into(),
         ));
     };
     let version = version_arg(version)?;
@@ -199,7 +218,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let Some((_ws, vendor, store, this)) = issued_version(ctx, id, Some(version))? else {
         return Ok(2);
     };
-    check_not_before_issue(&this, args.date, "signature")?;
+    let early = before_issue(&this, args.date);
     if let Some(e) = args.expires
         && e <= args.date
     {
@@ -208,12 +227,50 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             args.date
         )));
     }
-    store.signature()?;
+    let recorded = match early {
+        Some(issued_on) => {
+            ctx.note(&format!(
+                "note: signed on {} before dpa issued v{version} ({issued_on}): recorded as an agreement signed before dpa",
+                args.date
+            ));
+            Some(recorded_now(&store)?)
+        }
+        None => {
+            store.signature()?;
+            None
+        }
+    };
     let executed = args
         .file
         .as_ref()
         .map(|p| std::fs::read(p).map_err(|e| Error::io(p, e)))
         .transpose()?;
+    // The executed copy must read as the version issued, outside its signature blocks.
+    if let (Some(path), Some(bytes)) = (&args.file, &executed) {
+        let exe = std::env::current_exe().map_err(Error::Worker)?;
+        match verify::executed_copy(&store, id, version, path, bytes, &exe) {
+            Ok(v) if v.is_same() => {
+                if let verify::Verdict::Same { notes } = &v {
+                    for n in notes {
+                        ctx.note(&format!("note: {}: {n}", path.display()));
+                    }
+                }
+            }
+            Ok(v) => {
+                for line in verify::describe(&v, &path.display().to_string(), version) {
+                    eprintln!("error: {id}: {line}");
+                }
+                eprintln!("error: {id}: nothing was recorded");
+                return Ok(1);
+            }
+            Err(verify::Unreadable(reason)) => {
+                eprintln!(
+                    "error: {id}: the executed copy cannot be compared with v{version}: {reason}; nothing was recorded"
+                );
+                return Ok(2);
+            }
+        }
+    }
     let kept = args.file.as_ref().map(|p| {
         let ext = p
             .extension()
@@ -232,6 +289,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         sha256: sha.clone(),
         file: kept.clone(),
         manifest_sha256: manifest,
+        recorded: recorded.clone(),
     };
     let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
     let mut message = format!(
@@ -240,6 +298,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     );
     if let Some(e) = args.expires {
         message.push_str(&format!("Expires: {e}\n"));
+    }
+    if let Some(r) = &recorded {
+        message.push_str(&format!("Recorded-Afterwards: {} by {}\n", r.on, r.by));
     }
     let mut extra = Vec::new();
     if let (Some(path), Some(bytes), Some(sha)) = (&kept, executed, &sha) {
@@ -271,19 +332,24 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, Error> {
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
     let id = &args.vendor;
-    let Some(vendor) = ws.load_vendor(id, &mut diags) else {
+    let Some(vendor) = ws.load_facts(id, &mut diags).map(|f| f.vendor) else {
         ctx.report(&diags, &ws);
         return Ok(2);
     };
     let signed_ours = vendor
         .agreements
         .iter()
-        .filter(|a| a.paper == AgreementPaper::Ours && a.status == AgreementStatus::Signed)
+        .filter(|a| {
+            a.paper == AgreementPaper::Ours
+                && a.version.is_some()
+                && a.status == AgreementStatus::Signed
+        })
         .max_by_key(|a| a.version);
+    // Documents dpa did not issue (the vendor's, or ours signed before dpa) are checked by hash.
     let theirs: Vec<_> = vendor
         .agreements
         .iter()
-        .filter(|a| a.paper == AgreementPaper::Vendor && a.status == AgreementStatus::Signed)
+        .filter(|a| a.version.is_none() && a.status == AgreementStatus::Signed)
         .collect();
     if signed_ours.is_none() && theirs.is_empty() {
         return Err(Error::Usage(format!(
@@ -293,6 +359,7 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, Error> {
     let store = Store::open(&ws.root)?;
     let mut problems = Vec::new();
     let mut ok = Vec::new();
+    let mut unreadable: Vec<String> = Vec::new();
     let hash_of = |bytes: &[u8]| sha256_hex(bytes);
     for a in &theirs {
         let title = a.title.as_deref().unwrap_or("document");
@@ -351,7 +418,10 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, Error> {
                     "the executed copy {kept} was changed (recorded {expected}, file {})",
                     hash_of(&b)
                 )),
-                Ok(_) => ok.push(format!("{kept} is the executed copy of v{version}")),
+                Ok(b) => {
+                    ok.push(format!("{kept} is the executed copy of v{version} as recorded"));
+                    content(&store, id, version, std::path::Path::new(kept), &b, &mut ok, &mut problems, &mut unreadable)?;
+                }
             }
             match store.head_file(kept)? {
                 None => problems.push(format!("the executed copy {kept} is not committed to git")),
@@ -372,7 +442,23 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, Error> {
     }
     }
     if let Some(file) = &args.file {
-        let actual = hash_of(&std::fs::read(file).map_err(|e| Error::io(file, e))?);
+        let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+        let actual = hash_of(&bytes);
+        if let Some(version) = signed_ours.and_then(|a| a.version)
+            && signed_ours.and_then(|a| a.sha256.as_ref()) != Some(&actual)
+        {
+            // Not the kept copy: what matters is whether it reads as the signed version.
+            content(
+                &store,
+                id,
+                version,
+                file,
+                &bytes,
+                &mut ok,
+                &mut problems,
+                &mut unreadable,
+            )?;
+        }
         let recorded: Vec<(String, &String)> = signed_ours
             .iter()
             .filter_map(|a| {
@@ -417,11 +503,45 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8, Error> {
         out.push_str(&format!("ok: {line}\n"));
     }
     let printed = ctx.out(&out);
-    for p in &problems {
+    for p in problems.iter().chain(&unreadable) {
         eprintln!("error: {id}: {p}");
+    }
+    if !unreadable.is_empty() {
+        return Ok(2);
     }
     if !problems.is_empty() {
         return Ok(1);
     }
     printed.map(|()| 0)
+}
+
+/// Compares a copy's text with the signed version as issued: a line of `ok`, the differences
+/// as one problem, or why it cannot be read.
+#[allow(clippy::too_many_arguments)]
+fn content(
+    store: &Store,
+    id: &str,
+    version: u32,
+    name: &std::path::Path,
+    bytes: &[u8],
+    ok: &mut Vec<String>,
+    problems: &mut Vec<String>,
+    unreadable: &mut Vec<String>,
+) -> Result<(), Error> {
+    let exe = std::env::current_exe().map_err(Error::Worker)?;
+    match verify::executed_copy(store, id, version, name, bytes, &exe) {
+        Ok(v) => {
+            let lines = verify::describe(&v, &name.display().to_string(), version);
+            if v.is_same() {
+                ok.extend(lines);
+            } else {
+                problems.push(lines.join("\n"));
+            }
+        }
+        Err(verify::Unreadable(reason)) => unreadable.push(format!(
+            "{} cannot be compared with v{version}: {reason}",
+            name.display()
+        )),
+    }
+    Ok(())
 }

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::escape;
 use crate::files::csv_field;
 use crate::select;
-use crate::track::{self, Overall, Row};
+use crate::track::{self, Overall, Row, State, sheet, words};
 
 use super::Ctx;
 use super::args::parse_date;
@@ -23,6 +23,10 @@ pub enum StatusFormat {
     Csv,
     /// One self-contained HTML page.
     Html,
+    /// An Excel workbook (XLSX), written to the file given with --out.
+    Xlsx,
+    /// A calendar (iCalendar) of expiries, with a reminder --expiring-within days before, and service ends.
+    Ics,
 }
 
 /// Arguments of `dpa status`.
@@ -49,12 +53,12 @@ pub struct Args {
     /// Only vendors whose `owner` is OWNER (compared without case).
     #[arg(long, value_name = "OWNER")]
     pub owner: Option<String>,
-    /// Write the tracker even when some records are invalid, listing them as `invalid` rows (exit 2 still).
-    #[arg(long)]
-    pub keep_going: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
     pub format: StatusFormat,
+    /// Write the output to FILE instead of stdout (required for --format xlsx).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 fn check_framework(f: &Option<String>) -> Result<(), Error> {
@@ -71,6 +75,11 @@ fn check_framework(f: &Option<String>) -> Result<(), Error> {
 
 /// Runs `dpa status`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
+    if args.format == StatusFormat::Xlsx && args.out.is_none() {
+        return Err(Error::Usage(
+            "--format xlsx writes a workbook: say where with --out FILE.xlsx".into(),
+        ));
+    }
     check_framework(&args.missing)?;
     check_framework(&args.framework)?;
     let mut diags = Diagnostics::new();
@@ -89,12 +98,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     diags.extend(tracker.diagnostics.iter().cloned());
     ctx.report(&diags, &ws);
     let invalid = tracker.has_invalid() || diags.has_errors();
-    if invalid && !args.keep_going {
-        // A tracker missing a vendor must not look whole: nothing on stdout.
+    if invalid {
+        // The tracker is still written, with each broken record as a "record invalid" row.
         eprintln!(
-            "error: the tracker was not written, because some records are invalid; fix them, or pass --keep-going to list them as `invalid` rows"
+            "error: some records are invalid; they are listed as \"record invalid\" and the others are tracked"
         );
-        return Ok(2);
     }
     if !tracker.uncommitted.is_empty() {
         ctx.note(&format!(
@@ -125,8 +133,27 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         }
         StatusFormat::Csv => csv(rows),
         StatusFormat::Html => html(rows, &ws.company.name, as_of),
+        StatusFormat::Xlsx => String::new(),
+        StatusFormat::Ics => {
+            track::calendar::ics(rows, &ws.company.name, as_of, args.expiring_within)
+        }
     };
-    let printed = ctx.out(&text);
+    let bytes = match args.format {
+        StatusFormat::Xlsx => {
+            sheet::xlsx(rows, &words::summary(rows, ws.side.noun()), as_of).map_err(Error::Usage)?
+        }
+        _ => text.into_bytes(),
+    };
+    let printed = match &args.out {
+        Some(path) => {
+            crate::files::write_atomic(path, &bytes)?;
+            if !ctx.quiet {
+                eprintln!("wrote {}", path.display());
+            }
+            Ok(())
+        }
+        None => ctx.out(&String::from_utf8_lossy(&bytes)),
+    };
     if invalid {
         return Ok(2);
     }
@@ -137,17 +164,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     printed.map(|()| 0)
 }
 
-fn paint(state: &str, color: bool) -> String {
+fn paint(text: &str, state: Option<State>, color: bool) -> String {
     if !color {
-        return state.to_string();
+        return text.to_string();
     }
     let code = match state {
-        "covered" | "ended" => "32",
-        "expiring" | "sent" | "issued" => "33",
-        "outdated" => "35",
+        Some(State::Covered | State::Ended) => "32",
+        Some(State::Expiring | State::Sent | State::Issued) => "33",
+        Some(State::Outdated) => "35",
         _ => "31",
     };
-    format!("\x1b[{code}m{state}\x1b[0m")
+    format!("\x1b[{code}m{text}\x1b[0m")
 }
 
 fn or_dash<T: ToString>(v: Option<T>) -> String {
@@ -204,7 +231,8 @@ fn notice_remarks(ws: &crate::workspace::Workspace, rows: &mut [Row], as_of: Nai
 }
 
 fn text(rows: &[Row], color: bool, business: Option<bool>, as_of: NaiveDate, noun: &str) -> String {
-    let mut out = String::new();
+    let mut out = words::summary(rows, noun);
+    out.push('\n');
     if business == Some(false) && noun == "vendor" {
         out.push_str("note: by the facts in dpa.toml we are not a CCPA business; no vendor needs CCPA terms\n");
     }
@@ -221,7 +249,7 @@ fn text(rows: &[Row], color: bool, business: Option<bool>, as_of: NaiveDate, nou
         .unwrap_or(1)
         .max(5);
     out.push_str(&format!(
-        "{:w$}  {:ow$}  {:<8} {:<12} STATES (as of {as_of})\n",
+        "{:w$}  {:ow$}  {:<10}  {:<10}  WHAT IT NEEDS (as of {as_of})\n",
         noun.to_uppercase(),
         "OWNER",
         "SIGNED",
@@ -231,20 +259,23 @@ fn text(rows: &[Row], color: bool, business: Option<bool>, as_of: NaiveDate, nou
         let states: Vec<String> = r
             .required
             .iter()
-            .filter_map(|f| Some(format!("{f}:{}", paint(r.states.get(f)?.as_str(), color))))
+            .filter_map(|f| {
+                let s = *r.states.get(f)?;
+                Some(paint(&words::cell(f, s), Some(s), color))
+            })
             .collect();
         let states = match r.overall {
-            Overall::Invalid => paint("invalid", color),
-            _ if states.is_empty() => "(no framework applies)".to_string(),
-            _ => states.join("  "),
+            Overall::Invalid => paint(words::overall(Overall::Invalid), None, color),
+            _ if states.is_empty() => words::overall(Overall::None).to_string(),
+            _ => states.join(", "),
         };
         let owner = r.owner.as_deref().unwrap_or("-");
         let pad = ow.saturating_sub(owner.chars().count());
         out.push_str(&format!(
-            "{:w$}  {owner}{:pad$}  {:<8} {:<12} {states}\n",
+            "{:w$}  {owner}{:pad$}  {:<10}  {:<10}  {states}\n",
             r.vendor,
             "",
-            or_dash(r.signed_version.map(|v| format!("v{v}"))),
+            or_dash(r.signed_on),
             or_dash(r.expires_on),
         ));
         for n in &r.remarks {
@@ -257,116 +288,18 @@ fn text(rows: &[Row], color: bool, business: Option<bool>, as_of: NaiveDate, nou
     out
 }
 
-/// The CSV columns, in order; one column per framework sits between `required` and
-/// `issued_version`, whether or not any vendor needs it.
-pub const CSV_LEAD: [&str; 5] = ["vendor", "name", "owner", "overall", "required"];
-/// The CSV columns after the framework columns.
-pub const CSV_TAIL: [&str; 13] = [
-    "issued_version",
-    "sent_on",
-    "signed_version",
-    "signed_on",
-    "expires_on",
-    "service_starts",
-    "service_ends",
-    "contact_name",
-    "contact_email",
-    "ccpa_third_party",
-    "outdated_because",
-    "notes",
-    "remarks",
-];
-
-/// Joins a list for one CSV cell: `; `-separated, with `;` inside an item written as `,`.
-fn csv_list<S: AsRef<str>>(items: &[S]) -> String {
-    items
-        .iter()
-        .map(|s| s.as_ref().replace(';', ","))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 fn csv(rows: &[Row]) -> String {
-    let frameworks = &select::FRAMEWORKS[1..];
-    let header: Vec<&str> = CSV_LEAD
-        .iter()
-        .chain(frameworks)
-        .chain(&CSV_TAIL)
-        .copied()
-        .collect();
-    let mut out = header.join(",");
+    let mut out = sheet::header().join(",");
     out.push_str("\r\n");
-    let opt = |v: Option<String>| v.unwrap_or_default();
     for r in rows {
-        let mut fields = vec![
-            r.vendor.clone(),
-            r.name.clone(),
-            opt(r.owner.clone()),
-            r.overall.as_str().to_string(),
-            csv_list(&r.required),
-        ];
-        for f in frameworks {
-            fields.push(
-                r.states
-                    .get(*f)
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
-            );
-        }
-        let outdated: Vec<String> = r
-            .outdated
+        let fields: Vec<String> = sheet::cells(r)
             .iter()
-            .flat_map(|(f, causes)| causes.iter().map(move |c| format!("{f}: {c}")))
+            .map(|c| csv_field(&c.text()))
             .collect();
-        fields.extend([
-            opt(r.issued_version.map(|v| v.to_string())),
-            opt(r.sent_on.map(|d| d.to_string())),
-            opt(r.signed_version.map(|v| v.to_string())),
-            opt(r.signed_on.map(|d| d.to_string())),
-            opt(r.expires_on.map(|d| d.to_string())),
-            opt(r.service_starts.map(|d| d.to_string())),
-            opt(r.service_ends.map(|d| d.to_string())),
-            opt(r.contact_name.clone()),
-            opt(r.contact_email.clone()),
-            r.ccpa_third_party.to_string(),
-            csv_list(&outdated),
-            opt(r.notes.clone()),
-            csv_list(&r.remarks),
-        ]);
-        let fields: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&fields.join(","));
         out.push_str("\r\n");
     }
     out
-}
-
-/// The summary line: vendors counted by standing.
-fn summary(rows: &[Row]) -> String {
-    let count = |o: Overall| rows.iter().filter(|r| r.overall == o).count();
-    let needing = rows
-        .iter()
-        .filter(|r| !matches!(r.overall, Overall::None | Overall::Ended))
-        .count();
-    let mut parts = vec![format!(
-        "<strong>{} of {needing}</strong> vendors needing terms are covered",
-        count(Overall::Covered)
-    )];
-    for (o, label) in [
-        (Overall::Gaps, "with gaps"),
-        (Overall::Unsigned, "unsigned"),
-        (Overall::Ended, "service ended"),
-        (Overall::None, "need no terms"),
-        (Overall::Invalid, "invalid records"),
-    ] {
-        let n = count(o);
-        if n > 0 || matches!(o, Overall::Gaps | Overall::Unsigned) {
-            parts.push(format!(
-                "<span class=\"s {}\">{n} {label}</span>",
-                o.as_str()
-            ));
-        }
-    }
-    format!("{} vendors: {}", rows.len(), parts.join(" "))
 }
 
 fn html(rows: &[Row], company: &str, as_of: NaiveDate) -> String {
@@ -377,15 +310,18 @@ fn html(rows: &[Row], company: &str, as_of: NaiveDate) -> String {
     };
     for r in rows {
         let states: Vec<String> = if r.overall == Overall::Invalid {
-            vec!["<span class=\"s invalid\">invalid</span>".into()]
+            vec!["<span class=\"s invalid\">record invalid</span>".into()]
+        } else if r.required.is_empty() {
+            vec!["<span class=\"s none\">needs no agreement</span>".into()]
         } else {
             r.required
                 .iter()
                 .filter_map(|f| {
+                    let st = *r.states.get(f)?;
                     Some(format!(
-                        "<span class=\"s {st}\">{f}: {st}</span>",
-                        f = escape::html(f),
-                        st = r.states.get(f)?.as_str()
+                        "<span class=\"s {}\">{}</span>",
+                        st.as_str(),
+                        escape::html(&words::cell(f, st))
                     ))
                 })
                 .collect()
@@ -408,10 +344,11 @@ fn html(rows: &[Row], company: &str, as_of: NaiveDate) -> String {
             notes.join(""),
             dash(r.owner.clone()),
             states.join(" "),
-            dash(r.signed_version.map(|v| format!("v{v}")).map(|v| match r.signed_on {
-                Some(d) => format!("{v} on {d}"),
-                None => v,
-            })),
+            dash(match (r.signed_version, r.signed_on) {
+                (Some(v), Some(d)) => Some(format!("v{v} on {d}")),
+                (None, Some(d)) => Some(d.to_string()),
+                (v, None) => v.map(|v| format!("v{v}")),
+            }),
             dash(r.expires_on.map(|d| d.to_string())),
             dash(r.service_ends.map(|d| d.to_string())),
         ));
@@ -441,7 +378,7 @@ td:nth-child(n+5) {{ white-space: nowrap; }}
 <h1>Vendor agreements of {company}</h1>
 <p>As of {as_of}. {summary}</p>
 <table>
-<thead><tr><th>Vendor</th><th>Name</th><th>Owner</th><th>Frameworks</th><th>Signed</th><th>Expires</th><th>Service ends</th></tr></thead>
+<thead><tr><th>Vendor</th><th>Name</th><th>Owner</th><th>What it needs</th><th>Signed</th><th>Expires</th><th>Service ends</th></tr></thead>
 <tbody>
 {body}</tbody>
 </table>
@@ -449,6 +386,6 @@ td:nth-child(n+5) {{ white-space: nowrap; }}
 </html>
 "#,
         company = escape::html(company),
-        summary = summary(rows),
+        summary = escape::html(&words::summary(rows, "vendor")),
     )
 }

@@ -77,23 +77,28 @@ fn safe_name(path: &Path) -> String {
     }
 }
 
-/// Runs `dpa sign VENDOR --paper vendor --file DOCUMENT ...`.
-pub fn sign(ctx: &Ctx, args: sign::Args) -> Result<u8, Error> {
+/// Runs `dpa sign VENDOR --paper vendor --file DOCUMENT ...`, and `--paper ours` without
+/// `--version` for an agreement on our paper signed before dpa.
+pub fn sign(ctx: &Ctx, args: sign::Args, paper: AgreementPaper) -> Result<u8, Error> {
     let id = &args.vendor;
+    let (whose, flag) = match paper {
+        AgreementPaper::Vendor => ("the vendor's", "--paper vendor"),
+        AgreementPaper::Ours => ("our", "--paper ours without --version"),
+    };
     if args.version.is_some() {
         return Err(Error::Usage(
             "a document on the vendor's paper has no issued version: leave out --version".into(),
         ));
     }
     let Some(path) = &args.file else {
-        return Err(Error::Usage(
-            "--paper vendor needs the signed document: --file THEIR-DPA.pdf (PDF, DOCX, Markdown or text)".into(),
-        ));
+        return Err(Error::Usage(format!(
+            "{flag} needs the signed document: --file EXECUTED.pdf (PDF, DOCX, Markdown or text)"
+        )));
     };
     if args.frameworks.is_empty() {
-        return Err(Error::Usage(
-            "say which frameworks the vendor's document is meant to cover: --framework gdpr (repeatable)".into(),
-        ));
+        return Err(Error::Usage(format!(
+            "say which frameworks {whose} document is meant to cover: --framework gdpr (repeatable)"
+        )));
     }
     for f in &args.frameworks {
         if !FRAMEWORKS[1..].contains(&f.as_str()) {
@@ -113,7 +118,7 @@ pub fn sign(ctx: &Ctx, args: sign::Args) -> Result<u8, Error> {
     }
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
-    let Some(vendor) = ws.load_vendor(id, &mut diags) else {
+    let Some(vendor) = ws.load_facts(id, &mut diags).map(|f| f.vendor) else {
         ctx.report(&diags, &ws);
         return Ok(2);
     };
@@ -130,7 +135,7 @@ pub fn sign(ctx: &Ctx, args: sign::Args) -> Result<u8, Error> {
     if let Some(a) = vendor
         .agreements
         .iter()
-        .find(|a| a.paper == AgreementPaper::Vendor && a.sha256.as_deref() == Some(&sha))
+        .find(|a| a.version.is_none() && a.sha256.as_deref() == Some(&sha))
     {
         return Err(Error::Usage(format!(
             "{} is already recorded for `{id}` as \"{}\"{}; a signature is recorded once",
@@ -145,7 +150,11 @@ pub fn sign(ctx: &Ctx, args: sign::Args) -> Result<u8, Error> {
     let (kept, copy) = match inside(&ws.root, path) {
         Some(rel) => (rel, false),
         None => {
-            let rel = format!("agreements/{id}/vendor/{}", safe_name(path));
+            let dir = match paper {
+                AgreementPaper::Vendor => "vendor",
+                AgreementPaper::Ours => "executed",
+            };
+            let rel = format!("agreements/{id}/{dir}/{}", safe_name(path));
             if let Ok(existing) = std::fs::read(ws.root.join(&rel))
                 && existing != bytes
             {
@@ -163,18 +172,25 @@ pub fn sign(ctx: &Ctx, args: sign::Args) -> Result<u8, Error> {
             .unwrap_or_else(|| kept.clone())
     });
     let store = Store::open(&ws.root)?;
-    store.signature()?;
+    let recorded = sign::recorded_now(&store)?;
     let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
     let mut extra = Vec::new();
     if copy || store.head_file(&kept)?.as_deref() != Some(&bytes[..]) {
         extra.push(Change::new(kept.clone(), bytes));
     }
     let mut message = format!(
-        "dpa: sign {id} on the vendor's paper\n\nVendor: {id} ({})\nPaper: vendor\nTitle: {title}\nFrameworks: {}\nSigned: {}\n",
+        "dpa: sign {id} on {whose} paper\n\nVendor: {id} ({})\nPaper: {}\nTitle: {title}\nFrameworks: {}\nSigned: {}\n",
         vendor.name,
+        paper.as_str(),
         args.frameworks.join(", "),
         args.date
     );
+    if args.date < recorded.on {
+        message.push_str(&format!(
+            "Recorded-Afterwards: {} by {}\n",
+            recorded.on, recorded.by
+        ));
+    }
     if let Some(e) = args.expires {
         message.push_str(&format!("Expires: {e}\n"));
     }
@@ -185,20 +201,22 @@ pub fn sign(ctx: &Ctx, args: sign::Args) -> Result<u8, Error> {
         on: args.date,
         expires: args.expires,
         frameworks: args.frameworks.clone(),
+        recorded,
     };
-    let commit = commit_event(
-        ctx,
-        &store,
-        &vendor.file,
-        &Entry::Vendor(sha.clone()),
-        &event,
-        extra,
-        &message,
-    )?;
+    let entry = match paper {
+        AgreementPaper::Vendor => Entry::Vendor(sha.clone()),
+        AgreementPaper::Ours => Entry::Existing(sha.clone()),
+    };
+    let commit = commit_event(ctx, &store, &vendor.file, &entry, &event, extra, &message)?;
     if !ctx.quiet {
+        let next = match paper {
+            AgreementPaper::Vendor => format!(
+                "It covers those frameworks in `dpa status` once a review finds it complete: dpa review {kept} --vendor {id} --save\n"
+            ),
+            AgreementPaper::Ours => "It covers those frameworks in `dpa status`; issue today's version with `dpa record` when it is renewed\n".to_string(),
+        };
         ctx.out(&format!(
-            "{id}: recorded the vendor's \"{title}\" ({kept}, SHA-256 {}) as signed on {} for {} (commit {commit})\n\
-             It covers those frameworks in `dpa status` once a review finds it complete: dpa review {kept} --vendor {id} --save\n",
+            "{id}: recorded {whose} \"{title}\" ({kept}, SHA-256 {}) as signed on {} for {} (commit {commit})\n{next}",
             &sha[..12],
             args.date,
             args.frameworks.join(", ")

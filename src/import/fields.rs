@@ -230,6 +230,7 @@ const HEADERS: &[(&str, &[&str])] = &[
             "data subject locations",
         ],
     ),
+    ("processing.role", &["role", "what the vendor does"]),
     ("processing.ccpa_role", &["ccpa role"]),
     ("processing.gdpr_role", &["gdpr role"]),
     (

@@ -7,7 +7,10 @@
 //! still missing before the vendor's agreement can be rendered.
 
 pub mod fields;
+pub mod mapfile;
+pub mod sniff;
 pub mod table;
+pub mod values;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -91,18 +94,21 @@ impl Plan {
 /// Reads a CSV or XLSX file; workbooks are parsed by `exe` as a bounded worker process.
 pub fn read_table(path: &Path, shown: &str, exe: &Path) -> Result<Table, String> {
     let bytes = table::read_bounded(path)?;
-    let xlsx_name = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
-    if table::is_workbook(&bytes) || xlsx_name {
-        let json =
-            crate::review::read::run_worker(exe, &["__sheet"], "workbook", &bytes, 64 << 20)?;
-        let sheet: table::Sheet = serde_json::from_slice(&json)
-            .map_err(|e| format!("the workbook reader returned invalid data: {e}"))?;
-        return table::sheet_table(shown, sheet);
+    // What the bytes are decides, not the name: a Word file or an HTML page named `.xls` is refused in plain words.
+    match sniff::sniff(&bytes)? {
+        sniff::Content::Workbook => {
+            let json =
+                crate::review::read::run_worker(exe, &["__sheet"], "workbook", &bytes, 64 << 20)?;
+            let sheet: table::Sheet = serde_json::from_slice(&json)
+                .map_err(|e| format!("the workbook reader returned invalid data: {e}"))?;
+            table::sheet_table(shown, sheet)
+        }
+        sniff::Content::Text(text, note) => {
+            let mut table = table::read_csv(shown, &text)?;
+            table.notes.extend(note.map(str::to_string));
+            Ok(table)
+        }
     }
-    table::read_csv(shown, &bytes)
 }
 
 /// Decides which field each column fills: the default headers, then `--map`.
@@ -110,9 +116,17 @@ pub fn mapping(table: &Table, maps: &[(String, String)]) -> Result<Vec<Option<St
     let mut out: Vec<Option<String>> = table
         .columns
         .iter()
-        .map(|c| fields::default_field(&c.header))
+        .map(|c| {
+            fields::default_field(&c.header).or_else(|| {
+                SUBPROCESSOR_HEADERS
+                    .contains(&fields::normalise(&c.header).as_str())
+                    .then(|| SUBPROCESSORS.to_string())
+            })
+        })
         .collect();
-    let paths = fields::paths();
+    let mut explicit: Vec<usize> = Vec::new();
+    let mut paths = fields::paths();
+    paths.push(SUBPROCESSORS.to_string());
     let path_refs: Vec<&str> = paths.iter().map(String::as_str).collect();
     for (column, field) in maps {
         let wanted = fields::normalise(column);
@@ -131,30 +145,53 @@ pub fn mapping(table: &Table, maps: &[(String, String)]) -> Result<Vec<Option<St
                 table.file
             )));
         };
-        let field = field.trim();
-        if field.is_empty() || field == "-" {
+        let spec = field.trim();
+        if spec.is_empty() || spec == "-" {
             out[i] = None;
+            explicit.push(i);
             continue;
         }
-        if !paths.iter().any(|p| p == field) {
-            let hint = match suggest(field, &path_refs) {
+        let (name, flag) = match spec.split_once(':') {
+            Some((f, v)) => (f.trim(), Some(v.trim())),
+            None => (spec, None),
+        };
+        let Some(path) = resolve(name, &paths) else {
+            let hint = match suggest(name, &path_refs) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "run `dpa import --help` for the fields a column can fill".to_string(),
             };
             return Err(Error::Usage(format!(
-                "--map {column}={field}: `{field}` is not a field an import can fill\n  hint: {hint}"
+                "--map {column}={field}: `{name}` is not a field an import can fill\n  hint: {hint}"
             )));
-        }
-        out[i] = Some(field.to_string());
+        };
+        let spec = match flag {
+            None => path,
+            Some(v) => format!(
+                "{path}:{}",
+                flag_value(&path, v)
+                    .map_err(|why| { Error::Usage(format!("--map {column}={field}: {why}")) })?
+            ),
+        };
+        out[i] = Some(spec);
+        explicit.push(i);
     }
+    // Two columns may not fill one field, except Yes/No columns that each add a value to it.
     for (i, f) in out.iter().enumerate() {
         if let Some(f) = f
+            && !f.contains(':')
             && let Some(j) = out[i + 1..].iter().position(|g| g.as_ref() == Some(f))
         {
-            let (a, b) = (&table.columns[i], &table.columns[i + 1 + j]);
+            let (a, b) = (i, i + 1 + j);
+            // Keep the column a --map chose; suggest leaving out the other.
+            let drop = if explicit.contains(&b) && !explicit.contains(&a) {
+                a
+            } else {
+                b
+            };
+            let (ca, cb, cd) = (&table.columns[a], &table.columns[b], &table.columns[drop]);
             return Err(Error::Usage(format!(
-                "columns {} ({}) and {} ({}) both fill `{f}`\n  hint: ignore one with --map '{}='",
-                a.letter, a.header, b.letter, b.header, b.header
+                "columns {} ({}) and {} ({}) both fill `{f}`\n  hint: leave one out with --map '{}='",
+                ca.letter, ca.header, cb.letter, cb.header, cd.header
             )));
         }
     }
@@ -167,6 +204,92 @@ pub fn mapping(table: &Table, maps: &[(String, String)]) -> Result<Vec<Option<St
         )));
     }
     Ok(out)
+}
+
+/// The pseudo-field of a sub-processor column: `Name (Country): purpose; ...`.
+pub const SUBPROCESSORS: &str = "subprocessors";
+
+/// Headers (normalised) of a sub-processor column recognised without `--map`.
+const SUBPROCESSOR_HEADERS: &[&str] = &[
+    "sub processors",
+    "subprocessors",
+    "sub processor",
+    "subprocessor",
+    "sub processors used",
+    "their sub processors",
+];
+
+/// A field as `--map` may name it: its path (`processing.regions`) or, when only one field
+/// ends so, its last part (`regions`).
+fn resolve(name: &str, paths: &[String]) -> Option<String> {
+    if paths.iter().any(|p| p == name) {
+        return Some(name.to_string());
+    }
+    let tail: Vec<&String> = paths
+        .iter()
+        .filter(|p| p.rsplit('.').next() == Some(name))
+        .collect();
+    match tail.as_slice() {
+        [one] => Some((*one).clone()),
+        _ => None,
+    }
+}
+
+/// The value a Yes/No column writes into `path` when the answer is Yes, as the record spells it.
+fn flag_value(path: &str, value: &str) -> Result<String, String> {
+    match fields::kind(path) {
+        Some(Kind::List) if path == "processing.regions" => values::region_code(value)
+            .ok_or_else(|| format!("`{value}` is not a region (EEA, UK, CH, US-CA, or a country)")),
+        Some(Kind::List | Kind::Text) => Ok(value.to_string()),
+        Some(Kind::Choice(choices)) => fields::choice(value, choices)
+            .map(str::to_string)
+            .ok_or_else(|| {
+                let names: Vec<&str> = choices.iter().map(|c| c.name).collect();
+                format!("`{value}` is not one of {}", names.join(", "))
+            }),
+        Some(Kind::Boolean) => values::yes_no(value)
+            .map(|b| b.to_string())
+            .ok_or_else(|| format!("`{value}` is not true or false")),
+        Some(Kind::Date | Kind::Integer) | None => Err(format!(
+            "`{path}` cannot be filled from a Yes/No column; map the column to it without `:VALUE`"
+        )),
+    }
+}
+
+/// A cell's value for `path`, read as people write it (country names, US dates, Yes/No), and
+/// how a date was read when that is worth saying.
+fn read_cell(text: &str, kind: Kind, path: &str) -> (Value, Option<values::DateReading>) {
+    let format = crate::model::schema::field_at(vendor::fields(), path).and_then(|f| f.format);
+    match (kind, format) {
+        (Kind::Text, Some(crate::model::schema::Format::Country)) => (
+            Value::from(values::country_code(text).unwrap_or(text)),
+            None,
+        ),
+        (Kind::List, Some(crate::model::schema::Format::Region)) => {
+            let items: Vec<String> = text
+                .split([';', ',', '\n'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| values::region_code(s).unwrap_or_else(|| s.to_string()))
+                .collect();
+            (
+                Value::Array(items.iter().map(String::as_str).collect()),
+                None,
+            )
+        }
+        (Kind::Date, _) => match values::date(text) {
+            Some((d, reading)) => (
+                Value::from(crate::model::schema::toml_date(d)),
+                Some(reading).filter(|r| *r != values::DateReading::Iso),
+            ),
+            None => (Value::from(text), None),
+        },
+        (Kind::Boolean, _) => match values::yes_no(text) {
+            Some(b) => (Value::from(b), None),
+            None => (Value::from(text), None),
+        },
+        _ => (convert(text, kind), None),
+    }
 }
 
 /// Legal-form words left off the end of a name when deriving an id (`Acme Analytics, Inc.` -> `acme-analytics`).
@@ -453,11 +576,20 @@ fn check(
             .filter(|p| !placeholders.contains(p))
             .collect();
         if loaded.is_none() && !newly.is_empty() {
+            let no_personal_data = trial
+                .get("personal_data")
+                .and_then(Item::as_bool)
+                .is_some_and(|b| !b);
             for p in newly {
                 if fields::kind(&p).is_some() {
                     missing.push(p.clone());
                 }
-                set(&mut trial, &p, placeholder(&p));
+                let item = if no_personal_data && p == "processing.regions" {
+                    toml_edit::value(toml_edit::Array::new())
+                } else {
+                    placeholder(&p)
+                };
+                set(&mut trial, &p, item);
                 placeholders.push(p);
             }
             continue;
@@ -514,10 +646,17 @@ fn check(
                 });
                 narrowed.unwrap_or(s)
             });
+            // The message names the row, the column and the value, never the whole row.
+            let value = item
+                .clone()
+                .or_else(|| cell.map(|c| c.text.clone()))
+                .filter(|v| !d.message.contains(v.as_str()))
+                .map(|v| format!(" (the cell holds `{}`)", shown(&v)))
+                .unwrap_or_default();
             let mut moved = Diagnostic::error(
                 &table.file,
                 span,
-                format!("{}: {}", table.place(row, column), d.message),
+                format!("{}: {}{value}", table.place(row, column), d.message),
             );
             moved.label = d.label.clone();
             moved.hints = d.hints.clone();
@@ -537,6 +676,8 @@ pub fn plan(root: &Path, table: &Table, opts: &Options) -> Result<Plan, Error> {
     let existing = existing_records(root);
     let mut diagnostics = Diagnostics::new();
     let mut outcomes: Vec<Outcome> = Vec::new();
+    let mut readings: Vec<String> = Vec::new();
+    let mut read_dates: Vec<(String, values::DateReading)> = Vec::new();
     let column_of = |field: &str| mapping.iter().position(|m| m.as_deref() == Some(field));
     let name_col = column_of("name");
     let id_col = column_of(fields::ID);
@@ -633,17 +774,89 @@ pub fn plan(root: &Path, table: &Table, opts: &Options) -> Result<Plan, Error> {
         };
         // The values of the row.
         let mut values: Vec<Value_> = Vec::new();
+        let mut subprocessors: Option<Vec<values::Subprocessor>> = None;
         for (c, field) in mapping.iter().enumerate() {
             let (Some(field), Some(cell)) = (field, row.cell(c)) else {
                 continue;
             };
-            let Some(kind) = fields::kind(field) else {
+            let (path, flag) = match field.split_once(':') {
+                Some((p, v)) => (p, Some(v)),
+                None => (field.as_str(), None),
+            };
+            let bad = |message: String, hint: &str| {
+                Diagnostic::error(
+                    &table.file,
+                    None,
+                    format!("{}: {message}", table.place(row.number, Some(c))),
+                )
+                .with_hint(hint.to_string())
+            };
+            if path == SUBPROCESSORS {
+                match values::subprocessors(&cell.text) {
+                    Ok(list) => subprocessors = Some(list),
+                    Err(why) => row_diags.push(bad(
+                        why,
+                        "fix the cell, or leave it empty to add sub-processors later",
+                    )),
+                }
+                continue;
+            }
+            let Some(kind) = fields::kind(path) else {
                 continue;
             };
+            let value = match flag {
+                Some(v) => match values::yes_no(&cell.text) {
+                    Some(true) if kind == Kind::List => Value::Array(std::iter::once(v).collect()),
+                    Some(true) if kind == Kind::Boolean => Value::from(v == "true"),
+                    Some(true) => Value::from(v),
+                    // "No" to "acts as a service provider?" is the role `none`.
+                    Some(false) => match kind {
+                        Kind::Choice(choices) if choices.iter().any(|c| c.name == "none") => {
+                            Value::from("none")
+                        }
+                        _ => continue,
+                    },
+                    None => {
+                        row_diags.push(bad(
+                            format!("`{}` is not Yes or No", shown(&cell.text)),
+                            "write Yes or No (an empty cell counts as No)",
+                        ));
+                        continue;
+                    }
+                },
+                None => {
+                    let (value, reading) = read_cell(&cell.text, kind, path);
+                    if let Some(r) = reading {
+                        let header = &table.columns[c].header;
+                        if !read_dates.iter().any(|(h, x)| h == header && *x == r) {
+                            read_dates.push((header.clone(), r));
+                            readings.push(format!(
+                                "column {} ({header}): dates read as {}, e.g. `{}` as {}",
+                                table.columns[c].letter,
+                                r.describe(),
+                                cell.text,
+                                value.to_string().trim()
+                            ));
+                        }
+                    }
+                    value
+                }
+            };
+            // Columns that add to one list (Yes/No region columns and a Regions column) are merged.
+            if let Some(prev) = values.iter_mut().find(|v| v.path == path)
+                && let (Value::Array(a), Value::Array(b)) = (&mut prev.value, &value)
+            {
+                for item in b.iter() {
+                    if !a.iter().any(|x| x.as_str() == item.as_str()) {
+                        a.push(item.clone());
+                    }
+                }
+                continue;
+            }
             values.push(Value_ {
-                path: field.clone(),
+                path: path.to_string(),
                 column: c,
-                value: convert(&cell.text, kind),
+                value,
             });
         }
         let file = format!("vendors/{id}.toml");
@@ -685,6 +898,11 @@ pub fn plan(root: &Path, table: &Table, opts: &Options) -> Result<Plan, Error> {
                     changed.push(v.path.clone());
                 }
             }
+            if let Some(list) = &subprocessors
+                && set_subprocessors(&mut doc, list)
+            {
+                changed.push(SUBPROCESSORS.to_string());
+            }
         }
         let mut missing = Vec::new();
         if action != Action::Exists && row_diags.is_empty() {
@@ -696,7 +914,14 @@ pub fn plan(root: &Path, table: &Table, opts: &Options) -> Result<Plan, Error> {
                 .get("security")
                 .and_then(Item::as_table_like)
                 .is_some_and(|t| !t.is_empty());
-            if !measures {
+            let no_personal_data = doc
+                .get("personal_data")
+                .and_then(Item::as_bool)
+                .is_some_and(|b| !b);
+            if no_personal_data {
+                // Needs no agreement: nothing is missing to draft one.
+                missing.clear();
+            } else if !measures {
                 missing.push("security (at least one Annex II measure)".into());
             }
         }
@@ -733,12 +958,43 @@ pub fn plan(root: &Path, table: &Table, opts: &Options) -> Result<Plan, Error> {
         diagnostics = Diagnostics::new();
         diagnostics.extend(items);
     }
+    let mut notes = table.notes.clone();
+    notes.extend(readings);
     Ok(Plan {
         outcomes,
         diagnostics,
         mapping,
-        notes: table.notes.clone(),
+        notes,
     })
+}
+
+/// A cell's text as messages quote it: at most 60 characters, never a whole row.
+fn shown(text: &str) -> String {
+    let mut s: String = text.chars().take(60).collect();
+    if text.chars().count() > 60 {
+        s.push('…');
+    }
+    s
+}
+
+/// Writes the sub-processors of a row as `[[subprocessors]]`; whether the record changed.
+fn set_subprocessors(doc: &mut DocumentMut, list: &[values::Subprocessor]) -> bool {
+    let mut tables = toml_edit::ArrayOfTables::new();
+    for s in list {
+        let mut t = TomlTable::new();
+        t["name"] = toml_edit::value(s.name.as_str());
+        t["country"] = toml_edit::value(s.country.as_str());
+        t["purpose"] = toml_edit::value(s.purpose.as_str());
+        tables.push(t);
+    }
+    let new = Item::ArrayOfTables(tables);
+    let same = doc
+        .get("subprocessors")
+        .is_some_and(|old| old.to_string() == new.to_string());
+    if !same {
+        doc.insert("subprocessors", new);
+    }
+    !same
 }
 
 /// Writes what the plan decided: new records (never replacing a file) and updated ones (only

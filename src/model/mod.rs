@@ -6,6 +6,7 @@
 pub mod ccpa;
 pub mod company;
 pub mod country;
+pub mod draft;
 pub mod facts;
 pub mod schema;
 pub mod security;

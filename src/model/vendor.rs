@@ -312,6 +312,11 @@ record! {
         pub file: Option<String> [e.g. "agreements/zendesk/executed/v1.pdf"],
         /// SHA-256 of the issued version's manifest.json when it was signed, to detect a moved tag.
         pub manifest_sha256: Option<String> [e.g. "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b"],
+        /// When the agreement was entered in dpa, for one signed before it was recorded (`dpa sign` writes it).
+        #[serde(default, deserialize_with = "schema_date::optional")]
+        pub recorded_on: Option<NaiveDate>,
+        /// Who entered it (the git author of `dpa sign`).
+        pub recorded_by: Option<String> [e.g. "Jo Buyer <jo@example.com>"],
         /// Gaps in the vendor's document that a person accepted (`[[agreements.accepted]]`, written by `dpa accept`).
         #[serde(default)]
         pub accepted: Vec<AcceptedGap>,
@@ -374,6 +379,8 @@ record! {
         /// Country of establishment (ISO 3166-1 alpha-2), also where it processes unless stated otherwise.
         [country]
         pub country: String [e.g. "US"],
+        /// `false` when the vendor receives no personal data: it then needs no agreement and no `[processing]`.
+        pub personal_data: Option<bool> = "true",
         /// Privacy contact.
         pub contact: Contact,
         /// Who signs for the vendor.
@@ -643,6 +650,14 @@ fn check(v: &Vendor, diags: &mut Diagnostics) {
             ),
         );
     }
+    if v.personal_data == Some(false) && !v.processing.regions.is_empty() {
+        c.error(
+            "personal_data",
+            "`personal_data = false`, but `processing.regions` names whose personal data the vendor handles".into(),
+        )
+        .hints
+        .push("leave `processing` out for a vendor that receives no personal data, or remove `personal_data = false`".into());
+    }
     let d = v.processing.deletion_days;
     if !(1..=MAX_DELETION_DAYS).contains(&d) {
         c.error(
@@ -687,13 +702,16 @@ fn check(v: &Vendor, diags: &mut Diagnostics) {
             );
         }
         match (a.paper, a.version) {
+            // Our paper signed before dpa: the executed document stands for the version.
+            (AgreementPaper::Ours, None)
+                if a.file.is_some() && a.sha256.is_some() && !a.frameworks.is_empty() => {}
             (AgreementPaper::Ours, None) => {
                 c.error(
                     &p,
-                    format!("`{p}` has no `version`: an agreement on our paper names the issued version it records"),
+                    format!("`{p}` has no `version`: an agreement on our paper names the issued version it records, or, signed before dpa, its `file`, `sha256` and `frameworks`"),
                 )
                 .hints
-                .push("for a document the vendor drafted, write `paper = \"vendor\"` with its `file`".into());
+                .push("record an agreement signed before dpa with `dpa sign ID --paper ours --file EXECUTED.pdf --title TITLE --framework F --date D`; for a document the vendor drafted, use `--paper vendor`".into());
             }
             (AgreementPaper::Ours, Some(version)) => {
                 if versions.contains(&version) {

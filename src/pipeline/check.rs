@@ -175,6 +175,9 @@ pub struct CheckReport {
     pub failures: Vec<Failure>,
     /// Number of clauses in the library.
     pub clauses: usize,
+    /// Vendors whose records say they receive no personal data (`personal_data = false`): they
+    /// need no agreement, so nothing is drafted or checked for them.
+    pub no_agreement: Vec<String>,
 }
 
 /// What a check comes to.
@@ -304,8 +307,14 @@ pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
     let mut vendors = Vec::new();
     let mut readings = Vec::new();
     let mut loaded: Vec<Vendor> = Vec::new();
+    let mut no_agreement = Vec::new();
     for id in &ids {
         let mut diags = Diagnostics::new();
+        let facts = ws.load_facts(id, &mut Diagnostics::new());
+        if facts.is_some_and(|f| f.vendor.personal_data == Some(false)) {
+            no_agreement.push(id.clone());
+            continue;
+        }
         let prepared = ws.load_vendor(id, &mut diags).and_then(|vendor| {
             let options = DocOptions {
                 final_: false,
@@ -395,6 +404,7 @@ pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
         vendors,
         failures,
         clauses: ws.library.clauses().count(),
+        no_agreement,
     }
 }
 

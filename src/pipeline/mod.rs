@@ -9,6 +9,7 @@ pub mod issue;
 pub mod library_diff;
 pub mod notices;
 pub mod render;
+pub mod verify;
 pub mod watch;
 
 pub use check::{CheckOptions, CheckReport, check};

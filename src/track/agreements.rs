@@ -14,6 +14,8 @@ pub enum Entry {
     Version(u32),
     /// The entry of a document on the vendor's paper, by its SHA-256.
     Vendor(String),
+    /// The entry of a document on our paper that dpa did not issue (signed before dpa), by its SHA-256.
+    Existing(String),
 }
 
 impl Entry {
@@ -27,7 +29,28 @@ impl Entry {
                 t.get("paper").and_then(|p| p.as_str()) == Some("vendor")
                     && t.get("sha256").and_then(|x| x.as_str()) == Some(sha.as_str())
             }
+            Entry::Existing(sha) => {
+                t.get("paper").and_then(|p| p.as_str()) == Some("ours")
+                    && t.get("version").is_none()
+                    && t.get("sha256").and_then(|x| x.as_str()) == Some(sha.as_str())
+            }
         }
+    }
+}
+
+/// When and by whom an agreement was entered in dpa.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// The date it was entered.
+    pub on: NaiveDate,
+    /// Who entered it (the git author).
+    pub by: String,
+}
+
+impl Recorded {
+    fn write(&self, table: &mut Table) {
+        table["recorded_on"] = value(toml_date(self.on));
+        table["recorded_by"] = value(self.by.as_str());
     }
 }
 
@@ -51,6 +74,8 @@ pub enum Event {
         file: Option<String>,
         /// SHA-256 of the issued manifest, to notice a moved tag.
         manifest_sha256: Option<String>,
+        /// When and by whom it was entered, for a signature dated before dpa issued the version.
+        recorded: Option<Recorded>,
     },
     /// A document on the vendor's paper was signed.
     SignedVendorPaper {
@@ -64,6 +89,8 @@ pub enum Event {
         expires: Option<NaiveDate>,
         /// The frameworks the signatory believes it covers.
         frameworks: Vec<String>,
+        /// When and by whom it was entered in dpa.
+        recorded: Recorded,
     },
     /// A person accepted a gap in a document on the vendor's paper.
     Accepted {
@@ -99,10 +126,8 @@ pub fn edit(text: &str, entry: &Entry, event: &Event) -> Result<String, String> 
             let mut t = Table::new();
             match entry {
                 Entry::Version(version) => t["version"] = value(i64::from(*version)),
-                Entry::Vendor(sha) => {
-                    t["paper"] = value("vendor");
-                    let _ = sha;
-                }
+                Entry::Vendor(_) => t["paper"] = value("vendor"),
+                Entry::Existing(_) => t["paper"] = value("ours"),
             }
             array.push(t);
             let last = array.len() - 1;
@@ -122,6 +147,7 @@ pub fn edit(text: &str, entry: &Entry, event: &Event) -> Result<String, String> 
             sha256,
             file,
             manifest_sha256,
+            recorded,
         } => {
             table["status"] = value("signed");
             table["signed_on"] = value(toml_date(*on));
@@ -137,6 +163,9 @@ pub fn edit(text: &str, entry: &Entry, event: &Event) -> Result<String, String> 
             if let Some(h) = manifest_sha256 {
                 table["manifest_sha256"] = value(h.as_str());
             }
+            if let Some(r) = recorded {
+                r.write(table);
+            }
         }
         Event::SignedVendorPaper {
             title,
@@ -144,6 +173,7 @@ pub fn edit(text: &str, entry: &Entry, event: &Event) -> Result<String, String> 
             on,
             expires,
             frameworks,
+            recorded,
         } => {
             table["title"] = value(title.as_str());
             table["frameworks"] = value(
@@ -157,10 +187,11 @@ pub fn edit(text: &str, entry: &Entry, event: &Event) -> Result<String, String> 
             if let Some(e) = expires {
                 table["expires_on"] = value(toml_date(*e));
             }
-            if let Entry::Vendor(sha) = entry {
+            if let Entry::Vendor(sha) | Entry::Existing(sha) = entry {
                 table["sha256"] = value(sha.as_str());
             }
             table["file"] = value(file.as_str());
+            recorded.write(table);
         }
         Event::Accepted {
             requirement,
@@ -228,6 +259,7 @@ mod tests {
                 sha256: None,
                 file: Some("agreements/a/executed/v2.pdf".into()),
                 manifest_sha256: None,
+                recorded: None,
             },
         )
         .expect("edit");

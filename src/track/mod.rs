@@ -4,8 +4,11 @@
 //! over a workspace. Why a signed agreement is outdated lives in [`outdated`].
 
 pub mod agreements;
+pub mod calendar;
 pub mod outdated;
+pub mod sheet;
 mod status;
+pub mod words;
 
 use std::collections::BTreeMap;
 
@@ -110,9 +113,11 @@ pub enum Overall {
     Unsigned,
     /// Its service ended.
     Ended,
+    /// It needs terms, nothing is signed, and its record lacks facts needed to draft them.
+    Incomplete,
     /// No framework applies to it.
     None,
-    /// Its record is invalid (only with `--keep-going`).
+    /// Its record is invalid.
     Invalid,
 }
 
@@ -124,6 +129,7 @@ impl Overall {
             Overall::Gaps => "gaps",
             Overall::Unsigned => "unsigned",
             Overall::Ended => "ended",
+            Overall::Incomplete => "incomplete",
             Overall::None => "none",
             Overall::Invalid => "invalid",
         }
@@ -154,6 +160,8 @@ pub struct Row {
     pub overall: Overall,
     /// Frameworks it needs (derived from its facts).
     pub required: Vec<String>,
+    /// Facts its record lacks to draft its agreement, in plain words (`purposes`, `retention`).
+    pub incomplete: Vec<String>,
     /// State per required framework.
     pub states: BTreeMap<String, State>,
     /// Why each outdated framework is outdated.
@@ -192,6 +200,8 @@ pub struct RowInput<'a> {
     pub vendor: &'a Vendor,
     /// Frameworks it needs, without `general`.
     pub required: Vec<String>,
+    /// Facts its record lacks to draft its agreement.
+    pub incomplete: Vec<String>,
     /// Whether it is a CCPA third party.
     pub ccpa_third_party: bool,
     /// Issued versions, oldest first.
@@ -294,6 +304,25 @@ fn vendor_paper_state(
     )
 }
 
+/// What an agreement on our paper signed before dpa does for one framework: it covers it until
+/// it expires (dpa did not issue its text, so it cannot tell whether the text is outdated).
+fn existing_state(
+    a: &AgreementState,
+    f: &str,
+    input: &RowInput<'_>,
+    remarks: &mut Vec<String>,
+) -> State {
+    let title = a.title.as_deref().unwrap_or("agreement");
+    match a.expires_on {
+        Some(e) if e < input.as_of => {
+            remarks.push(format!("{f}: \"{title}\" on our paper expired on {e}"));
+            State::Expired
+        }
+        Some(e) if (e - input.as_of).num_days() <= input.expiring_within => State::Expiring,
+        _ => State::Covered,
+    }
+}
+
 fn recorded(agreements: &[AgreementState], version: u32, status: AgreementStatus) -> bool {
     agreements
         .iter()
@@ -364,12 +393,15 @@ pub fn row(input: &RowInput<'_>) -> Row {
         let mut state = state;
         if state != State::Ended {
             for a in v.agreements.iter().filter(|a| {
-                a.paper == AgreementPaper::Vendor
+                a.version.is_none()
                     && a.status == AgreementStatus::Signed
                     && a.frameworks.iter().any(|x| x == f)
             }) {
                 let mut notes = Vec::new();
-                let (vs, open) = vendor_paper_state(a, f, input, &mut notes);
+                let (vs, open) = match a.paper {
+                    AgreementPaper::Vendor => vendor_paper_state(a, f, input, &mut notes),
+                    AgreementPaper::Ours => (existing_state(a, f, input, &mut notes), Vec::new()),
+                };
                 if vs < state {
                     state = vs;
                     remarks.extend(notes);
@@ -403,8 +435,30 @@ pub fn row(input: &RowInput<'_>) -> Row {
     let vendor_signed = v
         .agreements
         .iter()
-        .filter(|a| a.paper == AgreementPaper::Vendor && a.status == AgreementStatus::Signed)
+        .filter(|a| a.version.is_none() && a.status == AgreementStatus::Signed)
         .max_by_key(|a| a.signed_on);
+    for a in &v.agreements {
+        if let (Some(signed), Some(on)) = (a.signed_on, a.recorded_on)
+            && signed < on
+        {
+            let what = match (a.paper, a.version, &a.title) {
+                (AgreementPaper::Ours, Some(n), _) => format!("v{n}"),
+                (AgreementPaper::Ours, None, t) => {
+                    format!("\"{}\" on our paper", t.as_deref().unwrap_or("agreement"))
+                }
+                (AgreementPaper::Vendor, _, t) => {
+                    format!("the vendor's \"{}\"", t.as_deref().unwrap_or("document"))
+                }
+            };
+            remarks.push(format!(
+                "{what} signed {signed}, recorded afterwards on {on}{}",
+                a.recorded_by
+                    .as_ref()
+                    .map(|b| format!(" by {b}"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
     let accepted = v
         .agreements
         .iter()
@@ -431,8 +485,26 @@ pub fn row(input: &RowInput<'_>) -> Row {
         Overall::Covered
     } else if signed.is_some() || vendor_signed.is_some() {
         Overall::Gaps
+    } else if !input.incomplete.is_empty() && input.issued.is_empty() {
+        Overall::Incomplete
     } else {
         Overall::Unsigned
+    };
+    if !input.required.is_empty()
+        && !input.incomplete.is_empty()
+        && !matches!(overall, Overall::Covered | Overall::Ended)
+    {
+        remarks.insert(
+            0,
+            format!(
+                "needs an agreement; facts missing to draft it: {}",
+                input.incomplete.join(", ")
+            ),
+        );
+    }
+    let drafted = |s: &str| {
+        Some(s.to_string())
+            .filter(|_| input.incomplete.is_empty() || s != crate::model::draft::STAND_IN)
     };
     Row {
         vendor: v.id.clone(),
@@ -441,6 +513,11 @@ pub fn row(input: &RowInput<'_>) -> Row {
         notes: v.notes.clone(),
         overall,
         required: input.required.clone(),
+        incomplete: if input.required.is_empty() {
+            Vec::new()
+        } else {
+            input.incomplete.clone()
+        },
         states,
         outdated,
         gaps,
@@ -450,10 +527,11 @@ pub fn row(input: &RowInput<'_>) -> Row {
         signed_version: signed.and_then(|a| a.version),
         signed_on: signed.or(vendor_signed).and_then(|a| a.signed_on),
         expires_on: signed.or(vendor_signed).and_then(|a| a.expires_on),
-        service_starts: Some(v.service.starts),
+        service_starts: Some(v.service.starts)
+            .filter(|_| !input.incomplete.iter().any(|m| m.starts_with("service"))),
         service_ends: v.service.ends,
-        contact_name: Some(v.contact.name.clone()),
-        contact_email: Some(v.contact.email.clone()).filter(|e| !e.is_empty()),
+        contact_name: drafted(&v.contact.name),
+        contact_email: drafted(&v.contact.email).filter(|e| !e.is_empty()),
         ccpa_third_party: input.ccpa_third_party,
         remarks,
     }
@@ -468,6 +546,7 @@ pub fn invalid_row(id: &str, reason: String) -> Row {
         notes: None,
         overall: Overall::Invalid,
         required: Vec::new(),
+        incomplete: Vec::new(),
         states: BTreeMap::new(),
         outdated: BTreeMap::new(),
         gaps: BTreeMap::new(),

@@ -97,15 +97,19 @@ pub fn status(ws: &Workspace, options: &Options) -> Result<Tracker, StoreError> 
         None => BTreeSet::new(),
     };
     // Records load and facts derive in parallel; git is read afterwards, only for vendors with tags.
-    type Loaded = (String, Option<(Vendor, Applicability)>, Diagnostics);
+    type Loaded = (
+        String,
+        Option<(Vendor, Vec<String>, Applicability)>,
+        Diagnostics,
+    );
     let loaded: Vec<Loaded> = ids
         .par_iter()
         .map(|id| {
             let mut d = Diagnostics::new();
-            let loaded = ws.load_vendor(id, &mut d).and_then(|v| {
+            let loaded = ws.load_facts(id, &mut d).and_then(|f| {
                 let before = d.error_count();
-                let app = ws.applicability(&v, &mut d);
-                (d.error_count() == before).then_some((v, app))
+                let app = ws.applicability(&f.vendor, &mut d);
+                (d.error_count() == before).then_some((f.vendor, f.missing, app))
             });
             (id.clone(), loaded, d)
         })
@@ -113,7 +117,7 @@ pub fn status(ws: &Workspace, options: &Options) -> Result<Tracker, StoreError> 
     let mut rows: Vec<Row> = Vec::with_capacity(loaded.len());
     let mut vendors = Vec::new();
     for (id, loaded, d) in loaded {
-        let Some((vendor, app)) = loaded else {
+        let Some((vendor, incomplete, app)) = loaded else {
             let reason = d
                 .iter()
                 .find(|x| x.is_error())
@@ -136,10 +140,11 @@ pub fn status(ws: &Workspace, options: &Options) -> Result<Tracker, StoreError> 
             }
         }
         // Only vendors with a signature need today's text, to tell `outdated`.
-        let today = if vendor
-            .agreements
-            .iter()
-            .any(|a| a.status == crate::model::AgreementStatus::Signed)
+        let today = if incomplete.is_empty()
+            && vendor
+                .agreements
+                .iter()
+                .any(|a| a.status == crate::model::AgreementStatus::Signed)
         {
             today(ws, &vendor)
         } else {
@@ -149,6 +154,7 @@ pub fn status(ws: &Workspace, options: &Options) -> Result<Tracker, StoreError> 
         rows.push(row(&RowInput {
             vendor: &vendor,
             required,
+            incomplete,
             ccpa_third_party: app.ccpa_third_party,
             issued: &issued,
             current: today.as_ref().map(|t| Current {

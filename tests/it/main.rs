@@ -16,6 +16,7 @@ mod escaping;
 mod fuzz;
 mod import;
 mod incremental;
+mod inventory;
 mod layering;
 mod librarydiff;
 mod malformed;

@@ -185,7 +185,14 @@ fn notices_list_general_customers_with_deadlines_from_their_notice_periods() {
 
     // The tracker says who has not been told.
     let status = stdout(&dpa(ws.path(), &["status", "--as-of", "2026-12-10"]));
-    assert!(status.starts_with("CUSTOMER "), "{status}");
+    assert!(status.starts_with("8 customers: 0 covered, "), "{status}");
+    assert!(
+        status
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("CUSTOMER ")),
+        "{status}"
+    );
     assert!(
         status.contains("note: sub-processor `Vectorline AI Ltd` (effective 2027-03-01): notice not sent; send by 2027-01-29"),
         "{status}"

@@ -146,7 +146,7 @@ fn a_vendor_whose_only_dpa_is_its_own_is_covered_after_a_clean_review() {
     );
     let text = stdout(&missing);
     assert!(
-        text.contains("nordhost") && text.contains("gdpr:unreviewed"),
+        text.contains("nordhost") && text.contains("GDPR signed, not yet reviewed"),
         "{text}"
     );
     assert!(
@@ -210,7 +210,7 @@ fn a_missing_flowdown_clause_shows_gaps_until_the_gap_is_accepted() {
         root,
         &["status", "--missing", "gdpr", "--as-of", "2026-12-01"],
     ));
-    assert!(text.contains("gdpr:gaps"), "{text}");
+    assert!(text.contains("GDPR signed, with gaps"), "{text}");
     assert!(
         text.contains("does not satisfy gdpr.28.4.flowdown (missing)"),
         "{text}"
