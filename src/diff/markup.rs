@@ -59,7 +59,15 @@ pub(crate) fn inline_text(src: &str) -> String {
             },
             '[' => match link(&chars, i) {
                 Some((text_end, next)) => {
-                    out.push_str(&inline_text(&collect(&chars[i + 1..text_end])));
+                    let text = inline_text(&collect(&chars[i + 1..text_end]));
+                    if text == "AUTOTITLE" && chars.get(text_end + 1) == Some(&'(') {
+                        // A docs-site link that shows the title of the page it names: the page is
+                        // what a reader sees, so the target is the text.
+                        let target = collect(&chars[text_end + 2..next - 1]);
+                        out.push_str(&format!("AUTOTITLE({})", target.trim()));
+                    } else {
+                        out.push_str(&text);
+                    }
                     i = next;
                 }
                 None => {
