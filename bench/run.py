@@ -480,7 +480,7 @@ def site_policy(out):
     proc = subprocess.run(["cargo", "test", "--quiet", "--test", "it", test, "--", "--exact", "--nocapture"],
                           cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    m = re.search(r"site-policy corpus: (\d+) pairs; false-change clauses per pair ([\d.]+) \((\d+) in all\); "
+    m = re.search(r"site-policy corpus: (\d+) pairs; false-change clauses per pair ([\d.]+) \((\d+) in all, (\d+) with identical visible words\); "
                   r"no-visible-change revisions with any false change ([\d.]+)% \((\d+) of (\d+)\); "
                   r"silent misses (\d+); refused pairs (\d+)", proc.stdout)
     if not m:

@@ -127,7 +127,7 @@ fn front_matter(src: &str) -> Result<Split<'_>, String> {
     }
     // YAML front matter may also end with `...`.
     let closes = |l: &&str| l.trim_end() == fence || (fence == "---" && l.trim_end() == "...");
-    let Some(close) = all.iter().skip(1).position(|l| closes(&l)) else {
+    let Some(close) = all.iter().skip(1).position(closes) else {
         return Ok(numbered(0));
     };
     let close = close + 1;
@@ -370,7 +370,9 @@ impl Html {
             let Some(open) = rest.find('<') else { break };
             self.text(&rest[..open], out);
             let after = &rest[open..];
-            match self.parse(after) {
+            // `\<b>` is an escaped bracket: text, never a tag.
+            let escaped = rest[..open].ends_with('\\');
+            match self.parse(after).filter(|_| !escaped) {
                 Some((name, closing, attrs, len)) => {
                     self.tag(&name, closing, attrs, no, out);
                     rest = &after[len..];
@@ -396,7 +398,11 @@ impl Html {
     /// Template tags are not text: `{% data x %}` and `{{ x }}` become one placeholder naming the
     /// value a reader sees (`{{x}}`), every other `{% … %}` tag is dropped, comments with it.
     fn liquid(&mut self, line: &str) -> String {
-        if !self.liquid_comment && !line.contains("{%") && !line.contains("{{") && !line.contains("{/*") {
+        if !self.liquid_comment
+            && !line.contains("{%")
+            && !line.contains("{{")
+            && !line.contains("{/*")
+        {
             return line.to_string();
         }
         let mut out = String::with_capacity(line.len());
@@ -406,7 +412,10 @@ impl Html {
                 let Some(at) = rest.find("{%") else { break };
                 let after = &rest[at..];
                 let Some(end) = after.find("%}") else { break };
-                let word = after[2..end].trim_matches(['-', ' ', '\t']).split_whitespace().next();
+                let word = after[2..end]
+                    .trim_matches(['-', ' ', '\t'])
+                    .split_whitespace()
+                    .next();
                 if matches!(word, Some("endcomment" | "endraw")) {
                     self.liquid_comment = false;
                 }
@@ -504,21 +513,17 @@ impl Html {
                 }
             }
             ("li", true) => {}
-            (h, false) if HEADINGS.contains(&h) && !in_row => {
+            (h, false) if HEADINGS.contains(&h) && !in_row && !self.heading => {
                 // A heading wherever it is nested (`<p><h1>…</h1></p>`) is a heading line.
-                if !self.heading {
-                    Self::newline(out, no, true);
-                    let level = usize::from(h.as_bytes()[1] - b'0');
-                    out.text.push_str(&"#".repeat(level));
-                    out.text.push(' ');
-                    self.heading = true;
-                }
+                Self::newline(out, no, true);
+                let level = usize::from(h.as_bytes()[1] - b'0');
+                out.text.push_str(&"#".repeat(level));
+                out.text.push(' ');
+                self.heading = true;
             }
-            (h, true) if HEADINGS.contains(&h) && !in_row => {
-                if self.heading {
-                    self.heading = false;
-                    Self::newline(out, no, true);
-                }
+            (h, true) if HEADINGS.contains(&h) && !in_row && self.heading => {
+                self.heading = false;
+                Self::newline(out, no, true);
             }
             ("table", false) => {
                 Self::newline(out, no, true);
@@ -649,14 +654,31 @@ const KNOWN_TAGS: [&str; 17] = [
 
 /// Elements that end a paragraph but have no rule of their own (their text stays).
 const BREAKING_TAGS: [&str; 16] = [
-    "hr", "dl", "dt", "dd", "nav", "aside", "figure", "figcaption", "details", "summary", "caption",
-    "pre", "body", "html", "thead", "tbody",
+    "hr",
+    "dl",
+    "dt",
+    "dd",
+    "nav",
+    "aside",
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
+    "caption",
+    "pre",
+    "body",
+    "html",
+    "thead",
+    "tbody",
 ];
 
 /// A capitalised JSX component tag (`<Note type="x">`, `<Tabs/>`, `</Note>`), which is
 /// scaffolding: its text shows, the tag does not. `<Customer Name>` in prose is not one.
 fn is_component(name: &str, attrs: &str, whole: &str, closed: &[String]) -> bool {
-    let Some(first) = whole.get(1..).and_then(|r| r.trim_start_matches('/').chars().next()) else {
+    let Some(first) = whole
+        .get(1..)
+        .and_then(|r| r.trim_start_matches('/').chars().next())
+    else {
         return false;
     };
     if !first.is_ascii_uppercase() {
@@ -728,8 +750,12 @@ fn tag(s: &str) -> Option<(String, bool, &str, usize)> {
         .unwrap_or(inner.len());
     let name = inner[..name_len].to_ascii_lowercase();
     let attrs = &inner[name_len..];
-    (!name.is_empty() && (attrs.is_empty() || attrs.starts_with(char::is_whitespace)))
-        .then_some((name, closing, attrs, end + 1))
+    (!name.is_empty() && (attrs.is_empty() || attrs.starts_with(char::is_whitespace))).then_some((
+        name,
+        closing,
+        attrs,
+        end + 1,
+    ))
 }
 
 /// The value of attribute `name` in an attribute list, quoted or not.

@@ -30,9 +30,8 @@ fn re(pattern: &str) -> Regex {
 
 static FRONT_MATTER: LazyLock<Regex> =
     LazyLock::new(|| re(r"\A(?s:\x{FEFF}?---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\z))"));
-static COMMENT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?s)\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}")
-});
+static COMMENT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?s)\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}"));
 static LIQUID_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"(?s)\{%-?\s*(.*?)\s*-?%\}"));
 static DATA_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"\{%-?\s*data\s+([^%]*?)\s*-?%\}"));
 static VARIABLE: LazyLock<Regex> = LazyLock::new(|| re(r"\{\{-?\s*([^}]*?)\s*-?\}\}"));
@@ -40,9 +39,8 @@ static OTHER_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"\{%-?[^%]*?-?%\}"));
 static ALERT: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?m)^(\s*>\s*)\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*$"));
 static AUTOTITLE: LazyLock<Regex> = LazyLock::new(|| re(r"\[AUTOTITLE\]\(([^)\s]*)\)"));
-static CURRENT_VERSION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"^(?:if|elsif|unless)\s+currentVersion\s*(==|!=)\s*["']([^"']+)["']"#)
-});
+static CURRENT_VERSION: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"^(?:if|elsif|unless)\s+currentVersion\s*(==|!=)\s*["']([^"']+)["']"#));
 static IFVERSION: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:ifversion|elsif)\s+(.*)"));
 static OR: LazyLock<Regex> = LazyLock::new(|| re(r"\s+or\s+"));
 static AND: LazyLock<Regex> = LazyLock::new(|| re(r"\s+and\s+"));
@@ -90,7 +88,11 @@ fn condition_true(expr: &str) -> bool {
         let name = &c[2];
         let eq = FPT_NAMES.contains(&name) || name.starts_with("free-pro-team");
         let val = if &c[1] == "==" { eq } else { !eq };
-        return if expr.starts_with("unless") { !val } else { val };
+        return if expr.starts_with("unless") {
+            !val
+        } else {
+            val
+        };
     }
     if let Some(c) = IFVERSION.captures(expr) {
         return OR
@@ -161,22 +163,21 @@ fn preprocess(md: &str) -> String {
 
 /// Quotes, dashes and spaces as the oracle normalises them, after NFKC.
 pub fn norm(s: &str) -> String {
-    let mapped: String = s
-        .nfkc()
-        .filter_map(|c| match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '`' => {
-                Some('\'')
-            }
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
-            | '\u{00BB}' => Some('"'),
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
-            | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => Some('-'),
-            '\u{00A0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' | '\u{200A}' | '\u{202F}'
-            | '\u{2007}' => Some(' '),
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}' => None,
-            c => Some(c),
-        })
-        .collect();
+    let mapped: String =
+        s.nfkc()
+            .filter_map(|c| match c {
+                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{00B4}'
+                | '`' => Some('\''),
+                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+                | '\u{00BB}' => Some('"'),
+                '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+                | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => Some('-'),
+                '\u{00A0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' | '\u{200A}' | '\u{202F}'
+                | '\u{2007}' => Some(' '),
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}' => None,
+                c => Some(c),
+            })
+            .collect();
     mapped.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
