@@ -284,8 +284,8 @@ struct Html {
 /// whatever numbers its other items carry (`1.` `1.` `1.` shows 1, 2, 3).
 #[derive(Debug, Default)]
 struct Ordered {
-    /// Open lists, outermost first: (indent of the marker, next number, delimiter).
-    open: Vec<(usize, u64, char)>,
+    /// Open lists, outermost first: (indent of the marker, next number, delimiter, first number).
+    open: Vec<(usize, u64, char, u64)>,
     /// The previous line was blank.
     after_blank: bool,
 }
@@ -307,22 +307,27 @@ impl Ordered {
         if !marker {
             // A paragraph no deeper than a list's items ends that list; a wrapped line does not.
             if after_blank || t.starts_with('#') {
-                self.open.retain(|(i, _, _)| indent > *i + 1);
+                self.open.retain(|(i, ..)| indent > *i + 1);
             }
             return line.to_string();
         }
         let delim = delim.unwrap_or('.');
-        self.open.retain(|(i, _, _)| *i <= indent);
+        self.open.retain(|(i, ..)| *i <= indent);
+        let written: u64 = t[..digits].parse().unwrap_or(1);
+        // Only the convention of repeating the first number (`1.` `1.` `1.`) is renumbered; any
+        // other number starts over from what is written.
         let shown = match self.open.last_mut() {
-            Some((i, next, d)) if *i == indent && *d == delim => {
+            Some((i, next, d, first))
+                if *i == indent && *d == delim && (written == *first || written == *next) =>
+            {
                 let n = *next;
                 *next += 1;
                 n
             }
             _ => {
-                let n: u64 = t[..digits].parse().unwrap_or(1);
-                self.open.push((indent, n + 1, delim));
-                n
+                self.open.retain(|(i, ..)| *i < indent);
+                self.open.push((indent, written + 1, delim, written));
+                written
             }
         };
         format!("{}{shown}{}", &line[..indent], &t[digits..])
