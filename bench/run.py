@@ -4,6 +4,7 @@
     python3 bench/run.py                   # full run (about 8 minutes on 2 cores after the build)
     python3 bench/run.py --install-peers   # first install the peers that are missing
     python3 bench/run.py --quick           # smaller sizes, fewer repetitions, for a smoke test
+    python3 bench/run.py --site-policy     # only the diff on the site-policy corpus (its own section)
 
 It builds dpa in release mode, generates synthetic workspaces (bench/generate.py)
 of 10, 100 and 1,000 vendors, and measures, each as the median of several runs:
@@ -251,7 +252,11 @@ def main():
     ap.add_argument("--install-peers", action="store_true", help="install the typst CLI, pandoc and pdflatex when missing")
     ap.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
     ap.add_argument("--from-json", metavar="FILE", help="only write the report, from the results a run saved")
+    ap.add_argument("--site-policy", action="store_true", help="only the diff on the site-policy corpus: its section of the report")
     args = ap.parse_args()
+    if args.site_policy:
+        site_policy(args.out)
+        return
     if args.from_json:
         saved = json.load(open(args.from_json))
         write_report(args.out, saved["results"], saved["build_s"], saved["quick"])
@@ -460,6 +465,55 @@ def main():
     results = json.load(open(saved))["results"]
     write_report(args.out, results, build_s, args.quick)
     print(f"wrote {args.out}", file=sys.stderr)
+    site_policy(args.out)
+
+
+SITE_POLICY_BEGIN, SITE_POLICY_END = "<!-- site-policy:begin -->", "<!-- site-policy:end -->"
+
+
+def site_policy(out):
+    """The diff on the 521 revision pairs of tests/fixtures/site-policy, judged against the visible
+    text (the corpus test prints its figures); writes its section of BENCHMARKS.md."""
+    print("site-policy corpus: dpa diff of 521 revision pairs against the visible text ...", file=sys.stderr)
+    test = "sitepolicy::every_revision_pair_diffs_as_a_reader_sees_it"
+    start = time.perf_counter()
+    proc = subprocess.run(["cargo", "test", "--quiet", "--test", "it", test, "--", "--exact", "--nocapture"],
+                          cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    m = re.search(r"site-policy corpus: (\d+) pairs; false-change clauses per pair ([\d.]+) \((\d+) in all, (\d+) with identical visible words\); "
+                  r"no-visible-change revisions with any false change ([\d.]+)% \((\d+) of (\d+)\); "
+                  r"silent misses (\d+); refused pairs (\d+)", proc.stdout)
+    if not m:
+        sys.exit(f"the site-policy corpus test printed no figures (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    pairs, per_pair, false_all, identical, share, with_false, no_change, misses, refused = m.groups()
+    goal = float(per_pair) == 0 and float(share) == 0 and int(misses) == 0 and int(refused) == 0
+    lines = [SITE_POLICY_BEGIN, "", "## Diff on real legal pages (site-policy corpus)", "",
+             f"Measured by `python3 bench/run.py --site-policy` (this step only; {time.strftime('%Y-%m-%d')}, "
+             f"commit {git_head()}), which runs the corpus test `{test}`: `dpa diff` of every consecutive revision "
+             f"pair of 16 published GitHub legal pages (`tests/fixtures/site-policy`, CC0), each clause it reports "
+             f"changed judged against the visible text of both revisions (a port of the corpus's reference oracle).", "",
+             "| figure | goal | measured |", "|---|---|---|",
+             f"| false-change clauses per pair | 0 | {float(per_pair):.3f} ({false_all} clauses in {pairs} pairs) |",
+             f"| of which: same visible words on both sides | 0 | {identical} |",
+             f"| no-visible-change revisions with any false change | 0% | {float(share):.1f}% ({with_false} of {no_change}) |",
+             f"| silent misses (a visible change, no clause reported) | 0 | {misses} |",
+             f"| pairs refused (\"no clauses found\" or similar) | 0 | {refused} |", "",
+             f"Goal {met(goal)}. Test run, build included: {seconds:.0f} s.", "", SITE_POLICY_END]
+    section = "\n".join(lines)
+    text = open(out).read() if os.path.exists(out) else "# Benchmarks\n"
+    a, b = text.find(SITE_POLICY_BEGIN), text.find(SITE_POLICY_END)
+    if a >= 0 and b > a:
+        text = text[:a] + section + text[b + len(SITE_POLICY_END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    with open(out, "w") as f:
+        f.write(text)
+    print(f"wrote the site-policy section of {out}", file=sys.stderr)
+
+
+def git_head():
+    proc = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return proc.stdout.strip() or "unknown"
 
 
 def met(ok):

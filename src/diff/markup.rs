@@ -59,7 +59,15 @@ pub(crate) fn inline_text(src: &str) -> String {
             },
             '[' => match link(&chars, i) {
                 Some((text_end, next)) => {
-                    out.push_str(&inline_text(&collect(&chars[i + 1..text_end])));
+                    let text = inline_text(&collect(&chars[i + 1..text_end]));
+                    if text == "AUTOTITLE" && chars.get(text_end + 1) == Some(&'(') {
+                        // A docs-site link that shows the title of the page it names: the page is
+                        // what a reader sees, so the target is the text.
+                        let target = collect(&chars[text_end + 2..next - 1]);
+                        out.push_str(&format!("AUTOTITLE({})", page_name(&target)));
+                    } else {
+                        out.push_str(&text);
+                    }
                     i = next;
                 }
                 None => {
@@ -94,6 +102,17 @@ pub(crate) fn inline_text(src: &str) -> String {
         }
     }
     collapse_whitespace(&out)
+}
+
+/// The page an `AUTOTITLE` link names: the last segment of its path, without its fragment.
+fn page_name(target: &str) -> &str {
+    let path = target
+        .trim()
+        .split('#')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('/');
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// The inline links of a paragraph: (visible text, target), in order.
@@ -244,8 +263,19 @@ fn link(chars: &[char], open: usize) -> Option<(usize, usize)> {
     let close = scan_to(chars, open + 1, ']', &['['])?;
     match chars.get(close + 1) {
         Some('(') => {
-            let end = scan_to(chars, close + 2, ')', &['[', ']', '(', '\n'])?;
-            Some((close, end + 1))
+            // A target may hold balanced parentheses: `(file(07.22.20)(FR).pdf)`.
+            let mut depth = 0usize;
+            let window = chars.get(close + 2..)?.iter().take(MAX_LOOKAHEAD);
+            for (offset, &c) in window.enumerate() {
+                match c {
+                    '(' => depth += 1,
+                    ')' if depth == 0 => return Some((close, close + 2 + offset + 1)),
+                    ')' => depth -= 1,
+                    '[' | ']' | '\n' => return None,
+                    _ => {}
+                }
+            }
+            None
         }
         Some('[') => {
             let end = scan_to(chars, close + 2, ']', &['[', '('])?;
@@ -291,6 +321,14 @@ fn angle(chars: &[char], open: usize) -> Option<(String, usize)> {
     }
     let close = scan_to(chars, open + 1, '>', &['<', ' ', '\n', '\t'])?;
     let inner = collect(&chars[open + 1..close]);
+    // An email autolink: `<privacy@example.com>` shows the address.
+    if let Some((user, domain)) = inner.split_once('@')
+        && !user.is_empty()
+        && domain.contains('.')
+        && !inner.contains(['(', ')', '"', '\'', ':'])
+    {
+        return Some((inner, close + 1));
+    }
     let scheme_end = inner.find(':')?;
     let scheme = &inner[..scheme_end];
     let is_scheme = scheme.len() >= 2

@@ -86,6 +86,7 @@ pub(crate) fn diff_clauses(old: &[Clause], new: &[Clause], budgets: &Budgets) ->
     }
     match_exact(old, new, &po, &pn, &mut m);
     match_number(old, new, &po, &pn, &mut m);
+    match_title(old, new, &po, &pn, &mut m);
     match_similar(&po, &pn, &mut m);
     let mut report = build_report(old, new, &po, &pn, &m, budgets.word_diff);
     let n = m.similarity_exhausted.get();
@@ -268,6 +269,41 @@ fn match_number(old: &[Clause], new: &[Clause], po: &[Prepared], pn: &[Prepared]
         }
     }
     assign_greedy(candidates, m);
+}
+
+/// Pairs unnumbered clauses by a title that is unique on both sides: a table row by its first
+/// cell (a sub-processor by its name), a section by its heading, whatever its words became.
+fn match_title(old: &[Clause], new: &[Clause], po: &[Prepared], pn: &[Prepared], m: &mut Matcher) {
+    fn unique<'a>(
+        clauses: &[Clause],
+        prepared: &'a [Prepared],
+        open: &[bool],
+    ) -> HashMap<&'a str, Option<usize>> {
+        let mut by_title: HashMap<&str, Option<usize>> = HashMap::new();
+        for (i, c) in clauses.iter().enumerate() {
+            let Some(title) = prepared[i].title.as_deref().filter(|t| !t.is_empty()) else {
+                continue;
+            };
+            if c.number.is_some() {
+                continue;
+            }
+            by_title
+                .entry(title)
+                .and_modify(|seen| *seen = None)
+                .or_insert(open[i].then_some(i));
+        }
+        by_title
+    }
+    let olds = unique(old, po, &m.old_open);
+    let news = unique(new, pn, &m.new_open);
+    let mut pairs: Vec<(usize, usize)> = olds
+        .iter()
+        .filter_map(|(title, i)| Some(((*i)?, (*news.get(title)?)?)))
+        .collect();
+    pairs.sort_unstable();
+    for (i, j) in pairs {
+        m.pair(i, j);
+    }
 }
 
 /// Pairs the remaining clauses by word similarity, candidates taken from shared uncommon words.

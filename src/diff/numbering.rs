@@ -126,7 +126,9 @@ fn decimal(t: &str, heading: bool) -> Option<(Num, &str)> {
         i += 1;
     }
     let rest = &t[i..];
-    let separated = rest.is_empty() || rest.starts_with(char::is_whitespace);
+    // A heading may lack the space after its number ("4.Services Usage Limits").
+    let glued = heading && dotted && rest.starts_with(|c: char| c.is_uppercase());
+    let separated = rest.is_empty() || rest.starts_with(char::is_whitespace) || glued;
     let ok = separated && (depth >= 2 || dotted || (heading && !rest.is_empty()));
     let num = Num::Decimal {
         text: number.to_owned(),

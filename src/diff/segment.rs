@@ -99,12 +99,25 @@ fn normalise(src: &str) -> Cow<'_, str> {
 
 fn run(prepared: &source::Prepared) -> Vec<Located> {
     let body = strip_html_comments(&prepared.text);
-    let mut seg = Segmenter::default();
-    for (i, line) in body.lines().enumerate() {
-        seg.line_no = prepared.lines.get(i).copied().unwrap_or(i + 1);
-        seg.line(line);
+    let pass = |prose_blocks: bool| {
+        let mut seg = Segmenter {
+            prose_blocks,
+            ..Segmenter::default()
+        };
+        for (i, line) in body.lines().enumerate() {
+            seg.line_no = prepared.lines.get(i).copied().unwrap_or(i + 1);
+            seg.line(line);
+        }
+        seg.finish()
+    };
+    let clauses = pass(false);
+    // A page with no numbered clause (a policy in prose, a list of sub-processors) is read by its
+    // blocks: each paragraph outside a headed section is a clause of its own, known by its words.
+    if clauses.iter().any(|c| c.clause.number.is_some()) {
+        clauses
+    } else {
+        pass(true)
     }
-    seg.finish()
 }
 
 /// Where the clause being built came from; sub-paragraphs only split the preamble.
@@ -158,6 +171,12 @@ struct Segmenter {
     top_run: Option<u32>,
     /// Sub-paragraph markers are acting as clauses (no enclosing clause).
     sub_run: bool,
+    /// Inside a table: the rows read so far, each a clause, emitted after the enclosing clause.
+    rows: Vec<Located>,
+    /// The lines being read are rows of a table.
+    in_table: bool,
+    /// Paragraphs outside any headed or numbered clause are clauses of their own.
+    prose_blocks: bool,
 }
 
 impl Segmenter {
@@ -174,9 +193,31 @@ impl Segmenter {
             self.prev = Prev::Text { setext: false };
             return;
         }
+        if self.in_table {
+            if !t.trim().is_empty() && (t.starts_with('|') || has_cell_separator(t)) {
+                self.row(t);
+                return;
+            }
+            self.in_table = false;
+        }
         if t.trim().is_empty() {
             self.prev = Prev::Blank;
             self.list_block = false;
+            return;
+        }
+        if is_table_delimiter(t)
+            && matches!(self.prev, Prev::Text { .. })
+            && self
+                .cur
+                .paragraphs
+                .last()
+                .is_some_and(|p| has_cell_separator(p) && !p.contains('\n'))
+            && let Some(header) = self.cur.paragraphs.pop()
+        {
+            // A table: its header row and every row after it are rows, not paragraphs.
+            self.in_table = true;
+            self.row(&header);
+            self.prev = Prev::Text { setext: false };
             return;
         }
         if let Some(fence) = is_fence(t) {
@@ -285,6 +326,34 @@ impl Segmenter {
         }
     }
 
+    /// One table row as a clause: keyed by its first cell (its title), the other cells its text.
+    fn row(&mut self, line: &str) {
+        let cells = split_cells(line);
+        let mut visible = cells.iter().map(|c| inline_text(c));
+        let first = visible.next().filter(|c| !c.is_empty());
+        let rest: Vec<String> = visible.collect();
+        let text = rest.join(" | ");
+        if first.is_none() && rest.iter().all(String::is_empty) {
+            return;
+        }
+        // A first cell that starts with a number ("G. API Terms") is numbered like a heading.
+        let (number, title) = match first.as_deref().and_then(heading_number) {
+            Some((num, title)) => (Some(num.text()), clean_title(title)),
+            None => (None, first),
+        };
+        self.rows.push(Located {
+            clause: Clause {
+                key: None,
+                number,
+                title,
+                text,
+            },
+            lines: (self.line_no, self.line_no),
+            links: cells.iter().flat_map(|c| links(c)).collect(),
+            emphasis: cells.iter().flat_map(|c| emphasis(c)).collect(),
+        });
+    }
+
     fn reset_runs(&mut self) {
         self.top_run = None;
         self.sub_run = false;
@@ -321,6 +390,27 @@ impl Segmenter {
     }
 
     fn flush(&mut self, draft: Draft) {
+        if self.prose_blocks
+            && draft.origin == Origin::Preamble
+            && draft.number.is_none()
+            && draft.title.is_none()
+        {
+            for block in prose_blocks(&draft.paragraphs) {
+                self.emit(Draft {
+                    title: opening_words(&block),
+                    paragraphs: block,
+                    lines: draft.lines,
+                    ..Draft::default()
+                });
+            }
+        } else {
+            self.emit(draft);
+        }
+        let mut rows = std::mem::take(&mut self.rows);
+        self.out.append(&mut rows);
+    }
+
+    fn emit(&mut self, draft: Draft) {
         let found: Vec<(String, String)> = draft.paragraphs.iter().flat_map(|p| links(p)).collect();
         let emphasised: Vec<String> = draft.paragraphs.iter().flat_map(|p| emphasis(p)).collect();
         let paragraphs: Vec<String> = draft
@@ -351,6 +441,78 @@ impl Segmenter {
         self.flush(last);
         self.out
     }
+}
+
+/// Words a prose block's title takes from its opening.
+const OPENING_WORDS: usize = 8;
+
+/// Groups paragraphs into blocks: a paragraph and the list items that follow it.
+fn prose_blocks(paragraphs: &[String]) -> Vec<Vec<String>> {
+    let mut blocks: Vec<Vec<String>> = Vec::new();
+    for p in paragraphs {
+        let item = p.starts_with("- ") || parse_marker(p).is_some();
+        match blocks.last_mut() {
+            Some(block) if item => block.push(p.clone()),
+            _ => blocks.push(vec![p.clone()]),
+        }
+    }
+    blocks.retain(|b| b.iter().any(|p| !inline_text(p).is_empty()));
+    blocks
+}
+
+/// The title of a prose block: its first words, so that it is known by its content.
+fn opening_words(block: &[String]) -> Option<String> {
+    let text = inline_text(block.first()?);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.is_empty() {
+        return None;
+    }
+    let mut title = words[..words.len().min(OPENING_WORDS)].join(" ");
+    if words.len() > OPENING_WORDS {
+        title.push('…');
+    }
+    Some(title)
+}
+
+/// Whether a line holds an unescaped `|`, the cell separator of a Markdown table.
+fn has_cell_separator(t: &str) -> bool {
+    let b = t.as_bytes();
+    (0..b.len()).any(|i| b[i] == b'|' && (i == 0 || b[i - 1] != b'\\'))
+}
+
+/// The delimiter row under a Markdown table's header: `|---|:--:|`, `--- | ---`.
+fn is_table_delimiter(t: &str) -> bool {
+    let t = t.trim();
+    let inner = t.trim_start_matches('|').trim_end_matches('|');
+    (t.contains('|') || t.starts_with(':'))
+        && !inner.trim().is_empty()
+        && inner.split('|').all(|cell| {
+            let c = cell.trim();
+            let c = c.trim_start_matches(':').trim_end_matches(':');
+            !c.is_empty() && c.chars().all(|ch| ch == '-')
+        })
+}
+
+/// The cells of a table row, outer pipes dropped; an escaped `\|` stays inside its cell.
+fn split_cells(line: &str) -> Vec<String> {
+    let t = line.trim();
+    let t = t.strip_prefix('|').unwrap_or(t);
+    let t = if t.ends_with('|') && !t.ends_with("\\|") {
+        &t[..t.len() - 1]
+    } else {
+        t
+    };
+    let mut cells = vec![String::new()];
+    let mut escaped = false;
+    for c in t.chars() {
+        if c == '|' && !escaped {
+            cells.push(String::new());
+        } else if let Some(cell) = cells.last_mut() {
+            cell.push(c);
+        }
+        escaped = c == '\\' && !escaped;
+    }
+    cells.into_iter().map(|c| c.trim().to_string()).collect()
 }
 
 /// Removes closed `<!-- … -->` comments, which may span paragraphs.

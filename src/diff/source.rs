@@ -45,11 +45,31 @@ pub(crate) fn prepare(src: &str) -> Result<Prepared, String> {
         notes,
         ..Prepared::default()
     };
-    let mut html = Html::default();
+    let mut html = Html {
+        closed_components: closed_components(src),
+        ..Html::default()
+    };
+    let mut at_start = true;
     for (line, no) in body.iter().zip(lines) {
+        if at_start && is_mdx_statement(line) {
+            // MDX `import`/`export` lines are code, never shown.
+            out.text.push('\n');
+            out.lines.push(no);
+            continue;
+        }
+        at_start = at_start && (line.trim().is_empty() || is_mdx_statement(line));
         html.line(line, no, &mut out);
+        if html.joining() {
+            // Inside a heading or a table row written in HTML over several lines: one line of text.
+            out.text.push(' ');
+        } else {
+            out.text.push('\n');
+            out.lines.push(no);
+        }
+    }
+    if html.joining() {
         out.text.push('\n');
-        out.lines.push(no);
+        out.lines.push(out.lines.last().copied().unwrap_or(1));
     }
     // An `<a href>` never closed: its text stays, the held target goes.
     while let Some(start) = out.text.find('\u{E000}') {
@@ -60,6 +80,33 @@ pub(crate) fn prepare(src: &str) -> Result<Prepared, String> {
         out.text.replace_range(open..end, "");
     }
     Ok(out)
+}
+
+/// An MDX `import` or `export` statement, which is scaffolding and not text.
+fn is_mdx_statement(line: &str) -> bool {
+    let t = line.trim_end();
+    (t.starts_with("import ") && (t.contains(" from ") || t.ends_with(';') || t.contains('\'')))
+        || t.starts_with("export const ")
+        || t.starts_with("export default ")
+        || t.starts_with("export function ")
+}
+
+/// Names of capitalised (JSX) components that the source closes somewhere: `</Note>`.
+fn closed_components(src: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = src;
+    while let Some(at) = rest.find("</") {
+        let after = &rest[at + 2..];
+        let len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+            .unwrap_or(after.len());
+        let name = &after[..len];
+        if name.starts_with(|c: char| c.is_ascii_uppercase()) && !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+        rest = after;
+    }
+    names
 }
 
 type Split<'a> = (Vec<&'a str>, Vec<usize>, Vec<String>);
@@ -78,7 +125,9 @@ fn front_matter(src: &str) -> Result<Split<'_>, String> {
     if fence != "---" && fence != "+++" {
         return Ok(numbered(0));
     }
-    let Some(close) = all.iter().skip(1).position(|l| l.trim_end() == fence) else {
+    // YAML front matter may also end with `...`.
+    let closes = |l: &&str| l.trim_end() == fence || (fence == "---" && l.trim_end() == "...");
+    let Some(close) = all.iter().skip(1).position(closes) else {
         return Ok(numbered(0));
     };
     let close = close + 1;
@@ -211,27 +260,124 @@ fn check_plain(key: &str, value: &str) -> Result<(), String> {
 /// Rewrites inline HTML as the Markdown a reader would see.
 #[derive(Debug, Default)]
 struct Html {
-    /// Open lists: the label style (`1`, `a`, `A`, `i`, `I`, or `-` for bullets) and next number.
+    /// Open lists: the label style (`1`, `a`, `A`, `i`, `I`, `-` for bullets, ` ` for none) and next number.
     lists: Vec<(char, u32)>,
     /// Inside a fenced code block, where nothing is rewritten.
     fence: bool,
+    /// Inside an HTML heading: its text is one Markdown heading line.
+    heading: bool,
+    /// Inside an HTML table: cells written so far in the open row, rows written so far.
+    table: Option<(Option<usize>, usize)>,
+    /// Inside an element whose content is never shown (`script`, `style`, `template`): its name.
+    hidden: Option<String>,
+    /// Inside a Liquid `{% comment %}` or `{% raw %}` block.
+    liquid_comment: bool,
+    /// The source line is a Markdown table row, where a `<br>` is a space inside a cell.
+    pipe_row: bool,
+    /// Capitalised component names the source closes (`</Note>`): their tags are MDX scaffolding.
+    closed_components: Vec<String>,
+    /// Open Markdown ordered lists, whose items show consecutive numbers whatever is written.
+    ordered: Ordered,
+}
+
+/// Markdown ordered lists as displayed: a list shows its first item's number, then the next ones,
+/// whatever numbers its other items carry (`1.` `1.` `1.` shows 1, 2, 3).
+#[derive(Debug, Default)]
+struct Ordered {
+    /// Open lists, outermost first: (indent of the marker, next number, delimiter, first number).
+    open: Vec<(usize, u64, char, u64)>,
+    /// The previous line was blank.
+    after_blank: bool,
+}
+
+impl Ordered {
+    fn line(&mut self, line: &str) -> String {
+        if line.trim().is_empty() {
+            self.after_blank = true;
+            return line.to_string();
+        }
+        let indent = line.len() - line.trim_start().len();
+        let t = &line[indent..];
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        let delim = t[digits..].chars().next();
+        let marker = (1..=9).contains(&digits)
+            && matches!(delim, Some('.' | ')'))
+            && t[digits + 1..].starts_with([' ', '\t']);
+        let after_blank = std::mem::replace(&mut self.after_blank, false);
+        if !marker {
+            // A paragraph no deeper than a list's items ends that list; a wrapped line does not.
+            if after_blank || t.starts_with('#') {
+                self.open.retain(|(i, ..)| indent > *i + 1);
+            }
+            return line.to_string();
+        }
+        let delim = delim.unwrap_or('.');
+        self.open.retain(|(i, ..)| *i <= indent);
+        let written: u64 = t[..digits].parse().unwrap_or(1);
+        // Only the convention of repeating the first number (`1.` `1.` `1.`) is renumbered; any
+        // other number starts over from what is written.
+        let shown = match self.open.last_mut() {
+            Some((i, next, d, first))
+                if *i == indent && *d == delim && (written == *first || written == *next) =>
+            {
+                let n = *next;
+                *next += 1;
+                n
+            }
+            _ => {
+                self.open.retain(|(i, ..)| *i < indent);
+                self.open.push((indent, written + 1, delim, written));
+                written
+            }
+        };
+        format!("{}{shown}{}", &line[..indent], &t[digits..])
+    }
 }
 
 impl Html {
+    /// Whether the lines being read are one line of Markdown (a heading or a table row in HTML).
+    fn joining(&self) -> bool {
+        self.heading || self.table.is_some()
+    }
+
     fn line(&mut self, line: &str, no: usize, out: &mut Prepared) {
         let t = line.trim_start();
         if t.starts_with("```") || t.starts_with("~~~") {
             self.fence = !self.fence;
         }
-        if self.fence || !line.contains('<') {
+        if self.fence {
             out.text.push_str(line);
             return;
         }
+        let templated = alert(&self.liquid(line));
+        let templated = self.ordered.line(&templated);
+        let line = templated.as_str();
+        if !line.contains('<') && self.hidden.is_none() {
+            out.text.push_str(line);
+            return;
+        }
+        self.pipe_row = line.trim_start().starts_with('|');
         let mut rest = line;
-        while let Some(open) = rest.find('<') {
-            out.text.push_str(&rest[..open]);
+        loop {
+            if let Some(name) = self.hidden.clone() {
+                // Skip to the closing tag of the hidden element.
+                let close = format!("</{name}");
+                match rest.to_ascii_lowercase().find(&close) {
+                    Some(at) => {
+                        let after = &rest[at..];
+                        rest = after.find('>').map_or("", |e| &after[e + 1..]);
+                        self.hidden = None;
+                    }
+                    None => return,
+                }
+                continue;
+            }
+            let Some(open) = rest.find('<') else { break };
+            self.text(&rest[..open], out);
             let after = &rest[open..];
-            match tag(after) {
+            // `\<b>` is an escaped bracket: text, never a tag.
+            let escaped = rest[..open].ends_with('\\');
+            match self.parse(after).filter(|_| !escaped) {
                 Some((name, closing, attrs, len)) => {
                     self.tag(&name, closing, attrs, no, out);
                     rest = &after[len..];
@@ -242,7 +388,80 @@ impl Html {
                 }
             }
         }
-        out.text.push_str(rest);
+        self.text(rest, out);
+    }
+
+    /// Text between tags; a `|` inside an HTML table cell is escaped so the row keeps its cells.
+    fn text(&self, s: &str, out: &mut Prepared) {
+        if self.table.is_some_and(|(cells, _)| cells.is_some()) && s.contains('|') {
+            out.text.push_str(&s.replace('|', "\\|"));
+        } else {
+            out.text.push_str(s);
+        }
+    }
+
+    /// Template tags are not text: `{% data x %}` and `{{ x }}` become one placeholder naming the
+    /// value a reader sees (`{{x}}`), every other `{% … %}` tag is dropped, comments with it.
+    fn liquid(&mut self, line: &str) -> String {
+        if !self.liquid_comment
+            && !line.contains("{%")
+            && !line.contains("{{")
+            && !line.contains("{/*")
+        {
+            return line.to_string();
+        }
+        let mut out = String::with_capacity(line.len());
+        let mut rest = line;
+        loop {
+            if self.liquid_comment {
+                let Some(at) = rest.find("{%") else { break };
+                let after = &rest[at..];
+                let Some(end) = after.find("%}") else { break };
+                let word = after[2..end]
+                    .trim_matches(['-', ' ', '\t'])
+                    .split_whitespace()
+                    .next();
+                if matches!(word, Some("endcomment" | "endraw")) {
+                    self.liquid_comment = false;
+                }
+                rest = &after[end + 2..];
+                continue;
+            }
+            let next = [rest.find("{%"), rest.find("{{"), rest.find("{/*")]
+                .into_iter()
+                .flatten()
+                .min();
+            let Some(at) = next else { break };
+            out.push_str(&rest[..at]);
+            let after = &rest[at..];
+            if after.starts_with("{/*") {
+                // An MDX comment.
+                rest = after.find("*/}").map_or("", |e| &after[e + 3..]);
+                continue;
+            }
+            let closer = if after.starts_with("{%") { "%}" } else { "}}" };
+            let Some(end) = after[2..].find(closer).map(|e| e + 2) else {
+                out.push_str(after);
+                rest = "";
+                break;
+            };
+            let inner = after[2..end].trim_matches(['-', ' ', '\t']);
+            let mut words = inner.split_whitespace();
+            if closer == "}}" {
+                out.push_str(&placeholder(inner));
+            } else {
+                match words.next() {
+                    Some("data") => out.push_str(&placeholder(words.next().unwrap_or(""))),
+                    Some("comment" | "raw") => self.liquid_comment = true,
+                    _ => {}
+                }
+            }
+            rest = &after[end + 2..];
+        }
+        if !self.liquid_comment {
+            out.push_str(rest);
+        }
+        out
     }
 
     fn newline(out: &mut Prepared, no: usize, blank: bool) {
@@ -254,21 +473,29 @@ impl Html {
         }
     }
 
+    /// Parses a tag this rewriter knows at the start of `s`; anything else stays text.
+    fn parse<'a>(&self, s: &'a str) -> Option<(String, bool, &'a str, usize)> {
+        let (name, closing, attrs, len) = tag(s)?;
+        let known = KNOWN_TAGS.contains(&name.as_str())
+            || INLINE_TAGS.contains(&name.as_str())
+            || BLOCK_TAGS.contains(&name.as_str())
+            || HEADINGS.contains(&name.as_str())
+            || is_component(&name, attrs, &s[..len], &self.closed_components);
+        known.then_some((name, closing, attrs, len))
+    }
+
     fn tag(&mut self, name: &str, closing: bool, attrs: &str, no: usize, out: &mut Prepared) {
+        let in_row = self.table.is_some_and(|(cells, _)| cells.is_some());
         match (name, closing) {
             ("ol", false) => {
-                let style = attr(attrs, "type")
-                    .and_then(|t| t.chars().next())
-                    .filter(|c| matches!(c, '1' | 'a' | 'A' | 'i' | 'I'))
-                    .unwrap_or('1');
                 let start = attr(attrs, "start")
-                    .and_then(|s| s.parse().ok())
+                    .and_then(|s| s.trim().parse().ok())
                     .unwrap_or(1);
-                self.lists.push((style, start));
+                self.lists.push((list_style(attrs).unwrap_or('1'), start));
                 Self::newline(out, no, true);
             }
             ("ul", false) => {
-                self.lists.push(('-', 1));
+                self.lists.push((list_style(attrs).unwrap_or('-'), 1));
                 Self::newline(out, no, true);
             }
             ("ol" | "ul", true) => {
@@ -285,14 +512,63 @@ impl Html {
                     }
                     None => "-".to_string(),
                 };
-                out.text.push_str(&label);
-                out.text.push(' ');
+                if !label.is_empty() {
+                    out.text.push_str(&label);
+                    out.text.push(' ');
+                }
             }
             ("li", true) => {}
+            (h, false) if HEADINGS.contains(&h) && !in_row && !self.heading => {
+                // A heading wherever it is nested (`<p><h1>…</h1></p>`) is a heading line.
+                Self::newline(out, no, true);
+                let level = usize::from(h.as_bytes()[1] - b'0');
+                out.text.push_str(&"#".repeat(level));
+                out.text.push(' ');
+                self.heading = true;
+            }
+            (h, true) if HEADINGS.contains(&h) && !in_row && self.heading => {
+                self.heading = false;
+                Self::newline(out, no, true);
+            }
+            ("table", false) => {
+                Self::newline(out, no, true);
+                self.table = Some((None, 0));
+            }
+            ("table", true) => {
+                self.end_row(no, out);
+                self.table = None;
+                Self::newline(out, no, true);
+            }
+            ("tr", false) => {
+                self.end_row(no, out);
+                if let Some(t) = &mut self.table {
+                    t.0 = Some(0);
+                    out.text.push('|');
+                }
+            }
+            ("tr", true) => self.end_row(no, out),
+            ("td" | "th", false) => {
+                if let Some((Some(cells), _)) = &mut self.table {
+                    if *cells > 0 {
+                        out.text.push_str(" |");
+                    }
+                    *cells += 1;
+                    out.text.push(' ');
+                }
+            }
+            ("br", _) if in_row || self.heading || self.pipe_row => out.text.push(' '),
             ("br", _) => {
                 // A line break inside the paragraph: Markdown's hard break.
                 out.text.push('\\');
                 Self::newline(out, no, false);
+            }
+            ("img", _) => {
+                if let Some(alt) = attr(attrs, "alt") {
+                    out.text.push_str(alt);
+                }
+            }
+            ("script" | "style" | "template" | "noscript", false) => {
+                self.hidden = Some(name.to_string());
             }
             ("a", false) => {
                 if let Some(href) = attr(attrs, "href") {
@@ -317,10 +593,136 @@ impl Html {
                     out.text.push(')');
                 }
             }
-            (n, _) if BLOCK_TAGS.contains(&n) => Self::newline(out, no, true),
+            (n, _) if BLOCK_TAGS.contains(&n) || BREAKING_TAGS.contains(&n) => {
+                if self.table.is_some() || self.heading {
+                    out.text.push(' ');
+                } else {
+                    Self::newline(out, no, true);
+                }
+            }
             _ => {}
         }
     }
+
+    /// Ends the open table row, if any: the first row is followed by the delimiter row that makes
+    /// the lines a Markdown table.
+    fn end_row(&mut self, no: usize, out: &mut Prepared) {
+        let Some((Some(cells), rows)) = self.table else {
+            return;
+        };
+        out.text.push_str(" |");
+        Self::newline(out, no, false);
+        if rows == 0 {
+            out.text.push('|');
+            out.text.push_str(&" --- |".repeat(cells.max(1)));
+            Self::newline(out, no, false);
+        }
+        self.table = Some((None, rows + 1));
+    }
+}
+
+/// A GitHub alert marker (`> [!NOTE]`) reads as its label (`> Note`).
+fn alert(line: &str) -> String {
+    let t = line.trim_start();
+    if let Some(rest) = t.strip_prefix('>') {
+        let marker = rest.trim();
+        for (kind, label) in [
+            ("[!NOTE]", "Note"),
+            ("[!TIP]", "Tip"),
+            ("[!IMPORTANT]", "Important"),
+            ("[!WARNING]", "Warning"),
+            ("[!CAUTION]", "Caution"),
+        ] {
+            if marker.eq_ignore_ascii_case(kind) {
+                return format!("> {label}");
+            }
+        }
+    }
+    line.to_string()
+}
+
+/// The placeholder of a template variable: `{{name}}`, whatever tag syntax wrote it.
+fn placeholder(name: &str) -> String {
+    let name = name.trim();
+    let name = name.strip_prefix("site.data.").unwrap_or(name);
+    format!("{{{{{name}}}}}")
+}
+
+/// HTML headings.
+const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
+
+/// Elements with a rule of their own in [`Html::tag`].
+const KNOWN_TAGS: [&str; 17] = [
+    "ol", "ul", "li", "br", "a", "img", "table", "tr", "td", "th", "script", "style", "template",
+    "noscript", "thead", "tbody", "tfoot",
+];
+
+/// Elements that end a paragraph but have no rule of their own (their text stays).
+const BREAKING_TAGS: [&str; 16] = [
+    "hr",
+    "dl",
+    "dt",
+    "dd",
+    "nav",
+    "aside",
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
+    "caption",
+    "pre",
+    "body",
+    "html",
+    "thead",
+    "tbody",
+];
+
+/// A capitalised JSX component tag (`<Note type="x">`, `<Tabs/>`, `</Note>`), which is
+/// scaffolding: its text shows, the tag does not. `<Customer Name>` in prose is not one.
+fn is_component(name: &str, attrs: &str, whole: &str, closed: &[String]) -> bool {
+    let Some(first) = whole
+        .get(1..)
+        .and_then(|r| r.trim_start_matches('/').chars().next())
+    else {
+        return false;
+    };
+    if !first.is_ascii_uppercase() {
+        return false;
+    }
+    let original = &whole[1..].trim_start_matches('/')[..name.len()];
+    closed.iter().any(|c| c == original) || whole.ends_with("/>") || attrs.contains('=')
+}
+
+/// The marker style of a list from its `type` attribute or CSS `list-style-type`.
+fn list_style(attrs: &str) -> Option<char> {
+    if let Some(style) = attr(attrs, "style") {
+        let lower = style.to_ascii_lowercase();
+        for decl in lower.split(';') {
+            let Some((prop, value)) = decl.split_once(':') else {
+                continue;
+            };
+            let prop = prop.trim();
+            if prop != "list-style-type" && prop != "list-style" {
+                continue;
+            }
+            for v in value.split_whitespace() {
+                let c = match v {
+                    "decimal" | "decimal-leading-zero" => '1',
+                    "lower-alpha" | "lower-latin" => 'a',
+                    "upper-alpha" | "upper-latin" => 'A',
+                    "lower-roman" => 'i',
+                    "upper-roman" => 'I',
+                    "disc" | "circle" | "square" => '-',
+                    "none" => ' ',
+                    _ => continue,
+                };
+                return Some(c);
+            }
+        }
+    }
+    attr(attrs, "type")
+        .and_then(|t| t.chars().next())
+        .filter(|c| matches!(c, '1' | 'a' | 'A' | 'i' | 'I'))
 }
 
 /// The label of list item `n` in a list of the given style.
@@ -331,6 +733,7 @@ fn label(style: char, n: u32) -> String {
         'i' => format!("{}.", crate::numerals::roman(n, false)),
         'I' => format!("{}.", crate::numerals::roman(n, true)),
         '-' => "-".to_string(),
+        ' ' => String::new(),
         _ => format!("{n}."),
     }
 }
@@ -348,14 +751,11 @@ fn tag(s: &str) -> Option<(String, bool, &str, usize)> {
     };
     let inner = inner.trim_end_matches('/');
     let name_len = inner
-        .find(|c: char| !c.is_ascii_alphanumeric())
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
         .unwrap_or(inner.len());
     let name = inner[..name_len].to_ascii_lowercase();
-    let known = matches!(name.as_str(), "ol" | "ul" | "li" | "br" | "a")
-        || INLINE_TAGS.contains(&name.as_str())
-        || BLOCK_TAGS.contains(&name.as_str());
     let attrs = &inner[name_len..];
-    (known && (attrs.is_empty() || attrs.starts_with(char::is_whitespace))).then_some((
+    (!name.is_empty() && (attrs.is_empty() || attrs.starts_with(char::is_whitespace))).then_some((
         name,
         closing,
         attrs,

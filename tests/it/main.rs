@@ -28,6 +28,7 @@ mod review;
 mod sandbox;
 mod separate;
 mod signatory;
+mod sitepolicy;
 mod snapshots;
 mod state_terms;
 mod store;
