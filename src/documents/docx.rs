@@ -111,6 +111,45 @@ fn on<T: serde::Serialize>(x: &Option<T>) -> bool {
         .is_some_and(|v| v.as_bool().unwrap_or(true))
 }
 
+/// A heading level (1 = top) from a Word outline level (0 = top, 9 = body text).
+fn heading_level(outline: usize) -> Option<usize> {
+    (outline < 9).then_some(outline + 1)
+}
+
+/// The value of a docx-rs wrapper that serialises as a string (a style's name, its `basedOn`).
+fn string_of<T: serde::Serialize>(x: &T) -> Option<String> {
+    serde_json::to_value(x).ok()?.as_str().map(str::to_string)
+}
+
+/// The heading level a paragraph style gives, as Word resolves it: the first `w:outlineLvl` along
+/// the `w:basedOn` chain, else the level of a built-in `heading N` style on that chain (whose
+/// outline level Word implies when a producer leaves it out).
+fn style_outline_level(styles: &docx_rs::Styles, id: &str) -> Option<usize> {
+    let mut id = id.to_string();
+    let mut builtin = None;
+    // A chain of styles is short; the bound stops a cycle in a hostile file.
+    for _ in 0..16 {
+        let Some(style) = styles.find_style_by_id(&id) else {
+            break;
+        };
+        if let Some(o) = &style.paragraph_property.outline_lvl {
+            return heading_level(o.v);
+        }
+        if builtin.is_none() {
+            builtin = string_of(&style.name).and_then(|name| {
+                let name = name.to_ascii_lowercase();
+                let n: usize = name.strip_prefix("heading ")?.trim().parse().ok()?;
+                (1..=9).contains(&n).then_some(n)
+            });
+        }
+        match style.based_on.as_ref().and_then(string_of) {
+            Some(base) => id = base,
+            None => break,
+        }
+    }
+    builtin
+}
+
 /// The list a paragraph style numbers its paragraphs with (`w:numPr` in `styles.xml`), following
 /// `w:basedOn`, as Word does for a paragraph with no numbering of its own.
 fn style_numbering(styles: &docx_rs::Styles, id: &str) -> Option<(usize, usize)> {
@@ -138,37 +177,39 @@ fn para(
     targets: &[(String, String, String)],
 ) -> Para {
     let text = paragraph_text(p, tracked);
-    let style = p
-        .property
-        .style
-        .as_ref()
-        .map(|s| s.val.to_ascii_lowercase().replace(' ', ""))
-        .unwrap_or_default();
-    // `Heading 2`, and styles derived from it by name (`Heading1Annex`), give the level.
-    let style_level = style
-        .strip_prefix("heading")
-        .and_then(|n| {
-            let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
-            digits.parse::<usize>().ok()
-        })
-        .or_else(|| (style == "title").then_some(1));
+    // The outline level Word's navigation pane shows: the paragraph's own, else its style's
+    // through `basedOn`; never the style's name, which other programs rename.
+    let style_level = match p.property.outline_lvl.as_ref().map(|o| o.v) {
+        Some(v) => heading_level(v),
+        None => p
+            .property
+            .style
+            .as_ref()
+            .and_then(|s| style_outline_level(styles, &s.val)),
+    };
     let direct = p.property.numbering_property.as_ref().map(|n| {
         n.id.as_ref()
             .map(|id| (id.id, n.level.as_ref().map_or(0, |l| l.val)))
     });
+    let from_style = p
+        .property
+        .style
+        .as_ref()
+        .and_then(|s| style_numbering(styles, &s.val));
     // A heading with no numbering of its own takes its style's, as Word displays it: that is how
     // a clause inserted in Word is numbered. Other styled lists (the parties in a preamble) stay
-    // text unless they carry their own numbering.
-    let numbered = match direct {
-        Some(direct) => direct,
-        None if style_level.is_some() => p
-            .property
-            .style
-            .as_ref()
-            .and_then(|s| style_numbering(styles, &s.val)),
-        None => None,
+    // text unless they carry their own numbering; a paragraph's numbering that only repeats its
+    // style's (as LibreOffice writes every styled list) is still the style's: its bullets are
+    // read, its numbers are not.
+    let (numbered, repeated) = match direct {
+        Some(Some(d)) if style_level.is_none() && Some(d) == from_style => (Some(d), true),
+        Some(direct) => (direct, false),
+        None if style_level.is_some() => (from_style, false),
+        None => (None, false),
     };
-    let label = numbered.and_then(|(id, level)| numbering.next(id, level));
+    let label = numbered
+        .and_then(|(id, level)| numbering.next(id, level))
+        .filter(|(label, _)| !repeated || label.is_empty());
     let mut bold_lead = String::new();
     let mut lead_open = true;
     let mut emphasised = true;

@@ -96,8 +96,15 @@ pub fn read_table(path: &Path, shown: &str, exe: &Path) -> Result<Table, String>
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
     if table::is_workbook(&bytes) || xlsx_name {
-        let json =
-            crate::review::read::run_worker(exe, &["__sheet"], "workbook", &bytes, 64 << 20)?;
+        let json = crate::documents::sandbox::run_worker(
+            exe,
+            &["__sheet"],
+            &[],
+            "workbook",
+            &bytes,
+            64 << 20,
+            &crate::documents::Limits::default(),
+        )?;
         let sheet: table::Sheet = serde_json::from_slice(&json)
             .map_err(|e| format!("the workbook reader returned invalid data: {e}"))?;
         return table::sheet_table(shown, sheet);
