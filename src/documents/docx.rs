@@ -535,6 +535,15 @@ fn style_heading(
         {
             return (Some(n.to_string()), t.to_string());
         }
+        // A number typed at the start of a top-level heading (as a redline writes "7 Audits") is
+        // the clause's; a number Word draws for a section heading is the section's, not a clause's.
+        if label.is_none_or(|(l, _)| l.is_empty())
+            && let Some((n, t)) = text.split_once(char::is_whitespace)
+            && n.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && n.trim_end_matches('.').chars().all(|c| c.is_ascii_digit())
+        {
+            return (Some(label_number(n)), t.trim().to_string());
+        }
         return (None, text.to_string());
     }
     if let Some((l, _)) = label.filter(|(l, _)| !l.is_empty()) {
@@ -616,7 +625,8 @@ fn table(b: &mut Builder, index: usize, rows: &[Vec<Vec<String>>]) -> bool {
         }
         return true;
     }
-    // Any other table (a signature block, a grid): one clause, titled by its first row when short.
+    // Any other table: inside a numbered clause (an annex's list of sub-processors), that clause's
+    // text; elsewhere (a signature block, a grid) one clause, titled by its first row when short.
     let lines: Vec<String> = rows
         .iter()
         .map(|r| {
@@ -631,7 +641,7 @@ fn table(b: &mut Builder, index: usize, rows: &[Vec<Vec<String>>]) -> bool {
     let Some(head) = lines.first() else {
         return false;
     };
-    if widest >= 4 && is_short(&head.replace(" | ", " ")) {
+    if widest >= 4 && !in_numbered && is_short(&head.replace(" | ", " ")) {
         b.start(None, Some(head.clone()), index);
         for l in &lines[1..] {
             b.text(index, l);

@@ -39,6 +39,43 @@ fn skip_comments(mut t: &str) -> &str {
     t
 }
 
+/// Deepest nesting of HTML elements accepted; browsers' parsers stop nesting far earlier
+/// than a hostile file would go.
+pub const MAX_DEPTH: usize = 512;
+
+/// Elements that have no end tag, or whose end tag may be left out, and so do not nest.
+const UNNESTED: [&str; 22] = [
+    "br", "hr", "img", "input", "meta", "link", "wbr", "area", "base", "col", "embed", "source",
+    "track", "param", "p", "li", "dt", "dd", "option", "tr", "td", "th",
+];
+
+/// Refuses HTML (a page, or the HTML inside Markdown) whose elements nest deeper than
+/// [`MAX_DEPTH`]: no document does, and a hostile one would make every later step slow.
+pub fn check_depth(src: &str) -> Result<(), String> {
+    let mut depth: usize = 0;
+    let mut rest = src;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let closing = rest.starts_with('/');
+        let name = tag_name(rest.trim_start_matches('/'));
+        if name.is_empty() || UNNESTED.contains(&name.as_str()) {
+            continue;
+        }
+        let end = rest.find('>').unwrap_or(rest.len());
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !rest[..end].ends_with('/') {
+            depth += 1;
+            if depth > MAX_DEPTH {
+                return Err(format!(
+                    "its HTML nests elements more than {MAX_DEPTH} deep; refused"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The page as Markdown with HTML: the body, hidden elements removed, lines unindented.
 pub fn to_markdown(page: &str) -> String {
     let lower = page.to_ascii_lowercase();
@@ -110,6 +147,20 @@ fn without_hidden(src: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_past_the_limit_is_refused() {
+        let ok = format!(
+            "{}x{}",
+            "<div>".repeat(MAX_DEPTH),
+            "</div>".repeat(MAX_DEPTH)
+        );
+        assert!(check_depth(&ok).is_ok());
+        // Unclosed list items and paragraphs do not nest.
+        assert!(check_depth(&"<li>item <p>text".repeat(10_000)).is_ok());
+        let deep = "<div><ol><li>".repeat(MAX_DEPTH);
+        assert!(check_depth(&deep).unwrap_err().contains("512 deep"));
+    }
 
     #[test]
     fn a_page_is_told_from_markdown_with_html() {

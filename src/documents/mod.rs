@@ -304,8 +304,15 @@ pub fn parse(kind: Kind, bytes: &[u8], limits: &Limits) -> Result<Document, Stri
             let source = match kind {
                 Kind::Pdf => text::text_to_markdown(&pdf::text(bytes)?),
                 Kind::Text => text::text_to_markdown(&text_of(bytes, limits)?),
-                Kind::Html => html::to_markdown(&text_of(bytes, limits)?),
-                _ => text_of(bytes, limits)?,
+                Kind::Html | Kind::Markdown | Kind::Docx => {
+                    let text = text_of(bytes, limits)?;
+                    html::check_depth(&text)?;
+                    if kind == Kind::Html {
+                        html::to_markdown(&text)
+                    } else {
+                        text
+                    }
+                }
             };
             if source.len() > limits.text_bytes {
                 return Err(too_much_text(limits));
