@@ -434,7 +434,7 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
                 }
                 if let Some(level) = p.style_level {
                     let (number, title) = style_heading(level, trimmed, p.label.as_ref());
-                    b.start(number, Some(title), index);
+                    b.start(number, (!title.is_empty()).then_some(title), index);
                     after_table = false;
                     continue;
                 }
@@ -529,6 +529,11 @@ fn style_heading(
     text: &str,
     label: Option<&(String, String)>,
 ) -> (Option<String>, String) {
+    // A number qualified by its part (`Attachment 1/Clause 5 Liability`), as the segmenter of
+    // Markdown numbers clauses in annexes and a redline writes them.
+    if let Some((n, t)) = qualified_number(text) {
+        return (Some(n), t);
+    }
     if level == 1 {
         if text.starts_with("Annex ")
             && let Some((n, t)) = text.split_once(": ")
@@ -538,11 +543,10 @@ fn style_heading(
         // A number typed at the start of a top-level heading (as a redline writes "7 Audits") is
         // the clause's; a number Word draws for a section heading is the section's, not a clause's.
         if label.is_none_or(|(l, _)| l.is_empty())
-            && let Some((n, t)) = text.split_once(char::is_whitespace)
-            && n.chars().next().is_some_and(|c| c.is_ascii_digit())
-            && n.trim_end_matches('.').chars().all(|c| c.is_ascii_digit())
+            && let Some((n, t)) = typed_number(text)
+            && !n.contains('.')
         {
-            return (Some(label_number(n)), t.trim().to_string());
+            return (Some(n), t);
         }
         return (None, text.to_string());
     }
@@ -552,12 +556,49 @@ fn style_heading(
             text.trim_end_matches('.').to_string(),
         );
     }
-    match text.split_once(char::is_whitespace) {
-        Some((n, t)) if n.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
-            (Some(label_number(n)), t.trim().to_string())
-        }
-        _ => (None, text.to_string()),
+    match typed_number(text) {
+        Some((n, t)) => (Some(n), t),
+        None => (None, text.to_string()),
     }
+}
+
+/// `Attachment 1/Clause 5 Liability` -> (`Attachment 1/Clause 5`, `Liability`);
+/// `Appendix 2/1.3 Access` -> (`Appendix 2/1.3`, `Access`).
+fn qualified_number(text: &str) -> Option<(String, String)> {
+    let (part, rest) = text.split_once('/')?;
+    if part.split_whitespace().count() > 4
+        || !part.chars().next().is_some_and(char::is_uppercase)
+        || rest.starts_with(char::is_whitespace)
+    {
+        return None;
+    }
+    let mut words = rest.split_whitespace();
+    let first = words.next()?;
+    let (number, taken) = if first.chars().next().is_some_and(char::is_alphabetic) {
+        let second = words.next()?;
+        second
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+            .then(|| (format!("{first} {second}"), 2))?
+    } else {
+        (first.to_string(), 1)
+    };
+    let title: Vec<&str> = rest.split_whitespace().skip(taken).collect();
+    Some((
+        format!("{part}/{}", number.trim_end_matches('.')),
+        title.join(" "),
+    ))
+}
+
+/// A clause number typed at the start of a heading (`7`, `7.`, `3.2`), and the title after it
+/// (empty when the heading is the number alone).
+fn typed_number(text: &str) -> Option<(String, String)> {
+    let (n, t) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+    let digits = n.trim_end_matches('.');
+    (n.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    .then(|| (label_number(n), t.trim().to_string()))
 }
 
 /// A table: two-column key terms outside numbered clauses become one clause per row; a wide table
@@ -650,5 +691,28 @@ fn table(b: &mut Builder, index: usize, rows: &[Vec<Vec<String>>]) -> bool {
     } else {
         b.text(index, &lines.join("\n"));
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_and_qualified_heading_numbers() {
+        let pair = |n: &str, t: &str| Some((n.to_string(), t.to_string()));
+        assert_eq!(typed_number("7 Audits"), pair("7", "Audits"));
+        assert_eq!(typed_number("1.1"), pair("1.1", ""));
+        assert_eq!(typed_number("2024 Amendments"), pair("2024", "Amendments"));
+        assert_eq!(typed_number("Annex II"), None);
+        assert_eq!(
+            qualified_number("Attachment 1/Clause 5 Obligations of the data importer"),
+            pair("Attachment 1/Clause 5", "Obligations of the data importer")
+        );
+        assert_eq!(
+            qualified_number("Appendix 2/1.3 Access"),
+            pair("Appendix 2/1.3", "Access")
+        );
+        assert_eq!(qualified_number("and/or the processor"), None);
     }
 }

@@ -139,9 +139,11 @@ fn tighten(line: &str) -> String {
 /// The lines in a page's top and bottom margins, with their index.
 fn margins<'a>(page: &'a [&'a str]) -> impl Iterator<Item = (usize, &'a str)> + 'a {
     let n = page.len();
+    // A short page's margins are its first and last lines only, never its body.
+    let m = MARGIN_LINES.min(n / 4).max(1);
     page.iter()
         .enumerate()
-        .filter(move |(i, _)| *i < MARGIN_LINES || *i + MARGIN_LINES >= n)
+        .filter(move |(i, _)| *i < m || *i + m >= n)
         .map(|(i, l)| (i, *l))
 }
 

@@ -116,7 +116,7 @@ pub(crate) fn run_document_worker(
 ) -> Result<Vec<u8>, String> {
     // Keeps the constructor's object linked into every binary that reads documents.
     #[cfg(target_os = "linux")]
-    std::hint::black_box(&WORKER_HOOK);
+    let _ = std::hint::black_box(&WORKER_HOOK);
     let exe = worker_exe()?;
     run_worker(
         &exe,
