@@ -128,8 +128,15 @@ fn style_outline_level(styles: &docx_rs::Styles, id: &str) -> Option<usize> {
     let mut id = id.to_string();
     let mut builtin = None;
     // A chain of styles is short; the bound stops a cycle in a hostile file.
-    for _ in 0..16 {
+    for step in 0..16 {
         let Some(style) = styles.find_style_by_id(&id) else {
+            // A style the file uses but never defines: Word's id for a built-in heading
+            // (`Heading2`) still names its level.
+            if step == 0 {
+                let lower = id.to_ascii_lowercase().replace(' ', "");
+                let n: usize = lower.strip_prefix("heading")?.parse().ok()?;
+                return (1..=9).contains(&n).then_some(n);
+            }
             break;
         };
         if let Some(o) = &style.paragraph_property.outline_lvl {
@@ -439,7 +446,9 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
                     continue;
                 }
                 if let Some((label, format)) = &p.label {
-                    let decimal = format.starts_with("decimal");
+                    // `(1)` is a sub-paragraph's marker, like `(a)`: it stays in its clause.
+                    let decimal =
+                        format.starts_with("decimal") && !label.trim_start().starts_with('(');
                     if label.is_empty() {
                         // A bullet: compared as the "-" of Markdown.
                         b.text(index, &format!("- {trimmed}"));
