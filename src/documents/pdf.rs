@@ -120,7 +120,7 @@ fn tighten(line: &str) -> String {
     for (i, c) in chars.iter().enumerate() {
         if *c == ' ' {
             let next = chars.get(i + 1).copied();
-            let prev = out.chars().last();
+            let prev = out.chars().next_back();
             let before_close = next.is_some_and(|n| CLOSE.contains(&n))
                 && chars
                     .get(i + 2)
@@ -175,7 +175,7 @@ fn dehyphenate(lines: &[&str]) -> String {
             .trim_end()
             .strip_suffix('-')
             .map(str::trim_end)
-            .filter(|head| head.chars().last().is_some_and(char::is_alphabetic) && next_lower);
+            .filter(|head| head.chars().next_back().is_some_and(char::is_alphabetic) && next_lower);
         match broken {
             Some(head) => {
                 let first = head

@@ -8,7 +8,11 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 
 fn summary(out: &std::process::Output) -> String {
-    stdout(out).lines().last().unwrap_or_default().to_string()
+    stdout(out)
+        .lines()
+        .next_back()
+        .unwrap_or_default()
+        .to_string()
 }
 
 const UNCHANGED: &str = "0 modified, 0 added, 0 removed, 0 moved, 0 renumbered";
