@@ -35,10 +35,10 @@ pub enum DiffFormat {
 /// Arguments of `dpa diff`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Forms:\n  dpa diff VENDOR [FROM [TO]]   issued versions (`2` or `v2`); default: last issued vs a fresh render\n  dpa diff OLD.md NEW.md        any two Markdown contracts\n  dpa diff --library FROM TO    clause library changes between two git revisions, and the agreements they touch"
+    after_help = "Forms:\n  dpa diff VENDOR [FROM [TO]]   issued versions (`2` or `v2`); default: last issued vs a fresh render\n  dpa diff OLD NEW              any two documents: Markdown, text, HTML, DOCX or PDF, in any pair\n  dpa diff VENDOR RETURNED      the last issued version against a returned document\n  dpa diff --library FROM TO    clause library changes between two git revisions, and the agreements they touch"
 )]
 pub struct Args {
-    /// A vendor id and up to two versions, or two Markdown files, or two git revisions with --library.
+    /// A vendor id and up to two versions (or one returned document), or two documents, or two git revisions with --library.
     #[arg(value_name = "ARGS", num_args = 1..=3, required = true)]
     pub args: Vec<String>,
     /// Compare the workspace's clause library at two git revisions.
@@ -64,12 +64,19 @@ pub struct Args {
     pub author: String,
 }
 
+/// Extensions that name a document file rather than a vendor id; the format itself is told from
+/// the bytes when the file is read.
+const DOCUMENT_EXTENSIONS: [&str; 8] = [
+    "md", "markdown", "txt", "text", "docx", "pdf", "html", "htm",
+];
+
+/// Whether an argument names a document to compare: a known extension, or an existing file.
 fn is_document(arg: &str) -> bool {
-    let lower = arg.to_ascii_lowercase();
-    lower.ends_with(".md")
-        || lower.ends_with(".markdown")
-        || lower.ends_with(".txt")
-        || lower.ends_with(".docx")
+    let path = Path::new(arg);
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| DOCUMENT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        || path.is_file()
 }
 
 /// A document's clauses, with the links and emphasis of each for the formatting notes.
@@ -78,17 +85,23 @@ struct Loaded {
     marks: Vec<Marks>,
 }
 
-/// Reads a Markdown, text or Word contract as clauses; says how it was read (tracked changes accepted).
+/// Reads a contract of any format as clauses; says how it was read (tracked changes accepted).
 fn load_document(ctx: &Ctx, path: &str, keep_preamble: bool) -> Result<Loaded, Error> {
-    let doc = documents::read_path(Path::new(path)).map_err(Error::Document)?;
+    let doc =
+        documents::read(Path::new(path), &documents::Limits::default()).map_err(Error::Document)?;
     for note in &doc.notes {
         ctx.note(&format!("note: {path} {note}"));
     }
-    // Against issued clauses, a returned Word file's unnumbered parts (cover, signatures) are not compared.
+    // Against issued clauses, the unnumbered parts of a rendered document (cover, parties,
+    // signatures) are not compared: the manifest holds its numbered clauses only.
+    let rendered = matches!(
+        doc.kind,
+        documents::Kind::Docx | documents::Kind::Pdf | documents::Kind::Html
+    );
     let kept: Vec<&documents::Section> = doc
         .sections
         .iter()
-        .filter(|s| keep_preamble || doc.kind != documents::Kind::Docx || s.number.is_some())
+        .filter(|s| keep_preamble || !rendered || s.number.is_some())
         .collect();
     Ok(Loaded {
         clauses: kept.iter().map(|s| s.clause()).collect(),
@@ -221,7 +234,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     if is_document(&args.args[0]) {
         let [old, new] = args.args.as_slice() else {
             return Err(Error::Usage(
-                "comparing documents needs exactly two files: dpa diff OLD.md NEW.md".into(),
+                "comparing documents needs exactly two files: dpa diff OLD NEW".into(),
             ));
         };
         let (a, b) = (

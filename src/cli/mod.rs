@@ -271,11 +271,9 @@ fn find_root(start: &Path) -> PathBuf {
 
 /// Runs the command line and returns the exit code.
 pub fn main() -> u8 {
-    // The bounded worker process that reads untrusted PDF and DOCX files for `dpa review`.
-    let mut argv = std::env::args();
-    if argv.nth(1).as_deref() == Some("__extract") {
-        return crate::review::read::worker_main(&argv.next().unwrap_or_default());
-    }
+    // The bounded worker that parses untrusted documents; on Linux the library's own entry has
+    // already answered before `main`, this call serves other platforms.
+    crate::documents::sandbox::worker_if_requested();
     // The bounded worker process that reads untrusted XLSX workbooks for `dpa import`.
     if std::env::args().nth(1).as_deref() == Some("__sheet") {
         return crate::import::table::worker_main();

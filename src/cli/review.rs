@@ -1,14 +1,13 @@
 //! `dpa review`: a DPA of any origin against the requirement registry, with quoted evidence.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-
-use sha2::{Digest, Sha256};
+use std::path::PathBuf;
 
 use crate::diag::Diagnostics;
+use crate::documents;
 use crate::error::Error;
 use crate::library::Library;
-use crate::review::{self, Review, Rules, Status, read};
+use crate::review::{self, Review, Rules, Status};
 use crate::select::FRAMEWORKS;
 
 use super::Ctx;
@@ -30,7 +29,7 @@ pub enum ReviewFormat {
     after_help = "Without --vendor, requirements that depend on a vendor's facts are decided for a processor and CCPA service provider that uses sub-processors under a general authorisation.\nExit status: 0 every required requirement is satisfied or partial; 1 one is missing; 2 the file cannot be read or is refused."
 )]
 pub struct Args {
-    /// The agreement to review: PDF, DOCX, Markdown or plain text.
+    /// The agreement to review: PDF, DOCX, HTML, Markdown or plain text (the format is told from its bytes).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Decide which requirements apply from this vendor's record.
@@ -48,23 +47,6 @@ pub struct Args {
 }
 
 pub use crate::review::REVIEWS_DIR;
-
-/// Reads and segments the document; every failure is a refusal naming the file.
-fn read_document(path: &Path) -> Result<(Vec<u8>, read::Kind, Vec<crate::diff::Clause>), Error> {
-    let shown = path.display().to_string();
-    let refuse = |why: String| Error::Usage(format!("{shown}: {why}"));
-    let bytes = read::read_bounded(path).map_err(refuse)?;
-    let kind = read::Kind::detect(path, &bytes);
-    let markdown = if kind.sandboxed() {
-        let exe = std::env::current_exe()
-            .map_err(|e| refuse(format!("cannot locate the dpa executable: {e}")))?;
-        read::extract_sandboxed(&exe, kind, &bytes).map_err(refuse)?
-    } else {
-        read::extract(kind, &bytes).map_err(refuse)?
-    };
-    let clauses = read::segment(&markdown).map_err(refuse)?;
-    Ok((bytes, kind, clauses))
-}
 
 /// Runs `dpa review`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
@@ -124,7 +106,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         ctx.report(&diags, &crate::workspace::lookup_in(&ctx.root));
         return Err(Error::Invalid(diags.error_count()));
     }
-    let (bytes, kind, clauses) = read_document(&args.file)?;
+    // Every failure to read is a refusal naming the file (exit 2).
+    let doc =
+        documents::read_text(&args.file, &documents::Limits::default()).map_err(Error::Document)?;
+    let clauses = doc.clauses();
     let fw: Vec<&str> = frameworks.iter().map(String::as_str).collect();
     let applicable: Vec<&crate::library::Requirement> = library
         .requirements()
@@ -143,8 +128,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let (findings, counts) = review::review(&clauses, &applicable, &rules);
     let result = Review {
         document: args.file.display().to_string(),
-        sha256: format!("{:x}", Sha256::digest(&bytes)),
-        format: kind.as_str().into(),
+        sha256: doc.sha256.clone(),
+        format: doc.kind.as_str().into(),
         frameworks,
         vendor: args.vendor.clone(),
         counts,

@@ -247,8 +247,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         .transpose()?;
     // The executed copy must read as the version issued, outside its signature blocks.
     if let (Some(path), Some(bytes)) = (&args.file, &executed) {
-        let exe = std::env::current_exe().map_err(Error::Worker)?;
-        match verify::executed_copy(&store, id, version, path, bytes, &exe) {
+        match verify::executed_copy(&store, id, version, path, bytes) {
             Ok(v) if v.is_same() => {
                 if let verify::Verdict::Same { notes } = &v {
                     for n in notes {
@@ -528,8 +527,7 @@ fn content(
     problems: &mut Vec<String>,
     unreadable: &mut Vec<String>,
 ) -> Result<(), Error> {
-    let exe = std::env::current_exe().map_err(Error::Worker)?;
-    match verify::executed_copy(store, id, version, name, bytes, &exe) {
+    match verify::executed_copy(store, id, version, name, bytes) {
         Ok(v) => {
             let lines = verify::describe(&v, &name.display().to_string(), version);
             if v.is_same() {

@@ -111,6 +111,52 @@ fn on<T: serde::Serialize>(x: &Option<T>) -> bool {
         .is_some_and(|v| v.as_bool().unwrap_or(true))
 }
 
+/// A heading level (1 = top) from a Word outline level (0 = top, 9 = body text).
+fn heading_level(outline: usize) -> Option<usize> {
+    (outline < 9).then_some(outline + 1)
+}
+
+/// The value of a docx-rs wrapper that serialises as a string (a style's name, its `basedOn`).
+fn string_of<T: serde::Serialize>(x: &T) -> Option<String> {
+    serde_json::to_value(x).ok()?.as_str().map(str::to_string)
+}
+
+/// The heading level a paragraph style gives, as Word resolves it: the first `w:outlineLvl` along
+/// the `w:basedOn` chain, else the level of a built-in `heading N` style on that chain (whose
+/// outline level Word implies when a producer leaves it out).
+fn style_outline_level(styles: &docx_rs::Styles, id: &str) -> Option<usize> {
+    let mut id = id.to_string();
+    let mut builtin = None;
+    // A chain of styles is short; the bound stops a cycle in a hostile file.
+    for step in 0..16 {
+        let Some(style) = styles.find_style_by_id(&id) else {
+            // A style the file uses but never defines: Word's id for a built-in heading
+            // (`Heading2`) still names its level.
+            if step == 0 {
+                let lower = id.to_ascii_lowercase().replace(' ', "");
+                let n: usize = lower.strip_prefix("heading")?.parse().ok()?;
+                return (1..=9).contains(&n).then_some(n);
+            }
+            break;
+        };
+        if let Some(o) = &style.paragraph_property.outline_lvl {
+            return heading_level(o.v);
+        }
+        if builtin.is_none() {
+            builtin = string_of(&style.name).and_then(|name| {
+                let name = name.to_ascii_lowercase();
+                let n: usize = name.strip_prefix("heading ")?.trim().parse().ok()?;
+                (1..=9).contains(&n).then_some(n)
+            });
+        }
+        match style.based_on.as_ref().and_then(string_of) {
+            Some(base) => id = base,
+            None => break,
+        }
+    }
+    builtin
+}
+
 /// The list a paragraph style numbers its paragraphs with (`w:numPr` in `styles.xml`), following
 /// `w:basedOn`, as Word does for a paragraph with no numbering of its own.
 fn style_numbering(styles: &docx_rs::Styles, id: &str) -> Option<(usize, usize)> {
@@ -138,37 +184,39 @@ fn para(
     targets: &[(String, String, String)],
 ) -> Para {
     let text = paragraph_text(p, tracked);
-    let style = p
-        .property
-        .style
-        .as_ref()
-        .map(|s| s.val.to_ascii_lowercase().replace(' ', ""))
-        .unwrap_or_default();
-    // `Heading 2`, and styles derived from it by name (`Heading1Annex`), give the level.
-    let style_level = style
-        .strip_prefix("heading")
-        .and_then(|n| {
-            let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
-            digits.parse::<usize>().ok()
-        })
-        .or_else(|| (style == "title").then_some(1));
+    // The outline level Word's navigation pane shows: the paragraph's own, else its style's
+    // through `basedOn`; never the style's name, which other programs rename.
+    let style_level = match p.property.outline_lvl.as_ref().map(|o| o.v) {
+        Some(v) => heading_level(v),
+        None => p
+            .property
+            .style
+            .as_ref()
+            .and_then(|s| style_outline_level(styles, &s.val)),
+    };
     let direct = p.property.numbering_property.as_ref().map(|n| {
         n.id.as_ref()
             .map(|id| (id.id, n.level.as_ref().map_or(0, |l| l.val)))
     });
+    let from_style = p
+        .property
+        .style
+        .as_ref()
+        .and_then(|s| style_numbering(styles, &s.val));
     // A heading with no numbering of its own takes its style's, as Word displays it: that is how
     // a clause inserted in Word is numbered. Other styled lists (the parties in a preamble) stay
-    // text unless they carry their own numbering.
-    let numbered = match direct {
-        Some(direct) => direct,
-        None if style_level.is_some() => p
-            .property
-            .style
-            .as_ref()
-            .and_then(|s| style_numbering(styles, &s.val)),
-        None => None,
+    // text unless they carry their own numbering; a paragraph's numbering that only repeats its
+    // style's (as LibreOffice writes every styled list) is still the style's: its bullets are
+    // read, its numbers are not.
+    let (numbered, repeated) = match direct {
+        Some(Some(d)) if style_level.is_none() && Some(d) == from_style => (Some(d), true),
+        Some(direct) => (direct, false),
+        None if style_level.is_some() => (from_style, false),
+        None => (None, false),
     };
-    let label = numbered.and_then(|(id, level)| numbering.next(id, level));
+    let label = numbered
+        .and_then(|(id, level)| numbering.next(id, level))
+        .filter(|(label, _)| !repeated || label.is_empty());
     let mut bold_lead = String::new();
     let mut lead_open = true;
     let mut emphasised = true;
@@ -393,12 +441,14 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
                 }
                 if let Some(level) = p.style_level {
                     let (number, title) = style_heading(level, trimmed, p.label.as_ref());
-                    b.start(number, Some(title), index);
+                    b.start(number, (!title.is_empty()).then_some(title), index);
                     after_table = false;
                     continue;
                 }
                 if let Some((label, format)) = &p.label {
-                    let decimal = format.starts_with("decimal");
+                    // `(1)` is a sub-paragraph's marker, like `(a)`: it stays in its clause.
+                    let decimal =
+                        format.starts_with("decimal") && !label.trim_start().starts_with('(');
                     if label.is_empty() {
                         // A bullet: compared as the "-" of Markdown.
                         b.text(index, &format!("- {trimmed}"));
@@ -488,11 +538,24 @@ fn style_heading(
     text: &str,
     label: Option<&(String, String)>,
 ) -> (Option<String>, String) {
+    // A number qualified by its part (`Attachment 1/Clause 5 Liability`), as the segmenter of
+    // Markdown numbers clauses in annexes and a redline writes them.
+    if let Some((n, t)) = qualified_number(text) {
+        return (Some(n), t);
+    }
     if level == 1 {
         if text.starts_with("Annex ")
             && let Some((n, t)) = text.split_once(": ")
         {
             return (Some(n.to_string()), t.to_string());
+        }
+        // A number typed at the start of a top-level heading (as a redline writes "7 Audits") is
+        // the clause's; a number Word draws for a section heading is the section's, not a clause's.
+        if label.is_none_or(|(l, _)| l.is_empty())
+            && let Some((n, t)) = typed_number(text)
+            && !n.contains('.')
+        {
+            return (Some(n), t);
         }
         return (None, text.to_string());
     }
@@ -502,12 +565,49 @@ fn style_heading(
             text.trim_end_matches('.').to_string(),
         );
     }
-    match text.split_once(char::is_whitespace) {
-        Some((n, t)) if n.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
-            (Some(label_number(n)), t.trim().to_string())
-        }
-        _ => (None, text.to_string()),
+    match typed_number(text) {
+        Some((n, t)) => (Some(n), t),
+        None => (None, text.to_string()),
     }
+}
+
+/// `Attachment 1/Clause 5 Liability` -> (`Attachment 1/Clause 5`, `Liability`);
+/// `Appendix 2/1.3 Access` -> (`Appendix 2/1.3`, `Access`).
+fn qualified_number(text: &str) -> Option<(String, String)> {
+    let (part, rest) = text.split_once('/')?;
+    if part.split_whitespace().count() > 4
+        || !part.chars().next().is_some_and(char::is_uppercase)
+        || rest.starts_with(char::is_whitespace)
+    {
+        return None;
+    }
+    let mut words = rest.split_whitespace();
+    let first = words.next()?;
+    let (number, taken) = if first.chars().next().is_some_and(char::is_alphabetic) {
+        let second = words.next()?;
+        second
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+            .then(|| (format!("{first} {second}"), 2))?
+    } else {
+        (first.to_string(), 1)
+    };
+    let title: Vec<&str> = rest.split_whitespace().skip(taken).collect();
+    Some((
+        format!("{part}/{}", number.trim_end_matches('.')),
+        title.join(" "),
+    ))
+}
+
+/// A clause number typed at the start of a heading (`7`, `7.`, `3.2`), and the title after it
+/// (empty when the heading is the number alone).
+fn typed_number(text: &str) -> Option<(String, String)> {
+    let (n, t) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+    let digits = n.trim_end_matches('.');
+    (n.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    .then(|| (label_number(n), t.trim().to_string()))
 }
 
 /// A table: two-column key terms outside numbered clauses become one clause per row; a wide table
@@ -575,7 +675,8 @@ fn table(b: &mut Builder, index: usize, rows: &[Vec<Vec<String>>]) -> bool {
         }
         return true;
     }
-    // Any other table (a signature block, a grid): one clause, titled by its first row when short.
+    // Any other table: inside a numbered clause (an annex's list of sub-processors), that clause's
+    // text; elsewhere (a signature block, a grid) one clause, titled by its first row when short.
     let lines: Vec<String> = rows
         .iter()
         .map(|r| {
@@ -590,7 +691,7 @@ fn table(b: &mut Builder, index: usize, rows: &[Vec<Vec<String>>]) -> bool {
     let Some(head) = lines.first() else {
         return false;
     };
-    if widest >= 4 && is_short(&head.replace(" | ", " ")) {
+    if widest >= 4 && !in_numbered && is_short(&head.replace(" | ", " ")) {
         b.start(None, Some(head.clone()), index);
         for l in &lines[1..] {
             b.text(index, l);
@@ -599,5 +700,28 @@ fn table(b: &mut Builder, index: usize, rows: &[Vec<Vec<String>>]) -> bool {
     } else {
         b.text(index, &lines.join("\n"));
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_and_qualified_heading_numbers() {
+        let pair = |n: &str, t: &str| Some((n.to_string(), t.to_string()));
+        assert_eq!(typed_number("7 Audits"), pair("7", "Audits"));
+        assert_eq!(typed_number("1.1"), pair("1.1", ""));
+        assert_eq!(typed_number("2024 Amendments"), pair("2024", "Amendments"));
+        assert_eq!(typed_number("Annex II"), None);
+        assert_eq!(
+            qualified_number("Attachment 1/Clause 5 Obligations of the data importer"),
+            pair("Attachment 1/Clause 5", "Obligations of the data importer")
+        );
+        assert_eq!(
+            qualified_number("Appendix 2/1.3 Access"),
+            pair("Appendix 2/1.3", "Access")
+        );
+        assert_eq!(qualified_number("and/or the processor"), None);
     }
 }

@@ -1,21 +1,29 @@
-//! Documents of any origin read as clauses: Markdown, plain text (such as text taken from a PDF) and Word.
+//! Documents of any origin read as clauses: Markdown, plain text, HTML pages, Word and PDF.
 //!
-//! [`read_path`] and [`read_bytes`] are the one way into the segmenter for every stage that compares or
-//! reviews a contract. Each returns the document's clauses in reading order, the preamble first, each
+//! [`read`] is the one way a document from elsewhere comes in, for every stage that compares or
+//! reviews a contract. It reads the file within [`Limits`], tells the format from the bytes (a
+//! Word file named `.pdf` still reads as Word), parses it in the sandboxed worker
+//! ([`sandbox`]), and returns the document's clauses in reading order, the preamble first, each
 //! with the number a reader sees, its heading, its words and where in the source it came from. A
-//! document whose words could not be placed in clauses is an error, never an empty result: callers
-//! must not report "no change" or "covered" about text they did not see.
+//! document whose words could not be placed in clauses is an error, never an empty result:
+//! callers must not report "no change" or "covered" about text they did not see.
 
 use std::fmt;
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
 use crate::diff::Clause;
 
 pub mod docx;
+pub mod html;
 pub mod numbering;
+pub mod pdf;
+pub mod sandbox;
+pub mod text;
 
-/// Largest document accepted, in bytes: far above any real contract, far below what could exhaust memory.
-pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+pub use sandbox::Limits;
 
 /// Share of a document's words that may lie outside numbered or titled clauses before it is refused.
 const MAX_PREAMBLE_SHARE: f64 = 0.5;
@@ -24,31 +32,73 @@ const MAX_PREAMBLE_SHARE: f64 = 0.5;
 const MIN_WORDS_CHECKED: usize = 40;
 
 /// The format of a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// CommonMark with inline HTML, optionally front matter.
     Markdown,
-    /// Plain text, for example extracted from a PDF; segmented by the same numbering rules.
+    /// Plain text; lines a reader sees as headings start clauses.
     Text,
-    /// Office Open XML word processing (`.docx`).
+    /// Office Open XML word processing (`.docx`), from any producer.
     Docx,
+    /// PDF, its text taken page by page.
+    Pdf,
+    /// A web page (`.html`) saved from a browser or a site.
+    Html,
 }
 
 impl Kind {
-    /// The kind a file name's extension names, if any.
-    pub fn from_path(path: &Path) -> Option<Kind> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    /// The format's name in messages, JSON and the worker's request.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Markdown => "markdown",
+            Kind::Text => "text",
+            Kind::Docx => "docx",
+            Kind::Pdf => "pdf",
+            Kind::Html => "html",
+        }
+    }
+
+    /// Parses [`Kind::as_str`].
+    pub fn parse(s: &str) -> Option<Kind> {
+        [
+            Kind::Markdown,
+            Kind::Text,
+            Kind::Docx,
+            Kind::Pdf,
+            Kind::Html,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+
+    /// The format of a document by its bytes; the file name only tells plain text (`.txt`) from
+    /// Markdown, which no byte tells apart.
+    pub fn sniff(path: &Path, bytes: &[u8]) -> Kind {
+        let start = &bytes[..bytes.len().min(1024)];
+        if start.windows(5).any(|w| w == b"%PDF-") {
+            return Kind::Pdf;
+        }
+        if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+            return Kind::Docx;
+        }
+        if html::is_page(bytes) {
+            return Kind::Html;
+        }
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match ext.as_str() {
-            "md" | "markdown" => Some(Kind::Markdown),
-            "txt" | "text" => Some(Kind::Text),
-            "docx" => Some(Kind::Docx),
-            _ => None,
+            "txt" | "text" => Kind::Text,
+            _ => Kind::Markdown,
         }
     }
 }
 
 /// Where a clause came from in its source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Location {
     /// First and last line of a text or Markdown source (1-based, inclusive).
     Lines {
@@ -82,7 +132,7 @@ impl fmt::Display for Location {
 }
 
 /// One clause of a document, as a reader sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
     /// The number as displayed (`3.2`, `(a)`, `Annex I/1`); `None` for the preamble and unnumbered headings.
     pub number: Option<String>,
@@ -124,12 +174,14 @@ impl Section {
 }
 
 /// A document read as clauses.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     /// The name it was read under (a path as given), used in every message about it.
     pub name: String,
-    /// Its format.
+    /// Its format, as told from its bytes.
     pub kind: Kind,
+    /// The SHA-256 of its bytes, lower-case hex.
+    pub sha256: String,
     /// Its clauses in reading order; the preamble, if any, first.
     pub sections: Vec<Section>,
     /// Whether a Word document held tracked changes; they are read as accepted.
@@ -147,35 +199,125 @@ impl Document {
 
 pub use crate::error::{DocError, DocErrorKind};
 
-/// Reads a file as clauses, its kind taken from its extension (Markdown when it has none that is known).
-pub fn read_path(path: &Path) -> Result<Document, DocError> {
-    let name = path.display().to_string();
-    let kind = Kind::from_path(path).unwrap_or(Kind::Markdown);
-    let meta = std::fs::metadata(path)
-        .map_err(|e| DocError::new(&name, DocErrorKind::Unreadable, e.to_string()))?;
-    if meta.len() > MAX_BYTES as u64 {
-        return Err(too_large(&name));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| DocError::new(&name, DocErrorKind::Unreadable, e.to_string()))?;
-    read_bytes(&name, &bytes, kind)
+/// Reads a document from elsewhere as clauses, for a comparison: within `limits`, its format told
+/// from its bytes, parsed in the sandboxed worker; refused when its words are not, for the most
+/// part, in clauses.
+pub fn read(path: &Path, limits: &Limits) -> Result<Document, DocError> {
+    let doc = read_any(path, limits)?;
+    check_coverage(&doc)?;
+    Ok(doc)
 }
 
-/// Reads a document held in memory as clauses; `name` is used in messages.
-pub fn read_bytes(name: &str, bytes: &[u8], kind: Kind) -> Result<Document, DocError> {
-    if bytes.len() > MAX_BYTES {
-        return Err(too_large(name));
+/// Like [`read`], for a review: any text is accepted, in clauses or not; a document with no text
+/// at all is refused.
+pub fn read_text(path: &Path, limits: &Limits) -> Result<Document, DocError> {
+    let doc = read_any(path, limits)?;
+    if doc.sections.iter().all(|s| s.text.trim().is_empty()) {
+        return Err(DocError::new(
+            &doc.name,
+            DocErrorKind::NoClauses,
+            "the document holds no text to read (a scanned PDF needs OCR first)",
+        ));
     }
+    Ok(doc)
+}
+
+fn read_any(path: &Path, limits: &Limits) -> Result<Document, DocError> {
+    let name = path.display().to_string();
+    let bytes = crate::files::read_bounded(
+        path,
+        limits.file_bytes,
+        "a data processing agreement is far smaller",
+    )
+    .map_err(|reason| {
+        let kind = if reason.contains("larger than") || reason.contains("MiB") {
+            DocErrorKind::TooLarge
+        } else {
+            DocErrorKind::Unreadable
+        };
+        DocError::new(&name, kind, reason)
+    })?;
+    read_bytes(&name, path, &bytes, limits)
+}
+
+/// Reads a document held in memory in the sandboxed worker; `name` is used in messages and `path`
+/// only tells plain text from Markdown.
+pub fn read_bytes(
+    name: &str,
+    path: &Path,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<Document, DocError> {
+    let kind = Kind::sniff(path, bytes);
+    let what = kind.as_str().to_uppercase();
+    let what = if kind == Kind::Markdown || kind == Kind::Text {
+        "document".to_string()
+    } else {
+        what
+    };
+    let out = sandbox::run_document_worker(kind.as_str(), &what, bytes, limits)
+        .map_err(|reason| DocError::new(name, error_kind(&reason), reason))?;
+    let mut doc: Document = serde_json::from_slice(&out).map_err(|e| {
+        DocError::new(
+            name,
+            DocErrorKind::Unreadable,
+            format!("the document reader returned an unreadable result: {e}"),
+        )
+    })?;
+    doc.name = name.to_string();
+    doc.sha256 = format!("{:x}", Sha256::digest(bytes));
+    Ok(doc)
+}
+
+fn error_kind(reason: &str) -> DocErrorKind {
+    if reason.contains("MiB") || reason.contains("zip bomb") || reason.contains("longer than") {
+        DocErrorKind::TooLarge
+    } else {
+        DocErrorKind::Unreadable
+    }
+}
+
+/// The worker's side: parses `bytes` as the format named `kind` and returns the document as JSON.
+fn worker_parse(kind: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, String> {
+    let kind = Kind::parse(kind).ok_or_else(|| format!("unknown document format `{kind}`"))?;
+    if bytes.len() as u64 > limits.file_bytes {
+        return Err(format!(
+            "larger than {} MiB; a data processing agreement is far smaller",
+            limits.file_bytes / (1024 * 1024)
+        ));
+    }
+    let doc = parse(kind, bytes, limits)?;
+    serde_json::to_vec(&doc).map_err(|e| format!("cannot pass the document on: {e}"))
+}
+
+/// Parses a document of a known format in this process. Untrusted bytes go through [`read`],
+/// which calls this in the worker; in-process use is for text dpa wrote itself.
+pub fn parse(kind: Kind, bytes: &[u8], limits: &Limits) -> Result<Document, String> {
     let (sections, tracked_changes, notes) = match kind {
         Kind::Docx => {
-            let read = docx::read_sections(bytes)
-                .map_err(|e| DocError::new(name, DocErrorKind::Unreadable, e))?;
+            sandbox::check_zip(bytes, "Word document", limits.unzipped_bytes)?;
+            let read = std::panic::catch_unwind(|| docx::read_sections(bytes))
+                .map_err(|_| "the Word document is malformed".to_string())??;
             (read.sections, read.tracked_changes, read.notes)
         }
-        Kind::Markdown | Kind::Text => {
-            let text = String::from_utf8_lossy(bytes);
-            let (located, notes) = crate::diff::segment::segment_document(&text)
-                .map_err(|reason| DocError::new(name, DocErrorKind::FrontMatter, reason))?;
+        Kind::Markdown | Kind::Text | Kind::Pdf | Kind::Html => {
+            let source = match kind {
+                Kind::Pdf => text::text_to_markdown(&pdf::text(bytes)?),
+                Kind::Text => text::text_to_markdown(&text_of(bytes, limits)?),
+                Kind::Html | Kind::Markdown | Kind::Docx => {
+                    let text = text_of(bytes, limits)?;
+                    html::check_depth(&text)?;
+                    if kind == Kind::Html {
+                        html::to_markdown(&text)
+                    } else {
+                        text
+                    }
+                }
+            };
+            if source.len() > limits.text_bytes {
+                return Err(too_much_text(limits));
+            }
+            let (located, notes) = crate::diff::segment::segment_document(&source)?;
             let sections = located
                 .into_iter()
                 .map(|l| Section {
@@ -190,37 +332,82 @@ pub fn read_bytes(name: &str, bytes: &[u8], kind: Kind) -> Result<Document, DocE
                     emphasis: l.emphasis,
                 })
                 .collect();
+            let sections = if kind == Kind::Pdf {
+                unnumber_sections(sections)
+            } else {
+                sections
+            };
             (sections, false, notes)
         }
     };
-    let doc = Document {
-        name: name.to_string(),
+    if sections.len() > limits.clauses {
+        return Err(format!(
+            "the document splits into more than {} clauses",
+            limits.clauses
+        ));
+    }
+    Ok(Document {
+        name: String::new(),
         kind,
+        sha256: String::new(),
         sections,
         tracked_changes,
         notes,
-    };
-    check_coverage(&doc)?;
-    Ok(doc)
+    })
 }
 
-fn too_large(name: &str) -> DocError {
-    DocError::new(
-        name,
-        DocErrorKind::TooLarge,
-        format!(
-            "larger than {} MiB; refusing to read it",
-            MAX_BYTES / (1024 * 1024)
-        ),
+/// A heading of PDF text numbered `N` with no text of its own, followed by clause `N.1`, groups
+/// clauses; its number is not a clause's, as Word's level-1 headings are read.
+fn unnumber_sections(mut sections: Vec<Section>) -> Vec<Section> {
+    for i in 0..sections.len().saturating_sub(1) {
+        let next = sections[i + 1].number.clone().unwrap_or_default();
+        let s = &mut sections[i];
+        if let Some(n) = &s.number
+            && s.title.is_some()
+            && s.text.trim().is_empty()
+            && n.chars().all(|c| c.is_ascii_digit())
+            && next.starts_with(&format!("{n}."))
+        {
+            s.number = None;
+        }
+    }
+    sections
+}
+
+fn too_much_text(limits: &Limits) -> String {
+    format!(
+        "the document holds more than {} MiB of text; a data processing agreement is far smaller",
+        limits.text_bytes / (1024 * 1024)
     )
+}
+
+/// UTF-8 text without NUL bytes (which mark a binary file), BOM removed.
+fn text_of(bytes: &[u8], limits: &Limits) -> Result<String, String> {
+    if bytes.len() > limits.text_bytes {
+        return Err(too_much_text(limits));
+    }
+    if bytes.contains(&0) {
+        return Err(
+            "not a text file (it holds NUL bytes); give a PDF, DOCX, HTML, Markdown or text file"
+                .into(),
+        );
+    }
+    let s = std::str::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        )
+    })?;
+    Ok(s.strip_prefix('\u{FEFF}').unwrap_or(s).to_string())
 }
 
 fn words(s: &str) -> usize {
     s.split_whitespace().count()
 }
 
-/// Refuses a document whose words are not, for the most part, in clauses.
-fn check_coverage(doc: &Document) -> Result<(), DocError> {
+/// Refuses a document whose words are not, for the most part, in clauses: what [`read`] checks
+/// after parsing, for callers that parse text dpa trusts in process.
+pub fn check_coverage(doc: &Document) -> Result<(), DocError> {
     let total: usize = doc
         .sections
         .iter()
@@ -260,9 +447,18 @@ fn check_coverage(doc: &Document) -> Result<(), DocError> {
 mod tests {
     use super::*;
 
+    /// A document parsed in this process and named, as the worker would return it.
+    fn parsed(name: &str, bytes: &[u8], kind: Kind) -> Result<Document, DocError> {
+        let mut doc = parse(kind, bytes, &Limits::default())
+            .map_err(|r| DocError::new(name, DocErrorKind::Unreadable, r))?;
+        doc.name = name.to_string();
+        check_coverage(&doc)?;
+        Ok(doc)
+    }
+
     #[test]
     fn markdown_clauses_carry_their_lines() {
-        let doc = read_bytes(
+        let doc = parsed(
             "a.md",
             b"Intro.\n\n## 1. Scope\nText\nmore.\n\n1.1 Sub.\n",
             Kind::Markdown,
@@ -286,10 +482,10 @@ mod tests {
     #[test]
     fn a_document_without_clauses_is_an_error_naming_the_file() {
         // Prose a person can read is read by its paragraphs, never refused.
-        let doc = read_bytes("plain.md", b"Just prose.\n\nMore prose.\n", Kind::Markdown)
+        let doc = parsed("plain.md", b"Just prose.\n\nMore prose.\n", Kind::Markdown)
             .expect("prose is read");
         assert_eq!(doc.sections.len(), 2);
-        let e = read_bytes("empty.txt", b"", Kind::Text).expect_err("empty");
+        let e = parsed("empty.txt", b"", Kind::Text).expect_err("empty");
         assert_eq!(e.kind, DocErrorKind::NoClauses);
     }
 
@@ -297,7 +493,60 @@ mod tests {
     fn mostly_unsegmented_text_is_refused() {
         let mut src = "word ".repeat(200);
         src.push_str("\n\n## 1. Tiny\nOne clause.\n");
-        let e = read_bytes("big.md", src.as_bytes(), Kind::Markdown).expect_err("refused");
+        let e = parsed("big.md", src.as_bytes(), Kind::Markdown).expect_err("refused");
         assert_eq!(e.kind, DocErrorKind::MostlyOutside);
+    }
+
+    #[test]
+    fn the_format_is_told_by_the_bytes_not_the_name() {
+        let p = Path::new("contract.pdf");
+        assert_eq!(Kind::sniff(p, b"PK\x03\x04rest"), Kind::Docx);
+        assert_eq!(Kind::sniff(Path::new("a.docx"), b"%PDF-1.7"), Kind::Pdf);
+        assert_eq!(Kind::sniff(p, b"<!doctype html><html>"), Kind::Html);
+        assert_eq!(Kind::sniff(p, b"## 1. Scope"), Kind::Markdown);
+        assert_eq!(Kind::sniff(Path::new("a.txt"), b"1. Scope"), Kind::Text);
+    }
+
+    #[test]
+    fn refuses_binary_and_oversized_text() {
+        let limits = Limits::default();
+        assert!(
+            parse(Kind::Text, b"abc\0def", &limits)
+                .unwrap_err()
+                .contains("NUL")
+        );
+        let big = vec![b'a'; limits.text_bytes + 1];
+        assert!(
+            parse(Kind::Text, &big, &limits)
+                .unwrap_err()
+                .contains("MiB of text")
+        );
+        assert!(parse(Kind::Text, &[0xff, 0xfe, 0x41], &limits).is_err());
+    }
+
+    #[test]
+    fn malformed_pdf_and_docx_are_errors_not_panics() {
+        let limits = Limits::default();
+        for bytes in [
+            &b"%PDF-1.7\n1 0 obj << /Type /Catalog"[..],
+            b"%PDF-",
+            b"%PDF-1.4\n[[[[[[",
+        ] {
+            assert!(parse(Kind::Pdf, bytes, &limits).is_err());
+        }
+        assert!(parse(Kind::Docx, b"PK\x03\x04 truncated", &limits).is_err());
+    }
+
+    #[test]
+    fn a_file_is_read_in_the_worker_started_by_the_library() {
+        // The worker is this test binary started again: the library's own entry answers it.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("contract.docx");
+        std::fs::write(&path, "## 1. Scope\nThe processor processes.\n").expect("write");
+        let doc = read(&path, &Limits::default()).expect("reads");
+        assert_eq!(doc.kind, Kind::Markdown);
+        assert_eq!(doc.name, path.display().to_string());
+        assert_eq!(doc.sections[0].number.as_deref(), Some("1"));
+        assert_eq!(doc.sha256.len(), 64);
     }
 }

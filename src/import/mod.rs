@@ -97,8 +97,15 @@ pub fn read_table(path: &Path, shown: &str, exe: &Path) -> Result<Table, String>
     // What the bytes are decides, not the name: a Word file or an HTML page named `.xls` is refused in plain words.
     match sniff::sniff(&bytes)? {
         sniff::Content::Workbook => {
-            let json =
-                crate::review::read::run_worker(exe, &["__sheet"], "workbook", &bytes, 64 << 20)?;
+            let json = crate::documents::sandbox::run_worker(
+                exe,
+                &["__sheet"],
+                &[],
+                "workbook",
+                &bytes,
+                64 << 20,
+                &crate::documents::Limits::default(),
+            )?;
             let sheet: table::Sheet = serde_json::from_slice(&json)
                 .map_err(|e| format!("the workbook reader returned invalid data: {e}"))?;
             table::sheet_table(shown, sheet)

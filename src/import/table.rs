@@ -7,8 +7,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::documents::sandbox;
 use crate::files;
-use crate::review::read;
 
 /// Largest spreadsheet accepted, in bytes (an export of thousands of vendors is a few MiB).
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -319,7 +319,7 @@ pub struct Sheet {
 /// Reads the first sheet of an XLSX workbook, in this process; untrusted files go through the worker.
 pub fn read_sheet(bytes: &[u8]) -> Result<Sheet, String> {
     use calamine::{Data, Reader, Xlsx};
-    crate::review::read::check_zip(bytes).map_err(|e| e.replace("Word document", "workbook"))?;
+    sandbox::check_zip(bytes, "workbook", sandbox::Limits::default().unzipped_bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("not a readable XLSX workbook: {e}"))?;
     let name = book
@@ -405,16 +405,16 @@ pub fn sheet_table(file: &str, sheet: Sheet) -> Result<Table, String> {
 
 /// The worker side of reading a workbook: limits itself, reads stdin, prints the sheet as JSON.
 pub fn worker_main() -> u8 {
-    read::limit_worker();
+    sandbox::limit_worker(&sandbox::Limits::default());
     std::panic::set_hook(Box::new(|_| {}));
-    let bytes = match read::worker_input("workbook", MAX_FILE_BYTES) {
+    let bytes = match sandbox::worker_input("workbook", MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
         Err(code) => return code,
     };
     let result = std::panic::catch_unwind(|| read_sheet(&bytes))
         .unwrap_or_else(|_| Err("the workbook is malformed".to_string()))
-        .and_then(|s| serde_json::to_string(&s).map_err(|e| e.to_string()));
-    read::worker_exit(result)
+        .and_then(|s| serde_json::to_vec(&s).map_err(|e| e.to_string()));
+    sandbox::worker_exit(result)
 }
 
 #[cfg(test)]

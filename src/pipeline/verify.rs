@@ -12,7 +12,6 @@ use serde::Serialize;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::manifest::ManifestClause;
-use crate::review::read;
 use crate::store::{Store, StoreError};
 
 /// One difference between the issued text and the executed copy, inside one part of it.
@@ -329,19 +328,40 @@ pub fn compare(
     }
 }
 
+/// The words of a document as the one reader reads it (format told from its bytes, parsed in the
+/// sandboxed worker), clause after clause.
+fn text_of(
+    shown: &str,
+    path: &Path,
+    bytes: &[u8],
+    limits: &crate::documents::Limits,
+) -> Result<String, String> {
+    let doc = crate::documents::read_bytes(shown, path, bytes, limits).map_err(|e| e.to_string())?;
+    let mut out = String::new();
+    for s in &doc.sections {
+        for part in [s.number.as_deref(), s.title.as_deref(), Some(s.text.as_str())]
+            .into_iter()
+            .flatten()
+        {
+            out.push_str(part);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
 /// Why an executed copy could not be compared: it (or the issued PDF) cannot be read.
 #[derive(Debug)]
 pub struct Unreadable(pub String);
 
 /// Compares an executed copy with version `version` of agreement `id` as issued (its PDF and
-/// manifest in git). PDF and DOCX are read by `exe` as a bounded worker process.
+/// manifest in git). Both are read by the one document reader, in its sandboxed worker.
 pub fn executed_copy(
     store: &Store,
     id: &str,
     version: u32,
     name: &Path,
     executed: &[u8],
-    exe: &Path,
 ) -> Result<Verdict, Unreadable> {
     let fail = |e: StoreError| {
         Unreadable(format!(
@@ -360,15 +380,11 @@ pub fn executed_copy(
         return Ok(Verdict::Same { notes: Vec::new() });
     }
     let manifest = store.manifest(id, version).map_err(fail)?;
-    let issued_text = read::extract_sandboxed(exe, read::Kind::Pdf, &pdf)
+    let limits = crate::documents::Limits::default();
+    let issued_text = text_of(&pdf_path, Path::new(&pdf_path), &pdf, &limits)
         .map_err(|e| Unreadable(format!("the issued {pdf_path} cannot be read: {e}")))?;
-    let kind = read::Kind::detect(name, executed);
-    let executed_text = if kind.sandboxed() {
-        read::extract_sandboxed(exe, kind, executed)
-    } else {
-        read::extract(kind, executed)
-    }
-    .map_err(|e| Unreadable(format!("{} cannot be read: {e}", name.display())))?;
+    let executed_text = text_of(&name.display().to_string(), name, executed, &limits)
+        .map_err(|e| Unreadable(format!("{} cannot be read: {e}", name.display())))?;
     if executed_text.split_whitespace().next().is_none() {
         return Err(Unreadable(format!(
             "{} holds no text to compare (a scanned copy needs OCR first)",

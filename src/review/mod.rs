@@ -1,12 +1,12 @@
 //! Review of a DPA of any origin against the requirement registry: per requirement satisfied, partial or missing, with quoted evidence.
 //!
-//! The document is read ([`read`]) and segmented into clauses by the diff segmenter; each
+//! The document is read by [`crate::documents::read_text`], the one reader of documents from
+//! elsewhere, as clauses; each
 //! applicable requirement's evidence rules ([`rules`]) are matched against the clauses' sentences,
 //! paragraphs or whole text. The result says where the evidence is (clause number, heading, the
 //! quoted sentence) and, for `partial`, what fell short.
 
 pub mod html;
-pub mod read;
 pub mod rules;
 
 use serde::Serialize;

@@ -206,10 +206,10 @@ fn property_concatenated_clause_texts_are_the_reader_visible_text() {
         } else {
             format!("---\ntitle: generated\n---\n{src}")
         };
-        let doc = dpa::documents::read_bytes(
-            "generated.md",
-            input.as_bytes(),
+        let doc = dpa::documents::parse(
             dpa::documents::Kind::Markdown,
+            input.as_bytes(),
+            &dpa::documents::Limits::default(),
         )
         .unwrap_or_else(|e| panic!("case {case}: {e}\n{input}"));
         let mut seen = Vec::new();
@@ -232,7 +232,11 @@ fn common_paper(rev: &str) -> String {
 
 #[test]
 fn common_paper_revisions_read_as_clauses_and_only_the_signature_block_changed() {
-    let old = dpa::documents::read_path(std::path::Path::new(&common_paper("01"))).expect("reads");
+    let old = dpa::documents::read(
+        std::path::Path::new(&common_paper("01")),
+        &dpa::documents::Limits::default(),
+    )
+    .expect("reads");
     let numbered: Vec<_> = old
         .sections
         .iter()

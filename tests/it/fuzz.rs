@@ -249,26 +249,23 @@ fn fuzz_review_of_text_documents() {
         .filter(|r| r.framework == "gdpr")
         .collect();
     fuzz("review of text documents", &seeds, |input| {
-        for kind in [
-            dpa::review::read::Kind::Markdown,
-            dpa::review::read::Kind::Text,
-        ] {
-            if let Ok(md) = dpa::review::read::extract(kind, input.as_bytes())
-                && let Ok(clauses) = dpa::review::read::segment(&md)
-            {
-                let (findings, _) = dpa::review::review(&clauses, &reqs, &rules);
+        for kind in [dpa::documents::Kind::Markdown, dpa::documents::Kind::Text] {
+            let limits = dpa::documents::Limits::default();
+            if let Ok(doc) = dpa::documents::parse(kind, input.as_bytes(), &limits) {
+                let (findings, _) = dpa::review::review(&doc.clauses(), &reqs, &rules);
                 assert_eq!(findings.len(), reqs.len());
             }
         }
     });
 }
 
-/// PDF and DOCX bytes, mutated, through the bounded worker process of the real binary.
+/// PDF and DOCX bytes, mutated, through the bounded worker process the library starts (here,
+/// this test binary started again).
 #[test]
 fn fuzz_pdf_and_docx_readers_in_the_worker() {
-    use dpa::review::read::{Kind, extract_sandboxed};
+    use dpa::documents::{Kind, Limits, read_bytes};
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_dpa"));
+    let limits = Limits::default();
     let pdf = std::fs::read(root.join("tests/fixtures/review/eu-scc-art28.pdf")).expect("pdf");
     let docx = std::fs::read(root.join("tests/fixtures/review/eu-scc-art28.docx")).expect("docx");
     let mut rng = Rng(0xD0C5);
@@ -306,10 +303,11 @@ fn fuzz_pdf_and_docx_readers_in_the_worker() {
                 }
             }
         }
-        // Either text or a reason; never a hang, never a crash of this process.
-        match extract_sandboxed(exe, kind, &bytes) {
-            Ok(md) => assert!(md.len() <= dpa::review::read::MAX_TEXT_BYTES),
-            Err(why) => assert!(!why.is_empty()),
+        // Either clauses or a reason naming the input; never a hang, never a crash of this process.
+        let name = format!("mutant.{}", kind.as_str());
+        match read_bytes(&name, std::path::Path::new(&name), &bytes, &limits) {
+            Ok(doc) => assert!(doc.sections.len() <= limits.clauses),
+            Err(why) => assert!(why.to_string().starts_with(&name), "{why}"),
         }
         runs += 1;
     }
