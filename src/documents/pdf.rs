@@ -103,11 +103,29 @@ pub fn reading_text(pages: &[String]) -> String {
                 .map(|(_, l)| *l),
         );
     }
+    let words = vocabulary(&lines);
     dehyphenate(&lines)
         .lines()
-        .map(tighten)
+        .map(|l| close_compounds(&tighten(l), &words))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Closes a compound that a text layer split after its hyphen within a line ("Sub- processor",
+/// where the line broke in the layout but not in the text), when the document writes the
+/// compound whole elsewhere.
+fn close_compounds(line: &str, words: &HashSet<String>) -> String {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"(\w+)- (\p{Ll}\w*)").expect("valid"));
+    re.replace_all(line, |c: &regex::Captures| {
+        let compound = format!("{}-{}", c[1].to_lowercase(), c[2].to_lowercase());
+        if words.contains(&compound) {
+            format!("{}-{}", &c[1], &c[2])
+        } else {
+            c[0].to_string()
+        }
+    })
+    .into_owned()
 }
 
 /// Removes the spaces a PDF's text layer puts inside brackets and quotes and before punctuation

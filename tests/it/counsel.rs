@@ -187,7 +187,7 @@ fn the_old_role_fields_still_work_with_a_deprecation_note() {
         err.contains("`ccpa_role` and `gdpr_role` are deprecated"),
         "{err}"
     );
-    assert!(out.contains("all covered"), "{out}");
+    assert!(out.contains("covers every requirement"), "{out}");
     let text = agreement_text(ws.path(), "tidewater");
     assert!(
         text.contains("Processor terms (US state privacy laws)"),

@@ -97,18 +97,24 @@ fn a_document_with_no_clauses_exits_2_instead_of_reporting_no_change() {
     let dir = tempfile::tempdir().expect("tempdir");
     let a = dir.path().join("a.md");
     let b = dir.path().join("b.md");
+    // Prose a person can read is read by its paragraphs: the change is reported, never "none".
     std::fs::write(&a, "Plain prose with no headings.\n\nMore prose.\n").expect("write");
     std::fs::write(&b, "Other prose with no headings.\n").expect("write");
     let o = dpa(
         dir.path(),
         &["diff", &a.display().to_string(), &b.display().to_string()],
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("a.md: no clauses found"),
-        "{}",
-        stderr(&o)
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("no changes"), "{}", stdout(&o));
+    // A document with no words at all is refused, naming it.
+    let empty = dir.path().join("empty.md");
+    std::fs::write(&empty, "\n\n").expect("write");
+    let o = dpa(
+        dir.path(),
+        &["diff", &a.display().to_string(), &empty.display().to_string()],
     );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("empty.md"), "{}", stderr(&o));
 }
 
 /// One generated piece of a document: its Markdown and the words a reader sees.

@@ -217,7 +217,7 @@ fn one_bad_record_is_reported_and_the_others_are_still_tracked() {
     let text = std::fs::read_to_string(&path).expect("nordhost");
     std::fs::write(
         &path,
-        text.replace("gdpr_role = \"processor\"", "gdpr_role = \"procesor\""),
+        text.replace("role = \"on_behalf\"", "role = \"on_behlaf\""),
     )
     .expect("write");
     let out = dpa(
