@@ -73,6 +73,8 @@ fn check_framework(f: &Option<String>) -> Result<(), Error> {
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     check_framework(&args.missing)?;
     check_framework(&args.framework)?;
+    let conflicted = super::report_conflicts(ctx);
+    let keep_going = args.keep_going || conflicted;
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
     let options = track::Options {
@@ -89,7 +91,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     diags.extend(tracker.diagnostics.iter().cloned());
     ctx.report(&diags, &ws);
     let invalid = tracker.has_invalid() || diags.has_errors();
-    if invalid && !args.keep_going {
+    if invalid && !keep_going {
         // A tracker missing a vendor must not look whole: nothing on stdout.
         eprintln!(
             "error: the tracker was not written, because some records are invalid; fix them, or pass --keep-going to list them as `invalid` rows"
@@ -127,7 +129,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         StatusFormat::Html => html(rows, &ws.company.name, as_of),
     };
     let printed = ctx.out(&text);
-    if invalid {
+    if invalid || conflicted {
         return Ok(2);
     }
     let gaps = rows.iter().any(|r| r.states.values().any(|s| s.is_gap()));

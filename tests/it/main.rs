@@ -29,6 +29,7 @@ mod snapshots;
 mod state_terms;
 mod store;
 mod subprocessor_commits;
+mod team;
 mod track;
 mod transfers;
 mod vendorpaper;
