@@ -72,6 +72,12 @@ impl From<StoreError> for Error {
     }
 }
 
+impl From<git2::Error> for Error {
+    fn from(e: git2::Error) -> Self {
+        Error::Store(Box::new(StoreError::Git(e)))
+    }
+}
+
 impl Error {
     /// An io error on `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
@@ -125,6 +131,111 @@ pub enum StoreError {
         "the branch moved while the version was being recorded (another `dpa record` or git command?); nothing was changed"
     )]
     Raced,
+    /// The branch's upstream could not be reached.
+    #[error(
+        "cannot reach {upstream} ({url}): {reason}; nothing was written\n  hint: check the connection and try again, or pass --offline to work locally (a version recorded offline is provisional until `dpa sync` shares it)"
+    )]
+    Unreachable {
+        /// `origin/main`.
+        upstream: String,
+        /// The remote's URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The branch is behind its upstream.
+    #[error(
+        "the branch is {behind} commit(s) behind {upstream}{}; nothing was written\n  hint: run `dpa sync` to bring them in, then run this command again",
+        if theirs.is_empty() { String::new() } else { format!(", which has versions this workspace does not: {theirs}") }
+    )]
+    Behind {
+        /// `origin/main`.
+        upstream: String,
+        /// Commits behind.
+        behind: usize,
+        /// The remote's versions not here.
+        theirs: String,
+    },
+    /// The branch and its upstream have diverged.
+    #[error(
+        "the branch has diverged from {upstream}: {ahead} commit(s) here, {behind} there{}{}; nothing was written\n  hint: run `dpa sync` to merge them (records field by field; agreements regenerated), then run this command again",
+        if theirs.is_empty() { String::new() } else { format!("; versions only on {upstream}: {theirs}") },
+        if ours.is_empty() { String::new() } else { format!("; versions only here: {ours}") }
+    )]
+    Diverged {
+        /// `origin/main`.
+        upstream: String,
+        /// Local commits the remote lacks.
+        ahead: usize,
+        /// Remote commits the branch lacks.
+        behind: usize,
+        /// The remote's versions not here.
+        theirs: String,
+        /// Versions here not on the remote.
+        ours: String,
+    },
+    /// A version tag names different documents here and on the upstream.
+    #[error(
+        "{versions}: the same version number names a different document here and on {upstream}; nothing was written\n  hint: run `dpa sync`: a provisional version recorded offline is renumbered, the one on {upstream} keeps its number"
+    )]
+    TagsDiffer {
+        /// `origin/main`.
+        upstream: String,
+        /// The versions.
+        versions: String,
+    },
+    /// Provisional versions wait to be shared.
+    #[error(
+        "provisional versions recorded offline are not on {upstream} yet ({versions}); nothing was written\n  hint: run `dpa sync` to share them (renumbered if {upstream} has taken their numbers meanwhile)"
+    )]
+    ProvisionalPending {
+        /// `origin/main`.
+        upstream: String,
+        /// The versions.
+        versions: String,
+    },
+    /// A version is provisional and so cannot be sent or signed yet.
+    #[error(
+        "{id} v{version} was recorded offline and is provisional: its number may still change, so it cannot be {what} yet\n  hint: run `dpa sync` to share it; it keeps or gets its final number there"
+    )]
+    Provisional {
+        /// Vendor id.
+        id: String,
+        /// Version.
+        version: u32,
+        /// `sent`, `signed`.
+        what: String,
+    },
+    /// The upstream refused a push.
+    #[error("{upstream} refused the push ({reasons}); {left}")]
+    PushRefused {
+        /// `origin/main`.
+        upstream: String,
+        /// What it refused, and why.
+        reasons: String,
+        /// The state left behind.
+        left: String,
+    },
+    /// `dpa sync` on a branch without an upstream.
+    #[error(
+        "the branch `{0}` has no upstream to sync with\n  hint: push it once with `git push -u origin {0}`, or set one with `git branch --set-upstream-to origin/{0}`"
+    )]
+    NoUpstream(String),
+    /// A git merge is in progress.
+    #[error(
+        "a git merge is in progress{0}\n  hint: run `git merge --abort`, then `dpa sync`, which merges records field by field and regenerates agreements/; or resolve every file, `git add` it and `git commit`"
+    )]
+    MergeInProgress(String),
+    /// Local changes stand in the way of bringing in the remote's.
+    #[error(
+        "these files have changes that are not committed, and {upstream} changed them too: {files}; nothing was written\n  hint: commit them (`git commit {files}`) or put them aside (`git stash`), then run `dpa sync` again"
+    )]
+    Uncommitted {
+        /// `origin/main`.
+        upstream: String,
+        /// The files.
+        files: String,
+    },
     /// A version asked for was never issued.
     #[error("vendor `{vendor}` has no issued version {version}")]
     NoSuchVersion {

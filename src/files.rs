@@ -65,6 +65,14 @@ pub fn read_text(root: &Path, path: &Path) -> Result<(String, String), Diagnosti
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .insert(root.join(&name), Arc::from(text.as_str()));
+            if let Some(span) = conflict_markers(&text) {
+                return Err(Diagnostic::error(
+                    &name,
+                    Some(span),
+                    "the file has unresolved merge conflict markers (<<<<<<< ... >>>>>>>)",
+                )
+                .with_hint("run `git merge --abort`, then `dpa sync`, which merges records field by field; or keep one side of each conflict, delete the markers and `git add` the file"));
+            }
             Ok((name, text))
         }
         Err(e) => {
@@ -80,6 +88,23 @@ pub fn read_text(root: &Path, path: &Path) -> Result<(String, String), Diagnosti
             Err(d)
         }
     }
+}
+
+/// The span of the first git conflict block in `text` (`<<<<<<< ` through `>>>>>>> `), if any.
+pub fn conflict_markers(text: &str) -> Option<std::ops::Range<usize>> {
+    let mut start = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("<<<<<<< ") || line.trim_end() == "<<<<<<<" {
+            start.get_or_insert(offset);
+        } else if let Some(s) = start
+            && (line.starts_with(">>>>>>> ") || line.trim_end() == ">>>>>>>")
+        {
+            return Some(s..offset + line.trim_end().len());
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Quotes a CSV field when RFC 4180 requires it.
@@ -165,6 +190,15 @@ fn unique_tmp(dir: &Path, name: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn conflict_markers_are_found_as_one_span() {
+        let text = "a = 1\n<<<<<<< HEAD\nb = 2\n=======\nb = 3\n>>>>>>> origin/main\nc = 4\n";
+        let span = conflict_markers(text).expect("markers");
+        assert!(text[span.clone()].starts_with("<<<<<<< HEAD"));
+        assert!(text[span].ends_with(">>>>>>> origin/main"));
+        assert_eq!(conflict_markers("a = \"<<<<<<< not at the start\"\n"), None);
+    }
 
     #[test]
     fn csv_quotes_only_when_needed() {

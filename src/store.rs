@@ -9,6 +9,10 @@ use crate::render::Output;
 
 pub use crate::error::StoreError;
 
+pub mod audit;
+pub mod merge;
+pub mod remote;
+
 /// An exclusive lock on recording in one repository, so that concurrent `dpa record` runs take turns.
 ///
 /// The lock is a file created with `create_new` in the git directory and removed on drop; a lock
@@ -277,6 +281,15 @@ impl Store {
         self.repo.signature().map_err(|_| StoreError::NoIdentity)
     }
 
+    /// The three files of an issued version, workspace-relative.
+    pub fn version_files(id: &str) -> [String; 3] {
+        [
+            format!("agreements/{id}/{id}.pdf"),
+            format!("agreements/{id}/{id}.typ"),
+            format!("agreements/{id}/manifest.json"),
+        ]
+    }
+
     /// Commits the three output files of a new version and tags it; nothing else is committed.
     ///
     /// The commit is built from HEAD's tree with only `agreements/<id>/` changed, so whatever
@@ -413,6 +426,68 @@ impl Store {
         }
         real.write()?;
         Ok(commit)
+    }
+
+    /// Undoes a commit made by [`Store::commit`] on top of HEAD, such as a version whose push
+    /// the remote refused: its tag is deleted, the branch goes back to the commit's parent (only
+    /// if it still points at `commit`), and `files` go back to the parent's contents in the work
+    /// tree and the index (removed when the parent has none).
+    pub fn undo_commit(
+        &self,
+        commit: Oid,
+        tag: Option<&str>,
+        files: &[String],
+    ) -> Result<(), StoreError> {
+        let c = self.repo.find_commit(commit)?;
+        let parent = c.parent(0).ok();
+        if let Some(tag) = tag
+            && let Ok(mut r) = self.repo.find_reference(&format!("refs/tags/{tag}"))
+            && r.peel_to_commit().map(|p| p.id()).ok() == Some(commit)
+        {
+            r.delete()?;
+        }
+        let head_ref = self.repo.find_reference("HEAD")?;
+        let branch = head_ref
+            .symbolic_target()
+            .ok()
+            .flatten()
+            .ok_or(StoreError::Raced)?
+            .to_string();
+        match &parent {
+            Some(p) => {
+                self.repo
+                    .reference_matching(&branch, p.id(), true, commit, "dpa: undo")
+                    .map_err(|_| StoreError::Raced)?;
+            }
+            None => {
+                let mut r = self.repo.find_reference(&branch)?;
+                if r.target() != Some(commit) {
+                    return Err(StoreError::Raced);
+                }
+                r.delete()?;
+            }
+        }
+        let mut index = self.repo.index()?;
+        for rel in files {
+            let before = match &parent {
+                Some(p) => self.read_at(p.id(), rel)?,
+                None => None,
+            };
+            let path = self.workdir_path(rel);
+            let repo_path = self.repo_path(rel);
+            match before {
+                Some(bytes) => {
+                    crate::files::write_atomic(&path, &bytes)?;
+                    index.add_path(Path::new(&repo_path))?;
+                }
+                None => {
+                    let _ = std::fs::remove_file(&path);
+                    let _ = index.remove_path(Path::new(&repo_path));
+                }
+            }
+        }
+        index.write()?;
+        Ok(())
     }
 
     /// A workspace file edited for a commit: `edit` is applied to HEAD's copy (what is

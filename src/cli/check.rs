@@ -25,6 +25,7 @@ pub struct Args {
 
 /// Runs `dpa check`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
+    let conflicted = super::report_conflicts(ctx);
     let mut diags = Diagnostics::new();
     let mut ws = super::open(ctx, &mut diags)?;
     if let Some(date) = args.as_of {
@@ -56,6 +57,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         Format::Text if args.coverage => ctx.out(&coverage_text(&report.vendors))?,
         Format::Text if !ctx.quiet => ctx.out(&summary(&report, ws.side))?,
         Format::Text => {}
+    }
+    if conflicted {
+        return Ok(2);
     }
     Ok(match report.outcome() {
         Outcome::Clean => 0,

@@ -2,7 +2,7 @@
 
 use crate::diag::Diagnostics;
 use crate::error::Error;
-use crate::pipeline::issue::{Issued, issue};
+use crate::pipeline::issue::{Issued, Shared, issue};
 use crate::render::Renderer;
 use crate::store::Store;
 
@@ -38,13 +38,23 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     store.signature()?;
     // Concurrent runs take turns; the second then finds the versions the first issued.
     let _lock = crate::store::RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
+    // With an upstream: fetch first, refuse when behind; each version is pushed as it is issued.
+    let sharing = store.check_remote(ctx.offline)?;
     let ids = super::args::vendor_ids(&ws, &args.vendors, args.all, &mut diags);
     let renderer = Renderer::new(Some(ws.root.clone()));
     let mut failed = 0usize;
     let (mut new, mut unchanged) = (0usize, 0usize);
     for id in &ids {
         let mut vd = Diagnostics::new();
-        let line = match issue(&ws, &store, &renderer, id, args.message.as_deref(), &mut vd) {
+        let line = match issue(
+            &ws,
+            &store,
+            &renderer,
+            id,
+            args.message.as_deref(),
+            &sharing,
+            &mut vd,
+        ) {
             Ok(Some(Issued::Unchanged { version })) => {
                 unchanged += 1;
                 format!("{id}: unchanged (v{version})\n")
@@ -54,10 +64,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 commit,
                 tag,
                 pages,
+                shared,
             })) => {
                 new += 1;
                 let short: String = commit.chars().take(10).collect();
-                format!("{id}: issued v{version} ({pages} pages, commit {short}, tag {tag})\n")
+                let shared = match shared {
+                    Shared::Local => String::new(),
+                    Shared::Pushed(up) => format!(", pushed to {up}"),
+                    Shared::Provisional(up) => format!(
+                        "; provisional until pushed: offline, so {up} was not asked whether v{version} is free; run `dpa sync` when back online, which renumbers it if {up} has taken v{version} meanwhile"
+                    ),
+                };
+                format!(
+                    "{id}: issued v{version} ({pages} pages, commit {short}, tag {tag}{shared})\n"
+                )
             }
             Ok(None) => {
                 failed += 1;
@@ -93,13 +113,21 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
 
 /// Runs `dpa log`.
 pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
+    let conflicted = super::report_conflicts(ctx);
     let mut diags = Diagnostics::new();
-    let ws = super::open(ctx, &mut diags)?;
-    let store = Store::open(&ws.root)?;
+    // During a merge the versions are still read from git, even when dpa.toml is conflicted.
+    let ws = match super::open(ctx, &mut diags) {
+        Ok(ws) => Some(ws),
+        Err(_) if conflicted => None,
+        Err(e) => return Err(e),
+    };
+    let store = Store::open(&ctx.root)?;
     let issued = store.issued(&args.vendor)?;
     let vendor = ws
-        .load_facts(&args.vendor, &mut Diagnostics::new())
+        .as_ref()
+        .and_then(|ws| ws.load_facts(&args.vendor, &mut Diagnostics::new()))
         .map(|f| f.vendor);
+    let provisional = store.provisional()?;
     // Agreements dpa did not issue: signed before dpa, on our paper or the vendor's.
     let mut others = String::new();
     for a in vendor.iter().flat_map(|v| &v.agreements) {
@@ -119,7 +147,7 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
         ));
     }
     if issued.is_empty() {
-        if vendor.is_none() {
+        if vendor.is_none() && !conflicted {
             return Err(Error::Usage(format!(
                 "no vendor `{}` and no issued versions for it",
                 args.vendor
@@ -152,6 +180,14 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
                 (s, _) => (s.to_string(), String::new()),
             })
             .unwrap_or_else(|| ("issued".into(), String::new()));
+        let state = if provisional
+            .keys()
+            .any(|p| p.id == args.vendor && p.version == i.version)
+        {
+            ("provisional".to_string(), state.1)
+        } else {
+            state
+        };
         out.push_str(&format!(
             "v{:<3} {date}  {}  {:<16} {frameworks}{}\n",
             i.version,

@@ -82,6 +82,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     }
     check_framework(&args.missing)?;
     check_framework(&args.framework)?;
+    let conflicted = super::report_conflicts(ctx);
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
     let options = track::Options {
@@ -154,7 +155,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         }
         None => ctx.out(&String::from_utf8_lossy(&bytes)),
     };
-    if invalid {
+    if invalid || conflicted {
         return Ok(2);
     }
     let gaps = rows.iter().any(|r| r.states.values().any(|s| s.is_gap()));

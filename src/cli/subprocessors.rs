@@ -13,7 +13,7 @@ use crate::pipeline::notices::{self, NoticeRow};
 use crate::store::{RecordLock, Store};
 
 use super::Ctx;
-use super::args::{parse_date, report_commit};
+use super::args::{parse_date, report_commit, share};
 
 /// Arguments of `dpa subprocessors`.
 #[derive(Debug, clap::Args)]
@@ -134,11 +134,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             };
             let store = open_store(&ws)?;
             let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
+            let sharing = super::args::check_remote(ctx, &store)?;
             let Some(done) = notices::add(&ws, &store, &intended, &mut diags)? else {
                 ctx.report(&diags, &ws);
                 return Err(Error::Invalid(diags.error_count().max(1)));
             };
             report_commit(ctx, &done, "this change");
+            share(ctx, &store, &sharing);
             ctx.out(&format!(
                 "{}: added `{name}`, effective {effective} (commit {}); see `dpa subprocessors notices` for the customers to tell\n",
                 crate::workspace::COMPANY_FILE,
@@ -163,6 +165,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             if let Some(dir) = send {
                 let store = open_store(&ws)?;
                 let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
+                let sharing = super::args::check_remote(ctx, &store)?;
                 let sent = notices::send(&ws, &store, &customers, &subs, as_of, &dir, &mut diags);
                 ctx.report(&diags, &ws);
                 let sent = sent?;
@@ -177,6 +180,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 match &sent.committed {
                     Some(done) => {
                         report_commit(ctx, done, "this change");
+                        share(ctx, &store, &sharing);
                         ctx.note(&format!(
                             "{wrote}recorded {} notice(s) as sent on {as_of} (commit {})",
                             sent.rows.len(),
@@ -247,8 +251,10 @@ fn event(
     };
     let store = open_store(ws)?;
     let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
+    let sharing = super::args::check_remote(ctx, &store)?;
     let done = notices::record(&store, &record, name, event)?;
     report_commit(ctx, &done, "this change");
+    share(ctx, &store, &sharing);
     if objection
         && let Some(s) = subs.first()
         && let Some(effective) = s.effective

@@ -6,6 +6,7 @@ use crate::error::Error;
 use crate::manifest::{FileStamp, Manifest, RenderStamp};
 use crate::render::Renderer;
 use crate::store::Store;
+use crate::store::remote::Sharing;
 use crate::workspace::Workspace;
 
 use super::render::{epoch, output_key};
@@ -28,7 +29,20 @@ pub enum Issued {
         tag: String,
         /// Its page count.
         pages: usize,
+        /// Whether the remote has it.
+        shared: Shared,
     },
+}
+
+/// Where a new version stands with the team's remote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shared {
+    /// The workspace has no upstream: the version is issued here.
+    Local,
+    /// The version's commit and tag were pushed to the upstream (`origin/main`).
+    Pushed(String),
+    /// Recorded `--offline`: provisional until `dpa sync` pushes it to the upstream.
+    Provisional(String),
 }
 
 /// The mode part of an issued agreement's output key.
@@ -40,6 +54,10 @@ fn mode() -> String {
 /// issued one; `note` is added to the commit message. `Ok(None)` when the vendor's files have
 /// errors (reported in `diags`).
 ///
+/// `sharing` comes from [`Store::check_remote`]: online, the version's commit and tag are
+/// pushed together, and undone here when the remote refuses them, so that a version number
+/// exists everywhere or nowhere; offline, the version is marked provisional.
+///
 /// When the last issued version was made from exactly today's inputs (its render key), the
 /// agreement is unchanged without being assembled; otherwise it is assembled and compared by
 /// what it says (the content hash), so a new build of dpa or new fonts alone issue no version.
@@ -49,6 +67,7 @@ pub fn issue(
     renderer: &Renderer,
     id: &str,
     note: Option<&str>,
+    sharing: &Sharing,
     diags: &mut Diagnostics,
 ) -> Result<Option<Issued>, Error> {
     let Some(vendor) = ws.load_vendor(id, diags) else {
@@ -81,16 +100,73 @@ pub fn issue(
         return Ok(Some(Issued::Unchanged { version: last }));
     }
     let version = last + 1;
+    let Some(output) = render_final(ws, renderer, vendor, version, diags) else {
+        return Ok(None);
+    };
+    let message = commit_message(&output.manifest, note);
+    let commit = store.record(id, version, &output, &message)?;
+    let tag = crate::store::tag_name(id, version);
+    let shared = match sharing {
+        Sharing::Solo => Shared::Local,
+        Sharing::Offline(up) => {
+            let inputs: Vec<String> = output
+                .manifest
+                .inputs
+                .keys()
+                .filter(|k| !k.starts_with("builtin:"))
+                .cloned()
+                .collect();
+            store.mark_provisional(id, version, commit, &inputs)?;
+            Shared::Provisional(up.short())
+        }
+        Sharing::Online(up) => {
+            let before = store.tracking_tip(up);
+            if let Err(e) = store.publish(up, before, std::slice::from_ref(&tag)) {
+                store.undo_commit(commit, Some(&tag), &Store::version_files(id))?;
+                return Err(match e {
+                    crate::store::StoreError::PushRefused {
+                        upstream,
+                        reasons,
+                        left,
+                    } => crate::store::StoreError::PushRefused {
+                        left: format!(
+                            "{left}; {id} v{version} was not recorded here either (its commit and tag were undone)\n  hint: run `dpa sync`, then `dpa record {id}` again"
+                        ),
+                        upstream,
+                        reasons,
+                    },
+                    other => other,
+                }
+                .into());
+            }
+            Shared::Pushed(up.short())
+        }
+    };
+    Ok(Some(Issued::New {
+        version,
+        commit: commit.to_string(),
+        tag,
+        pages: output.pages,
+        shared,
+    }))
+}
+
+/// Renders the vendor's agreement final, as version `version`, with the render stamp that
+/// tells a later `record` the version was made from these inputs.
+pub fn render_final(
+    ws: &Workspace,
+    renderer: &Renderer,
+    vendor: crate::model::Vendor,
+    version: u32,
+    diags: &mut Diagnostics,
+) -> Option<crate::render::Output> {
+    let id = vendor.id.clone();
     let options = DocOptions {
         final_: true,
         version: version.to_string(),
     };
-    let Some(prepared) = ws.prepare(vendor, &options, diags) else {
-        return Ok(None);
-    };
-    let Some(mut output) = ws.render(renderer, &prepared, Some(version), diags) else {
-        return Ok(None);
-    };
+    let prepared = ws.prepare(vendor, &options, diags)?;
+    let mut output = ws.render(renderer, &prepared, Some(version), diags)?;
     output.manifest.render = Some(RenderStamp {
         key: output_key(&prepared.key, &mode()),
         files: [
@@ -100,14 +176,7 @@ pub fn issue(
         .into_iter()
         .collect(),
     });
-    let message = commit_message(&output.manifest, note);
-    let commit = store.record(id, version, &output, &message)?;
-    Ok(Some(Issued::New {
-        version,
-        commit: commit.to_string(),
-        tag: crate::store::tag_name(id, version),
-        pages: output.pages,
-    }))
+    Some(output)
 }
 
 /// The commit message of an issued version: what was issued, its frameworks, SCC module,

@@ -1,14 +1,15 @@
 //! The pipeline as library calls: what a front end (the command line, a web page, an editor
 //! plugin) asks of a workspace, each returning data for the front end to format: coverage
 //! ([`check()`]), the library diff ([`library_diff()`]), rendering many agreements, incrementally
-//! and in parallel ([`render`]), issuing a version into git ([`issue`]), and rendering one
-//! agreement again on every save ([`watch`]).
+//! and in parallel ([`render`]), issuing a version into git ([`issue`]), sharing the workspace with the team's remote
+//! ([`sync`]), and rendering one agreement again on every save ([`watch`]).
 
 pub mod check;
 pub mod issue;
 pub mod library_diff;
 pub mod notices;
 pub mod render;
+pub mod sync;
 pub mod verify;
 pub mod watch;
 

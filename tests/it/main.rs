@@ -35,6 +35,7 @@ mod snapshots;
 mod state_terms;
 mod store;
 mod subprocessor_commits;
+mod team;
 mod track;
 mod transfers;
 mod vendorpaper;
