@@ -32,6 +32,9 @@ pub struct Terms {
     pub authorisation: Authorisation,
     /// Days of notice the customer's agreement requires.
     pub notice_days: u32,
+    /// Whether the customer's agreement lets it object to a new sub-processor (GDPR Article
+    /// 28(2) terms); a CCPA addendum alone requires the notice but grants no objection.
+    pub may_object: bool,
     /// What has happened so far.
     pub recorded: Recorded,
 }
@@ -132,7 +135,7 @@ pub fn plan(effective: NaiveDate, terms: &Terms, as_of: NaiveDate) -> Plan {
     match terms.authorisation {
         Authorisation::General => {
             let deadline = add_days(r.sent_on.unwrap_or(send_by), terms.notice_days);
-            let objected = r.objected_on.filter(|o| *o <= deadline);
+            let objected = r.objected_on.filter(|o| terms.may_object && *o <= deadline);
             let standing = if objected.is_some() {
                 Standing::Objected
             } else if r.sent_on.is_none() {
@@ -150,7 +153,7 @@ pub fn plan(effective: NaiveDate, terms: &Terms, as_of: NaiveDate) -> Plan {
                 duty: Duty::Notice,
                 notice_days: terms.notice_days,
                 send_by,
-                objection_deadline: Some(deadline),
+                objection_deadline: terms.may_object.then_some(deadline),
                 joins_from: (objected.is_none() && r.sent_on.is_some())
                     .then(|| effective.max(add_days(deadline, 1))),
                 sent_on: r.sent_on,
@@ -205,6 +208,7 @@ mod tests {
         Terms {
             authorisation: Authorisation::General,
             notice_days: days,
+            may_object: true,
             recorded,
         }
     }
@@ -286,11 +290,24 @@ mod tests {
     }
 
     #[test]
+    fn a_notice_without_an_objection_right_has_no_objection_deadline() {
+        let eff = d("2027-03-01");
+        let mut t = general(30, sent("2027-01-10"));
+        t.may_object = false;
+        t.recorded.objected_on = Some(d("2027-01-20"));
+        let p = plan(eff, &t, d("2027-02-20"));
+        assert_eq!(p.objection_deadline, None);
+        assert_eq!(p.objected_on, None);
+        assert_eq!(p.joins_from, Some(eff));
+    }
+
+    #[test]
     fn specific_authorisation_needs_consent() {
         let eff = d("2027-03-01");
         let mut t = Terms {
             authorisation: Authorisation::Specific,
             notice_days: 45,
+            may_object: true,
             recorded: sent("2027-01-10"),
         };
         let p = plan(eff, &t, d("2027-06-01"));

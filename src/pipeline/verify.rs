@@ -336,12 +336,17 @@ fn text_of(
     bytes: &[u8],
     limits: &crate::documents::Limits,
 ) -> Result<String, String> {
-    let doc = crate::documents::read_bytes(shown, path, bytes, limits).map_err(|e| e.to_string())?;
+    let doc =
+        crate::documents::read_bytes(shown, path, bytes, limits).map_err(|e| e.to_string())?;
     let mut out = String::new();
     for s in &doc.sections {
-        for part in [s.number.as_deref(), s.title.as_deref(), Some(s.text.as_str())]
-            .into_iter()
-            .flatten()
+        for part in [
+            s.number.as_deref(),
+            s.title.as_deref(),
+            Some(s.text.as_str()),
+        ]
+        .into_iter()
+        .flatten()
         {
             out.push_str(part);
             out.push('\n');

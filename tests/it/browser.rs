@@ -125,8 +125,14 @@ fn diff_redline_renders_and_keeps_contract_text_inert() {
     );
     // A document's markup is read as a browser shows it: the image and the script are not
     // text, what they surround is, and nothing of them runs in the report (`check_page`).
-    assert!(dom.contains("&amp; Co"), "the visible text around the markup not shown");
-    assert!(!dom.contains("<img src=\"x\""), "the document's markup became markup");
+    assert!(
+        dom.contains("&amp; Co"),
+        "the visible text around the markup not shown"
+    );
+    assert!(
+        !dom.contains("<img src=\"x\""),
+        "the document's markup became markup"
+    );
 }
 
 #[test]
@@ -238,7 +244,10 @@ fn review_report_renders_and_keeps_document_text_inert() {
         dom.contains("&amp; Co"),
         "the visible text around the markup not shown"
     );
-    assert!(!dom.contains("<img src=\"x\""), "the document's markup became markup");
+    assert!(
+        !dom.contains("<img src=\"x\""),
+        "the document's markup became markup"
+    );
     assert!(
         dom.contains("<mark class=\"supports\">1.1 The processor shall permit")
             || dom.contains("<mark class=\"supports\">The processor shall permit"),

@@ -111,7 +111,11 @@ fn a_document_with_no_clauses_exits_2_instead_of_reporting_no_change() {
     std::fs::write(&empty, "\n\n").expect("write");
     let o = dpa(
         dir.path(),
-        &["diff", &a.display().to_string(), &empty.display().to_string()],
+        &[
+            "diff",
+            &a.display().to_string(),
+            &empty.display().to_string(),
+        ],
     );
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert!(stderr(&o).contains("empty.md"), "{}", stderr(&o));
