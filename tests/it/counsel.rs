@@ -52,6 +52,11 @@ fn uk_and_swiss_only_exporters_get_their_own_authority_and_no_eu_gdpr_status() {
         ("harbour-books", "Information Commissioner", "UK GDPR"),
         ("alpenpost", "FDPIC", "FADP"),
     ] {
+        // Annex I.A states the role under the law that applies, not the EU GDPR.
+        assert!(
+            agreement_text(ws.path(), id).contains(&format!("Role under the {law}")),
+            "{id}"
+        );
         let text = agreement_text(ws.path(), id);
         for eu in [
             "Article 3(2) GDPR",
