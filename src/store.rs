@@ -616,7 +616,8 @@ impl Store {
     }
 }
 
-fn entry(path: &str, id: Oid, len: usize) -> IndexEntry {
+/// An index entry for a regular file at `path` with blob `id` of `len` bytes.
+pub(crate) fn entry(path: &str, id: Oid, len: usize) -> IndexEntry {
     IndexEntry {
         ctime: IndexTime::new(0, 0),
         mtime: IndexTime::new(0, 0),

@@ -17,7 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use git2::{IndexEntry, IndexTime, Oid};
+use git2::Oid;
 
 use crate::diag::Diagnostics;
 use crate::error::Error;
@@ -149,23 +149,6 @@ fn take_for(options: &Options, file: &str, field: Option<&str>) -> Option<Take> 
         };
         hit.then_some(*side)
     })
-}
-
-fn entry(path: &str, id: Oid, len: usize) -> IndexEntry {
-    IndexEntry {
-        ctime: IndexTime::new(0, 0),
-        mtime: IndexTime::new(0, 0),
-        dev: 0,
-        ino: 0,
-        mode: 0o100644,
-        uid: 0,
-        gid: 0,
-        file_size: u32::try_from(len).unwrap_or(u32::MAX),
-        id,
-        flags: 0,
-        flags_extended: 0,
-        path: path.as_bytes().to_vec(),
-    }
 }
 
 fn blob_at(store: &Store, tree: &git2::Tree<'_>, repo_path: &str) -> Option<Vec<u8>> {
@@ -667,7 +650,7 @@ fn merge_commits(
         match bytes {
             Some(b) => {
                 let blob = repo.blob(b)?;
-                index.add(&entry(path, blob, b.len()))?;
+                index.add(&crate::store::entry(path, blob, b.len()))?;
             }
             None => {
                 let _ = index.remove_path(Path::new(path));
