@@ -1,5 +1,7 @@
 //! The `dpa` binary: parses arguments, runs the command, maps the outcome to an exit code.
 
+mod cli;
+
 use std::process::ExitCode;
 
 /// Typst allocates and frees many small objects while laying out a document; mimalloc serves
@@ -8,5 +10,5 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    ExitCode::from(dpa::cli::main())
+    ExitCode::from(cli::main())
 }

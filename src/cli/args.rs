@@ -3,12 +3,12 @@
 
 use chrono::NaiveDate;
 
-use crate::diag::Diagnostics;
-use crate::error::Error;
-use crate::store::remote::Sharing;
-use crate::store::{Change, Committed, Store, StoreError};
-use crate::track::agreements::{self, Entry, Event};
-use crate::workspace::Workspace;
+use dpa::diag::Diagnostics;
+use dpa::error::Error;
+use dpa::store::remote::Sharing;
+use dpa::store::{Change, Committed, Store, StoreError};
+use dpa::track::agreements::{self, Entry, Event};
+use dpa::workspace::Workspace;
 
 use super::Ctx;
 

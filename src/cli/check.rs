@@ -1,8 +1,8 @@
 //! `dpa check`: validates the workspace and proves that every applicable requirement is covered.
 
-use crate::diag::Diagnostics;
-use crate::error::Error;
-use crate::pipeline::check::{self, CheckOptions, CheckReport, Failure, Outcome, VendorCoverage};
+use dpa::diag::Diagnostics;
+use dpa::error::Error;
+use dpa::pipeline::check::{self, CheckOptions, CheckReport, Failure, Outcome, VendorCoverage};
 
 use super::{Ctx, Format};
 
@@ -73,12 +73,12 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// The two summary lines: coverage, and the signatory's read.
-fn summary(report: &CheckReport, side: crate::side::Side) -> String {
+fn summary(report: &CheckReport, side: dpa::side::Side) -> String {
     let n = report.vendors.len();
     // On the processor side one customer may have two agreements (separate documents).
     let what = match side {
-        crate::side::Side::Vendors => "vendor",
-        crate::side::Side::Customers => "customer agreement",
+        dpa::side::Side::Vendors => "vendor",
+        dpa::side::Side::Customers => "customer agreement",
     };
     let gaps = report.gaps().count();
     let no_terms = report.no_terms().count();

@@ -1,8 +1,8 @@
 //! `dpa clauses`: browse the clause library.
 
-use crate::diag::Diagnostics;
-use crate::error::Error;
-use crate::library::{Library, Origin};
+use dpa::diag::Diagnostics;
+use dpa::error::Error;
+use dpa::library::{Library, Origin};
 
 use super::{Ctx, Format};
 
@@ -23,11 +23,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     // The library works without a workspace: outside one, only the built-in clauses are listed.
     let root = ctx
         .root
-        .join(crate::workspace::COMPANY_FILE)
+        .join(dpa::workspace::COMPANY_FILE)
         .is_file()
         .then_some(ctx.root.as_path());
     let lib = Library::load(root.or(Some(ctx.root.as_path())), &mut diags);
-    ctx.report(&diags, &crate::workspace::lookup_in(&ctx.root));
+    ctx.report(&diags, &dpa::workspace::lookup_in(&ctx.root));
     if diags.has_errors() {
         return Ok(2);
     }
@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         Some(id) => {
             let Some(c) = lib.clause(&id) else {
                 let ids: Vec<&str> = lib.clauses().map(|c| c.id.as_str()).collect();
-                let hint = crate::diag::suggest(&id, &ids)
+                let hint = dpa::diag::suggest(&id, &ids)
                     .map(|s| format!("\n  hint: did you mean `{s}`?"))
                     .unwrap_or_default();
                 return Err(Error::Usage(format!(

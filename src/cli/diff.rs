@@ -2,18 +2,18 @@
 
 use std::path::Path;
 
-use crate::assemble::DocOptions;
-use crate::diag::Diagnostics;
-use crate::diag::SourceLookup;
+use dpa::assemble::DocOptions;
+use dpa::diag::Diagnostics;
+use dpa::diag::SourceLookup;
 use std::io::IsTerminal as _;
 
-use crate::diff::formatting::Marks;
-use crate::diff::{self, Clause, Report};
-use crate::documents;
-use crate::error::Error;
-use crate::manifest::ManifestClause;
-use crate::pipeline::library_diff::{Affected, LibraryDiff, LibraryDiffError, library_diff};
-use crate::store::{Store, parse_version};
+use dpa::diff::formatting::Marks;
+use dpa::diff::{self, Clause, Report};
+use dpa::documents;
+use dpa::error::Error;
+use dpa::manifest::ManifestClause;
+use dpa::pipeline::library_diff::{Affected, LibraryDiff, LibraryDiffError, library_diff};
+use dpa::store::{Store, parse_version};
 
 use super::Ctx;
 
@@ -151,7 +151,7 @@ fn formatting(
 /// The date of a redline's tracked changes: `SOURCE_DATE_EPOCH` when set (reproducible), else now.
 fn redline_date() -> String {
     let now = chrono::Utc::now().date_naive();
-    crate::render::creation_date(now)
+    dpa::render::creation_date(now)
         .format("%Y-%m-%dT%H:%M:%SZ")
         .to_string()
 }
@@ -165,11 +165,11 @@ fn emit(
 ) -> Result<u8, Error> {
     if args.format == DiffFormat::Docx {
         let date = redline_date();
-        let bytes = crate::docx::redline::write(
+        let bytes = dpa::render::docx::redline::write(
             report,
             sides.old,
             sides.new,
-            &crate::docx::redline::RedlineMeta {
+            &dpa::render::docx::redline::RedlineMeta {
                 title,
                 author: &args.author,
                 date: &date,
@@ -178,7 +178,7 @@ fn emit(
         .map_err(|e| Error::Usage(format!("cannot write the redline: {e}")))?;
         match &args.output {
             Some(path) => {
-                crate::files::write_atomic(path, &bytes)?;
+                dpa::files::write_atomic(path, &bytes)?;
                 ctx.note(&format!("wrote {}", path.display()));
             }
             None if std::io::stdout().is_terminal() => {
@@ -207,7 +207,7 @@ fn emit(
         DiffFormat::Docx => String::new(),
     };
     match &args.output {
-        Some(path) => crate::files::write_atomic(path, text.as_bytes())?,
+        Some(path) => dpa::files::write_atomic(path, text.as_bytes())?,
         None => ctx.out(&text)?,
     }
     Ok(exit_status(args, report))

@@ -1,8 +1,8 @@
 //! `dpa eject`: copies the built-in clauses, registry and templates into the workspace for customising.
 
-use crate::builtin;
-use crate::error::Error;
-use crate::files::write_atomic;
+use dpa::builtin;
+use dpa::error::Error;
+use dpa::files::write_atomic;
 
 use super::Ctx;
 
@@ -16,7 +16,7 @@ pub struct Args {
 
 /// Runs `dpa eject`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
-    if !ctx.root.join(crate::workspace::COMPANY_FILE).is_file() {
+    if !ctx.root.join(dpa::workspace::COMPANY_FILE).is_file() {
         return Err(Error::Usage(
             "not a dpa workspace (no dpa.toml)\n  hint: run `dpa init` first".into(),
         ));

@@ -1,7 +1,7 @@
 //! `dpa fields`: the record field reference, from the record types themselves.
 
-use crate::error::Error;
-use crate::model::schema;
+use dpa::error::Error;
+use dpa::model::schema;
 
 use super::Ctx;
 
@@ -19,12 +19,12 @@ pub struct Args {
 /// Runs `dpa fields`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     if args.markdown {
-        ctx.out(&schema::reference(&crate::model::RECORDS))?;
+        ctx.out(&schema::reference(&dpa::model::RECORDS))?;
         return Ok(0);
     }
     let Some(path) = args.field else {
         let mut out = String::new();
-        for (title, file, _, fields) in crate::model::RECORDS {
+        for (title, file, _, fields) in dpa::model::RECORDS {
             out.push_str(&format!("{title} ({file}):\n"));
             for p in schema::paths(fields) {
                 if let Some(f) = schema::field_at(fields, &p) {
@@ -36,9 +36,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         ctx.out(&out)?;
         return Ok(0);
     };
-    let found = crate::model::find_field(&path);
+    let found = dpa::model::find_field(&path);
     if found.is_empty() {
-        let all: Vec<String> = crate::model::RECORDS
+        let all: Vec<String> = dpa::model::RECORDS
             .iter()
             .flat_map(|(_, _, _, fields)| schema::paths(fields))
             .collect();
@@ -48,10 +48,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             .iter()
             .map(|p| p.rsplit('.').next().unwrap_or(p))
             .collect();
-        let hint = crate::diag::suggest(&path, &refs)
+        let hint = dpa::diag::suggest(&path, &refs)
             .map(str::to_string)
             .or_else(|| {
-                let near = crate::diag::suggest(leaf, &leaves)?;
+                let near = dpa::diag::suggest(leaf, &leaves)?;
                 all.iter()
                     .find(|p| p.rsplit('.').next() == Some(near))
                     .cloned()

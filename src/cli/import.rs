@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use crate::diag::Diagnostics;
-use crate::error::Error;
-use crate::import::{self, Action, Options, Plan, Table};
+use dpa::diag::Diagnostics;
+use dpa::error::Error;
+use dpa::import::{self, Action, Options, Plan, Table};
 
 use super::Ctx;
 
@@ -21,7 +21,7 @@ pub struct Args {
     /// Which record field a column fills, e.g. `--map "Supplier=name" --map "HQ=country"`;
     /// `--map "Spend="` leaves a column out. Fields: id, name, short_name, entity, address,
     /// country, effective, owner, notes, contact.*, signatory.*, service.*, processing.*,
-    /// transfers.*, security.<category>.
+    /// transfers.*, security.CATEGORY.
     #[arg(long = "map", value_name = "COLUMN=FIELD", value_parser = parse_map)]
     pub maps: Vec<(String, String)>,
     /// Keep the --map pairs in the workspace's `import-map.toml`, which every later import reads.
@@ -49,10 +49,10 @@ fn parse_map(s: &str) -> Result<(String, String), String> {
 
 /// Runs `dpa import`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
-    if !ctx.root.join(crate::workspace::COMPANY_FILE).is_file() {
+    if !ctx.root.join(dpa::workspace::COMPANY_FILE).is_file() {
         return Err(Error::Usage(format!(
             "no {} here: import into a dpa workspace\n  hint: run `dpa init` to create one, or pass `-C DIR`",
-            crate::workspace::COMPANY_FILE
+            dpa::workspace::COMPANY_FILE
         )));
     }
     let shown = args.file.display().to_string();
@@ -89,7 +89,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         && !args.dry_run
     {
         let path = ctx.root.join(import::mapfile::FILE);
-        crate::files::write_atomic(&path, text.as_bytes())?;
+        dpa::files::write_atomic(&path, text.as_bytes())?;
         ctx.note(&format!(
             "note: the column mapping is saved in {}; later imports use it",
             import::mapfile::FILE

@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::builtin;
-use crate::error::Error;
-use crate::files::write_atomic;
+use dpa::builtin;
+use dpa::error::Error;
+use dpa::files::write_atomic;
 
 use super::Ctx;
 
@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         Some(d) => ctx.root.join(d),
         None => ctx.root.clone(),
     };
-    let company = dir.join(crate::workspace::COMPANY_FILE);
+    let company = dir.join(dpa::workspace::COMPANY_FILE);
     if company.exists() {
         return Err(Error::Usage(format!(
             "{} already exists: this is already a dpa workspace",

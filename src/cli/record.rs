@@ -1,10 +1,10 @@
 //! `dpa record` and `dpa log`: issue versions into git, and list them.
 
-use crate::diag::Diagnostics;
-use crate::error::Error;
-use crate::pipeline::issue::{Issued, Shared, issue};
-use crate::render::Renderer;
-use crate::store::Store;
+use dpa::diag::Diagnostics;
+use dpa::error::Error;
+use dpa::pipeline::issue::{Issued, Shared, issue};
+use dpa::render::Renderer;
+use dpa::store::Store;
 
 use super::Ctx;
 
@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let store = Store::open(&ws.root)?;
     store.signature()?;
     // Concurrent runs take turns; the second then finds the versions the first issued.
-    let _lock = crate::store::RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
+    let _lock = dpa::store::RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
     // With an upstream: fetch first, refuse when behind; each version is pushed as it is issued.
     let sharing = store.check_remote(ctx.offline)?;
     let ids = super::args::vendor_ids(&ws, &args.vendors, args.all, &mut diags);
@@ -135,8 +135,8 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
             continue;
         }
         let whose = match a.paper {
-            crate::model::vendor::AgreementPaper::Ours => "our paper",
-            crate::model::vendor::AgreementPaper::Vendor => "vendor's paper",
+            dpa::model::vendor::AgreementPaper::Ours => "our paper",
+            dpa::model::vendor::AgreementPaper::Vendor => "vendor's paper",
         };
         let signed = a.signed_on.map_or("-".to_string(), |d| d.to_string());
         others.push_str(&format!(
@@ -174,7 +174,7 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
             .as_ref()
             .and_then(|v| v.agreements.iter().find(|a| a.version == Some(i.version)))
             .map(|a| match (a.status, a.signed_on) {
-                (crate::model::AgreementStatus::Signed, Some(d)) => {
+                (dpa::model::AgreementStatus::Signed, Some(d)) => {
                     (format!("signed {d}"), afterwards(a))
                 }
                 (s, _) => (s.to_string(), String::new()),
@@ -202,7 +202,7 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
 }
 
 /// `; recorded afterwards on D by WHO` for an agreement entered after it was signed.
-fn afterwards(a: &crate::model::vendor::AgreementState) -> String {
+fn afterwards(a: &dpa::model::vendor::AgreementState) -> String {
     match (a.signed_on, a.recorded_on) {
         (Some(signed), Some(on)) if signed < on => format!(
             "; recorded afterwards on {on}{}",

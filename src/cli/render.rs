@@ -5,11 +5,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use crate::diag::Diagnostics;
-use crate::error::Error;
-use crate::files::display_path;
-use crate::pipeline::render::{Done, Options, in_workers, plan, render_many};
-use crate::render::Renderer;
+use dpa::diag::Diagnostics;
+use dpa::error::Error;
+use dpa::files::display_path;
+use dpa::pipeline::render::{Done, Options, in_workers, plan, render_many};
+use dpa::render::Renderer;
 
 use super::Ctx;
 
@@ -81,7 +81,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let mut diags = Diagnostics::new();
     let mut ws = super::open(ctx, &mut diags)?;
     if let Some(date) = args.as_of {
-        if ws.side == crate::side::Side::Vendors {
+        if ws.side == dpa::side::Side::Vendors {
             return Err(Error::Usage(
                 "--as-of is for the processor side, where the date decides which of our sub-processors are in each customer's Annex III; a vendor's agreement does not change with the date".into(),
             ));

@@ -3,12 +3,12 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use crate::diag::Diagnostics;
-use crate::documents;
-use crate::error::Error;
-use crate::library::Library;
-use crate::review::{self, Review, Rules, Status};
-use crate::select::FRAMEWORKS;
+use dpa::diag::Diagnostics;
+use dpa::documents;
+use dpa::error::Error;
+use dpa::library::Library;
+use dpa::review::{self, Review, Rules, Status};
+use dpa::select::FRAMEWORKS;
 
 use super::Ctx;
 
@@ -46,7 +46,7 @@ pub struct Args {
     pub save: bool,
 }
 
-pub use crate::review::REVIEWS_DIR;
+pub use dpa::review::REVIEWS_DIR;
 
 /// Runs `dpa review`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
@@ -103,7 +103,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         .collect();
     review::rules::check_references(&rules, &ids, &mut diags);
     if diags.has_errors() {
-        ctx.report(&diags, &crate::workspace::lookup_in(&ctx.root));
+        ctx.report(&diags, &dpa::workspace::lookup_in(&ctx.root));
         return Err(Error::Invalid(diags.error_count()));
     }
     // Every failure to read is a refusal naming the file (exit 2).
@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         documents::read_text(&args.file, &documents::Limits::default()).map_err(Error::Document)?;
     let clauses = doc.clauses();
     let fw: Vec<&str> = frameworks.iter().map(String::as_str).collect();
-    let applicable: Vec<&crate::library::Requirement> = library
+    let applicable: Vec<&dpa::library::Requirement> = library
         .requirements()
         .iter()
         .filter(|r| r.applies(&fw, &facts))
@@ -144,10 +144,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             context: "review".into(),
             source: e,
         })?;
-        crate::files::write_atomic(&path, format!("{json}\n").as_bytes())?;
+        dpa::files::write_atomic(&path, format!("{json}\n").as_bytes())?;
         ctx.note(&format!(
             "saved {}",
-            crate::files::display_path(&ctx.root, &path)
+            dpa::files::display_path(&ctx.root, &path)
         ));
     }
     match args.format {

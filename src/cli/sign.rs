@@ -5,15 +5,15 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::diag::Diagnostics;
-use crate::error::Error;
-use crate::files::sha256_hex;
-use crate::model::vendor::AgreementPaper;
-use crate::model::{AgreementStatus, Vendor};
-use crate::pipeline::verify;
-use crate::store::{Change, Issued, RecordLock, Store, parse_version, tag_name};
-use crate::track::agreements::{Entry, Event, Recorded};
-use crate::workspace::Workspace;
+use dpa::diag::Diagnostics;
+use dpa::error::Error;
+use dpa::files::sha256_hex;
+use dpa::model::vendor::AgreementPaper;
+use dpa::model::{AgreementStatus, Vendor};
+use dpa::pipeline::verify;
+use dpa::store::{Change, Issued, RecordLock, Store, parse_version, tag_name};
+use dpa::track::agreements::{Entry, Event, Recorded};
+use dpa::workspace::Workspace;
 
 use super::Ctx;
 use super::args::{commit_event, parse_date};

@@ -2,12 +2,12 @@
 
 use chrono::NaiveDate;
 
-use crate::diag::Diagnostics;
-use crate::error::Error;
-use crate::escape;
-use crate::files::csv_field;
-use crate::select;
-use crate::track::{self, Overall, Row, State, sheet, words};
+use dpa::diag::Diagnostics;
+use dpa::error::Error;
+use dpa::escape;
+use dpa::files::csv_field;
+use dpa::select;
+use dpa::track::{self, Overall, Row, State, sheet, words};
 
 use super::Ctx;
 use super::args::parse_date;
@@ -113,7 +113,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     }
     let mut rows = tracker.rows;
     let as_of = tracker.as_of;
-    if ws.side == crate::side::Side::Customers {
+    if ws.side == dpa::side::Side::Customers {
         notice_remarks(&ws, &mut rows, as_of);
     }
     let rows = &rows;
@@ -147,7 +147,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     };
     let printed = match &args.out {
         Some(path) => {
-            crate::files::write_atomic(path, &bytes)?;
+            dpa::files::write_atomic(path, &bytes)?;
             if !ctx.quiet {
                 eprintln!("wrote {}", path.display());
             }
@@ -184,15 +184,15 @@ fn or_dash<T: ToString>(v: Option<T>) -> String {
 
 /// Processor side: each customer's standing on every intended sub-processor, as remarks on
 /// its rows: a notice not yet sent (and by when it must be), an objection, a consent awaited.
-fn notice_remarks(ws: &crate::workspace::Workspace, rows: &mut [Row], as_of: NaiveDate) {
-    use crate::notices::Standing;
-    let Ok(subs) = crate::pipeline::notices::intended(ws, None) else {
+fn notice_remarks(ws: &dpa::workspace::Workspace, rows: &mut [Row], as_of: NaiveDate) {
+    use dpa::notices::Standing;
+    let Ok(subs) = dpa::pipeline::notices::intended(ws, None) else {
         return;
     };
-    let customers = crate::pipeline::notices::customers(ws, &mut Diagnostics::new());
-    let plans = crate::pipeline::notices::rows(ws, &customers, &subs, as_of);
+    let customers = dpa::pipeline::notices::customers(ws, &mut Diagnostics::new());
+    let plans = dpa::pipeline::notices::rows(ws, &customers, &subs, as_of);
     for row in rows.iter_mut() {
-        let id = crate::side::split_id(&row.vendor)
+        let id = dpa::side::split_id(&row.vendor)
             .filter(|(stem, _)| customers.iter().any(|c| c.id == *stem))
             .map_or(row.vendor.as_str(), |(stem, _)| stem)
             .to_string();
@@ -203,7 +203,7 @@ fn notice_remarks(ws: &crate::workspace::Workspace, rows: &mut [Row], as_of: Nai
                     "sub-processor `{}` (effective {}): {} not sent; send by {}{}",
                     n.subprocessor,
                     n.effective,
-                    if p.duty == crate::notices::Duty::Consent {
+                    if p.duty == dpa::notices::Duty::Consent {
                         "request for consent"
                     } else {
                         "notice"

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::diag::Diagnostics;
-use crate::error::Error;
-use crate::model::country;
-use crate::notices::{Duty, Standing, edit};
-use crate::pipeline::notices::{self, NoticeRow};
-use crate::store::{RecordLock, Store};
+use dpa::diag::Diagnostics;
+use dpa::error::Error;
+use dpa::model::country;
+use dpa::notices::{Duty, Standing, edit};
+use dpa::pipeline::notices::{self, NoticeRow};
+use dpa::store::{RecordLock, Store};
 
 use super::Ctx;
 use super::args::{parse_date, report_commit, share};
@@ -143,7 +143,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             share(ctx, &store, &sharing);
             ctx.out(&format!(
                 "{}: added `{name}`, effective {effective} (commit {}); see `dpa subprocessors notices` for the customers to tell\n",
-                crate::workspace::COMPANY_FILE,
+                dpa::workspace::COMPANY_FILE,
                 done.short()
             ))?;
             Ok(0)
@@ -220,7 +220,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
 
 fn event(
     ctx: &Ctx,
-    ws: &crate::workspace::Workspace,
+    ws: &dpa::workspace::Workspace,
     customer: &str,
     name: &str,
     date: Option<NaiveDate>,
@@ -233,7 +233,7 @@ fn event(
     };
     let subs = notices::intended(ws, Some(name))?;
     let date = date.unwrap_or_else(today);
-    let specific = crate::side::specific(&ws.company, &record);
+    let specific = dpa::side::specific(&ws.company, &record);
     if objection && specific {
         return Err(Error::Usage(format!(
             "`{customer}` is on specific authorisation: a sub-processor joins only with its consent, so there is nothing to object to; without `dpa subprocessors consent` it stays out"
@@ -259,8 +259,8 @@ fn event(
         && let Some(s) = subs.first()
         && let Some(effective) = s.effective
     {
-        let terms = crate::side::terms(&ws.company, &record, name);
-        let plan = crate::notices::plan(effective, &terms, date);
+        let terms = dpa::side::terms(&ws.company, &record, name);
+        let plan = dpa::notices::plan(effective, &terms, date);
         if let Some(deadline) = plan.objection_deadline
             && terms.recorded.sent_on.is_some()
             && date > deadline
@@ -285,7 +285,7 @@ fn event(
 
 /// The workspace's repository, with an identity to commit as: checked before anything is
 /// written, like `dpa sign` and `dpa record`.
-fn open_store(ws: &crate::workspace::Workspace) -> Result<Store, Error> {
+fn open_store(ws: &dpa::workspace::Workspace) -> Result<Store, Error> {
     let store = Store::open(&ws.root)?;
     store.signature()?;
     Ok(store)

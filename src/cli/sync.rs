@@ -1,10 +1,10 @@
 //! `dpa sync`: bring the workspace in line with the team's remote, in dpa's terms.
 
-use crate::error::Error;
-use crate::pipeline::sync::{self, Options, Outcome};
-use crate::store::merge::Take;
-use crate::store::remote::describe;
-use crate::store::{RecordLock, Store};
+use dpa::error::Error;
+use dpa::pipeline::sync::{self, Options, Outcome};
+use dpa::store::merge::Take;
+use dpa::store::remote::describe;
+use dpa::store::{RecordLock, Store};
 
 use super::Ctx;
 

@@ -3,8 +3,8 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use crate::error::Error;
-use crate::store::audit;
+use dpa::error::Error;
+use dpa::store::audit;
 
 use super::Ctx;
 
@@ -47,8 +47,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         }
         return Ok(if findings.is_empty() { 0 } else { 1 });
     }
-    let (findings, count) = audit::check_repository(&repo)
-        .map_err(|e| Error::from(crate::store::StoreError::from(e)))?;
+    let (findings, count) =
+        audit::check_repository(&repo).map_err(|e| Error::from(dpa::store::StoreError::from(e)))?;
     for f in &findings {
         eprintln!("error: {}: {}", f.reference, f.problem);
     }

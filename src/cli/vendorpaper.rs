@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::diag::Diagnostics;
-use crate::error::Error;
-use crate::files::sha256_hex;
-use crate::model::AgreementStatus;
-use crate::model::vendor::AgreementPaper;
-use crate::select::FRAMEWORKS;
-use crate::store::{Change, RecordLock, Store};
-use crate::track::agreements::{Entry, Event};
+use dpa::diag::Diagnostics;
+use dpa::error::Error;
+use dpa::files::sha256_hex;
+use dpa::model::AgreementStatus;
+use dpa::model::vendor::AgreementPaper;
+use dpa::select::FRAMEWORKS;
+use dpa::store::{Change, RecordLock, Store};
+use dpa::track::agreements::{Entry, Event};
 
 use super::Ctx;
 use super::args::{commit_event, parse_date};
@@ -246,7 +246,7 @@ pub fn accept(ctx: &Ctx, args: AcceptArgs) -> Result<u8, Error> {
         .map(|r| r.id.as_str())
         .collect();
     if !ids.contains(&args.requirement.as_str()) {
-        let hint = crate::diag::suggest(&args.requirement, &ids)
+        let hint = dpa::diag::suggest(&args.requirement, &ids)
             .map(|s| format!("\n  hint: did you mean `{s}`?"))
             .unwrap_or_default();
         return Err(Error::Usage(format!(

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::error::Error;
-use crate::files::display_path;
-use crate::pipeline::watch::{Outcome, watch};
+use dpa::error::Error;
+use dpa::files::display_path;
+use dpa::pipeline::watch::{Outcome, watch};
 
 use super::Ctx;
 
@@ -30,13 +30,13 @@ extern "C" fn on_signal(_: libc::c_int) {
 /// Runs `dpa watch`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     // A vendor that does not exist fails at once; errors in its record are reported by the watch.
-    let mut diags = crate::diag::Diagnostics::new();
+    let mut diags = dpa::diag::Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
     let record = ws
         .root
         .join("vendors")
         .join(format!("{}.toml", args.vendor));
-    if !crate::model::vendor::valid_id(&args.vendor) || !record.is_file() {
+    if !dpa::model::vendor::valid_id(&args.vendor) || !record.is_file() {
         ws.load_vendor(&args.vendor, &mut diags);
         ctx.report(&diags, &ws);
         return Ok(2);

@@ -9,7 +9,7 @@ use crate::common::*;
 const HOSTILE: &str = r#"<img src=x onerror="document.body.setAttribute('data-pwned','1')"><script>document.body.setAttribute('data-pwned','2')</script> & Co"#;
 
 fn chromium(args: &[&str], profile: &Path) -> std::process::Output {
-    Command::new("chromium")
+    crate::common::tool("chromium")
         .args([
             "--headless",
             "--no-sandbox",

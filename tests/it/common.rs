@@ -47,6 +47,26 @@ pub fn dpa(root: &Path, args: &[&str]) -> Output {
         .expect("run dpa")
 }
 
+/// A command for an external program a test needs. When the program is missing the test fails,
+/// naming the Debian package to install: no test passes by skipping what it could not run.
+/// `bash .ci/run` installs every one of them.
+pub fn tool(program: &str) -> Command {
+    let package = match program {
+        "pdftotext" | "pdfinfo" | "pdftoppm" => "poppler-utils",
+        "soffice" => "libreoffice-writer-nogui",
+        "man" => "man-db",
+        other => other,
+    };
+    let found = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()));
+    assert!(
+        found,
+        "this test needs `{program}`, which is not installed: install the Debian package \
+         {package} (`bash .ci/run` installs everything the tests need)"
+    );
+    Command::new(program)
+}
+
 /// Stdout as text.
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -59,7 +79,7 @@ pub fn stderr(o: &Output) -> String {
 
 /// Text of a PDF as pdftotext extracts it, with whitespace collapsed.
 pub fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
+    let out = tool("pdftotext")
         .arg("-raw")
         .arg(pdf)
         .arg("-")

@@ -246,9 +246,12 @@ fn redline_of_the_common_paper_word_revisions_round_trips() {
 #[test]
 fn libreoffice_converts_the_redline() {
     // LibreOffice is required, never skipped: CI installs it (`.ci/run`).
-    let probe = Command::new("soffice").arg("--version").output().expect(
-        "LibreOffice (soffice) must be installed: .ci/run installs libreoffice-writer-nogui",
-    );
+    let probe = crate::common::tool("soffice")
+        .arg("--version")
+        .output()
+        .expect(
+            "LibreOffice (soffice) must be installed: .ci/run installs libreoffice-writer-nogui",
+        );
     assert!(probe.status.success());
     let dir = tempfile::tempdir().expect("tempdir");
     let docx = dir.path().join("redline.docx");
@@ -266,7 +269,7 @@ fn libreoffice_converts_the_redline() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let profile = dir.path().join("profile");
-    let o = Command::new("soffice")
+    let o = crate::common::tool("soffice")
         .arg(format!(
             "-env:UserInstallation=file://{}",
             profile.display()

@@ -19,7 +19,7 @@ fn docx_converts_cleanly_and_carries_the_pdf_text() {
     let out = dpa(ws.path(), &["render", "suryadesk", "--format", "docx"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let dir = ws.path().join("out/suryadesk");
-    let lo = Command::new("soffice")
+    let lo = crate::common::tool("soffice")
         .args(["--headless", "--convert-to", "pdf", "--outdir"])
         .arg(ws.path().join("lo"))
         .arg(dir.join("suryadesk.docx"))
@@ -125,7 +125,7 @@ fn a_returned_docx_diffs_against_the_issued_version() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let issued = ws.path().join("out/suryadesk/suryadesk.docx");
     let returned = ws.path().join("returned.docx");
-    let py = Command::new("python3")
+    let py = crate::common::tool("python3")
         .arg("-c")
         .arg(EDIT)
         .arg(&issued)
@@ -227,7 +227,7 @@ fn record_text_in_word_is_text() {
     );
     let out = dpa(ws.path(), &["render", "hostile", "--format", "docx"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let lo = Command::new("soffice")
+    let lo = crate::common::tool("soffice")
         .args(["--headless", "--convert-to", "pdf", "--outdir"])
         .arg(ws.path().join("lo"))
         .arg(ws.path().join("out/hostile/hostile.docx"))

@@ -560,7 +560,7 @@ fn the_tracker_exports_a_workbook_that_libreoffice_opens() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let lo = std::process::Command::new("soffice")
+    let lo = crate::common::tool("soffice")
         .arg(format!(
             "-env:UserInstallation=file://{}",
             root.join("lo-profile").display()

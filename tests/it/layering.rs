@@ -1,14 +1,31 @@
-//! The crate's layering, read from its source: imports between top-level modules point one way
-//! (no cycle), and the command-line parser stays in `cli/`.
+//! The workspace's layering, read from its source: imports between top-level modules point one
+//! way (no cycle), and the command-line parser stays in `cli/`.
 //!
-//! A module's dependencies are the `crate::NAME` paths its files name (in `use` lines or inline),
-//! comment lines aside. `super::` paths stay inside a top-level module in this crate, so they are
-//! not followed.
+//! The modules of the three crates (the binary's `src/`, `crates/core/src/` and
+//! `crates/text/src/`) have distinct names and form one graph. A module's dependencies are the
+//! `crate::NAME`, `dpa::NAME` and `dpa_text::NAME` paths its files name (in `use` lines or
+//! inline), comment lines aside. `super::` paths stay inside a top-level module, so they are not
+//! followed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::common::repo;
+
+/// The source folders of the workspace's crates, relative to the repository.
+const SOURCE_ROOTS: [&str; 3] = ["src", "crates/core/src", "crates/text/src"];
+
+/// Every `.rs` file of every crate: (its source root, the file), sorted.
+fn workspace_files() -> Vec<(PathBuf, PathBuf)> {
+    let root = repo();
+    SOURCE_ROOTS
+        .iter()
+        .flat_map(|dir| {
+            let src = root.join(dir);
+            rust_files(&src).into_iter().map(move |f| (src.clone(), f))
+        })
+        .collect()
+}
 
 /// Every `.rs` file under `dir`, sorted.
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
@@ -45,14 +62,19 @@ fn code(line: &str) -> &str {
     line.split("//").next().unwrap_or("")
 }
 
-/// The top-level modules named by `crate::` paths in one line, grouped imports included.
+/// The top-level modules named by `crate::`, `dpa::` and `dpa_text::` paths in one line,
+/// grouped imports included.
 fn named_modules(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = code(line);
-    while let Some(at) = rest.find("crate::") {
+    while let Some((at, prefix)) = ["crate::", "dpa::", "dpa_text::"]
+        .iter()
+        .filter_map(|p| rest.find(p).map(|at| (at, *p)))
+        .min()
+    {
         let before = rest[..at].chars().next_back();
-        rest = &rest[at + "crate::".len()..];
-        // `dpa_crate::x` or `$crate::x` are not paths of this crate.
+        rest = &rest[at + prefix.len()..];
+        // `other_crate::x` or `$crate::x` are not paths of this workspace.
         if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
             continue;
         }
@@ -86,16 +108,15 @@ type Graph = BTreeMap<String, BTreeMap<String, String>>;
 
 fn module_graph() -> Graph {
     let root = repo();
-    let src = root.join("src");
     let mut graph = Graph::new();
-    for file in rust_files(&src) {
+    for (src, file) in workspace_files() {
         let rel = file
             .strip_prefix(&root)
             .expect("in repo")
             .display()
             .to_string();
-        // The binary and the crate root declare modules; they belong to none.
-        if rel == "src/main.rs" || rel == "src/lib.rs" {
+        // The binary and the crate roots declare modules; they belong to none.
+        if file == src.join("main.rs") || file == src.join("lib.rs") {
             continue;
         }
         let from = top_module(&src, &file);
@@ -243,14 +264,17 @@ fn the_cycle_finder_finds_a_cycle_and_says_where() {
         named_modules("let x = crate::numerals::roman(4, false); $crate::y"),
         ["numerals"]
     );
+    assert_eq!(
+        named_modules("use dpa::{store, workspace}; dpa_text::diff::x(); not_dpa::y"),
+        ["store", "workspace", "diff"]
+    );
 }
 
 #[test]
 fn the_argument_parser_stays_in_the_command_line_module() {
     let root = repo();
-    let src = root.join("src");
     let mut outside = Vec::new();
-    for file in rust_files(&src) {
+    for (_, file) in workspace_files() {
         let rel = file
             .strip_prefix(&root)
             .expect("in repo")
@@ -279,37 +303,43 @@ fn the_argument_parser_stays_in_the_command_line_module() {
 /// typed struct carries the data; a new file here needs a reason as good as these.
 const JSON_VALUES_ALLOWED: [(&str, &str); 13] = [
     ("src/cli/", "JSON output of the commands"),
-    ("src/model/", "the record schema"),
-    ("src/diff/render.rs", "JSON output of a diff"),
+    ("crates/core/src/model/", "the record schema"),
+    ("crates/text/src/diff/render.rs", "JSON output of a diff"),
     (
-        "src/library/when/",
+        "crates/core/src/library/when/",
         "conditions evaluate over the serialised facts",
     ),
     (
-        "src/library/requirements.rs",
+        "crates/core/src/library/requirements.rs",
         "a requirement's condition reads the facts",
     ),
-    ("src/select.rs", "builds the serialised facts"),
-    ("src/review/mod.rs", "the facts a review assumes"),
-    ("src/assemble/context.rs", "the tera context templates read"),
+    ("crates/core/src/select.rs", "builds the serialised facts"),
     (
-        "src/assemble/mod.rs",
+        "crates/core/src/review/mod.rs",
+        "the facts a review assumes",
+    ),
+    (
+        "crates/core/src/assemble/context.rs",
+        "the tera context templates read",
+    ),
+    (
+        "crates/core/src/assemble/mod.rs",
         "the `typst` tera filter receives tera's values",
     ),
     (
-        "src/assemble/escape.rs",
+        "crates/core/src/assemble/escape.rs",
         "tests render templates from JSON contexts",
     ),
     (
-        "src/manifest.rs",
+        "crates/core/src/manifest.rs",
         "record values flattened from their serialised form; the hashed parties block",
     ),
     (
-        "src/workspace.rs",
+        "crates/core/src/workspace.rs",
         "hash keys serialised to bytes; the glyph check walks a record's strings",
     ),
     (
-        "src/documents/numbering.rs",
+        "crates/text/src/documents/numbering.rs",
         "docx_rs keeps list levels' fields private but serialisable",
     ),
 ];
@@ -318,7 +348,7 @@ const JSON_VALUES_ALLOWED: [(&str, &str); 13] = [
 fn json_values_carry_data_only_where_a_reason_is_listed() {
     let root = repo();
     let mut outside = Vec::new();
-    for file in rust_files(&root.join("src")) {
+    for (_, file) in workspace_files() {
         let rel = file
             .strip_prefix(&root)
             .expect("in repo")
@@ -342,5 +372,25 @@ fn json_values_carry_data_only_where_a_reason_is_listed() {
         outside.is_empty(),
         "serde_json::Value outside the places listed in JSON_VALUES_ALLOWED; use a typed struct:\n{}",
         outside.join("\n")
+    );
+}
+
+/// The crates are split by concern: reading and comparing documents (`dpa-text`) builds without
+/// the Typst compiler, git or the agreement model, so a change there recompiles neither.
+#[test]
+fn the_text_crate_depends_on_neither_typst_nor_git_nor_the_library() {
+    let manifest =
+        std::fs::read_to_string(repo().join("crates/text/Cargo.toml")).expect("manifest");
+    let table: toml::Table = manifest.parse().expect("TOML");
+    let deps = table["dependencies"].as_table().expect("dependencies");
+    for name in deps.keys() {
+        assert!(
+            !name.starts_with("typst") && name != "git2" && name != "dpa",
+            "crates/text depends on {name}"
+        );
+    }
+    assert!(
+        deps.contains_key("docx-rs"),
+        "the manifest was read: {deps:?}"
     );
 }

@@ -38,7 +38,7 @@ fn repack(parts: &BTreeMap<String, Vec<u8>>, to: &Path) {
 /// `soffice` with a profile of its own.
 pub fn open_and_save(files: &[PathBuf], outdir: &Path) {
     let profile = tempfile::tempdir().expect("profile dir");
-    let out = Command::new("soffice")
+    let out = crate::common::tool("soffice")
         .arg(format!(
             "-env:UserInstallation=file://{}",
             profile.path().display()

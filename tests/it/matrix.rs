@@ -8,7 +8,7 @@ use std::path::Path;
 
 use dpa::assemble::DocOptions;
 use dpa::diag::Diagnostics;
-use dpa::read::{self, ClauseText, Vocabulary};
+use dpa::proofread::{self, ClauseText, Vocabulary};
 use dpa::workspace::Workspace;
 use regex::Regex;
 use serde::Deserialize;
@@ -330,8 +330,8 @@ fn assemble(root: &Path, combos: &[Combo]) -> (Vec<Agreement>, Vec<(String, Stri
             continue;
         };
         let clauses: Vec<ClauseText> = p.assembled.clauses.iter().map(ClauseText::from).collect();
-        let names = read::proper_names(&ws.company, &p.vendor);
-        let findings = read::read(&clauses, &vocabulary, &names, chrono_today())
+        let names = proofread::proper_names(&ws.company, &p.vendor);
+        let findings = proofread::read(&clauses, &vocabulary, &names, chrono_today())
             .into_iter()
             .map(|f| {
                 format!(

@@ -59,7 +59,7 @@ fn render_all_examples_writes_pdf_source_and_manifest() {
         }
         let source = std::fs::read_to_string(dir.join(format!("{id}.typ"))).expect("typst source");
         assert!(source.contains("#set document("));
-        let check = std::process::Command::new("qpdf")
+        let check = crate::common::tool("qpdf")
             .arg("--check")
             .arg(&pdf)
             .output()
@@ -136,7 +136,7 @@ fn source_date_epoch_sets_the_creation_date() {
         .output()
         .expect("run");
     assert!(out.status.success());
-    let info = std::process::Command::new("pdfinfo")
+    let info = crate::common::tool("pdfinfo")
         .arg(ws.path().join("out/nordhost/nordhost.pdf"))
         .output()
         .expect("pdfinfo");
@@ -466,7 +466,7 @@ fn completions_load_in_bash_and_the_man_page_renders() {
     // `man ./dpa.1` renders it (man-db and groff are part of the Debian base system).
     let page = dir.path().join("dpa.1");
     std::fs::write(&page, &man).expect("write");
-    let shown = std::process::Command::new("man")
+    let shown = crate::common::tool("man")
         .arg("-l")
         .arg(&page)
         .env("MANWIDTH", "80")

@@ -449,7 +449,7 @@ fn a_pre_receive_hook_that_refuses_leaves_no_local_tag_or_commit() {
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port();
-    let Ok(child) = Command::new("git")
+    let child = Command::new("git")
         .args([
             "daemon",
             "--reuseaddr",
@@ -463,10 +463,7 @@ fn a_pre_receive_hook_that_refuses_leaves_no_local_tag_or_commit() {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
-    else {
-        eprintln!("git daemon is not available: skipped");
-        return;
-    };
+        .expect("`git daemon` (part of the Debian package git) serves the test's remote");
     let _daemon = Daemon(child);
     let url = format!("git://127.0.0.1:{port}/contracts.git");
     let started = std::time::Instant::now();

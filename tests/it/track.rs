@@ -491,7 +491,7 @@ const CSV_HEADER: &str = "Vendor,Name,Owner,Standing,Needs,CCPA,GDPR,SCCs,UK Add
 fn python_csv(ws: &Path, csv: &[u8], script: &str) -> String {
     let path = ws.join("status.csv");
     std::fs::write(&path, csv).expect("write");
-    let py = Command::new("python3")
+    let py = crate::common::tool("python3")
         .arg("-c")
         .arg(format!(
             "import csv,sys\nrows=list(csv.DictReader(open(sys.argv[1], newline='')))\n{script}"

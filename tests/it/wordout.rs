@@ -232,7 +232,7 @@ fn word_documents_keep_the_house_style_and_the_pdf_page_count() {
         .collect();
     assert_eq!(ids.len(), 6, "{ids:?}");
     let lo_dir = ws.path().join("lo");
-    let lo = Command::new("soffice")
+    let lo = crate::common::tool("soffice")
         .args(["--headless", "--convert-to", "pdf", "--outdir"])
         .arg(&lo_dir)
         .args(
@@ -357,7 +357,7 @@ fn word_documents_keep_the_house_style_and_the_pdf_page_count() {
 }
 
 fn pages(pdf: &Path) -> usize {
-    let out = Command::new("pdfinfo")
+    let out = crate::common::tool("pdfinfo")
         .arg(pdf)
         .output()
         .expect("pdfinfo (poppler-utils)");

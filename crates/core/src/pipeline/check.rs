@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::assemble::DocOptions;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Vendor;
-use crate::read::{self, ClauseText, Finding, Vocabulary};
+use crate::proofread::{self, ClauseText, Finding, Vocabulary};
 use crate::select::{self, Applicability};
 use crate::workspace::Workspace;
 
@@ -148,7 +148,7 @@ impl Failure {
                         f.message
                     ),
                 )
-                .with_hint(if f.kind == read::Kind::UndescribedMeasures {
+                .with_hint(if f.kind == proofread::Kind::UndescribedMeasures {
                     format!(
                         "describe the measures this vendor takes in a `[security]` table of `{}` (keys such as `encryption`, `access_control`, `restoration`, `physical_security`; `dpa clauses annex.security` shows the baseline)",
                         r.file
@@ -347,8 +347,8 @@ pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
             .iter()
             .map(ClauseText::from)
             .collect();
-        let names = read::proper_names(&ws.company, &prepared.vendor);
-        report.findings = read::read(&clauses, &vocabulary, &names, options.today);
+        let names = proofread::proper_names(&ws.company, &prepared.vendor);
+        report.findings = proofread::read(&clauses, &vocabulary, &names, options.today);
         let scc = if prepared.app.has("scc") {
             Some("")
         } else if prepared.app.has("dpf") {
@@ -356,7 +356,7 @@ pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
         } else {
             None
         };
-        report.findings.extend(read::undescribed_measures(
+        report.findings.extend(proofread::undescribed_measures(
             &clauses,
             scc,
             // Annex II is the processor's: on the processor side, ours from dpa.toml.

@@ -1,6 +1,5 @@
 //! Failures of the environment (files, git, the compiler), as opposed to mistakes in the user's files.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// An error that stops a command.
@@ -267,46 +266,4 @@ pub enum StoreError {
     Io(#[from] Error),
 }
 
-/// Why a document could not be read as clauses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DocErrorKind {
-    /// The bytes are not a document of the kind expected (or could not be read from disk).
-    Unreadable,
-    /// The document is larger than `documents::MAX_BYTES` or expands beyond it.
-    TooLarge,
-    /// No clause was found.
-    NoClauses,
-    /// Most of the text lies outside any clause.
-    MostlyOutside,
-    /// The text sits in front matter in a form that cannot be unwrapped.
-    FrontMatter,
-}
-
-/// A document that could not be read as clauses; its message names the file and the reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DocError {
-    /// The document's name as given.
-    pub name: String,
-    /// What went wrong.
-    pub kind: DocErrorKind,
-    /// The explanation, including what to do.
-    pub reason: String,
-}
-
-impl fmt::Display for DocError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.name, self.reason)
-    }
-}
-
-impl std::error::Error for DocError {}
-
-impl DocError {
-    pub(crate) fn new(name: &str, kind: DocErrorKind, reason: impl Into<String>) -> Self {
-        DocError {
-            name: name.to_string(),
-            kind,
-            reason: reason.into(),
-        }
-    }
-}
+pub use dpa_text::documents::{DocError, DocErrorKind};

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -116,22 +116,7 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
-/// Reads a file of at most `limit` bytes; the reason when it cannot be read, or, when it is
-/// larger, "the file is larger than N MiB; " followed by `refusal`.
-pub fn read_bounded(path: &Path, limit: u64, refusal: &str) -> Result<Vec<u8>, String> {
-    let file = fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > limit {
-        return Err(format!(
-            "the file is larger than {} MiB; {refusal}",
-            limit / (1024 * 1024)
-        ));
-    }
-    Ok(bytes)
-}
+pub use dpa_text::documents::read_bounded;
 
 /// SHA-256 of bytes, hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -27,8 +27,8 @@ fn data() -> &'static CcpaFile {
     static DATA: OnceLock<CcpaFile> = OnceLock::new();
     DATA.get_or_init(|| {
         // Part of the source tree and covered by tests: a parse failure is a build defect.
-        let mut f: CcpaFile =
-            toml::from_str(include_str!("../../data/ccpa.toml")).expect("data/ccpa.toml is valid");
+        let mut f: CcpaFile = toml::from_str(include_str!("../../../../data/ccpa.toml"))
+            .expect("data/ccpa.toml is valid");
         f.revenue_threshold.sort_by_key(|t| t.from.to_string());
         f
     })

@@ -21,15 +21,19 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
+    // The built-in files live at the top of the repository, two levels above this crate.
     let root =
-        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .canonicalize()
+            .expect("the repository root");
     let mut code = String::new();
     for (name, dir, exts) in [
         ("CLAUSES", "clauses", &["md", "toml"][..]),
         ("TEMPLATES", "templates", &["typ", "tera"][..]),
         ("DATA", "data", &["toml"][..]),
     ] {
-        println!("cargo:rerun-if-changed={dir}");
+        println!("cargo:rerun-if-changed={}", root.join(dir).display());
         let mut files = Vec::new();
         collect(&root.join(dir), &mut files);
         writeln!(
@@ -58,17 +62,18 @@ fn main() {
         }
         writeln!(code, "];").ok();
     }
-    // An identity of this build: dpa's own sources, the locked dependency versions (the Typst
+    // An identity of this build: the library's sources (this crate and dpa-text; the command line
+    // does not change what is rendered), the locked dependency versions (the Typst
     // compiler among them) and the built-in files. Incremental rendering treats outputs of any
     // other build as stale.
     let mut hasher = std::hash::DefaultHasher::new();
     let mut files = Vec::new();
-    for dir in ["src", "clauses", "templates", "data"] {
+    for dir in ["crates", "clauses", "templates", "data"] {
+        println!("cargo:rerun-if-changed={}", root.join(dir).display());
         collect(&root.join(dir), &mut files);
     }
-    println!("cargo:rerun-if-changed=src");
-    for name in ["Cargo.lock", "Cargo.toml", "build.rs"] {
-        println!("cargo:rerun-if-changed={name}");
+    for name in ["Cargo.lock", "Cargo.toml"] {
+        println!("cargo:rerun-if-changed={}", root.join(name).display());
         files.push(root.join(name));
     }
     for file in &files {

@@ -216,7 +216,7 @@ pub fn render_one(
         (format!("{id}.pdf"), std::mem::take(&mut output.pdf)),
     ];
     if let Some(protect) = options.docx {
-        let meta = crate::docx::DocxMeta {
+        let meta = crate::render::docx::DocxMeta {
             company: &ws.company,
             vendor: &prepared.vendor,
             document_id: format!("DPA-{id}"),
@@ -226,12 +226,13 @@ pub fn render_one(
             created: crate::render::creation_date(prepared.vendor.service.starts),
             protect,
         };
-        let bytes = crate::docx::write(&meta, &prepared.assembled.clauses).map_err(|reason| {
-            Error::DocxWrite {
-                what: id.to_string(),
-                reason,
-            }
-        })?;
+        let bytes =
+            crate::render::docx::write(&meta, &prepared.assembled.clauses).map_err(|reason| {
+                Error::DocxWrite {
+                    what: id.to_string(),
+                    reason,
+                }
+            })?;
         files.push((format!("{id}.docx"), bytes));
     }
     output.manifest.render = Some(RenderStamp {

@@ -10,7 +10,7 @@ use super::*;
 
 fn corpus_dir() -> PathBuf {
     std::env::var_os("DPA_CORPUS_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/github-dpa"),
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/corpus/github-dpa"),
         PathBuf::from,
     )
 }

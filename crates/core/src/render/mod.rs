@@ -1,5 +1,7 @@
-//! Rendering: the embedded Typst compiler turns a generated source into a PDF.
+//! Rendering, the writers: the embedded Typst compiler turns a generated source into a PDF, and
+//! [`docx`] writes the same agreement, or a redline, as a Word document.
 
+pub mod docx;
 pub mod world;
 
 use std::path::PathBuf;

@@ -197,7 +197,49 @@ impl Document {
     }
 }
 
-pub use crate::error::{DocError, DocErrorKind};
+/// Why a document could not be read as clauses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocErrorKind {
+    /// The bytes are not a document of the kind expected (or could not be read from disk).
+    Unreadable,
+    /// The document is larger than `documents::MAX_BYTES` or expands beyond it.
+    TooLarge,
+    /// No clause was found.
+    NoClauses,
+    /// Most of the text lies outside any clause.
+    MostlyOutside,
+    /// The text sits in front matter in a form that cannot be unwrapped.
+    FrontMatter,
+}
+
+/// A document that could not be read as clauses; its message names the file and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocError {
+    /// The document's name as given.
+    pub name: String,
+    /// What went wrong.
+    pub kind: DocErrorKind,
+    /// The explanation, including what to do.
+    pub reason: String,
+}
+
+impl fmt::Display for DocError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.name, self.reason)
+    }
+}
+
+impl std::error::Error for DocError {}
+
+impl DocError {
+    pub(crate) fn new(name: &str, kind: DocErrorKind, reason: impl Into<String>) -> Self {
+        DocError {
+            name: name.to_string(),
+            kind,
+            reason: reason.into(),
+        }
+    }
+}
 
 /// Reads a document from elsewhere as clauses, for a comparison: within `limits`, its format told
 /// from its bytes, parsed in the sandboxed worker; refused when its words are not, for the most
@@ -224,7 +266,7 @@ pub fn read_text(path: &Path, limits: &Limits) -> Result<Document, DocError> {
 
 fn read_any(path: &Path, limits: &Limits) -> Result<Document, DocError> {
     let name = path.display().to_string();
-    let bytes = crate::files::read_bounded(
+    let bytes = read_bounded(
         path,
         limits.file_bytes,
         "a data processing agreement is far smaller",
@@ -441,6 +483,24 @@ pub fn check_coverage(doc: &Document) -> Result<(), DocError> {
         ));
     }
     Ok(())
+}
+
+/// Reads a file of at most `limit` bytes; the reason when it cannot be read, or, when it is
+/// larger, "the file is larger than N MiB; " followed by `refusal`.
+pub fn read_bounded(path: &Path, limit: u64, refusal: &str) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    use std::io::Read as _;
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "the file is larger than {} MiB; {refusal}",
+            limit / (1024 * 1024)
+        ));
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]

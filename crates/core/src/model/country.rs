@@ -60,9 +60,10 @@ fn data() -> &'static Data {
     DATA.get_or_init(|| {
         // The files are part of the source tree and covered by tests, so a
         // parse failure is a build defect, not a user error.
-        let countries: CountriesFile = toml::from_str(include_str!("../../data/countries.toml"))
-            .expect("data/countries.toml is valid");
-        let adequacy: AdequacyFile = toml::from_str(include_str!("../../data/adequacy.toml"))
+        let countries: CountriesFile =
+            toml::from_str(include_str!("../../../../data/countries.toml"))
+                .expect("data/countries.toml is valid");
+        let adequacy: AdequacyFile = toml::from_str(include_str!("../../../../data/adequacy.toml"))
             .expect("data/adequacy.toml is valid");
         let as_of = adequacy.as_of.to_string();
         Data {
