@@ -2,7 +2,6 @@
 //! record text shown literally and never executed, and a screenshot kept under target/.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::common::*;
 

@@ -1,7 +1,6 @@
 //! The tracker: `dpa status`, `send`, `sign` and `verify` on copies of one recorded repository.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::common::*;
 
