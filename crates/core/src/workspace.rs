@@ -1,4 +1,6 @@
-//! The workspace and the orchestrator: load records and library, select, assemble, render, write outputs.
+//! A loaded workspace: its company, records, clause library and templates, and the steps on one
+//! agreement (load a record, select, assemble, render, write outputs). What a command does with
+//! many agreements, git and the team is [`crate::pipeline`], built on this.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
