@@ -214,27 +214,17 @@ pub fn copy_dir(from: &Path, to: &Path) {
     );
 }
 
-/// The one seeded generator the randomised tests share: xorshift64, so a failure reproduces from
-/// the printed seed.
-pub struct Rng(pub u64);
-
-impl Rng {
-    /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// A number below `n` (0 when `n` is 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
+/// The runner of the property tests: `cases` generated inputs from a fixed seed (a failure
+/// reproduces), a failure shrunk to its smallest input and printed, nothing kept on disk.
+pub fn runner(cases: u32) -> proptest::test_runner::TestRunner {
+    use proptest::test_runner::{Config, TestRng, TestRunner};
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let rng = TestRng::deterministic_rng(config.rng_algorithm);
+    TestRunner::new_with_rng(config, rng)
 }
 
 /// The generated Typst of one vendor's agreement in the workspace at `root`, with record values unquoted (`#"Lumen";` -> `Lumen`) and Typst escapes dropped (`third\\-party` -> `third-party`), so that tests can search the text a reader sees.

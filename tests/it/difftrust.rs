@@ -1,6 +1,7 @@
 //! Diffs of other people's documents: nothing invisible, markup is not wording, front matter unwrapped or refused.
 
-use crate::common::{Rng, dpa, repo, stderr, stdout};
+use crate::common::{dpa, repo, runner, stderr, stdout};
+use proptest::prelude::*;
 
 fn markup(name: &str) -> String {
     repo()
@@ -121,107 +122,134 @@ fn a_document_with_no_clauses_exits_2_instead_of_reporting_no_change() {
     assert!(stderr(&o).contains("empty.md"), "{}", stderr(&o));
 }
 
-/// One generated piece of a document: its Markdown and the words a reader sees.
-fn piece(rng: &mut Rng, words: &[&str], n: &mut u32) -> (String, Vec<String>) {
-    let phrase = |rng: &mut Rng| -> Vec<String> {
-        (0..1 + rng.below(6))
-            .map(|_| words[rng.below(words.len())].to_string())
-            .collect()
-    };
-    let p = phrase(rng);
-    let joined = p.join(" ");
-    match rng.below(8) {
-        0 => {
-            *n += 1;
-            let mut v = vec![n.to_string()];
-            v.extend(p);
-            (format!("## {n}. {joined}\n\n"), v)
-        }
-        1 => {
-            let mut v = vec![format!("{n}.{}", 1 + rng.below(9))];
-            v.extend(p);
-            (format!("{} {joined}\n\n", v[0]), v)
-        }
-        2 => {
-            let q = phrase(rng);
-            let mut v = vec!["a.".to_string()];
-            v.extend(p);
-            v.push("b.".to_string());
-            v.extend(q.clone());
-            (
-                format!(
-                    "<ol type=\"a\" class=\"x\"><li>{joined}</li><li><b>{}</b></li></ol>\n\n",
-                    q.join(" ")
-                ),
-                v,
-            )
-        }
-        3 => (format!("[{joined}](#t{})\n\n", rng.below(5)), p),
-        4 => (
-            format!("<a href=\"#t{}\">{joined}</a>\n\n", rng.below(5)),
-            p,
-        ),
-        5 => (format!("**{joined}**<br/>\n"), p),
-        6 => (format!("- {joined}\n\n"), {
-            let mut v = vec!["-".to_string()];
-            v.extend(p);
-            v
-        }),
-        _ => (format!("{joined}\n\n"), p),
+const WORDS: [&str; 10] = [
+    "processor",
+    "shall",
+    "data",
+    "notify",
+    "without",
+    "delay",
+    "audit",
+    "customer",
+    "subprocessor",
+    "records",
+];
+
+/// One generated piece of a document, its words as indices into [`WORDS`].
+#[derive(Debug, Clone)]
+enum Piece {
+    /// `## N. words`, numbered in order.
+    Heading(Vec<usize>),
+    /// `N.K words`, a numbered paragraph under the last heading.
+    Numbered(u8, Vec<usize>),
+    /// An HTML list numbered (a), (b) by its `type` attribute.
+    List(Vec<usize>, Vec<usize>),
+    /// A Markdown link to an anchor.
+    Link(u8, Vec<usize>),
+    /// An HTML link to an anchor.
+    Anchor(u8, Vec<usize>),
+    /// Bold text and a line break.
+    Bold(Vec<usize>),
+    /// A bullet.
+    Bullet(Vec<usize>),
+    /// A paragraph.
+    Plain(Vec<usize>),
+}
+
+fn piece() -> impl Strategy<Value = Piece> {
+    let phrase = || prop::collection::vec(0..WORDS.len(), 1..7);
+    prop_oneof![
+        phrase().prop_map(Piece::Heading),
+        (1..10u8, phrase()).prop_map(|(k, p)| Piece::Numbered(k, p)),
+        (phrase(), phrase()).prop_map(|(p, q)| Piece::List(p, q)),
+        (0..5u8, phrase()).prop_map(|(t, p)| Piece::Link(t, p)),
+        (0..5u8, phrase()).prop_map(|(t, p)| Piece::Anchor(t, p)),
+        phrase().prop_map(Piece::Bold),
+        phrase().prop_map(Piece::Bullet),
+        phrase().prop_map(Piece::Plain),
+    ]
+}
+
+/// The Markdown of the pieces, wrapped in a folded front-matter string or not, and the words a
+/// reader of the page sees, in order.
+fn page(pieces: &[Piece], wrapped: bool) -> (String, Vec<String>) {
+    let words = |p: &[usize]| -> Vec<String> { p.iter().map(|&w| WORDS[w].to_string()).collect() };
+    let mut n = 0;
+    let mut src = "## 0. start\n\n".to_string();
+    let mut expected: Vec<String> = vec!["0".into(), "start".into()];
+    for piece in pieces {
+        let (md, visible) = match piece {
+            Piece::Heading(p) => {
+                n += 1;
+                let mut v = vec![n.to_string()];
+                v.extend(words(p));
+                (format!("## {n}. {}\n\n", words(p).join(" ")), v)
+            }
+            Piece::Numbered(k, p) => {
+                let mut v = vec![format!("{n}.{k}")];
+                v.extend(words(p));
+                (format!("{}\n\n", v.join(" ")), v)
+            }
+            Piece::List(p, q) => {
+                let mut v = vec!["a.".to_string()];
+                v.extend(words(p));
+                v.push("b.".to_string());
+                v.extend(words(q));
+                let md = format!(
+                    "<ol type=\"a\" class=\"x\"><li>{}</li><li><b>{}</b></li></ol>\n\n",
+                    words(p).join(" "),
+                    words(q).join(" ")
+                );
+                (md, v)
+            }
+            Piece::Link(t, p) => (format!("[{}](#t{t})\n\n", words(p).join(" ")), words(p)),
+            Piece::Anchor(t, p) => (
+                format!("<a href=\"#t{t}\">{}</a>\n\n", words(p).join(" ")),
+                words(p),
+            ),
+            Piece::Bold(p) => (format!("**{}**<br/>\n", words(p).join(" ")), words(p)),
+            Piece::Bullet(p) => {
+                let mut v = vec!["-".to_string()];
+                v.extend(words(p));
+                (format!("- {}\n\n", words(p).join(" ")), v)
+            }
+            Piece::Plain(p) => (format!("{}\n\n", words(p).join(" ")), words(p)),
+        };
+        src.push_str(&md);
+        expected.extend(visible);
     }
+    let input = if wrapped && src.split_whitespace().count() >= 40 {
+        let body: String = src
+            .lines()
+            .map(|l| {
+                if l.is_empty() {
+                    "\n".to_string()
+                } else {
+                    format!("  {l}\n")
+                }
+            })
+            .collect();
+        format!("---\ntitle: generated\ntext: >+\n{body}---\n")
+    } else {
+        format!("---\ntitle: generated\n---\n{src}")
+    };
+    (input, expected)
 }
 
 #[test]
 fn property_concatenated_clause_texts_are_the_reader_visible_text() {
-    let words = [
-        "processor",
-        "shall",
-        "data",
-        "notify",
-        "without",
-        "delay",
-        "audit",
-        "customer",
-        "subprocessor",
-        "records",
-    ];
-    let mut rng = Rng(0x5eed_d1ff);
-    for case in 0..200 {
-        let mut n = 0;
-        let (mut src, mut expected) = (
-            format!("## {}. start\n\n", 0),
-            vec!["0", "start"]
-                .into_iter()
-                .map(String::from)
-                .collect::<Vec<_>>(),
-        );
-        for _ in 0..1 + rng.below(25) {
-            let (md, visible) = piece(&mut rng, &words, &mut n);
-            src.push_str(&md);
-            expected.extend(visible);
-        }
-        let wrapped = rng.below(2) == 0 && src.split_whitespace().count() >= 40;
-        let input = if wrapped {
-            let body: String = src
-                .lines()
-                .map(|l| {
-                    if l.is_empty() {
-                        "\n".to_string()
-                    } else {
-                        format!("  {l}\n")
-                    }
-                })
-                .collect();
-            format!("---\ntitle: generated\ntext: >+\n{body}---\n")
-        } else {
-            format!("---\ntitle: generated\n---\n{src}")
-        };
+    let strategy = (prop::collection::vec(piece(), 1..26), any::<bool>());
+    let result = runner(200).run(&strategy, |(pieces, wrapped)| {
+        let (input, expected) = page(&pieces, wrapped);
         let doc = dpa::documents::parse(
             dpa::documents::Kind::Markdown,
             input.as_bytes(),
             &dpa::documents::Limits::default(),
-        )
-        .unwrap_or_else(|e| panic!("case {case}: {e}\n{input}"));
+        );
+        let doc = match doc {
+            Ok(doc) => doc,
+            Err(e) => return Err(TestCaseError::fail(format!("{e}\n{input}"))),
+        };
         let mut seen = Vec::new();
         for s in &doc.sections {
             seen.extend(s.number.iter().map(|x| x.to_string()));
@@ -232,7 +260,11 @@ fn property_concatenated_clause_texts_are_the_reader_visible_text() {
             );
             seen.extend(s.text.split_whitespace().map(String::from));
         }
-        assert_eq!(seen, expected, "case {case}:\n{input}");
+        prop_assert_eq!(seen, expected, "{}", input);
+        Ok(())
+    });
+    if let Err(failure) = result {
+        panic!("{failure}");
     }
 }
 

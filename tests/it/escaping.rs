@@ -1,6 +1,7 @@
 //! Property test: any text a record carries into the agreement reaches Typst as a string literal and compiles.
 
-use crate::common::Rng;
+use crate::common::runner;
+use proptest::prelude::*;
 use std::collections::HashSet;
 
 use dpa::assemble::DocOptions;
@@ -58,19 +59,22 @@ const PIECES: &[&str] = &[
     "word",
 ];
 
-fn random_text(rng: &mut Rng) -> String {
-    let n = 1 + rng.below(8);
-    let mut s = String::new();
-    for _ in 0..n {
-        s.push_str(PIECES[rng.below(PIECES.len())]);
-        if rng.below(3) == 0 {
-            s.push(' ');
-        }
-    }
-    if rng.below(40) == 0 {
-        s = s.repeat(200);
-    }
-    s
+/// Text of 1 to 8 pieces, some followed by a space; one in 40 repeated 200 times.
+fn random_text() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec((prop::sample::select(PIECES), 0..3u8), 1..9),
+        0..40u8,
+    )
+        .prop_map(|(pieces, long)| {
+            let mut s = String::new();
+            for (piece, space) in pieces {
+                s.push_str(piece);
+                if space == 0 {
+                    s.push(' ');
+                }
+            }
+            if long == 0 { s.repeat(200) } else { s }
+        })
 }
 
 /// A TOML basic string holding `s` exactly.
@@ -154,49 +158,50 @@ fn record_text_reaches_typst_as_string_literals() {
     let mut diags = Diagnostics::new();
     let ws = Workspace::open(dir.path(), &mut diags).expect("workspace");
     let renderer = dpa::render::Renderer::new(Some(dir.path().to_path_buf()));
-    let seed = 0x5eed_u64;
-    let mut rng = Rng(seed);
-    let cases = 60;
-    for case in 0..cases {
-        let fields: [String; 7] = std::array::from_fn(|_| random_text(&mut rng));
+    let fields = prop::array::uniform7(random_text())
         // Values that are blank after cleaning would be refused as empty required fields.
-        if fields.iter().any(|f| clean(f).is_empty()) {
-            continue;
-        }
+        .prop_filter("no blank field", |f| f.iter().all(|x| !clean(x).is_empty()));
+    let case = std::cell::Cell::new(0);
+    let result = runner(60).run(&fields, |fields| {
+        case.set(case.get() + 1);
         std::fs::write(dir.path().join("vendors/p.toml"), record(&fields)).expect("write");
         let mut diags = Diagnostics::new();
-        let vendor = ws
-            .load_vendor("p", &mut diags)
-            .unwrap_or_else(|| panic!("case {case} (seed {seed}): record refused: {diags:?}"));
-        let prepared = ws
-            .prepare(
-                vendor,
-                &DocOptions {
-                    final_: false,
-                    version: "draft".into(),
-                },
-                &mut diags,
-            )
-            .unwrap_or_else(|| panic!("case {case}: not assembled: {diags:?}"));
+        let Some(vendor) = ws.load_vendor("p", &mut diags) else {
+            return Err(TestCaseError::fail(format!("record refused: {diags:?}")));
+        };
+        let prepared = ws.prepare(
+            vendor,
+            &DocOptions {
+                final_: false,
+                version: "draft".into(),
+            },
+            &mut diags,
+        );
+        let Some(prepared) = prepared else {
+            return Err(TestCaseError::fail(format!("not assembled: {diags:?}")));
+        };
         let source = &prepared.assembled.source;
         let root = typst::syntax::parse(source);
-        assert!(
+        prop_assert!(
             root.errors_and_warnings().0.is_empty(),
-            "case {case}: generated Typst does not parse: {:?}",
+            "generated Typst does not parse: {:?}",
             root.errors_and_warnings().0.first()
         );
         let literals = string_literals(source);
         for (i, f) in fields.iter().enumerate() {
-            let expected = clean(f);
-            assert!(
-                literals.contains(&expected),
-                "case {case}: field {i} {f:?} is not a string literal of the source"
+            prop_assert!(
+                literals.contains(&clean(f)),
+                "field {i} {f:?} is not a string literal of the source"
             );
         }
         // Compiling is slower; every fifth case goes all the way to a PDF.
-        if case % 5 == 0 {
+        if case.get() % 5 == 1 {
             let out = ws.render(&renderer, &prepared, None, &mut diags);
-            assert!(out.is_some(), "case {case}: does not compile: {diags:?}");
+            prop_assert!(out.is_some(), "does not compile: {diags:?}");
         }
+        Ok(())
+    });
+    if let Err(failure) = result {
+        panic!("{failure}");
     }
 }

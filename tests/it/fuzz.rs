@@ -1,12 +1,17 @@
-//! Bounded mutational fuzzing of every parser, run by `cargo test` on the stable toolchain.
+//! Bounded mutational fuzzing of every parser, run by `cargo test` on the stable toolchain, as
+//! shrinking property tests.
 //!
-//! Each target mutates seed inputs (the example records, the built-in clauses, the corpus) for a
-//! time budget (`DPA_FUZZ_SECONDS`, default 3 seconds per target) and asserts that nothing panics
-//! and that generated Typst always parses. The seed of a failing run is printed; a crash found
-//! becomes a regression case in `REGRESSIONS` below.
+//! Each target applies a generated list of edits (delete, insert a token, flip a byte, insert
+//! brackets, duplicate a span, insert ASCII) to a seed input (the example records, the built-in
+//! clauses, the corpus) and asserts that nothing panics and that generated Typst always parses.
+//! `DPA_FUZZ_CASES` sets the number of inputs per target (default 256; the worker target runs a
+//! tenth). The runs are deterministic; a failure is shrunk to the fewest, smallest edits and the
+//! input printed. A crash found becomes a regression case in `REGRESSIONS` below. For long runs
+//! with coverage guidance, the same targets run under cargo-fuzz (`fuzz/`).
 
-use crate::common::Rng;
-use std::time::{Duration, Instant};
+use proptest::prelude::*;
+
+use crate::common::runner;
 
 use dpa::diag::Diagnostics;
 use dpa::library::clause::{self, Origin};
@@ -67,63 +72,110 @@ const TOKENS: &[&str] = &[
     "@",
 ];
 
-fn mutate(rng: &mut Rng, input: &str) -> String {
-    let mut bytes = input.as_bytes().to_vec();
-    for _ in 0..1 + rng.below(6) {
-        let at = rng.below(bytes.len() + 1);
-        match rng.below(6) {
-            0 if !bytes.is_empty() => {
-                let end = (at + rng.below(40)).min(bytes.len());
-                bytes.drain(at.min(end)..end);
+/// One edit of an input. Positions and lengths are taken modulo the input's length when the edit
+/// is applied, so every generated edit applies and shrinking moves them towards the start.
+#[derive(Debug, Clone)]
+enum Edit {
+    Delete { at: usize, len: usize },
+    Token { at: usize, token: usize },
+    Byte { at: usize, value: u8 },
+    Brackets { at: usize, count: usize },
+    Duplicate { from: usize, len: usize, at: usize },
+    Ascii { at: usize, bytes: Vec<u8> },
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let at = any::<usize>();
+    prop_oneof![
+        (at.clone(), 0..40usize).prop_map(|(at, len)| Edit::Delete { at, len }),
+        (at.clone(), 0..TOKENS.len()).prop_map(|(at, token)| Edit::Token { at, token }),
+        (at.clone(), any::<u8>()).prop_map(|(at, value)| Edit::Byte { at, value }),
+        (at.clone(), 0..300usize).prop_map(|(at, count)| Edit::Brackets { at, count }),
+        (at.clone(), 0..200usize, any::<usize>()).prop_map(|(from, len, at)| Edit::Duplicate {
+            from,
+            len,
+            at
+        }),
+        (at, prop::collection::vec(0..0x80u8, 0..8))
+            .prop_map(|(at, bytes)| Edit::Ascii { at, bytes }),
+    ]
+}
+
+fn edits() -> impl Strategy<Value = Vec<Edit>> {
+    prop::collection::vec(edit(), 1..7)
+}
+
+/// The bytes after the edits, in order.
+fn apply(input: &[u8], edits: &[Edit]) -> Vec<u8> {
+    let mut bytes = input.to_vec();
+    for e in edits {
+        let at = |n: usize| n % (bytes.len() + 1);
+        match e {
+            Edit::Delete { at: a, len } => {
+                let start = at(*a);
+                let end = (start + len).min(bytes.len());
+                bytes.drain(start..end);
             }
-            1 => bytes
-                .splice(at..at, TOKENS[rng.below(TOKENS.len())].bytes())
-                .for_each(drop),
-            2 if !bytes.is_empty() => {
-                let i = rng.below(bytes.len());
-                bytes[i] = (rng.next() & 0xff) as u8;
+            Edit::Token { at: a, token } => {
+                let a = at(*a);
+                bytes.splice(a..a, TOKENS[*token].bytes()).for_each(drop);
             }
-            3 => bytes
-                .splice(at..at, "[".repeat(rng.below(300)).bytes())
-                .for_each(drop),
-            4 if !bytes.is_empty() => {
-                let start = rng.below(bytes.len());
-                let end = (start + rng.below(200)).min(bytes.len());
-                let copy: Vec<u8> = bytes[start..end].to_vec();
-                bytes.splice(at..at, copy).for_each(drop);
+            Edit::Byte { at: a, value } if !bytes.is_empty() => {
+                let i = a % bytes.len();
+                bytes[i] = *value;
             }
-            _ => bytes
-                .splice(at..at, (0..rng.below(8)).map(|_| (rng.next() & 0x7f) as u8))
-                .for_each(drop),
+            Edit::Brackets { at: a, count } => {
+                let a = at(*a);
+                bytes
+                    .splice(a..a, std::iter::repeat_n(b'[', *count))
+                    .for_each(drop);
+            }
+            Edit::Duplicate { from, len, at: a } if !bytes.is_empty() => {
+                let start = from % bytes.len();
+                let end = (start + len).min(bytes.len());
+                let copy = bytes[start..end].to_vec();
+                let a = at(*a);
+                bytes.splice(a..a, copy).for_each(drop);
+            }
+            Edit::Ascii { at: a, bytes: b } => {
+                let a = at(*a);
+                bytes.splice(a..a, b.iter().copied()).for_each(drop);
+            }
+            Edit::Byte { .. } | Edit::Duplicate { .. } => {}
         }
     }
-    String::from_utf8_lossy(&bytes).into_owned()
+    bytes
 }
 
-fn budget() -> Duration {
-    let secs = std::env::var("DPA_FUZZ_SECONDS")
+fn mutate(input: &str, edits: &[Edit]) -> String {
+    String::from_utf8_lossy(&apply(input.as_bytes(), edits)).into_owned()
+}
+
+/// Inputs per target: `DPA_FUZZ_CASES`, or 256.
+fn cases() -> u32 {
+    std::env::var("DPA_FUZZ_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(3.0);
-    Duration::from_secs_f64(secs)
+        .unwrap_or(256)
 }
 
-fn fuzz(name: &str, seeds: &[String], mut check: impl FnMut(&str)) {
-    let seed = 0xC0FFEE ^ name.len() as u64;
-    let mut rng = Rng(seed);
-    let started = Instant::now();
-    let mut runs = 0u64;
-    while started.elapsed() < budget() || runs < 200 {
-        let base = &seeds[rng.below(seeds.len())];
-        let input = mutate(&mut rng, base);
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&input)));
-        assert!(
-            outcome.is_ok(),
-            "{name}: panic on input (seed {seed:#x}, run {runs}):\n{input:?}"
-        );
-        runs += 1;
+/// Runs `check` on mutants of the seeds; a panic fails the test with the smallest input found.
+fn fuzz(name: &str, seeds: &[String], check: impl Fn(&str)) {
+    let started = std::time::Instant::now();
+    let result = runner(cases()).run(&(0..seeds.len(), edits()), |(seed, edits)| {
+        check(&mutate(&seeds[seed], &edits));
+        Ok(())
+    });
+    if let Err(failure) = result {
+        let input = match &failure {
+            proptest::test_runner::TestError::Fail(_, (seed, edits)) => {
+                format!("{:?}", mutate(&seeds[*seed], edits))
+            }
+            other => format!("{other}"),
+        };
+        panic!("{name}: {failure}\nthe smallest failing input:\n{input}");
     }
-    eprintln!("{name}: {runs} inputs in {:.1?}", started.elapsed());
+    eprintln!("{name}: {} inputs in {:.1?}", cases(), started.elapsed());
 }
 
 fn files(dir: &str, ext: &str) -> Vec<String> {
@@ -223,10 +275,19 @@ fn fuzz_contract_segmentation_and_diff() {
         .into_iter()
         .map(|t| t.chars().take(6000).collect())
         .collect();
-    let mut rng = Rng(7);
+    // The new revision is the mutant with its first half edited once more.
     fuzz("contract segmentation", &seeds, |input| {
         let a = dpa::diff::segment_markdown(input);
-        let b = dpa::diff::segment_markdown(&mutate(&mut rng, input));
+        let half = input.len() / 2;
+        let revised = mutate(
+            input,
+            &[Edit::Duplicate {
+                from: 0,
+                len: 120,
+                at: half,
+            }],
+        );
+        let b = dpa::diff::segment_markdown(&revised);
         let report = dpa::diff::diff(&a, &b);
         let _ = dpa::diff::to_text(&report, false, false);
         let _ = dpa::diff::to_html(&report, "t");
@@ -268,48 +329,34 @@ fn fuzz_pdf_and_docx_readers_in_the_worker() {
     let limits = Limits::default();
     let pdf = std::fs::read(root.join("tests/fixtures/review/eu-scc-art28.pdf")).expect("pdf");
     let docx = std::fs::read(root.join("tests/fixtures/review/eu-scc-art28.docx")).expect("docx");
-    let mut rng = Rng(0xD0C5);
-    let started = Instant::now();
-    let mut runs = 0;
-    while started.elapsed() < budget() || runs < 24 {
-        let (kind, seed) = if runs % 2 == 0 {
+    // Byte edits only: the token and bracket edits are text mutations.
+    let byte_edit = prop_oneof![
+        (any::<usize>(), 0..4000usize).prop_map(|(at, len)| Edit::Delete { at, len }),
+        (any::<usize>(), any::<u8>()).prop_map(|(at, value)| Edit::Byte { at, value }),
+        (any::<usize>(), 0..5000usize).prop_map(|(at, count)| Edit::Brackets { at, count }),
+        (any::<usize>(), 0..4000usize, any::<usize>())
+            .prop_map(|(from, len, at)| Edit::Duplicate { from, len, at }),
+    ];
+    let strategy = (any::<bool>(), prop::collection::vec(byte_edit, 1..9));
+    let started = std::time::Instant::now();
+    let runs = (cases() / 10).max(24);
+    let result = runner(runs).run(&strategy, |(is_pdf, edits)| {
+        let (kind, seed) = if is_pdf {
             (Kind::Pdf, &pdf)
         } else {
             (Kind::Docx, &docx)
         };
-        let mut bytes = seed.clone();
-        for _ in 0..1 + rng.below(8) {
-            match rng.below(4) {
-                0 => {
-                    let at = rng.below(bytes.len());
-                    bytes.truncate(at.max(16));
-                }
-                1 => {
-                    let i = rng.below(bytes.len());
-                    bytes[i] = (rng.next() & 0xff) as u8;
-                }
-                2 => {
-                    let at = rng.below(bytes.len());
-                    bytes
-                        .splice(at..at, std::iter::repeat_n(b'[', rng.below(5000)))
-                        .for_each(drop);
-                }
-                _ => {
-                    let start = rng.below(bytes.len());
-                    let end = (start + rng.below(4000)).min(bytes.len());
-                    let copy = bytes[start..end].to_vec();
-                    let at = rng.below(bytes.len());
-                    bytes.splice(at..at, copy).for_each(drop);
-                }
-            }
-        }
+        let bytes = apply(seed, &edits);
         // Either clauses or a reason naming the input; never a hang, never a crash of this process.
         let name = format!("mutant.{}", kind.as_str());
         match read_bytes(&name, std::path::Path::new(&name), &bytes, &limits) {
-            Ok(doc) => assert!(doc.sections.len() <= limits.clauses),
-            Err(why) => assert!(why.to_string().starts_with(&name), "{why}"),
+            Ok(doc) => prop_assert!(doc.sections.len() <= limits.clauses),
+            Err(why) => prop_assert!(why.to_string().starts_with(&name), "{why}"),
         }
-        runs += 1;
+        Ok(())
+    });
+    if let Err(failure) = result {
+        panic!("pdf/docx worker: {failure}");
     }
     eprintln!(
         "pdf/docx worker: {runs} inputs in {:.1?}",

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::common::{Rng, copy_dir, dpa, example_workspace, repo, stderr, stdout, write};
+use crate::common::{copy_dir, dpa, example_workspace, repo, stderr, stdout, write};
 
 /// The example workspace with every agreement rendered once; each caller gets its own copy.
 fn rendered_workspace() -> tempfile::TempDir {
@@ -94,25 +94,20 @@ fn clause_file(id: &str) -> String {
     panic!("no clause file for {id}");
 }
 
-/// Random edits, each followed by `render --all`: the vendors rendered are exactly those whose
-/// inputs the edit changed (never fewer, never more), and a second run renders none.
+/// Every kind of edit, each followed by `render --all`: the vendors rendered are exactly those
+/// whose inputs the edit changed (never fewer, never more), and a second run renders none. The
+/// edits run in an order where each kind follows another (the "nothing" edit after a render).
 #[test]
-fn random_edits_render_exactly_the_affected_agreements() {
+fn every_kind_of_edit_renders_exactly_the_affected_agreements() {
     let ws = rendered_workspace();
     let root = ws.path();
     let all = vendors(root);
-    let seed = 0x5eed_1617_u64;
-    let mut rng = Rng(seed);
-    // Every kind of edit once, in a seeded order.
-    let mut kinds = vec!["record", "clause", "template", "font", "company", "nothing"];
-    for i in (1..kinds.len()).rev() {
-        kinds.swap(i, rng.below(i + 1));
-    }
-    for kind in kinds {
+    let kinds = ["clause", "record", "nothing", "company", "font", "template"];
+    for (step, kind) in kinds.into_iter().enumerate() {
         let expected: BTreeSet<String> = match kind {
             "record" => {
                 let ids: Vec<&String> = all.iter().collect();
-                let id = ids[rng.below(ids.len())].clone();
+                let id = ids[step % ids.len()].clone();
                 let path = root.join("vendors").join(format!("{id}.toml"));
                 let text = std::fs::read_to_string(&path).expect("record");
                 std::fs::write(
@@ -131,7 +126,7 @@ fn random_edits_render_exactly_the_affected_agreements() {
                     .into_iter()
                     .filter(|c| used.iter().any(|u| !u.contains(*c)))
                     .collect();
-                let clause = partial[rng.below(partial.len())].clone();
+                let clause = partial[partial.len() / 2].clone();
                 let file = clause_file(&clause);
                 let text = std::fs::read_to_string(repo().join(&file)).expect("clause");
                 write(
@@ -174,7 +169,7 @@ fn random_edits_render_exactly_the_affected_agreements() {
         let rendered = render_all(root, &[]);
         assert_eq!(
             rendered, expected,
-            "edit `{kind}` (seed {seed:#x}): rendered {rendered:?}, expected {expected:?}"
+            "edit `{kind}`: rendered {rendered:?}, expected {expected:?}"
         );
         assert!(
             render_all(root, &[]).is_empty(),
