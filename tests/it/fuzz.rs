@@ -87,11 +87,11 @@ enum Edit {
 fn edit() -> impl Strategy<Value = Edit> {
     let at = any::<usize>();
     prop_oneof![
-        (at.clone(), 0..40usize).prop_map(|(at, len)| Edit::Delete { at, len }),
-        (at.clone(), 0..TOKENS.len()).prop_map(|(at, token)| Edit::Token { at, token }),
-        (at.clone(), any::<u8>()).prop_map(|(at, value)| Edit::Byte { at, value }),
-        (at.clone(), 0..300usize).prop_map(|(at, count)| Edit::Brackets { at, count }),
-        (at.clone(), 0..200usize, any::<usize>()).prop_map(|(from, len, at)| Edit::Duplicate {
+        (at, 0..40usize).prop_map(|(at, len)| Edit::Delete { at, len }),
+        (at, 0..TOKENS.len()).prop_map(|(at, token)| Edit::Token { at, token }),
+        (at, any::<u8>()).prop_map(|(at, value)| Edit::Byte { at, value }),
+        (at, 0..300usize).prop_map(|(at, count)| Edit::Brackets { at, count }),
+        (at, 0..200usize, any::<usize>()).prop_map(|(from, len, at)| Edit::Duplicate {
             from,
             len,
             at
