@@ -70,11 +70,7 @@ fn check_page(name: &str, html: &Path, dir: &Path) -> String {
 #[test]
 fn status_page_renders_and_keeps_record_text_inert() {
     let ws = example_workspace();
-    write(
-        ws.path(),
-        "vendors/hostile.toml",
-        &vendor_record(&format!("'''{HOSTILE}'''"), r#"["US-CA"]"#),
-    );
+    Record::vendor(HOSTILE).write(ws.path(), "hostile");
     let out = dpa(ws.path(), &["status", "--format", "html"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let html = ws.path().join("status.html");

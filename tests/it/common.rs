@@ -96,36 +96,119 @@ pub fn pdf_text(pdf: &Path) -> String {
         .join(" ")
 }
 
-/// A minimal valid vendor record with the given name line and extra processing facts.
-pub fn vendor_record(name: &str, regions: &str) -> String {
-    format!(
-        r#"name = {name}
-address = "1 Main Street, Springfield"
-country = "US"
+/// A counterparty record built field by field, as typed TOML values: no text template, so any
+/// value (hostile markup, quotes, other scripts) reaches the file exactly, escaped by the TOML
+/// writer.
+///
+/// `Record::vendor("Acme Ltd")` is a minimal valid record (a US vendor processing Californian
+/// data on our behalf); the methods change what a test is about.
+#[derive(Debug, Clone)]
+pub struct Record(toml::Table);
 
-[contact]
-name = "Casey Contact"
-title = "Privacy Manager"
-email = "privacy@vendor.example"
+impl Record {
+    /// A minimal valid record for a vendor with this name.
+    pub fn vendor(name: &str) -> Record {
+        Record(toml::Table::new())
+            .set("name", name)
+            .set("address", "1 Main Street, Springfield")
+            .set("country", "US")
+            .set("contact.name", "Casey Contact")
+            .set("contact.title", "Privacy Manager")
+            .set("contact.email", "privacy@vendor.example")
+            .set("signatory.name", "Sasha Signer")
+            .set("signatory.title", "Chief Executive Officer")
+            .set("service.description", "Hosted widgets")
+            .date("service.starts", "2025-01-15")
+            .regions(&["US-CA"])
+            .set("processing.role", "on_behalf")
+            .list("processing.purposes", &["Provide widgets"])
+            .list("processing.data_subjects", &["Users"])
+            .list("processing.data_categories", &["Email address"])
+            .set("processing.frequency", "continuous")
+            .set("processing.retention", "One year")
+    }
 
-[signatory]
-name = "Sasha Signer"
-title = "Chief Executive Officer"
+    /// Sets a value at a dotted path (`"processing.role"`), creating tables on the way.
+    pub fn set(mut self, path: &str, value: impl Into<toml::Value>) -> Record {
+        let (parents, key) = match path.rsplit_once('.') {
+            Some((parents, key)) => (parents.split('.').collect::<Vec<_>>(), key),
+            None => (Vec::new(), path),
+        };
+        let mut table = &mut self.0;
+        for part in parents {
+            table = table
+                .entry(part)
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+                .as_table_mut()
+                .unwrap_or_else(|| panic!("{part} in {path} is not a table"));
+        }
+        table.insert(key.to_string(), value.into());
+        self
+    }
 
-[service]
-description = "Hosted widgets"
-starts = 2025-01-15
+    /// Sets a list of strings.
+    pub fn list(self, path: &str, items: &[&str]) -> Record {
+        let items: Vec<toml::Value> = items.iter().map(|s| toml::Value::from(*s)).collect();
+        self.set(path, items)
+    }
 
-[processing]
-regions = {regions}
-role = "on_behalf"
-purposes = ["Provide widgets"]
-data_subjects = ["Users"]
-data_categories = ["Email address"]
-frequency = "continuous"
-retention = "One year"
-"#
-    )
+    /// Sets a TOML date (`YYYY-MM-DD`).
+    pub fn date(self, path: &str, date: &str) -> Record {
+        let date: toml::value::Datetime = date.parse().expect("a YYYY-MM-DD date");
+        self.set(path, date)
+    }
+
+    /// The regions whose law covers the data (`processing.regions`).
+    pub fn regions(self, regions: &[&str]) -> Record {
+        self.list("processing.regions", regions)
+    }
+
+    /// Removes the value at a dotted path, if present.
+    pub fn remove(mut self, path: &str) -> Record {
+        let mut parts: Vec<&str> = path.split('.').collect();
+        let key = parts.pop().expect("a path");
+        let mut table = &mut self.0;
+        for part in parts {
+            match table.get_mut(part).and_then(toml::Value::as_table_mut) {
+                Some(t) => table = t,
+                None => return self,
+            }
+        }
+        table.remove(key);
+        self
+    }
+
+    /// Appends a table to an array of tables (`[[subprocessors]]`), from (key, value) pairs.
+    pub fn push(mut self, array: &str, fields: &[(&str, toml::Value)]) -> Record {
+        let item: toml::Table = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        let list = self
+            .0
+            .entry(array)
+            .or_insert_with(|| toml::Value::Array(Vec::new()));
+        list.as_array_mut()
+            .unwrap_or_else(|| panic!("{array} is not an array"))
+            .push(toml::Value::Table(item));
+        self
+    }
+
+    /// The record as TOML text, its `name` on the first line as people write records (tests
+    /// point at `vendors/ID.toml:1:8`).
+    pub fn toml(&self) -> String {
+        let mut rest = self.0.clone();
+        let first = rest
+            .remove("name")
+            .map(|name| format!("name = {name}\n"))
+            .unwrap_or_default();
+        first + &toml::to_string(&rest).expect("a record serialises")
+    }
+
+    /// Writes the record as `vendors/ID.toml` of the workspace at `root`.
+    pub fn write(&self, root: &Path, id: &str) {
+        write(root, &format!("vendors/{id}.toml"), &self.toml());
+    }
 }
 
 /// Runs git in `dir`, asserting success; returns its stdout.

@@ -218,11 +218,7 @@ fn a_returned_docx_diffs_against_the_issued_version() {
 fn record_text_in_word_is_text() {
     let ws = example_workspace();
     let hostile = r#"<w:t>x</w:t> { PAGE } &amp; ]]> *bold* #read("/etc/passwd")"#;
-    write(
-        ws.path(),
-        "vendors/hostile.toml",
-        &vendor_record(&format!("'''{hostile}'''"), r#"["US-CA"]"#),
-    );
+    Record::vendor(hostile).write(ws.path(), "hostile");
     let out = dpa(ws.path(), &["render", "hostile", "--format", "docx"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let lo = crate::common::tool("soffice")

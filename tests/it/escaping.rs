@@ -1,6 +1,6 @@
 //! Property test: any text a record carries into the agreement reaches Typst as a string literal and compiles.
 
-use crate::common::runner;
+use crate::common::{Record, runner};
 use proptest::prelude::*;
 use std::collections::HashSet;
 
@@ -77,57 +77,24 @@ fn random_text() -> impl Strategy<Value = String> {
         })
 }
 
-/// A TOML basic string holding `s` exactly.
-fn toml_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
+/// A record carrying the seven generated texts in the name, address, signatory title, purpose,
+/// a data category and a sub-processor's name and purpose.
 fn record(f: &[String; 7]) -> String {
-    format!(
-        r#"name = {}
-address = {}
-country = "US"
-[contact]
-name = "C"
-title = "T"
-email = "c@v.example"
-[signatory]
-name = "S"
-title = {}
-[service]
-description = "Hosted widgets"
-starts = 2025-01-15
-[processing]
-regions = ["US-CA", "EEA"]
-role = "on_behalf"
-purposes = [{}]
-data_subjects = ["Users"]
-data_categories = [{}, "Email address"]
-frequency = "continuous"
-retention = "One year"
-[[subprocessors]]
-name = {}
-country = "IE"
-purpose = {}
-"#,
-        toml_str(&f[0]),
-        toml_str(&f[1]),
-        toml_str(&f[2]),
-        toml_str(&f[3]),
-        toml_str(&f[4]),
-        toml_str(&f[5]),
-        toml_str(&f[6]),
-    )
+    Record::vendor(&f[0])
+        .set("address", f[1].as_str())
+        .set("signatory.title", f[2].as_str())
+        .regions(&["US-CA", "EEA"])
+        .list("processing.purposes", &[&f[3]])
+        .list("processing.data_categories", &[&f[4], "Email address"])
+        .push(
+            "subprocessors",
+            &[
+                ("name", f[5].as_str().into()),
+                ("country", "IE".into()),
+                ("purpose", f[6].as_str().into()),
+            ],
+        )
+        .toml()
 }
 
 /// The values of every string literal in a Typst source.

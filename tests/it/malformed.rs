@@ -3,7 +3,7 @@
 use crate::common::*;
 
 fn valid() -> String {
-    vendor_record("\"Valid Co\"", r#"["US-CA"]"#)
+    Record::vendor("Valid Co").toml()
 }
 
 #[test]

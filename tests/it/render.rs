@@ -149,12 +149,9 @@ fn record_text_is_never_markup() {
     let ws = example_workspace();
     let hostile =
         r#"#read("/etc/passwd") *x* _y_ $x$ \ ] [ {{ x }} {% if %} <b>&amp; @ref // `raw` = - + ~"#;
-    let toml_name = format!("'''{hostile}'''");
-    write(
-        ws.path(),
-        "vendors/hostile.toml",
-        &vendor_record(&toml_name, r#"["US-CA", "EEA"]"#),
-    );
+    Record::vendor(hostile)
+        .regions(&["US-CA", "EEA"])
+        .write(ws.path(), "hostile");
     let out = dpa(ws.path(), &["render", "hostile"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = pdf_text(&ws.path().join("out/hostile/hostile.pdf"));
@@ -173,13 +170,11 @@ fn record_text_is_never_markup() {
 #[test]
 fn malformed_record_exits_2_with_located_errors() {
     let ws = example_workspace();
-    write(
-        ws.path(),
-        "vendors/broken.toml",
-        &vendor_record("\"Broken Co\"", r#"["US-CA"]"#)
-            .replace("name = \"Broken Co\"", "nmae = \"Broken Co\"")
-            .replace("country = \"US\"", "country = \"USA\""),
-    );
+    Record::vendor("Broken Co")
+        .remove("name")
+        .set("nmae", "Broken Co")
+        .set("country", "USA")
+        .write(ws.path(), "broken");
     let out = dpa(ws.path(), &["render", "broken"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
@@ -355,14 +350,7 @@ fn outside_a_workspace_render_suggests_init() {
 #[test]
 fn scripts_without_a_font_are_named_in_a_warning() {
     let ws = example_workspace();
-    write(
-        ws.path(),
-        "vendors/scripts.toml",
-        &vendor_record(
-            "\"Ελληνική Κυριλλица Łódź 東京データ株式会社\"",
-            r#"["US-CA"]"#,
-        ),
-    );
+    Record::vendor("Ελληνική Κυριλλица Łódź 東京データ株式会社").write(ws.path(), "scripts");
     let out = dpa(ws.path(), &["render", "scripts"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let err = stderr(&out);
@@ -530,11 +518,9 @@ fn bulk_final_render_is_identical_on_one_or_many_workers() {
     let ws = example_workspace();
     // More vendors than one worker batch, so that the bulk path with worker processes runs.
     for i in 0..36 {
-        write(
-            ws.path(),
-            &format!("vendors/bulk-{i:02}.toml"),
-            &vendor_record(&format!("\"Bulk Vendor {i} Ltd\""), r#"["US-CA", "EEA"]"#),
-        );
+        Record::vendor(&format!("Bulk Vendor {i} Ltd"))
+            .regions(&["US-CA", "EEA"])
+            .write(ws.path(), &format!("bulk-{i:02}"));
     }
     let one = dpa(
         ws.path(),

@@ -635,11 +635,7 @@ fn html_summary_counts_vendors() {
 #[test]
 fn html_page_escapes_record_text() {
     let ws = recorded();
-    write(
-        ws.path(),
-        "vendors/zz-hostile.toml",
-        &vendor_record("\"<script>alert(1)</script> & Co\"", "[\"US-CA\"]"),
-    );
+    Record::vendor("<script>alert(1)</script> & Co").write(ws.path(), "zz-hostile");
     let out = dpa(ws.path(), &["status", "--format", "html"]);
     let html = stdout(&out);
     assert!(html.starts_with("<!DOCTYPE html>"));
