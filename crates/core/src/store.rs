@@ -10,6 +10,7 @@ use crate::render::Output;
 pub use crate::error::StoreError;
 
 pub mod audit;
+pub mod history;
 pub mod merge;
 pub mod remote;
 

@@ -8,6 +8,7 @@ pub mod check;
 pub mod issue;
 pub mod library_diff;
 pub mod notices;
+pub mod page;
 pub mod render;
 pub mod sync;
 pub mod verify;
