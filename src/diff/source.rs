@@ -464,9 +464,7 @@ impl Html {
                 }
             } else {
                 match words.next() {
-                    Some("data") if shown => {
-                        out.push_str(&placeholder(words.next().unwrap_or("")))
-                    }
+                    Some("data") if shown => out.push_str(&placeholder(words.next().unwrap_or(""))),
                     Some("comment" | "raw") if shown => self.liquid_comment = true,
                     Some(word) => self.conditional(word, inner),
                     None => {}

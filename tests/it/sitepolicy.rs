@@ -370,39 +370,21 @@ fn every_revision_pair_diffs_as_a_reader_sees_it() {
     );
     assert_eq!(f.pairs, 521);
     assert!(f.refusals == 0, "refused: {:?}", f.refused_pages);
-    // The goal is 0, 0% and 0. What is left, and may not grow: a Liquid `{% ifversion %}` branch
-    // (pairs 0119, 0149: the published page shows one version's branch, dpa keeps every branch),
-    // a template variable renamed `user_settings` -> `user-settings` (0372), and changed pairs
-    // whose restructured sections are reported as added where the oracle sees moved text.
-    assert!(f.silent_misses <= 1, "silent misses: {}", f.silent_misses);
-    assert!(
-        f.identical <= 1,
-        "clauses changed with identical words: {}",
-        f.identical
+    // Goals met: no silent miss, no clause reported changed with identical visible words, no
+    // false change on a revision a reader cannot tell apart, no refusal.
+    assert_eq!(f.silent_misses, 0, "silent misses");
+    assert_eq!(
+        f.identical, 0,
+        "clauses changed with identical visible words"
     );
-    assert!(
-        f.no_change_with_false <= 2,
-        "no-visible-change pairs with a false change: {}",
-        f.no_change_with_false
+    assert_eq!(
+        f.no_change_with_false, 0,
+        "no-visible-change pairs with a false change"
     );
-    assert!(f.false_clauses <= 51, "false changes: {}", f.false_clauses);
-}
-
-#[test]
-fn zz_debug_pair() {
-    let Ok(want) = std::env::var("SP_PAIR") else { return };
-    for pair in pairs().iter().filter(|p| want.split(',').any(|w| w == p.id)) {
-        let ob = visible_blocks(&std::fs::read_to_string(root().join(&pair.old)).unwrap());
-        let nb = visible_blocks(&std::fs::read_to_string(root().join(&pair.new)).unwrap());
-        println!("== pair {} {} {} -> {}", pair.id, pair.label, pair.old, pair.new);
-        for r in only_in(&ob, &nb) { println!("  REMOVED BLOCK: {r}"); }
-        for r in only_in(&nb, &ob) { println!("  ADDED BLOCK: {r}"); }
-        let o = read(&pair.old).unwrap();
-        let n = read(&pair.new).unwrap();
-        let rep = diff::diff(&o, &n);
-        for c in &rep.clauses {
-            if c.status == Status::Unchanged { continue; }
-            println!("  CLAUSE {:?} old={:?} new={:?}", c.status, c.old_index.map(|i| (&o[i].number, clause_words(&o[i]))), c.new_index.map(|i| (&n[i].number, clause_words(&n[i]))));
-        }
-    }
+    // Goal 0, not yet met; may not grow. All 18 are in restructured revisions (labelled
+    // `changed`) where the oracle sees only a number or a heading move: a numbered sub-clause
+    // folded into its heading (0412, 0413), headings that lost their letters or numbers while
+    // their sections were rewritten (0042, 0160, 0325), a preamble split from the first bold
+    // heading (0153), and list items whose displayed markers changed from `1.` to `(i)` (0410).
+    assert!(f.false_clauses <= 18, "false changes: {}", f.false_clauses);
 }
