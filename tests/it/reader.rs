@@ -139,6 +139,10 @@ fn our_pdf_word_and_markdown_of_one_version_compare_unchanged() {
                     unchanged += 1;
                     continue;
                 }
+                eprintln!(
+                    "ALLDIFF {id}: {a} vs {b}: {} {} -> {}: {}",
+                    c["status"], c["old"]["number"], c["new"]["number"], c
+                );
                 if old.is_empty() {
                     // Unnumbered parts (cover, parties, signature page) and headings read from
                     // the PDF's run-together table text.
