@@ -72,10 +72,15 @@ fn is_number_word(w: &str) -> bool {
 /// Words as the comparison sees them: normalised, each line's own number (`1.`, `(a)`) and cell
 /// separators aside, template variables and `AUTOTITLE` links as the oracle names them.
 fn words(s: &str) -> String {
+    words_with(s, true)
+}
+
+/// [`words`], each line's leading number kept when `numbers_aside` is false.
+fn words_with(s: &str, numbers_aside: bool) -> String {
     let mut out = String::from(" ");
     for line in s.lines() {
         let line = norm(line);
-        let mut leading = true;
+        let mut leading = numbers_aside;
         for w in line.split(' ') {
             if w.is_empty() || w == "|" || (leading && is_number_word(w)) {
                 continue;
@@ -125,15 +130,21 @@ fn squeezed(blocks: &[Block]) -> Vec<String> {
     out
 }
 
+/// A block in comparison form. A list item's text never holds the marker its list displays, so
+/// a number leading it (`* 1\. Contains`, `* (i) Contains`) is written text a reader sees.
+fn block_words(b: &Block) -> String {
+    words_with(&b.text, b.kind != "li")
+}
+
 /// Blocks of `a` not in `b`, as multisets, in comparison form.
 fn only_in(a: &[Block], b: &[Block]) -> Vec<String> {
     let mut count: HashMap<String, i64> = HashMap::new();
     for x in b {
-        *count.entry(words(&x.text)).or_default() += 1;
+        *count.entry(block_words(x)).or_default() += 1;
     }
     let mut out = Vec::new();
     for x in a {
-        let w = words(&x.text);
+        let w = block_words(x);
         match count.get_mut(&w) {
             Some(n) if *n > 0 => *n -= 1,
             _ => {
@@ -381,10 +392,11 @@ fn every_revision_pair_diffs_as_a_reader_sees_it() {
         f.no_change_with_false, 0,
         "no-visible-change pairs with a false change"
     );
-    // Goal 0, not yet met; may not grow. All 18 are in restructured revisions (labelled
+    // Goal 0, not yet met; may not grow. All 15 are in restructured revisions (labelled
     // `changed`) where the oracle sees only a number or a heading move: a numbered sub-clause
     // folded into its heading (0412, 0413), headings that lost their letters or numbers while
-    // their sections were rewritten (0042, 0160, 0325), a preamble split from the first bold
-    // heading (0153), and list items whose displayed markers changed from `1.` to `(i)` (0410).
-    assert!(f.false_clauses <= 18, "false changes: {}", f.false_clauses);
+    // their sections were rewritten (0042, 0160, 0325), and a preamble read as blocks once the
+    // page's last numbered heading went (0153: the page is read by its blocks only when it has no
+    // numbered clause, a choice made per document).
+    assert!(f.false_clauses <= 15, "false changes: {}", f.false_clauses);
 }
