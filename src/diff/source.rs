@@ -924,6 +924,38 @@ mod tests {
     }
 
     #[test]
+    fn version_conditionals_show_the_default_build_and_other_conditions_every_branch() {
+        let p = prepare(
+            "Upload to GitHub.com{% ifversion ghec %} or GHE.com{% endif %}.\n\
+             {% ifversion fpt or ghes %}Both{% else %}Neither{% endif %} \
+             {% ifversion not ghae %}shown{% endif %}\n\
+             {% if currentVersion == \"github-ae@next\" %}\nAE only.\n{% else %}\nDotcom.\n{% endif %}\n\
+             {% ifversion ghae-next %}Connect, {% elsif fpt %}Pages, {% endif %}Packages\n\
+             {% if page.beta %}Beta{% else %}Stable{% endif %}\n",
+        )
+        .expect("prepares");
+        assert_eq!(
+            p.text.lines().collect::<Vec<_>>(),
+            [
+                "Upload to GitHub.com.",
+                "Both shown",
+                "",
+                "",
+                "",
+                "Dotcom.",
+                "",
+                "Pages, Packages",
+                "BetaStable"
+            ]
+        );
+        assert_eq!(p.lines.len(), p.text.matches('\n').count());
+        // A variable renamed only in case or separators is the same placeholder.
+        let a = prepare("See {{ site.data.variables.user_settings }}.").expect("a");
+        let b = prepare("See {% data variables.User-Settings %}.").expect("b");
+        assert_eq!(a.text, b.text);
+    }
+
+    #[test]
     fn front_matter_metadata_is_skipped_and_block_text_unwrapped() {
         let words = "word ".repeat(40);
         let src = format!("---\ntitle: X\ntext: >+\n  ## 1. A\n\n  {words}\n---\n");
