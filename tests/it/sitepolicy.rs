@@ -72,10 +72,15 @@ fn is_number_word(w: &str) -> bool {
 /// Words as the comparison sees them: normalised, each line's own number (`1.`, `(a)`) and cell
 /// separators aside, template variables and `AUTOTITLE` links as the oracle names them.
 fn words(s: &str) -> String {
+    words_with(s, true)
+}
+
+/// [`words`], each line's leading number kept when `numbers_aside` is false.
+fn words_with(s: &str, numbers_aside: bool) -> String {
     let mut out = String::from(" ");
     for line in s.lines() {
         let line = norm(line);
-        let mut leading = true;
+        let mut leading = numbers_aside;
         for w in line.split(' ') {
             if w.is_empty() || w == "|" || (leading && is_number_word(w)) {
                 continue;
@@ -125,15 +130,21 @@ fn squeezed(blocks: &[Block]) -> Vec<String> {
     out
 }
 
+/// A block in comparison form. A list item's text never holds the marker its list displays, so
+/// a number leading it (`* 1\. Contains`, `* (i) Contains`) is written text a reader sees.
+fn block_words(b: &Block) -> String {
+    words_with(&b.text, b.kind != "li")
+}
+
 /// Blocks of `a` not in `b`, as multisets, in comparison form.
 fn only_in(a: &[Block], b: &[Block]) -> Vec<String> {
     let mut count: HashMap<String, i64> = HashMap::new();
     for x in b {
-        *count.entry(words(&x.text)).or_default() += 1;
+        *count.entry(block_words(x)).or_default() += 1;
     }
     let mut out = Vec::new();
     for x in a {
-        let w = words(&x.text);
+        let w = block_words(x);
         match count.get_mut(&w) {
             Some(n) if *n > 0 => *n -= 1,
             _ => {
@@ -147,12 +158,32 @@ fn only_in(a: &[Block], b: &[Block]) -> Vec<String> {
     out
 }
 
+/// Words with their trailing punctuation aside: a clause's title is shown without the stop or
+/// colon its source writes after it (`**Complainant Investigates.**`).
+fn loose(s: &str) -> String {
+    s.split(' ')
+        .map(|w| w.trim_end_matches(['.', ':', ';', ',']))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Whether a clause holds one of the changed blocks, or lies within one.
 fn touches(clause: &str, changed: &[String]) -> bool {
+    let clause = loose(clause);
     !clause.trim().is_empty()
-        && changed
-            .iter()
-            .any(|b| clause.contains(b.as_str()) || b.contains(clause))
+        && changed.iter().map(|b| loose(b)).any(|b| {
+            !b.trim().is_empty() && (clause.contains(b.as_str()) || b.contains(clause.as_str()))
+        })
+}
+
+/// Whether a block on both pages moved into or out of a clause: one of `blocks` (unchanged text)
+/// is in `a` and not in `b`.
+fn moved_in(a: &str, b: &str, blocks: &[Block]) -> bool {
+    let (a, b) = (loose(a), loose(b));
+    blocks.iter().any(|x| {
+        let x = loose(&words(&x.text));
+        x.split_whitespace().count() >= 3 && a.contains(x.as_str()) && !b.contains(x.as_str())
+    })
 }
 
 #[derive(Default, Debug)]
@@ -239,7 +270,11 @@ fn judge(pair: &Pair, cache: &HashMap<String, Read>) -> Judged {
         let evidence = pair.label != "no change"
             && (o.as_deref().is_some_and(|o| touches(o, &removed))
                 || n.as_deref().is_some_and(|n| touches(n, &added))
-                || (c.status == Status::Moved && visible_change));
+                || (c.status == Status::Moved && visible_change)
+                || (o.is_some() && n.is_some() && visible_change && {
+                    let (o, n) = (o.as_deref().unwrap_or(""), n.as_deref().unwrap_or(""));
+                    moved_in(o, n, old_blocks) || moved_in(n, o, new_blocks)
+                }));
         if same_words || !evidence {
             j.false_clauses += 1;
             j.identical += usize::from(same_words);
@@ -346,20 +381,22 @@ fn every_revision_pair_diffs_as_a_reader_sees_it() {
     );
     assert_eq!(f.pairs, 521);
     assert!(f.refusals == 0, "refused: {:?}", f.refused_pages);
-    // The goal is 0, 0% and 0. What is left, and may not grow: a Liquid `{% ifversion %}` branch
-    // (pairs 0119, 0149: the published page shows one version's branch, dpa keeps every branch),
-    // a template variable renamed `user_settings` -> `user-settings` (0372), and changed pairs
-    // whose restructured sections are reported as added where the oracle sees moved text.
-    assert!(f.silent_misses <= 1, "silent misses: {}", f.silent_misses);
-    assert!(
-        f.identical <= 1,
-        "clauses changed with identical words: {}",
-        f.identical
+    // Goals met: no silent miss, no clause reported changed with identical visible words, no
+    // false change on a revision a reader cannot tell apart, no refusal.
+    assert_eq!(f.silent_misses, 0, "silent misses");
+    assert_eq!(
+        f.identical, 0,
+        "clauses changed with identical visible words"
     );
-    assert!(
-        f.no_change_with_false <= 2,
-        "no-visible-change pairs with a false change: {}",
-        f.no_change_with_false
+    assert_eq!(
+        f.no_change_with_false, 0,
+        "no-visible-change pairs with a false change"
     );
-    assert!(f.false_clauses <= 51, "false changes: {}", f.false_clauses);
+    // Goal 0, not yet met; may not grow. All 15 are in restructured revisions (labelled
+    // `changed`) where the oracle sees only a number or a heading move: a numbered sub-clause
+    // folded into its heading (0412, 0413), headings that lost their letters or numbers while
+    // their sections were rewritten (0042, 0160, 0325), and a preamble read as blocks once the
+    // page's last numbered heading went (0153: the page is read by its blocks only when it has no
+    // numbered clause, a choice made per document).
+    assert!(f.false_clauses <= 15, "false changes: {}", f.false_clauses);
 }

@@ -222,6 +222,22 @@ pub(crate) fn clean_title(text: &str) -> Option<String> {
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
+/// The number and title of a heading that opens an annex-type part by its label and identifier
+/// (`Annex I.B: Description of the processing` -> `Annex I.B`, `Description of the processing`),
+/// as the issued version and a Word file number it.
+pub(crate) fn part_number(text: &str) -> Option<(String, &str)> {
+    let label = part_label(text)?;
+    let (word, id) = label.split_once(' ')?;
+    let t = text.trim_start();
+    let after_word = t.get(word.len()..)?.trim_start();
+    let rest = after_word.strip_prefix(id)?;
+    let separated = rest.is_empty()
+        || rest.starts_with(char::is_whitespace)
+        || rest.starts_with([':', '.', ',', '–', '—', '-']);
+    let part_word = PART_WORDS.contains(&word.to_lowercase().as_str());
+    (part_word && t.get(..word.len()) == Some(word) && separated).then_some((label, rest))
+}
+
 /// The label qualifying numbers inside an annex-type part, if this heading opens one.
 pub(crate) fn part_label(text: &str) -> Option<String> {
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -355,6 +371,12 @@ mod tests {
             Some("Appendix 2".into())
         );
         assert_eq!(label("ANNEX I.B: Description"), Some("ANNEX I.B".into()));
+        assert_eq!(
+            part_number("Annex I.B: Description of the processing"),
+            Some(("Annex I.B".into(), ": Description of the processing"))
+        );
+        assert_eq!(part_number("Schedule 3"), Some(("Schedule 3".into(), "")));
+        assert_eq!(part_number("SECURITY EXHIBIT"), None);
         assert_eq!(label("Exhibit A"), Some("Exhibit A".into()));
         assert_eq!(label("SECURITY EXHIBIT"), Some("SECURITY EXHIBIT".into()));
         assert_eq!(label("GitHub Data Protection and Security Exhibit"), None);

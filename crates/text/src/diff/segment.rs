@@ -27,7 +27,9 @@ use std::borrow::Cow;
 
 use super::Clause;
 use super::markup::{emphasis, inline_text, links};
-use super::numbering::{Marker, Num, clean_title, heading_number, parse_marker, part_label};
+use super::numbering::{
+    Marker, Num, clean_title, heading_number, parse_marker, part_label, part_number,
+};
 use super::source;
 
 /// Words after which a line break does not end a cross-reference ("… Section\n1.2 of …").
@@ -281,7 +283,14 @@ impl Segmenter {
             Some((num, title)) => self.start(Some(num.text()), clean_title(title), Origin::Heading),
             None => {
                 let label = part_label(&text);
-                self.start(None, clean_title(&text), Origin::Heading);
+                match part_number(&text) {
+                    // An annex is numbered by its label (`Annex I.B`), never qualified by another.
+                    Some((number, title)) => {
+                        self.start(None, clean_title(title), Origin::Heading);
+                        self.cur.number = Some(number);
+                    }
+                    None => self.start(None, clean_title(&text), Origin::Heading),
+                }
                 if let Some(label) = label {
                     self.parts.push((level, label));
                 }
@@ -297,8 +306,16 @@ impl Segmenter {
             Num::Decimal {
                 depth: 1, first, ..
             } if !m.heading => {
-                let opens =
-                    self.cur.number.is_none() || self.top_run.is_some_and(|last| *first > last);
+                // An annex's heading, numbered by its label, is a section without a number of
+                // its own: its `1.` paragraphs are clauses.
+                let part_heading = self.cur.origin == Origin::Heading
+                    && self
+                        .parts
+                        .last()
+                        .is_some_and(|(_, p)| self.cur.number.as_deref() == Some(p.as_str()));
+                let opens = self.cur.number.is_none()
+                    || part_heading
+                    || self.top_run.is_some_and(|last| *first > last);
                 if !opens {
                     self.push(line, true);
                     return;
@@ -659,10 +676,10 @@ mod tests {
         assert_eq!(
             numbers(&c),
             [
-                "-",
+                "Attachment 1",
                 "Attachment 1/Clause 3",
                 "Attachment 1/Clause 4",
-                "-",
+                "Appendix 2",
                 "Appendix 2/1",
                 "Appendix 2/2",
                 "-",

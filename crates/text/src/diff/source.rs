@@ -272,6 +272,8 @@ struct Html {
     hidden: Option<String>,
     /// Inside a Liquid `{% comment %}` or `{% raw %}` block.
     liquid_comment: bool,
+    /// Open Liquid conditionals, innermost last.
+    conditionals: Vec<Conditional>,
     /// The source line is a Markdown table row, where a `<br>` is a space inside a cell.
     pipe_row: bool,
     /// Capitalised component names the source closes (`</Note>`): their tags are MDX scaffolding.
@@ -408,7 +410,11 @@ impl Html {
             && !line.contains("{{")
             && !line.contains("{/*")
         {
-            return line.to_string();
+            return if self.shown() {
+                line.to_string()
+            } else {
+                String::new()
+            };
         }
         let mut out = String::with_capacity(line.len());
         let mut rest = line;
@@ -432,7 +438,9 @@ impl Html {
                 .flatten()
                 .min();
             let Some(at) = next else { break };
-            out.push_str(&rest[..at]);
+            if self.shown() {
+                out.push_str(&rest[..at]);
+            }
             let after = &rest[at..];
             if after.starts_with("{/*") {
                 // An MDX comment.
@@ -441,27 +449,73 @@ impl Html {
             }
             let closer = if after.starts_with("{%") { "%}" } else { "}}" };
             let Some(end) = after[2..].find(closer).map(|e| e + 2) else {
-                out.push_str(after);
+                if self.shown() {
+                    out.push_str(after);
+                }
                 rest = "";
                 break;
             };
             let inner = after[2..end].trim_matches(['-', ' ', '\t']);
             let mut words = inner.split_whitespace();
+            let shown = self.shown();
             if closer == "}}" {
-                out.push_str(&placeholder(inner));
+                if shown {
+                    out.push_str(&placeholder(inner));
+                }
             } else {
                 match words.next() {
-                    Some("data") => out.push_str(&placeholder(words.next().unwrap_or(""))),
-                    Some("comment" | "raw") => self.liquid_comment = true,
-                    _ => {}
+                    Some("data") if shown => out.push_str(&placeholder(words.next().unwrap_or(""))),
+                    Some("comment" | "raw") if shown => self.liquid_comment = true,
+                    Some(word) => self.conditional(word, inner),
+                    None => {}
                 }
             }
             rest = &after[end + 2..];
         }
-        if !self.liquid_comment {
+        if !self.liquid_comment && self.shown() {
             out.push_str(rest);
         }
         out
+    }
+
+    /// Whether the text being read is in the shown branch of every open conditional.
+    fn shown(&self) -> bool {
+        self.conditionals.iter().all(|c| c.showing)
+    }
+
+    /// Follows a Liquid conditional tag (`if`, `ifversion`, `unless`, `elsif`, `else`, `endif`).
+    fn conditional(&mut self, word: &str, tag: &str) {
+        match word {
+            "if" | "ifversion" | "unless" => {
+                let shown = version_condition(tag);
+                self.conditionals.push(Conditional {
+                    evaluated: shown.is_some(),
+                    taken: shown.unwrap_or(true),
+                    showing: shown.unwrap_or(true),
+                });
+            }
+            "elsif" => {
+                if let Some(c) = self.conditionals.last_mut()
+                    && c.evaluated
+                {
+                    let shown = !c.taken && version_condition(tag).unwrap_or(false);
+                    c.showing = shown;
+                    c.taken |= shown;
+                }
+            }
+            "else" => {
+                if let Some(c) = self.conditionals.last_mut()
+                    && c.evaluated
+                {
+                    c.showing = !c.taken;
+                    c.taken = true;
+                }
+            }
+            "endif" | "endunless" | "endifversion" => {
+                self.conditionals.pop();
+            }
+            _ => {}
+        }
     }
 
     fn newline(out: &mut Prepared, no: usize, blank: bool) {
@@ -641,11 +695,71 @@ fn alert(line: &str) -> String {
     line.to_string()
 }
 
-/// The placeholder of a template variable: `{{name}}`, whatever tag syntax wrote it.
+/// The placeholder of a template variable: `{{name}}`, whatever tag syntax wrote it; a key
+/// renamed only in case or separators (`user_settings`, `user-settings`) names the same value.
 fn placeholder(name: &str) -> String {
     let name = name.trim();
     let name = name.strip_prefix("site.data.").unwrap_or(name);
+    let name = name.to_lowercase().replace('-', "_");
     format!("{{{{{name}}}}}")
+}
+
+/// One open Liquid conditional.
+#[derive(Debug)]
+struct Conditional {
+    /// Its condition could be evaluated: only one branch is shown.
+    evaluated: bool,
+    /// A branch has been shown already.
+    taken: bool,
+    /// The branch being read is shown.
+    showing: bool,
+}
+
+/// The names of the default build of a versioned docs site (GitHub Docs: github.com).
+const DEFAULT_VERSIONS: [&str; 4] = ["fpt", "free-pro-team", "dotcom", "free-pro-team@latest"];
+
+/// Whether a version conditional shows its branch on the default build of the page, as a reader
+/// of the published page sees it: `{% ifversion fpt or ghes %}`, `{% if currentVersion ==
+/// "free-pro-team@latest" %}`. `None` for any other condition, which dpa cannot evaluate: every
+/// branch of it is kept.
+fn version_condition(tag: &str) -> Option<bool> {
+    let mut words = tag.split_whitespace();
+    let keyword = words.next()?;
+    let rest: Vec<&str> = words.collect();
+    if rest.first() == Some(&"currentVersion") {
+        let (op, name) = (rest.get(1)?, rest.get(2)?.trim_matches(['"', '\'']));
+        let default = DEFAULT_VERSIONS.contains(&name) || name.starts_with("free-pro-team");
+        let shown = match *op {
+            "==" => default,
+            "!=" => !default,
+            _ => return None,
+        };
+        return Some(shown != (keyword == "unless"));
+    }
+    if keyword == "ifversion" || keyword == "elsif" {
+        let expr = rest.join(" ");
+        return Some(
+            expr.split(" or ")
+                .any(|term| term.split(" and ").all(version_term)),
+        );
+    }
+    None
+}
+
+/// One term of an `ifversion` expression (`fpt`, `not ghes`, `ghes > 3.1`): whether the default
+/// build satisfies it. A feature name that is no version is kept shown, as dpa cannot know it.
+fn version_term(term: &str) -> bool {
+    let term = term.trim();
+    if let Some(rest) = term.strip_prefix("not ") {
+        return !version_term(rest);
+    }
+    let Some(name) = term.split_whitespace().next() else {
+        return true;
+    };
+    let other_version = ["ghes", "ghec", "ghae"]
+        .iter()
+        .any(|v| name == *v || name.starts_with(&format!("{v}-")));
+    DEFAULT_VERSIONS.contains(&name) || !other_version
 }
 
 /// HTML headings.
@@ -807,6 +921,38 @@ mod tests {
         // Placeholders that look like tags are text.
         let p = prepare("Send to <Customer Name> at <https://x.example>.").expect("prepares");
         assert_eq!(p.text, "Send to <Customer Name> at <https://x.example>.\n");
+    }
+
+    #[test]
+    fn version_conditionals_show_the_default_build_and_other_conditions_every_branch() {
+        let p = prepare(
+            "Upload to GitHub.com{% ifversion ghec %} or GHE.com{% endif %}.\n\
+             {% ifversion fpt or ghes %}Both{% else %}Neither{% endif %} \
+             {% ifversion not ghae %}shown{% endif %}\n\
+             {% if currentVersion == \"github-ae@next\" %}\nAE only.\n{% else %}\nDotcom.\n{% endif %}\n\
+             {% ifversion ghae-next %}Connect, {% elsif fpt %}Pages, {% endif %}Packages\n\
+             {% if page.beta %}Beta{% else %}Stable{% endif %}\n",
+        )
+        .expect("prepares");
+        assert_eq!(
+            p.text.lines().collect::<Vec<_>>(),
+            [
+                "Upload to GitHub.com.",
+                "Both shown",
+                "",
+                "",
+                "",
+                "Dotcom.",
+                "",
+                "Pages, Packages",
+                "BetaStable"
+            ]
+        );
+        assert_eq!(p.lines.len(), p.text.matches('\n').count());
+        // A variable renamed only in case or separators is the same placeholder.
+        let a = prepare("See {{ site.data.variables.user_settings }}.").expect("a");
+        let b = prepare("See {% data variables.User-Settings %}.").expect("b");
+        assert_eq!(a.text, b.text);
     }
 
     #[test]

@@ -118,8 +118,8 @@ fn corpus_01_to_02_reports_exactly_the_changed_clauses() {
 #[test]
 fn corpus_02_to_03_reports_the_edited_clause_and_the_dropped_opt_out() {
     let report = diff_md(&revision("02"), &revision("03"));
-    let attachment = "Attachment 1 – The Standard Contractual Clauses (Processors)";
-    assert_only(&report, Status::Modified, &["6.3", attachment]);
+    let attachment = "The Standard Contractual Clauses (Processors)";
+    assert_only(&report, Status::Modified, &["6.3", "Attachment 1"]);
     let (deleted, inserted) = edits(&report, "6.3");
     assert_eq!((deleted, inserted), (vec!["a ".to_owned()], vec![]));
     let opt_out = report
@@ -148,11 +148,10 @@ fn corpus_02_to_03_reports_the_edited_clause_and_the_dropped_opt_out() {
 #[test]
 fn corpus_03_to_04_reports_date_privacy_shield_and_link_text_changes() {
     let report = diff_md(&revision("03"), &revision("04"));
-    let appendix = "Appendix 1 to the Standard Contractual Clauses";
     assert_only(
         &report,
         Status::Modified,
-        &["(preamble)", "2.3", "5.2", "6.4", appendix],
+        &["(preamble)", "2.3", "5.2", "6.4", "Appendix 1"],
     );
     let (deleted, inserted) = edits(&report, "5.2");
     assert_eq!(deleted, ["help.github.com", "/"]);

@@ -544,10 +544,9 @@ fn style_heading(
         return (Some(n), t);
     }
     if level == 1 {
-        if text.starts_with("Annex ")
-            && let Some((n, t)) = text.split_once(": ")
-        {
-            return (Some(n.to_string()), t.to_string());
+        // An annex-type part by its label (`Annex I.B: …`, `Attachment 1 – …`), as Markdown's.
+        if let Some((n, t)) = crate::diff::part_number(text) {
+            return (Some(n), crate::diff::clean_title(t).unwrap_or_default());
         }
         // A number typed at the start of a top-level heading (as a redline writes "7 Audits") is
         // the clause's; a number Word draws for a section heading is the section's, not a clause's.

@@ -1,8 +1,10 @@
 //! Plain text (typed, or taken from a PDF) as the Markdown the segmenter reads: lines a reader
 //! sees as headings become headings, and characters that would be Markdown markup stay words.
 
-/// Whether a line of plain text reads as a heading: a clause label, a short numbered title, or a short line in capitals.
-fn heading_line(line: &str) -> bool {
+/// Whether a line of plain text reads as a heading: a clause label, a short numbered title, or a
+/// short line in capitals. `width` is the length of the document's full lines, when its text is
+/// wrapped (as a PDF's is): a numbered title that ends well short of it did not wrap.
+fn heading_line(line: &str, width: Option<usize>) -> bool {
     let t = line.trim();
     if t.is_empty() || t.len() > 90 || t.starts_with('#') {
         return false;
@@ -44,15 +46,44 @@ fn heading_line(line: &str) -> bool {
     if caps {
         return true;
     }
-    // "7.6 Documentation and compliance": a numbered short title with no closing period.
+    // "7.6 Documentation and compliance": a numbered short title with no closing period; a
+    // longer one when the text is wrapped and the line ends well before the others.
+    let short = t.chars().count() * 4 < width.unwrap_or(0) * 3;
     first
         .trim_end_matches('.')
         .split('.')
         .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
         && words.len() >= 2
-        && words.len() <= 10
+        && (words.len() <= 10 || (words.len() <= 16 && short))
         && words[1].chars().next().is_some_and(char::is_uppercase)
         && !t.ends_with(['.', ',', ';', ':'])
+}
+
+/// The length of a wrapped text's full lines: the length most lines end just short of (tables
+/// and headings aside), or `None` when the text is not wrapped (one paragraph a line, as typed
+/// text often is).
+fn wrap_width(lines: &[&str]) -> Option<usize> {
+    let mut lengths: Vec<usize> = lines
+        .iter()
+        .map(|l| l.trim().chars().count())
+        .filter(|n| *n > 0)
+        .collect();
+    if lengths.len() < 20 {
+        return None;
+    }
+    lengths.sort_unstable();
+    // For each length, the lines within a tenth below it; the fullest band is the text's width.
+    let (full, width) = lengths
+        .iter()
+        .map(|&w| {
+            let band = lengths
+                .iter()
+                .filter(|&&n| n <= w && n * 10 >= w * 9)
+                .count();
+            (band, w)
+        })
+        .max()?;
+    (width >= 60 && full * 4 >= lengths.len()).then_some(width)
 }
 
 /// Turns extracted plain text into Markdown the segmenter reads: heading lines become headings,
@@ -60,6 +91,8 @@ fn heading_line(line: &str) -> bool {
 pub fn text_to_markdown(text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace(['\r', '\u{c}'], "\n");
     let lines: Vec<&str> = text.lines().collect();
+    let width = wrap_width(&lines);
+    let heading_line = |line: &str| heading_line(line, width);
     let mut out = String::with_capacity(text.len() + 256);
     let mut i = 0;
     while i < lines.len() {
@@ -141,6 +174,30 @@ mod tests {
             "{}",
             c71.text
         );
+    }
+
+    #[test]
+    fn a_long_numbered_title_in_wrapped_text_is_a_heading() {
+        let body = "The processor shall keep the personal data confidential and shall ensure that the persons it has\n\
+                    authorised to process it have committed themselves to confidentiality or are under a statutory duty\n";
+        let mut text = String::from(
+            "3.17 Security, breaches and assistance under other US state privacy laws\n",
+        );
+        text.push_str(&body.repeat(12));
+        text.push_str("3.18 The processor shall ensure that the persons it has authorised to process the data keep\n");
+        text.push_str("confidential.\n");
+        let clauses = segment_markdown(&text_to_markdown(&text));
+        let titled: Vec<_> = clauses.iter().filter_map(|c| c.title.clone()).collect();
+        assert_eq!(
+            titled,
+            ["Security, breaches and assistance under other US state privacy laws"],
+            "{clauses:?}"
+        );
+        // Typed text, one paragraph a line, keeps the short rule: a long numbered line is text.
+        let typed =
+            "3.17 Security, breaches and assistance under other US state privacy laws\nWords.\n";
+        let clauses = segment_markdown(&text_to_markdown(typed));
+        assert!(clauses.iter().all(|c| c.title.is_none()), "{clauses:?}");
     }
 
     #[test]
