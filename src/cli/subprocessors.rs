@@ -10,6 +10,7 @@ use dpa::error::Error;
 use dpa::model::country;
 use dpa::notices::{Duty, Standing, edit};
 use dpa::pipeline::notices::{self, NoticeRow};
+use dpa::pipeline::page;
 use dpa::store::{RecordLock, Store};
 
 use super::Ctx;
@@ -75,6 +76,20 @@ pub enum Action {
         #[arg(long, value_enum, default_value_t = NoticeFormat::Text)]
         format: NoticeFormat,
     },
+    /// Write the public sub-processor page into DIR: index.html, subprocessors.json and feed.atom, from dpa.toml's list as committed and every change of it in git history.
+    ///
+    /// Example: dpa subprocessors page --out site/subprocessors --url https://brightmetric.example/subprocessors
+    Page {
+        /// The folder to write into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The URL the folder is published at; the feed's id and links derive from it.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// Describe the list as of this date (YYYY-MM-DD) instead of today: additions starting later are announced.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+    },
     /// Record a customer's objection to an intended sub-processor.
     ///
     /// Example: dpa subprocessors object nordlicht-retail "Vectorline AI Ltd" --date 2027-02-10
@@ -111,6 +126,29 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let ws = super::open(ctx, &mut diags)?;
     notices::require_processor_side(&ws)?;
     match args.action {
+        Action::Page { out, url, as_of } => {
+            let options = page::PageOptions {
+                as_of: as_of.unwrap_or_else(today),
+                url,
+            };
+            let out = ctx.root.join(out);
+            let published = page::publish(&ctx.root, &out, &options, &mut diags)?;
+            ctx.report(&diags, &ws);
+            let p = &published.page;
+            ctx.out(&format!(
+                "{} in service, {} announced, {} changes: wrote {}\n",
+                p.current.len(),
+                p.announced.len(),
+                p.changes.len(),
+                published
+                    .files
+                    .iter()
+                    .map(|f| f.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))?;
+            ctx.finish(0)
+        }
         Action::Add {
             name,
             country: code,

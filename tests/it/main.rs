@@ -34,6 +34,7 @@ mod sitepolicy;
 mod snapshots;
 mod state_terms;
 mod store;
+mod subpage;
 mod subprocessor_commits;
 mod team;
 mod track;
