@@ -13,7 +13,7 @@ use dpa::pipeline::notices::{self, NoticeRow};
 use dpa::store::{RecordLock, Store};
 
 use super::Ctx;
-use super::args::{parse_date, report_commit, share};
+use super::args::{parse_date, report_commit, report_pushed};
 
 /// Arguments of `dpa subprocessors`.
 #[derive(Debug, clap::Args)]
@@ -134,13 +134,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             };
             let store = open_store(&ws)?;
             let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
-            let sharing = super::args::check_remote(ctx, &store)?;
+            let sharing = store.check_remote(ctx.offline)?;
             let Some(done) = notices::add(&ws, &store, &intended, &mut diags)? else {
                 ctx.report(&diags, &ws);
                 return Err(Error::Invalid(diags.error_count().max(1)));
             };
             report_commit(ctx, &done, "this change");
-            share(ctx, &store, &sharing);
+            report_pushed(ctx, &dpa::pipeline::event::share(&store, &sharing));
             ctx.out(&format!(
                 "{}: added `{name}`, effective {effective} (commit {}); see `dpa subprocessors notices` for the customers to tell\n",
                 dpa::workspace::COMPANY_FILE,
@@ -165,7 +165,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             if let Some(dir) = send {
                 let store = open_store(&ws)?;
                 let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
-                let sharing = super::args::check_remote(ctx, &store)?;
+                let sharing = store.check_remote(ctx.offline)?;
                 let sent = notices::send(&ws, &store, &customers, &subs, as_of, &dir, &mut diags);
                 ctx.report(&diags, &ws);
                 let sent = sent?;
@@ -180,7 +180,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 match &sent.committed {
                     Some(done) => {
                         report_commit(ctx, done, "this change");
-                        share(ctx, &store, &sharing);
+                        report_pushed(ctx, &dpa::pipeline::event::share(&store, &sharing));
                         ctx.note(&format!(
                             "{wrote}recorded {} notice(s) as sent on {as_of} (commit {})",
                             sent.rows.len(),
@@ -251,10 +251,10 @@ fn event(
     };
     let store = open_store(ws)?;
     let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
-    let sharing = super::args::check_remote(ctx, &store)?;
+    let sharing = store.check_remote(ctx.offline)?;
     let done = notices::record(&store, &record, name, event)?;
     report_commit(ctx, &done, "this change");
-    share(ctx, &store, &sharing);
+    report_pushed(ctx, &dpa::pipeline::event::share(&store, &sharing));
     if objection
         && let Some(s) = subs.first()
         && let Some(effective) = s.effective
