@@ -5,18 +5,25 @@
 //! ([`sync`]), and rendering one agreement again on every save ([`watch`]).
 
 pub mod check;
+pub mod eject;
 pub mod event;
+pub mod import;
+pub mod init;
 pub mod issue;
 pub mod library_diff;
 pub mod notices;
 pub mod render;
 pub mod signing;
 pub mod sync;
+pub mod tags;
 pub mod verify;
 pub mod verify_signed;
 pub mod watch;
 
 pub use check::{CheckOptions, CheckReport, check};
+pub use eject::eject;
+pub use import::import;
+pub use init::init;
 pub use library_diff::{LibraryDiff, library_diff};
 pub use signing::{accept, send, sign, sign_document};
 pub use verify_signed::verify;
