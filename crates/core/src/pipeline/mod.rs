@@ -5,6 +5,7 @@
 //! ([`sync`]), and rendering one agreement again on every save ([`watch`]).
 
 pub mod check;
+pub mod compare;
 pub mod eject;
 pub mod event;
 pub mod import;
@@ -13,6 +14,7 @@ pub mod issue;
 pub mod library_diff;
 pub mod notices;
 pub mod render;
+pub mod review;
 pub mod signing;
 pub mod sync;
 pub mod tags;
@@ -21,9 +23,11 @@ pub mod verify_signed;
 pub mod watch;
 
 pub use check::{CheckOptions, CheckReport, check};
+pub use compare::{diff_documents, diff_issued, diff_returned};
 pub use eject::eject;
 pub use import::import;
 pub use init::init;
 pub use library_diff::{LibraryDiff, library_diff};
+pub use review::review;
 pub use signing::{accept, send, sign, sign_document};
 pub use verify_signed::verify;
