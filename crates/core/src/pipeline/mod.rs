@@ -16,6 +16,7 @@ pub mod notices;
 pub mod render;
 pub mod review;
 pub mod signing;
+pub mod subprocessors;
 pub mod sync;
 pub mod tags;
 pub mod verify;
