@@ -14,6 +14,7 @@ pub mod issue;
 pub mod library_diff;
 pub mod notices;
 pub mod render;
+pub mod render_workers;
 pub mod review;
 pub mod signing;
 pub mod status;
