@@ -2,8 +2,7 @@
 
 use dpa::diag::Diagnostics;
 use dpa::error::Error;
-use dpa::pipeline::issue::{Issued, Shared, issue};
-use dpa::render::Renderer;
+use dpa::pipeline::issue::{Issued, Shared, issue_many};
 use dpa::store::Store;
 
 use super::Ctx;
@@ -34,27 +33,12 @@ pub struct LogArgs {
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
-    let store = Store::open(&ws.root)?;
-    store.signature()?;
-    // Concurrent runs take turns; the second then finds the versions the first issued.
-    let _lock = dpa::store::RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
-    // With an upstream: fetch first, refuse when behind; each version is pushed as it is issued.
-    let sharing = store.check_remote(ctx.offline)?;
     let ids = super::args::vendor_ids(&ws, &args.vendors, args.all, &mut diags);
-    let renderer = Renderer::new(Some(ws.root.clone()));
     let mut failed = 0usize;
     let (mut new, mut unchanged) = (0usize, 0usize);
-    for id in &ids {
-        let mut vd = Diagnostics::new();
-        let line = match issue(
-            &ws,
-            &store,
-            &renderer,
-            id,
-            args.message.as_deref(),
-            &sharing,
-            &mut vd,
-        ) {
+    let mut broke = false;
+    let mut each = |id: &str, result: Result<Option<Issued>, Error>, vd: Diagnostics| {
+        let line = match result {
             Ok(Some(Issued::Unchanged { version })) => {
                 unchanged += 1;
                 format!("{id}: unchanged (v{version})\n")
@@ -82,12 +66,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             Ok(None) => {
                 failed += 1;
                 ctx.report(&vd, &ws);
-                continue;
+                return;
             }
             Err(e) => {
                 ctx.report(&vd, &ws);
                 eprintln!("error: {id}: {e}");
-                return Ok(2);
+                broke = true;
+                return;
             }
         };
         if !ctx.quiet {
@@ -95,6 +80,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             let _ = ctx.out(&line);
         }
         ctx.report(&vd, &ws);
+    };
+    issue_many(&ws, &ids, args.message.as_deref(), ctx.offline, &mut each)?;
+    if broke {
+        return Ok(2);
     }
     ctx.report(&diags, &ws);
     if args.all && !ctx.quiet {

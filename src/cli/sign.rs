@@ -156,7 +156,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         .map(|p| p.display().to_string())
         .unwrap_or_default();
     match signing.outcome {
-        SignOutcome::Signed { copy, kept, commit } => {
+        SignOutcome::Signed(signed) => {
+            let signing::Signed { copy, kept, commit } = *signed;
             if let Some(Verdict::Same { notes }) = &copy {
                 for n in notes {
                     ctx.note(&format!("note: {path}: {n}"));

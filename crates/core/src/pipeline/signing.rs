@@ -166,18 +166,22 @@ pub struct Signing {
     pub outcome: SignOutcome,
 }
 
+/// A signature recorded by [`sign`].
+#[derive(Debug)]
+pub struct Signed {
+    /// How the executed copy read against the issued text (always [`Verdict::Same`]).
+    pub copy: Option<Verdict>,
+    /// Where the executed copy is kept.
+    pub kept: Option<String>,
+    /// The commit.
+    pub commit: RecordCommit,
+}
+
 /// Whether [`sign`] recorded the signature.
 #[derive(Debug)]
 pub enum SignOutcome {
     /// Recorded and committed.
-    Signed {
-        /// How the executed copy read against the issued text (always [`Verdict::Same`]).
-        copy: Option<Verdict>,
-        /// Where the executed copy is kept.
-        kept: Option<String>,
-        /// The commit.
-        commit: RecordCommit,
-    },
+    Signed(Box<Signed>),
     /// The executed copy does not read as the version issued: nothing was recorded.
     Differs(Verdict),
     /// The executed copy cannot be compared with the version issued: nothing was recorded.
@@ -277,7 +281,7 @@ pub fn sign(
     )?;
     Ok(Some(Signing {
         before_issue: early,
-        outcome: SignOutcome::Signed { copy, kept, commit },
+        outcome: SignOutcome::Signed(Box::new(Signed { copy, kept, commit })),
     }))
 }
 
