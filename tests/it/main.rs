@@ -13,6 +13,7 @@ mod docx;
 mod drafting;
 mod errors;
 mod escaping;
+mod frontend;
 mod fuzz;
 mod import;
 mod incremental;

@@ -6,6 +6,7 @@
 pub mod agreements;
 pub mod calendar;
 pub mod outdated;
+pub mod report;
 pub mod sheet;
 mod status;
 pub mod words;
