@@ -1,8 +1,13 @@
-//! The pipeline as library calls: what a front end (the command line, a web page, an editor
-//! plugin) asks of a workspace, each returning data for the front end to format: coverage
-//! ([`check()`]), the library diff ([`library_diff()`]), rendering many agreements, incrementally
-//! and in parallel ([`render`]), issuing a version into git ([`issue`]), sharing the workspace with the team's remote
-//! ([`sync`]), and rendering one agreement again on every save ([`watch`]).
+//! The pipeline as library calls: every command of a front end (the command line, a web
+//! page, an editor plugin) is one call here, returning typed data for the front end to
+//! format: coverage ([`check()`]), the tracker ([`status()`]), rendering many agreements,
+//! incrementally, on threads ([`render`]) or in worker processes ([`render_workers`]), a
+//! review ([`review()`]), diffs of documents and versions ([`compare`]) and of the library
+//! ([`library_diff()`]), issuing versions into git ([`issue`]) and listing them ([`log()`]),
+//! what happened to an agreement ([`signing`], [`verify_signed`]), the processor side's
+//! sub-processor changes ([`subprocessors`]), sharing the workspace with the team's remote
+//! ([`sync`]), rendering one agreement again on every save ([`watch`]), and a new workspace
+//! ([`init()`]), its ejected library ([`eject()`]) and imported records ([`import()`]).
 
 pub mod check;
 pub mod compare;

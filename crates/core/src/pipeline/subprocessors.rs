@@ -1,5 +1,5 @@
 //! The processor side's sub-processor changes as front ends ask for them: record an intended
-//! one ([`add`]), list and send the notices each customer is owed ([`notices`]), record an
+//! one ([`add`]), list and send the notices each customer is owed ([`notices()`]), record an
 //! objection or a consent under the customer's authorisation ([`answer`]). Each commit checks
 //! the team's remote first and pushes after.
 
@@ -62,7 +62,7 @@ pub fn add(
     Ok(Some(Recorded { committed, pushed }))
 }
 
-/// What [`notices`] sent, when asked to.
+/// What [`notices()`] sent, when asked to.
 #[derive(Debug)]
 pub struct Sending {
     /// The letters, recipients and rows sent.
@@ -71,7 +71,7 @@ pub struct Sending {
     pub pushed: Option<Pushed>,
 }
 
-/// What [`notices`] found and did.
+/// What [`notices()`] found and did.
 #[derive(Debug)]
 pub struct Notices {
     /// Every customer to tell of each intended sub-processor, as of the date (after sending).

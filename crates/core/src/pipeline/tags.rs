@@ -21,7 +21,7 @@ fn open(repo: Option<&Path>, root: &Path) -> Result<Repository, Error> {
     }
 }
 
-/// Checks every issued version's tag in the repository (see [`open`] for which): the findings,
+/// Checks every issued version's tag in the repository (`repo` when given, else the one of a git hook, else the one `root` is in): the findings,
 /// and the number of tags checked.
 pub fn check_tags(repo: Option<&Path>, root: &Path) -> Result<(Vec<Finding>, usize), Error> {
     let repo = open(repo, root)?;

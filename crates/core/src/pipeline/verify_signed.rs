@@ -318,7 +318,7 @@ impl fmt::Display for Uncompared {
     }
 }
 
-/// What [`verify`] found.
+/// What [`verify()`] found.
 #[derive(Debug, Default)]
 pub struct Verification {
     /// What matches the record.
