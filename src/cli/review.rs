@@ -8,7 +8,7 @@ use dpa::documents;
 use dpa::error::Error;
 use dpa::library::Library;
 use dpa::review::{self, Review, Rules, Status};
-use dpa::select::FRAMEWORKS;
+use dpa::select::Framework;
 
 use super::Ctx;
 
@@ -36,8 +36,8 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     pub vendor: Option<String>,
     /// Review against these frameworks (repeatable), e.g. `--framework gdpr --framework ccpa`.
-    #[arg(long = "framework", value_name = "F")]
-    pub frameworks: Vec<String>,
+    #[arg(long = "framework", value_name = "F", value_parser = Framework::regulated)]
+    pub frameworks: Vec<Framework>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
     pub format: ReviewFormat,
@@ -56,14 +56,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 .into(),
         ));
     }
-    for f in &args.frameworks {
-        if !FRAMEWORKS[1..].contains(&f.as_str()) {
-            return Err(Error::Usage(format!(
-                "unknown framework `{f}`; known: {}",
-                FRAMEWORKS[1..].join(", ")
-            )));
-        }
-    }
     let mut diags = Diagnostics::new();
     let (library, frameworks, facts, workspace_root) = match &args.vendor {
         Some(id) => {
@@ -74,11 +66,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             };
             let app = ws.applicability(&vendor, &mut diags);
             let facts = ws.facts(&vendor, &app);
-            let mut frameworks: Vec<String> = app
+            let mut frameworks: Vec<Framework> = app
                 .frameworks
                 .iter()
-                .filter(|f| **f != "general")
-                .map(|f| f.to_string())
+                .copied()
+                .filter(|f| *f != Framework::General)
                 .collect();
             if !args.frameworks.is_empty() {
                 frameworks.retain(|f| args.frameworks.contains(f));
@@ -110,17 +102,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let doc =
         documents::read_text(&args.file, &documents::Limits::default()).map_err(Error::Document)?;
     let clauses = doc.clauses();
-    let fw: Vec<&str> = frameworks.iter().map(String::as_str).collect();
     let applicable: Vec<&dpa::library::Requirement> = library
         .requirements()
         .iter()
-        .filter(|r| r.applies(&fw, &facts))
+        .filter(|r| r.applies(&frameworks, &facts))
         .collect();
     if applicable.is_empty() {
         return Err(Error::Usage(match &args.vendor {
             Some(id) => format!(
                 "no requirement of {} applies to vendor `{id}`",
-                frameworks.join(", ")
+                Framework::join(&frameworks)
             ),
             None => "no requirement applies".into(),
         }));
@@ -130,7 +121,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         document: args.file.display().to_string(),
         sha256: doc.sha256.clone(),
         format: doc.kind.as_str().into(),
-        frameworks,
+        frameworks: frameworks.iter().map(|f| f.to_string()).collect(),
         vendor: args.vendor.clone(),
         counts,
         findings,

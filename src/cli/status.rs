@@ -6,7 +6,7 @@ use dpa::diag::Diagnostics;
 use dpa::error::Error;
 use dpa::escape;
 use dpa::files::csv_field;
-use dpa::select;
+use dpa::select::Framework;
 use dpa::track::{self, Overall, Row, State, sheet, words};
 
 use super::Ctx;
@@ -33,11 +33,11 @@ pub enum StatusFormat {
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only vendors that need FRAMEWORK and have no signed, unexpired version that includes it.
-    #[arg(long, value_name = "FRAMEWORK")]
-    pub missing: Option<String>,
+    #[arg(long, value_name = "FRAMEWORK", value_parser = Framework::regulated)]
+    pub missing: Option<Framework>,
     /// Only vendors that need FRAMEWORK.
-    #[arg(long, value_name = "FRAMEWORK")]
-    pub framework: Option<String>,
+    #[arg(long, value_name = "FRAMEWORK", value_parser = Framework::regulated)]
+    pub framework: Option<Framework>,
     /// Only this vendor.
     #[arg(long, value_name = "ID")]
     pub vendor: Option<String>,
@@ -61,18 +61,6 @@ pub struct Args {
     pub out: Option<std::path::PathBuf>,
 }
 
-fn check_framework(f: &Option<String>) -> Result<(), Error> {
-    if let Some(f) = f
-        && !select::FRAMEWORKS[1..].contains(&f.as_str())
-    {
-        return Err(Error::Usage(format!(
-            "unknown framework `{f}`: use one of {}",
-            select::FRAMEWORKS[1..].join(", ")
-        )));
-    }
-    Ok(())
-}
-
 /// Runs `dpa status`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     if args.format == StatusFormat::Xlsx && args.out.is_none() {
@@ -80,8 +68,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             "--format xlsx writes a workbook: say where with --out FILE.xlsx".into(),
         ));
     }
-    check_framework(&args.missing)?;
-    check_framework(&args.framework)?;
     let conflicted = super::report_conflicts(ctx);
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;

@@ -10,8 +10,8 @@ use dpa::diag::Diagnostics;
 use dpa::error::Error;
 use dpa::files::sha256_hex;
 use dpa::model::AgreementStatus;
+use dpa::model::facts::Framework;
 use dpa::model::vendor::AgreementPaper;
-use dpa::select::FRAMEWORKS;
 use dpa::store::{Change, RecordLock, Store};
 use dpa::track::agreements::{Entry, Event};
 
@@ -100,14 +100,6 @@ pub fn sign(ctx: &Ctx, args: sign::Args, paper: AgreementPaper) -> Result<u8, Er
             "say which frameworks {whose} document is meant to cover: --framework gdpr (repeatable)"
         )));
     }
-    for f in &args.frameworks {
-        if !FRAMEWORKS[1..].contains(&f.as_str()) {
-            return Err(Error::Usage(format!(
-                "unknown framework `{f}`; known: {}",
-                FRAMEWORKS[1..].join(", ")
-            )));
-        }
-    }
     if let Some(e) = args.expires
         && e <= args.date
     {
@@ -182,7 +174,7 @@ pub fn sign(ctx: &Ctx, args: sign::Args, paper: AgreementPaper) -> Result<u8, Er
         "dpa: sign {id} on {whose} paper\n\nVendor: {id} ({})\nPaper: {}\nTitle: {title}\nFrameworks: {}\nSigned: {}\n",
         vendor.name,
         paper.as_str(),
-        args.frameworks.join(", "),
+        Framework::join(&args.frameworks),
         args.date
     );
     if args.date < recorded.on {
@@ -219,7 +211,7 @@ pub fn sign(ctx: &Ctx, args: sign::Args, paper: AgreementPaper) -> Result<u8, Er
             "{id}: recorded {whose} \"{title}\" ({kept}, SHA-256 {}) as signed on {} for {} (commit {commit})\n{next}",
             &sha[..12],
             args.date,
-            args.frameworks.join(", ")
+            Framework::join(&args.frameworks)
         ))?;
     }
     Ok(0)

@@ -1,7 +1,6 @@
 //! Word round trip: DOCX export opens cleanly in LibreOffice with the PDF's text, and a returned,
 //! edited DOCX diffs against the issued version clause by clause.
 
-
 use crate::common::*;
 
 fn normalise(s: &str) -> String {

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::model::country;
 use crate::model::{Authorisation, Company, Party, Vendor};
-use crate::select::{Applicability, covers, module_name};
+use crate::select::{Applicability, Framework, covers, module_name};
 
 /// A date in the long form agreements use: `15 January 2025`.
 pub fn long_date(d: NaiveDate) -> String {
@@ -197,7 +197,7 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
         );
     }
     // The UK Addendum's Table 4 is needed where it applies, and in the DPF's fallback.
-    if (app.has("uk") || (app.has("dpf") && app.origins.uk))
+    if (app.has(Framework::Uk) || (app.has(Framework::Dpf) && app.origins.uk))
         && let Value::Object(map) = &mut ctx
     {
         map.insert(
