@@ -1,7 +1,7 @@
 //! Selection: which frameworks a vendor needs (derived from facts) and which clauses its agreement holds.
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::library::{Clause, Library};
@@ -428,24 +428,47 @@ pub fn facts(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
             serde_json::to_value(&app.transfers).unwrap_or(Value::Null),
         );
     }
-    let mut v = json!({ "vendor": record, "company": company });
-    if let Value::Object(map) = &mut v {
-        map.insert("frameworks".into(), json!(app.frameworks));
-        map.insert("origins".into(), json!(app.origins));
-        map.insert(
-            "scc".into(),
-            json!({ "module": app.scc_module, "vendor_exports": app.scc_vendor_exports }),
-        );
-        map.insert(
-            "has_subprocessors".into(),
-            json!(!vendor.subprocessors.is_empty()),
-        );
-        map.insert(
-            "has_sensitive_data".into(),
-            json!(!vendor.processing.sensitive_data.is_empty()),
-        );
-    }
-    v
+    let facts = Facts {
+        vendor: record,
+        company,
+        frameworks: &app.frameworks,
+        origins: app.origins,
+        scc: SccFacts {
+            module: app.scc_module,
+            vendor_exports: app.scc_vendor_exports,
+        },
+        has_subprocessors: !vendor.subprocessors.is_empty(),
+        has_sensitive_data: !vendor.processing.sensitive_data.is_empty(),
+    };
+    serde_json::to_value(facts).unwrap_or(Value::Null)
+}
+
+/// The tree [`facts`] builds: the records beside the facts derived from them.
+#[derive(Serialize)]
+struct Facts<'a> {
+    /// The vendor record, its `transfers` the choices in force.
+    vendor: Value,
+    /// Our record.
+    company: &'a Company,
+    /// The frameworks that apply, `general` first.
+    frameworks: &'a [Framework],
+    /// Where the vendor's European data comes from.
+    origins: Origins,
+    /// The SCCs, when they apply.
+    scc: SccFacts,
+    /// Whether the vendor names sub-processors.
+    has_subprocessors: bool,
+    /// Whether it processes special-category data.
+    has_sensitive_data: bool,
+}
+
+/// The SCC facts a condition may test.
+#[derive(Serialize)]
+struct SccFacts {
+    /// The module, 1-4.
+    module: Option<u8>,
+    /// Whether the vendor exports (returns data to us) under them.
+    vendor_exports: bool,
 }
 
 /// The clauses of `library` selected for a vendor, in agreement order.
@@ -467,6 +490,7 @@ pub fn clauses<'l>(library: &'l Library, app: &Applicability, facts: &Value) -> 
 mod tests {
     use super::*;
     use crate::model::{company, vendor};
+    use serde_json::json;
 
     fn names(frameworks: &[Framework]) -> Vec<&'static str> {
         frameworks.iter().map(|f| f.as_str()).collect()

@@ -4,22 +4,22 @@
 
 use std::ops::Range;
 
-/// The first segments of the paths a clause template can read from the agreement's facts;
-/// any other name in a tag is a loop variable, a filter, a function or a literal.
-pub const ROOTS: [&str; 12] = [
-    "vendor",
-    "company",
-    "frameworks",
-    "origins",
-    "scc",
-    "uk",
-    "covers",
-    "document",
-    "companion",
-    "dates",
-    "has_subprocessors",
-    "has_sensitive_data",
-];
+/// Roots of values only templates print, computed for the document rather than for the
+/// selection: the UK Addendum's table 4, the sides the agreement covers, which document of a
+/// pair it is, the other one, and the dates in words.
+const TEMPLATE_ROOTS: [&str; 5] = ["uk", "covers", "document", "companion", "dates"];
+
+/// Whether `name` is the first segment of a path a clause template can read from the
+/// agreement's facts (`vendor`, `company`, a derived fact); any other name in a tag is a loop
+/// variable, a filter, a function or a literal.
+pub fn is_root(name: &str) -> bool {
+    name == "vendor"
+        || name == "company"
+        || TEMPLATE_ROOTS.contains(&name)
+        || crate::model::facts::DERIVED
+            .iter()
+            .any(|d| d.split('.').next() == Some(name))
+}
 
 /// Every fact path a template names in its tags, with its byte range in `text`, in order.
 pub fn read(text: &str) -> Vec<(String, Range<usize>)> {
@@ -70,7 +70,7 @@ fn scan(tag: &str, offset: usize, out: &mut Vec<(String, Range<usize>)>) {
             let path = tag[from..i].trim_end_matches('.');
             let preceded_by_dot = from > 0 && bytes[from - 1] == b'.';
             let root = path.split('.').next().unwrap_or_default();
-            if !after_pipe && !preceded_by_dot && ROOTS.contains(&root) {
+            if !after_pipe && !preceded_by_dot && is_root(root) {
                 out.push((path.to_string(), offset + from..offset + from + path.len()));
             }
             after_pipe = false;
