@@ -2,6 +2,7 @@
 
 use dpa::diag::Diagnostics;
 use dpa::error::Error;
+use dpa::model::facts::Framework;
 use dpa::model::vendor::AgreementPaper;
 use dpa::pipeline::issue::{Issued, Shared, issue_many};
 use dpa::pipeline::log::{Afterwards, Standing};
@@ -123,7 +124,7 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
         others.push_str(&format!(
             "{signed}  \"{}\" ({whose}, not issued by dpa)  {}{}\n",
             a.title.as_deref().unwrap_or("agreement"),
-            a.frameworks.join(", "),
+            Framework::join(&a.frameworks),
             afterwards(a.afterwards.as_ref())
         ));
     }

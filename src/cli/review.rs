@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use dpa::diag::Diagnostics;
 use dpa::error::Error;
+use dpa::model::facts::Framework;
 use dpa::pipeline::review::Request;
 use dpa::review::{self, Review, Status};
 
@@ -35,8 +36,8 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     pub vendor: Option<String>,
     /// Review against these frameworks (repeatable), e.g. `--framework gdpr --framework ccpa`.
-    #[arg(long = "framework", value_name = "F")]
-    pub frameworks: Vec<String>,
+    #[arg(long = "framework", value_name = "F", value_parser = Framework::regulated)]
+    pub frameworks: Vec<Framework>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
     pub format: ReviewFormat,

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use dpa::diag::Diagnostics;
 use dpa::error::Error;
+use dpa::model::facts::Framework;
 use dpa::model::vendor::AgreementPaper;
 use dpa::pipeline::signing::{self, SignOutcome, Signature};
 use dpa::pipeline::verify::{self, Verdict};
@@ -32,8 +33,8 @@ pub struct Args {
     #[arg(long, value_name = "TITLE")]
     pub title: Option<String>,
     /// A framework the vendor's document is meant to cover (repeatable; vendor paper).
-    #[arg(long = "framework", value_name = "F")]
-    pub frameworks: Vec<String>,
+    #[arg(long = "framework", value_name = "F", value_parser = Framework::regulated)]
+    pub frameworks: Vec<Framework>,
     /// Date of execution (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub date: NaiveDate,

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use dpa::diag::Diagnostics;
 use dpa::error::Error;
+use dpa::model::facts::Framework;
 use dpa::pipeline::status::{self, Format};
 use dpa::track;
 
@@ -32,11 +33,11 @@ pub enum StatusFormat {
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only vendors that need FRAMEWORK and have no signed, unexpired version that includes it.
-    #[arg(long, value_name = "FRAMEWORK")]
-    pub missing: Option<String>,
+    #[arg(long, value_name = "FRAMEWORK", value_parser = Framework::regulated)]
+    pub missing: Option<Framework>,
     /// Only vendors that need FRAMEWORK.
-    #[arg(long, value_name = "FRAMEWORK")]
-    pub framework: Option<String>,
+    #[arg(long, value_name = "FRAMEWORK", value_parser = Framework::regulated)]
+    pub framework: Option<Framework>,
     /// Only this vendor.
     #[arg(long, value_name = "ID")]
     pub vendor: Option<String>,
@@ -67,8 +68,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             "--format xlsx writes a workbook: say where with --out FILE.xlsx".into(),
         ));
     }
-    status::check_framework(args.missing.as_deref())?;
-    status::check_framework(args.framework.as_deref())?;
     let conflicted = super::report_conflicts(ctx);
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use dpa::diag::Diagnostics;
 use dpa::error::Error;
+use dpa::model::facts::Framework;
 use dpa::model::vendor::AgreementPaper;
 use dpa::pipeline::signing::{Acceptance, Document};
 
@@ -85,7 +86,7 @@ pub fn sign(ctx: &Ctx, args: sign::Args, paper: AgreementPaper) -> Result<u8, Er
             done.title,
             &done.sha256[..12],
             args.date,
-            args.frameworks.join(", "),
+            Framework::join(&args.frameworks),
             done.commit.short(),
         ))?;
     }

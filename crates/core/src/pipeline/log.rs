@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use crate::diag::Diagnostics;
 use crate::error::Error;
+use crate::model::facts::Framework;
 use crate::model::vendor::{AgreementPaper, AgreementState};
 use crate::model::{AgreementStatus, Vendor};
 use crate::store::Store;
@@ -59,7 +60,7 @@ pub struct Other {
     /// Whose paper.
     pub paper: AgreementPaper,
     /// The frameworks it covers.
-    pub frameworks: Vec<String>,
+    pub frameworks: Vec<Framework>,
     /// When and by whom it was entered, after it was signed.
     pub afterwards: Option<Afterwards>,
 }

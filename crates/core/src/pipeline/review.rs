@@ -8,8 +8,8 @@ use crate::diag::Diagnostics;
 use crate::documents;
 use crate::error::Error;
 use crate::library::{Library, Requirement};
+use crate::model::facts::Framework;
 use crate::review::{self, REVIEWS_DIR, Review, Rules};
-use crate::select::FRAMEWORKS;
 use crate::workspace::Workspace;
 
 /// A review, as [`review()`] takes it.
@@ -20,7 +20,7 @@ pub struct Request<'a> {
     /// Decide which requirements apply from this vendor's record.
     pub vendor: Option<&'a str>,
     /// Review against these frameworks (with a vendor: only these of its frameworks).
-    pub frameworks: &'a [String],
+    pub frameworks: &'a [Framework],
     /// Keep the result as `reviews/<sha256>.json` in the workspace.
     pub save: bool,
 }
@@ -33,14 +33,6 @@ impl Request<'_> {
                 "say what to review against: --vendor ID, or --framework F (gdpr, ccpa, scc, uk, ch, usstate)"
                     .into(),
             ));
-        }
-        for f in self.frameworks {
-            if !FRAMEWORKS[1..].contains(&f.as_str()) {
-                return Err(Error::Usage(format!(
-                    "unknown framework `{f}`; known: {}",
-                    FRAMEWORKS[1..].join(", ")
-                )));
-            }
         }
         Ok(())
     }
@@ -72,11 +64,11 @@ pub fn review(root: &Path, diags: &mut Diagnostics, req: &Request) -> Result<Rev
             };
             let app = ws.applicability(&vendor, diags);
             let facts = ws.facts(&vendor, &app);
-            let mut frameworks: Vec<String> = app
+            let mut frameworks: Vec<Framework> = app
                 .frameworks
                 .iter()
-                .filter(|f| **f != "general")
-                .map(|f| f.to_string())
+                .copied()
+                .filter(|f| *f != Framework::General)
                 .collect();
             if !req.frameworks.is_empty() {
                 frameworks.retain(|f| req.frameworks.contains(f));
@@ -103,17 +95,16 @@ pub fn review(root: &Path, diags: &mut Diagnostics, req: &Request) -> Result<Rev
     let doc =
         documents::read_text(req.file, &documents::Limits::default()).map_err(Error::Document)?;
     let clauses = doc.clauses();
-    let fw: Vec<&str> = frameworks.iter().map(String::as_str).collect();
     let applicable: Vec<&Requirement> = library
         .requirements()
         .iter()
-        .filter(|r| r.applies(&fw, &facts))
+        .filter(|r| r.applies(&frameworks, &facts))
         .collect();
     if applicable.is_empty() {
         return Err(Error::Usage(match req.vendor {
             Some(id) => format!(
                 "no requirement of {} applies to vendor `{id}`",
-                frameworks.join(", ")
+                Framework::join(&frameworks)
             ),
             None => "no requirement applies".into(),
         }));
@@ -123,7 +114,7 @@ pub fn review(root: &Path, diags: &mut Diagnostics, req: &Request) -> Result<Rev
         document: req.file.display().to_string(),
         sha256: doc.sha256.clone(),
         format: doc.kind.as_str().into(),
-        frameworks,
+        frameworks: frameworks.iter().map(|f| f.as_str().to_string()).collect(),
         vendor: req.vendor.map(str::to_string),
         counts,
         findings,

@@ -10,9 +10,9 @@ use chrono::NaiveDate;
 use crate::diag::Diagnostics;
 use crate::error::Error;
 use crate::files::sha256_hex;
+use crate::model::facts::Framework;
 use crate::model::vendor::AgreementPaper;
 use crate::model::{AgreementStatus, Vendor};
-use crate::select::FRAMEWORKS;
 use crate::store::{Change, Issued, RecordLock, Store, parse_version};
 use crate::track::agreements::{Entry, Event, Recorded};
 use crate::workspace::Workspace;
@@ -297,7 +297,7 @@ pub struct Document<'a> {
     /// Its title (default: the file name).
     pub title: Option<&'a str>,
     /// The frameworks it is meant to cover.
-    pub frameworks: &'a [String],
+    pub frameworks: &'a [Framework],
     /// The date of execution.
     pub date: NaiveDate,
     /// The date it expires.
@@ -320,14 +320,6 @@ impl Document<'_> {
                 "say which frameworks {} document is meant to cover: --framework gdpr (repeatable)",
                 self.whose()
             )));
-        }
-        for f in self.frameworks {
-            if !FRAMEWORKS[1..].contains(&f.as_str()) {
-                return Err(Error::Usage(format!(
-                    "unknown framework `{f}`; known: {}",
-                    FRAMEWORKS[1..].join(", ")
-                )));
-            }
         }
         check_expiry(self.date, self.expires)
     }
@@ -453,7 +445,7 @@ pub fn sign_document(
         "dpa: sign {id} on {whose} paper\n\nVendor: {id} ({})\nPaper: {}\nTitle: {title}\nFrameworks: {}\nSigned: {}\n",
         vendor.name,
         paper.as_str(),
-        d.frameworks.join(", "),
+        Framework::join(d.frameworks),
         d.date
     );
     if d.date < recorded.on {

@@ -7,29 +7,13 @@ use chrono::NaiveDate;
 
 use crate::diag::Diagnostics;
 use crate::error::Error;
-use crate::select;
 use crate::side::Side;
 use crate::track::{self, Options, Row, Tracker, report, sheet, words};
 use crate::workspace::Workspace;
 
-/// Checks a framework named to filter the tracker.
-pub fn check_framework(f: Option<&str>) -> Result<(), Error> {
-    if let Some(f) = f
-        && !select::FRAMEWORKS[1..].contains(&f)
-    {
-        return Err(Error::Usage(format!(
-            "unknown framework `{f}`: use one of {}",
-            select::FRAMEWORKS[1..].join(", ")
-        )));
-    }
-    Ok(())
-}
-
 /// The tracker ([`track::status`]); on the processor side each customer's standing on every
 /// intended sub-processor is among its rows' remarks.
 pub fn status(ws: &Workspace, options: &Options) -> Result<Tracker, Error> {
-    check_framework(options.framework.as_deref())?;
-    check_framework(options.missing.as_deref())?;
     let mut tracker = track::status(ws, options)?;
     if ws.side == Side::Customers {
         notice_remarks(ws, &mut tracker.rows, tracker.as_of);
