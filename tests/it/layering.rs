@@ -476,3 +476,42 @@ fn the_text_crate_depends_on_neither_typst_nor_git_nor_the_library() {
         "the manifest was read: {deps:?}"
     );
 }
+
+/// Frameworks are one enum: outside test code, the names `"scc"`, `"gdpr"` and `"ccpa"` appear
+/// only as an enum's own serialisation (`Gdpr = "gdpr",` in a `choices!` list), so a misspelt
+/// framework cannot compile.
+#[test]
+fn framework_names_are_spelt_only_by_their_enums() {
+    let root = repo();
+    let variant = regex::Regex::new(r#"^\s*[A-Z][A-Za-z]* = "(scc|gdpr|ccpa)",\s*$"#).expect("re");
+    let mut found = Vec::new();
+    for (_, file) in workspace_files() {
+        let rel = file
+            .strip_prefix(&root)
+            .expect("in repo")
+            .display()
+            .to_string();
+        if rel.ends_with("/tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("read source");
+        for (n, line) in text.lines().enumerate() {
+            // Unit tests sit at the end of a file, after `#[cfg(test)]`.
+            if line.trim_start().starts_with("#[cfg(test)]") {
+                break;
+            }
+            let code = code(line);
+            let named = ["\"scc\"", "\"gdpr\"", "\"ccpa\""]
+                .iter()
+                .any(|n| code.contains(n));
+            if named && !variant.is_match(line) {
+                found.push(format!("{rel}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "framework names spelt outside their enum; use dpa::model::facts::Framework:\n{}",
+        found.join("\n")
+    );
+}
