@@ -430,46 +430,13 @@ pub fn worker_if_requested() {
     }
 }
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    windows
-))]
-extern "C" fn worker_hook() {
-    worker_if_requested();
-}
-
-/// Runs [`worker_if_requested`] before `main` in every binary that links the library.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    windows
-))]
-#[used]
-#[cfg_attr(
-    any(target_os = "linux", target_os = "android"),
-    unsafe(link_section = ".init_array")
-)]
-#[cfg_attr(
-    target_vendor = "apple",
-    unsafe(link_section = "__DATA,__mod_init_func")
-)]
-#[cfg_attr(windows, unsafe(link_section = ".CRT$XCU"))]
-pub(crate) static WORKER_HOOK: extern "C" fn() = worker_hook;
+dpa_text::worker_constructor!(worker_if_requested);
 
 /// Reads a workbook's first sheet in a bounded worker process: this executable started again
 /// with [`WORKER_ENV`] set.
 pub(crate) fn read_in_worker(bytes: &[u8]) -> Result<Sheet, String> {
     // Keeps the constructor's object linked into every binary that imports.
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "android",
-        target_vendor = "apple",
-        windows
-    ))]
-    let _ = std::hint::black_box(&WORKER_HOOK);
+    keep_worker_hook();
     let exe = std::env::current_exe()
         .map_err(|e| format!("cannot locate the running executable: {e}"))?;
     let json = sandbox::run_worker(

@@ -76,7 +76,7 @@ pub fn in_processes(
     quiet: bool,
     line: &(dyn Fn(&str) + Sync),
 ) -> Result<u8, Error> {
-    keep_hook();
+    keep_worker_hook();
     let exe = std::env::current_exe().map_err(Error::Worker)?;
     let out_root = std::path::absolute(&options.out_root).unwrap_or(options.out_root.clone());
     let command = |batch: &[String]| {
@@ -201,42 +201,4 @@ pub fn worker_if_requested() {
     std::process::exit(i32::from(code));
 }
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    windows
-))]
-extern "C" fn worker_hook() {
-    worker_if_requested();
-}
-
-/// Runs [`worker_if_requested`] before `main` in every binary that links the library.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    windows
-))]
-#[used]
-#[cfg_attr(
-    any(target_os = "linux", target_os = "android"),
-    unsafe(link_section = ".init_array")
-)]
-#[cfg_attr(
-    target_vendor = "apple",
-    unsafe(link_section = "__DATA,__mod_init_func")
-)]
-#[cfg_attr(windows, unsafe(link_section = ".CRT$XCU"))]
-static WORKER_HOOK: extern "C" fn() = worker_hook;
-
-/// Keeps the constructor linked into every binary that renders in processes.
-fn keep_hook() {
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "android",
-        target_vendor = "apple",
-        windows
-    ))]
-    let _ = std::hint::black_box(&WORKER_HOOK);
-}
+dpa_text::worker_constructor!(worker_if_requested);

@@ -115,13 +115,7 @@ pub(crate) fn run_document_worker(
     limits: &Limits,
 ) -> Result<Vec<u8>, String> {
     // Keeps the constructor's object linked into every binary that reads documents.
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "android",
-        target_vendor = "apple",
-        windows
-    ))]
-    let _ = std::hint::black_box(&WORKER_HOOK);
+    keep_worker_hook();
     let exe = worker_exe()?;
     run_worker(
         &exe,
@@ -284,31 +278,4 @@ pub fn worker_if_requested() {
     std::process::exit(i32::from(code));
 }
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    windows
-))]
-extern "C" fn worker_hook() {
-    worker_if_requested();
-}
-
-/// Runs [`worker_if_requested`] before `main` in every binary that links the reader.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_vendor = "apple",
-    windows
-))]
-#[used]
-#[cfg_attr(
-    any(target_os = "linux", target_os = "android"),
-    unsafe(link_section = ".init_array")
-)]
-#[cfg_attr(
-    target_vendor = "apple",
-    unsafe(link_section = "__DATA,__mod_init_func")
-)]
-#[cfg_attr(windows, unsafe(link_section = ".CRT$XCU"))]
-static WORKER_HOOK: extern "C" fn() = worker_hook;
+crate::worker_constructor!(worker_if_requested);
