@@ -1,13 +1,11 @@
 //! Helpers shared by several commands: arguments, the counterparties a command applies to, and
-//! committing an event in a counterparty's record.
+//! the notes printed after a commit of a counterparty's record.
 
 use chrono::NaiveDate;
 
 use dpa::diag::Diagnostics;
-use dpa::error::Error;
-use dpa::store::remote::Sharing;
-use dpa::store::{Change, Committed, Store, StoreError};
-use dpa::track::agreements::{self, Entry, Event};
+use dpa::pipeline::event::{Pushed, RecordCommit};
+use dpa::store::Committed;
 use dpa::workspace::Workspace;
 
 use super::Ctx;
@@ -32,72 +30,22 @@ pub fn vendor_ids(
     }
 }
 
-/// Records `event` for `entry` in the counterparty record `file` and commits it with `extra`
-/// files under `message` ([`agreements::commit`]), noting what the commit left out (see
-/// [`report_commit`]). Returns the commit's short id, for the command's result line.
-///
-/// With an upstream, the remote is checked first ([`Store::check_remote`]) and the commit pushed
-/// after ([`share`]); an event about a provisional version (recorded offline) is refused.
-pub fn commit_event(
-    ctx: &Ctx,
-    store: &Store,
-    file: &str,
-    entry: &Entry,
-    event: &Event,
-    extra: Vec<Change>,
-    message: &str,
-) -> Result<String, Error> {
-    let sharing = check_remote(ctx, store)?;
-    if let Entry::Version(v) = entry {
-        let stem = std::path::Path::new(file)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let ids = [stem.clone(), format!("{stem}-ccpa"), format!("{stem}-gdpr")];
-        if let Some(p) = store
-            .provisional()?
-            .into_keys()
-            .find(|p| p.version == *v && ids.contains(&p.id))
-        {
-            return Err(StoreError::Provisional {
-                id: p.id,
-                version: p.version,
-                what: match event {
-                    Event::Sent { .. } => "sent for signature".into(),
-                    _ => "recorded as signed".into(),
-                },
-            }
-            .into());
-        }
-    }
-    let done = agreements::commit(store, file, entry, event, extra, message)?;
-    report_commit(ctx, &done, "the [[agreements]] entry");
-    share(ctx, store, &sharing);
-    Ok(done.short())
+/// Notes what a commit of a record left out and what the team's remote made of it, on stderr.
+pub fn report_record_commit(ctx: &Ctx, done: &RecordCommit, what: &str) {
+    report_commit(ctx, &done.committed, what);
+    report_pushed(ctx, &done.pushed);
 }
 
-/// Checks the team's remote before a command writes (see [`Store::check_remote`]): refuses when
-/// the branch is behind or has diverged from its upstream; `--offline` skips it.
-pub fn check_remote(ctx: &Ctx, store: &Store) -> Result<Sharing, Error> {
-    Ok(store.check_remote(ctx.offline)?)
-}
-
-/// After a commit: pushes the branch to its upstream when online, so the team sees it; a push
-/// the remote refuses leaves the commit here, with a note saying what to run.
-pub fn share(ctx: &Ctx, store: &Store, sharing: &Sharing) {
-    match sharing {
-        Sharing::Solo => {}
-        Sharing::Offline(up) => ctx.note(&format!(
-            "note: offline: the commit is not on {} yet; run `dpa sync` when back online",
-            up.short()
+/// Notes a commit that is not on the team's remote: made offline, or refused by the remote.
+pub fn report_pushed(ctx: &Ctx, pushed: &Pushed) {
+    match pushed {
+        Pushed::Solo | Pushed::Pushed => {}
+        Pushed::Offline(up) => ctx.note(&format!(
+            "note: offline: the commit is not on {up} yet; run `dpa sync` when back online"
         )),
-        Sharing::Online(up) => {
-            if let Err(e) = store.publish(up, store.tracking_tip(up), &[]) {
-                ctx.note(&format!(
-                    "warning: the commit stays here, not pushed: {e}\n  hint: run `dpa sync`"
-                ));
-            }
-        }
+        Pushed::Refused(e) => ctx.note(&format!(
+            "warning: the commit stays here, not pushed: {e}\n  hint: run `dpa sync`"
+        )),
     }
 }
 

@@ -3,6 +3,7 @@
 use dpa::diag::Diagnostics;
 use dpa::error::Error;
 use dpa::library::{Library, Origin};
+use dpa::model::facts::Framework;
 
 use super::{Ctx, Format};
 
@@ -58,7 +59,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             out.push_str(&format!(
                 "source:     {}\nframeworks: {}\n",
                 source(&c.origin),
-                c.frameworks.join(", ")
+                Framework::join(&c.frameworks)
             ));
             if let Some(w) = &c.when {
                 out.push_str(&format!("when:       {}\n", w.source));
@@ -105,7 +106,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                     "{:width$}  v{:<2} {:<14} {}  ({} requirements){ws}\n",
                     c.id,
                     c.version,
-                    c.frameworks.join(","),
+                    Framework::join(&c.frameworks).replace(", ", ","),
                     c.title,
                     c.satisfies.len()
                 ));

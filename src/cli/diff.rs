@@ -1,19 +1,17 @@
-//! `dpa diff`: clause-level differences between issued versions, Markdown contracts, or library revisions.
+//! `dpa diff`: the arguments of [`dpa::pipeline::compare`] and [`dpa::pipeline::library_diff()`],
+//! and what they print.
 
 use std::path::Path;
 
-use dpa::assemble::DocOptions;
-use dpa::diag::Diagnostics;
-use dpa::diag::SourceLookup;
 use std::io::IsTerminal as _;
 
-use dpa::diff::formatting::Marks;
-use dpa::diff::{self, Clause, Report};
-use dpa::documents;
+use dpa::diag::{Diagnostics, SourceLookup};
+use dpa::diff::{self, Report};
 use dpa::error::Error;
-use dpa::manifest::ManifestClause;
+use dpa::pipeline::compare::{self, Compared, Format};
 use dpa::pipeline::library_diff::{Affected, LibraryDiff, LibraryDiffError, library_diff};
-use dpa::store::{Store, parse_version};
+use dpa::pipeline::signing;
+use dpa::store::Store;
 
 use super::Ctx;
 
@@ -79,67 +77,14 @@ fn is_document(arg: &str) -> bool {
         || path.is_file()
 }
 
-/// A document's clauses, with the links and emphasis of each for the formatting notes.
-struct Loaded {
-    clauses: Vec<Clause>,
-    marks: Vec<Marks>,
-}
-
-/// Reads a contract of any format as clauses; says how it was read (tracked changes accepted).
-fn load_document(ctx: &Ctx, path: &str, keep_preamble: bool) -> Result<Loaded, Error> {
-    let doc =
-        documents::read(Path::new(path), &documents::Limits::default()).map_err(Error::Document)?;
-    for note in &doc.notes {
-        ctx.note(&format!("note: {path} {note}"));
+/// Prints how the documents were read and, without `--formatting`, how many formatting-only
+/// differences were left out.
+fn notes(ctx: &Ctx, args: &Args, c: &Compared) {
+    for n in &c.notes {
+        ctx.note(&format!("note: {} {}", n.document, n.note));
     }
-    // Against issued clauses, the unnumbered parts of a rendered document (cover, parties,
-    // signatures) are not compared: the manifest holds its numbered clauses only.
-    let rendered = matches!(
-        doc.kind,
-        documents::Kind::Docx | documents::Kind::Pdf | documents::Kind::Html
-    );
-    let kept: Vec<&documents::Section> = doc
-        .sections
-        .iter()
-        .filter(|s| keep_preamble || !rendered || s.number.is_some())
-        .collect();
-    Ok(Loaded {
-        clauses: kept.iter().map(|s| s.clause()).collect(),
-        marks: kept.iter().map(|s| s.marks()).collect(),
-    })
-}
-
-/// The two sides of a per-document diff, as the renderers that need the clauses see them.
-struct Sides<'a> {
-    old: &'a [Clause],
-    new: &'a [Clause],
-}
-
-fn from_manifest(clauses: &[ManifestClause]) -> Vec<Clause> {
-    clauses
-        .iter()
-        .map(|c| Clause {
-            key: Some(c.id.clone()),
-            number: Some(c.number.clone()),
-            title: Some(c.title.clone()),
-            text: c.text.clone(),
-        })
-        .collect()
-}
-
-/// Adds the formatting notes to the report with `--formatting`; without it, says how many there are.
-fn formatting(
-    ctx: &Ctx,
-    args: &Args,
-    report: &mut Report,
-    sides: &Sides<'_>,
-    marks: [&[Marks]; 2],
-) {
-    let notes = diff::formatting::notes(report, sides.old, sides.new, marks[0], marks[1]);
-    if args.formatting {
-        report.formatting = notes;
-    } else if !notes.is_empty() {
-        let n = notes.len();
+    let n = c.formatting_only;
+    if !args.formatting && n > 0 {
         ctx.note(&format!(
             "note: {n} formatting-only difference{} (quotes, dashes, spacing, emphasis or link targets) not counted as changes; --formatting lists {}",
             if n == 1 { "" } else { "s" },
@@ -148,77 +93,42 @@ fn formatting(
     }
 }
 
-/// The date of a redline's tracked changes: `SOURCE_DATE_EPOCH` when set (reproducible), else now.
-fn redline_date() -> String {
-    let now = chrono::Utc::now().date_naive();
-    dpa::render::creation_date(now)
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
-}
-
-fn emit(
-    ctx: &Ctx,
-    args: &Args,
-    report: &Report,
-    title: &str,
-    sides: &Sides<'_>,
-) -> Result<u8, Error> {
-    if args.format == DiffFormat::Docx {
-        let date = redline_date();
-        let bytes = dpa::render::docx::redline::write(
-            report,
-            sides.old,
-            sides.new,
-            &dpa::render::docx::redline::RedlineMeta {
-                title,
-                author: &args.author,
-                date: &date,
-            },
-        )
-        .map_err(|e| Error::Usage(format!("cannot write the redline: {e}")))?;
-        match &args.output {
-            Some(path) => {
-                dpa::files::write_atomic(path, &bytes)?;
+/// Prints the comparison, or writes it to `--output`.
+fn emit(ctx: &Ctx, args: &Args, c: &Compared) -> Result<u8, Error> {
+    notes(ctx, args, c);
+    let format = match args.format {
+        DiffFormat::Text => Format::Text {
+            color: ctx.color_out,
+            all: args.all,
+        },
+        DiffFormat::Json => Format::Json,
+        DiffFormat::Html => Format::Html,
+        DiffFormat::Markdown => Format::Markdown,
+        DiffFormat::Docx => Format::Docx {
+            author: &args.author,
+        },
+    };
+    let docx = args.format == DiffFormat::Docx;
+    match &args.output {
+        Some(path) => {
+            compare::write_output(c, format, path)?;
+            if docx {
                 ctx.note(&format!("wrote {}", path.display()));
             }
-            None if std::io::stdout().is_terminal() => {
-                return Err(Error::Usage(
-                    "--format docx writes a Word file: add --output FILE.docx, or redirect stdout"
-                        .into(),
-                ));
-            }
-            None => ctx.out_bytes(&bytes)?,
         }
-        return Ok(exit_status(args, report));
-    }
-    let text = match args.format {
-        DiffFormat::Text => diff::to_text(report, ctx.color_out, args.all),
-        DiffFormat::Json => {
-            let mut s =
-                serde_json::to_string_pretty(&diff::to_json(report)).map_err(|e| Error::Json {
-                    context: "diff".into(),
-                    source: e,
-                })?;
-            s.push('\n');
-            s
+        None if docx && std::io::stdout().is_terminal() => {
+            return Err(Error::Usage(
+                "--format docx writes a Word file: add --output FILE.docx, or redirect stdout"
+                    .into(),
+            ));
         }
-        DiffFormat::Html => diff::to_html(report, title),
-        DiffFormat::Markdown => diff::to_markdown(report, title),
-        DiffFormat::Docx => String::new(),
-    };
-    match &args.output {
-        Some(path) => dpa::files::write_atomic(path, text.as_bytes())?,
-        None => ctx.out(&text)?,
+        None => ctx.out_bytes(&compare::output(c, format)?)?,
     }
-    Ok(exit_status(args, report))
-}
-
-fn exit_status(args: &Args, report: &Report) -> u8 {
-    if args.exit_code && report.summary.has_changes() {
+    Ok(if args.exit_code && c.report.summary.has_changes() {
         1
     } else {
         0
-    }
+    })
 }
 
 /// Runs `dpa diff`.
@@ -237,102 +147,42 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 "comparing documents needs exactly two files: dpa diff OLD NEW".into(),
             ));
         };
-        let (a, b) = (
-            load_document(ctx, old, true)?,
-            load_document(ctx, new, true)?,
-        );
-        let mut report = diff::diff(&a.clauses, &b.clauses);
-        let sides = Sides {
-            old: &a.clauses,
-            new: &b.clauses,
-        };
-        formatting(ctx, &args, &mut report, &sides, [&a.marks, &b.marks]);
-        return emit(ctx, &args, &report, &format!("{old} → {new}"), &sides);
+        let compared = compare::diff_documents(old, new, args.formatting)?;
+        return emit(ctx, &args, &compared);
     }
     vendor(ctx, &args)
 }
 
 fn vendor(ctx: &Ctx, args: &Args) -> Result<u8, Error> {
     let id = &args.args[0];
-    // `dpa diff ID RETURNED.docx` compares the last issued version with the returned document.
-    let positional: Vec<String> = match args.args.as_slice() {
-        [_, doc] if is_document(doc) => vec![id.clone(), String::new(), doc.clone()],
-        other => other.to_vec(),
-    };
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
-    let store = Store::open(&ws.root)?;
-    let issued = store.issued(id)?;
-    let version = |s: &str| {
-        parse_version(s)
-            .ok_or_else(|| Error::Usage(format!("`{s}` is not a version: write it as 2 or v2")))
-    };
-    let from = match positional.get(1).filter(|s| !s.is_empty()) {
-        Some(s) => version(s)?,
-        None => issued.last().map(|i| i.version).ok_or_else(|| {
-            Error::Usage(format!(
-                "vendor `{id}` has no issued version yet; run `dpa record {id}` first"
-            ))
-        })?,
-    };
-    let old = store.manifest(id, from)?;
-    let (new_clauses, to_label) = match positional.get(2) {
-        Some(path) if is_document(path) => {
-            // A returned document: compare the issued clauses with what the counterparty sent back.
-            let theirs = load_document(ctx, path, false)?;
-            let ours = from_manifest(&old.clauses);
-            let mut report = diff::diff(&ours, &theirs.clauses);
-            let sides = Sides {
-                old: &ours,
-                new: &theirs.clauses,
-            };
-            formatting(ctx, args, &mut report, &sides, [&[], &theirs.marks]);
-            return emit(
-                ctx,
-                args,
-                &report,
-                &format!("DPA-{id}: v{from} → {path}"),
-                &sides,
-            );
+    let version = |s: &String| signing::version(s);
+    // `dpa diff ID RETURNED.docx` compares the last issued version with the returned document.
+    let compared = match args.args.as_slice() {
+        [_, doc] if is_document(doc) => {
+            compare::diff_returned(&ws, id, None, doc, args.formatting)?
         }
-        Some(s) => {
-            let to = version(s)?;
-            (store.manifest(id, to)?.clauses, format!("v{to}"))
+        [_, from, doc] if is_document(doc) => {
+            compare::diff_returned(&ws, id, Some(version(from)?), doc, args.formatting)?
         }
-        None => {
-            let Some(v) = ws.load_vendor(id, &mut diags) else {
-                ctx.report(&diags, &ws);
-                return Ok(2);
-            };
-            let Some(prepared) = ws.prepare(
-                v,
-                &DocOptions {
-                    final_: false,
-                    version: "draft".into(),
-                },
-                &mut diags,
-            ) else {
-                ctx.report(&diags, &ws);
-                return Ok(2);
-            };
-            (prepared.assembled.clauses.to_vec(), "now".to_string())
+        [_, rest @ ..] => {
+            let from = rest.first().map(version).transpose()?;
+            let to = rest.get(1).map(version).transpose()?;
+            match compare::diff_issued(&ws, &mut diags, id, from, to, args.formatting)? {
+                Some(c) => {
+                    ctx.report(&diags, &ws);
+                    c
+                }
+                None => {
+                    ctx.report(&diags, &ws);
+                    return Ok(2);
+                }
+            }
         }
+        [] => unreachable!("clap requires one argument"),
     };
-    ctx.report(&diags, &ws);
-    let (ours, next) = (from_manifest(&old.clauses), from_manifest(&new_clauses));
-    let mut report = diff::diff(&ours, &next);
-    let sides = Sides {
-        old: &ours,
-        new: &next,
-    };
-    formatting(ctx, args, &mut report, &sides, [&[], &[]]);
-    emit(
-        ctx,
-        args,
-        &report,
-        &format!("DPA-{id}: v{from} → {to_label}"),
-        &sides,
-    )
+    emit(ctx, args, &compared)
 }
 
 fn library(ctx: &Ctx, args: &Args) -> Result<u8, Error> {

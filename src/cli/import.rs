@@ -1,11 +1,12 @@
-//! `dpa import`: vendor records from a procurement export (CSV or XLSX).
+//! `dpa import`: the arguments of [`dpa::pipeline::import()`], and its report.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use dpa::diag::Diagnostics;
 use dpa::error::Error;
-use dpa::import::{self, Action, Options, Plan, Table};
+use dpa::import::{self, Action, Plan, Table};
+use dpa::pipeline::import::Request;
 
 use super::Ctx;
 
@@ -49,47 +50,25 @@ fn parse_map(s: &str) -> Result<(String, String), String> {
 
 /// Runs `dpa import`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
-    if !ctx.root.join(dpa::workspace::COMPANY_FILE).is_file() {
-        return Err(Error::Usage(format!(
-            "no {} here: import into a dpa workspace\n  hint: run `dpa init` to create one, or pass `-C DIR`",
-            dpa::workspace::COMPANY_FILE
-        )));
-    }
     let shown = args.file.display().to_string();
-    let exe = std::env::current_exe()
-        .map_err(|e| Error::Usage(format!("cannot locate the dpa executable: {e}")))?;
-    let table = import::read_table(&args.file, &shown, &exe)
-        .map_err(|why| Error::Usage(format!("{shown}: {why}")))?;
-    // The saved mapping first; --map adds to it and wins for a column it names again.
-    let mut maps = import::mapfile::load(&ctx.root).map_err(Error::Usage)?;
-    for (column, field) in &args.maps {
-        maps.retain(|(c, _)| c != column);
-        maps.push((column.clone(), field.clone()));
-    }
-    if !maps.is_empty() && args.maps.len() < maps.len() && !ctx.quiet {
+    let request = Request {
+        maps: &args.maps,
+        save_map: args.save_map,
+        dry_run: args.dry_run,
+        update: args.update,
+        skip_invalid: args.skip_invalid,
+    };
+    let done = dpa::pipeline::import(&ctx.root, &args.file, &shown, &request)?;
+    let plan = &done.plan;
+    if done.used_saved_map && !ctx.quiet {
         ctx.note(&format!(
             "note: columns mapped as saved in {}",
             import::mapfile::FILE
         ));
     }
-    let saved = if args.save_map {
-        Some(import::mapfile::merged(&ctx.root, &args.maps).map_err(Error::Usage)?)
-    } else {
-        None
-    };
-    let opts = Options {
-        maps,
-        update: args.update,
-        skip_invalid: args.skip_invalid,
-    };
-    let plan = import::plan(&ctx.root, &table, &opts)?;
     // Messages name the row, the column and the value; the row itself is never printed.
     let lookup = |_: &str| -> Option<String> { None };
-    if let Some(text) = &saved
-        && !args.dry_run
-    {
-        let path = ctx.root.join(import::mapfile::FILE);
-        dpa::files::write_atomic(&path, text.as_bytes())?;
+    if done.saved_map {
         ctx.note(&format!(
             "note: the column mapping is saved in {}; later imports use it",
             import::mapfile::FILE
@@ -111,10 +90,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         return Err(Error::Invalid(plan.diagnostics.error_count()));
     }
     ctx.report(&diags, &lookup);
-    if !args.dry_run {
-        import::apply(&ctx.root, &plan)?;
-    }
-    ctx.out(&summary(&plan, &table, args.dry_run))?;
+    ctx.out(&summary(plan, &done.table, args.dry_run))?;
     let skipped = plan.outcomes.iter().any(|o| o.action == Action::Invalid);
     ctx.finish(if skipped { 1 } else { 0 })
 }

@@ -287,13 +287,6 @@ fn find_root(start: &Path) -> PathBuf {
 
 /// Runs the command line and returns the exit code.
 pub fn main() -> u8 {
-    // The bounded worker that parses untrusted documents; on Linux the library's own entry has
-    // already answered before `main`, this call serves other platforms.
-    dpa::documents::sandbox::worker_if_requested();
-    // The bounded worker process that reads untrusted XLSX workbooks for `dpa import`.
-    if std::env::args().nth(1).as_deref() == Some("__sheet") {
-        return dpa::import::table::worker_main();
-    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -32,8 +32,7 @@ impl<'c> Progress<'c> {
     /// Prints a result line to stdout without tearing the bar; once the reader has closed the
     /// pipe, lines are dropped and the work goes on (`Ctx::finish` reports it).
     pub fn println(&self, line: &str) {
-        // A worker of a bulk render always reports its results: its parent counts them.
-        if self.ctx.quiet && std::env::var_os("DPA_RENDER_WORKER").is_none() {
+        if self.ctx.quiet {
             return;
         }
         let _ = self.suspend(|| self.ctx.out(&format!("{line}\n")));

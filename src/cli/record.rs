@@ -2,9 +2,10 @@
 
 use dpa::diag::Diagnostics;
 use dpa::error::Error;
-use dpa::pipeline::issue::{Issued, Shared, issue};
-use dpa::render::Renderer;
-use dpa::store::Store;
+use dpa::model::facts::Framework;
+use dpa::model::vendor::AgreementPaper;
+use dpa::pipeline::issue::{Issued, Shared, issue_many};
+use dpa::pipeline::log::{Afterwards, Standing};
 
 use super::Ctx;
 
@@ -34,27 +35,12 @@ pub struct LogArgs {
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
-    let store = Store::open(&ws.root)?;
-    store.signature()?;
-    // Concurrent runs take turns; the second then finds the versions the first issued.
-    let _lock = dpa::store::RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
-    // With an upstream: fetch first, refuse when behind; each version is pushed as it is issued.
-    let sharing = store.check_remote(ctx.offline)?;
     let ids = super::args::vendor_ids(&ws, &args.vendors, args.all, &mut diags);
-    let renderer = Renderer::new(Some(ws.root.clone()));
     let mut failed = 0usize;
     let (mut new, mut unchanged) = (0usize, 0usize);
-    for id in &ids {
-        let mut vd = Diagnostics::new();
-        let line = match issue(
-            &ws,
-            &store,
-            &renderer,
-            id,
-            args.message.as_deref(),
-            &sharing,
-            &mut vd,
-        ) {
+    let mut broke = false;
+    let mut each = |id: &str, result: Result<Option<Issued>, Error>, vd: Diagnostics| {
+        let line = match result {
             Ok(Some(Issued::Unchanged { version })) => {
                 unchanged += 1;
                 format!("{id}: unchanged (v{version})\n")
@@ -82,12 +68,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             Ok(None) => {
                 failed += 1;
                 ctx.report(&vd, &ws);
-                continue;
+                return;
             }
             Err(e) => {
                 ctx.report(&vd, &ws);
                 eprintln!("error: {id}: {e}");
-                return Ok(2);
+                broke = true;
+                return;
             }
         };
         if !ctx.quiet {
@@ -95,6 +82,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             let _ = ctx.out(&line);
         }
         ctx.report(&vd, &ws);
+    };
+    issue_many(&ws, &ids, args.message.as_deref(), ctx.offline, &mut each)?;
+    if broke {
+        return Ok(2);
     }
     ctx.report(&diags, &ws);
     if args.all && !ctx.quiet {
@@ -121,33 +112,24 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
         Err(_) if conflicted => None,
         Err(e) => return Err(e),
     };
-    let store = Store::open(&ctx.root)?;
-    let issued = store.issued(&args.vendor)?;
-    let vendor = ws
-        .as_ref()
-        .and_then(|ws| ws.load_facts(&args.vendor, &mut Diagnostics::new()))
-        .map(|f| f.vendor);
-    let provisional = store.provisional()?;
+    let found = dpa::pipeline::log(&ctx.root, ws.as_ref(), &args.vendor)?;
     // Agreements dpa did not issue: signed before dpa, on our paper or the vendor's.
     let mut others = String::new();
-    for a in vendor.iter().flat_map(|v| &v.agreements) {
-        if a.version.is_some() {
-            continue;
-        }
+    for a in &found.others {
         let whose = match a.paper {
-            dpa::model::vendor::AgreementPaper::Ours => "our paper",
-            dpa::model::vendor::AgreementPaper::Vendor => "vendor's paper",
+            AgreementPaper::Ours => "our paper",
+            AgreementPaper::Vendor => "vendor's paper",
         };
         let signed = a.signed_on.map_or("-".to_string(), |d| d.to_string());
         others.push_str(&format!(
             "{signed}  \"{}\" ({whose}, not issued by dpa)  {}{}\n",
             a.title.as_deref().unwrap_or("agreement"),
-            a.frameworks.join(", "),
-            afterwards(a)
+            Framework::join(&a.frameworks),
+            afterwards(a.afterwards.as_ref())
         ));
     }
-    if issued.is_empty() {
-        if vendor.is_none() && !conflicted {
+    if found.versions.is_empty() {
+        if !found.vendor_known && !conflicted {
             return Err(Error::Usage(format!(
                 "no vendor `{}` and no issued versions for it",
                 args.vendor
@@ -162,38 +144,24 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
         return Ok(0);
     }
     let mut out = String::new();
-    for i in issued.iter().rev() {
-        let date = chrono::DateTime::from_timestamp(i.time, 0)
+    for v in &found.versions {
+        let date = v
+            .issued_on
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default();
-        let frameworks = store
-            .manifest(&args.vendor, i.version)?
-            .regulated_frameworks()
-            .join(", ");
-        let state = vendor
-            .as_ref()
-            .and_then(|v| v.agreements.iter().find(|a| a.version == Some(i.version)))
-            .map(|a| match (a.status, a.signed_on) {
-                (dpa::model::AgreementStatus::Signed, Some(d)) => {
-                    (format!("signed {d}"), afterwards(a))
-                }
-                (s, _) => (s.to_string(), String::new()),
-            })
-            .unwrap_or_else(|| ("issued".into(), String::new()));
-        let state = if provisional
-            .keys()
-            .any(|p| p.id == args.vendor && p.version == i.version)
-        {
-            ("provisional".to_string(), state.1)
-        } else {
-            state
+        let state = match &v.standing {
+            Standing::Issued => "issued".to_string(),
+            Standing::Provisional => "provisional".to_string(),
+            Standing::Signed(d) => format!("signed {d}"),
+            Standing::Recorded(s) => s.to_string(),
         };
         out.push_str(&format!(
-            "v{:<3} {date}  {}  {:<16} {frameworks}{}\n",
-            i.version,
-            i.commit.to_string().chars().take(10).collect::<String>(),
-            state.0,
-            state.1
+            "v{:<3} {date}  {}  {:<16} {}{}\n",
+            v.version,
+            v.commit,
+            state,
+            v.frameworks.join(", "),
+            afterwards(v.afterwards.as_ref())
         ));
     }
     out.push_str(&others);
@@ -202,15 +170,15 @@ pub fn log(ctx: &Ctx, args: LogArgs) -> Result<u8, Error> {
 }
 
 /// `; recorded afterwards on D by WHO` for an agreement entered after it was signed.
-fn afterwards(a: &dpa::model::vendor::AgreementState) -> String {
-    match (a.signed_on, a.recorded_on) {
-        (Some(signed), Some(on)) if signed < on => format!(
-            "; recorded afterwards on {on}{}",
-            a.recorded_by
-                .as_ref()
+fn afterwards(a: Option<&Afterwards>) -> String {
+    match a {
+        Some(a) => format!(
+            "; recorded afterwards on {}{}",
+            a.on,
+            a.by.as_ref()
                 .map(|b| format!(" by {b}"))
                 .unwrap_or_default()
         ),
-        _ => String::new(),
+        None => String::new(),
     }
 }

@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use dpa::diag::Diagnostics;
 use dpa::error::Error;
-use dpa::files::display_path;
-use dpa::pipeline::render::{Done, Options, in_workers, plan, render_many};
+use dpa::pipeline::render::{Done, Options, plan, render_many};
+use dpa::pipeline::render_workers::{self, BATCH};
 use dpa::render::Renderer;
 
 use super::Ctx;
@@ -54,11 +54,6 @@ pub enum OutputFormat {
     /// The same, plus a Word document with the same content and structure.
     Docx,
 }
-
-/// Vendors rendered by one worker process in a bulk run.
-const BATCH: usize = 32;
-/// Set in the environment of worker processes, so that they render their batch themselves.
-const CHILD: &str = "DPA_RENDER_WORKER";
 
 /// Runs `dpa render`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
@@ -122,48 +117,22 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let progress = super::progress::Progress::new(ctx, todo.len() as u64, "rendering");
     let rendered = AtomicUsize::new(0);
     let mut code = 0u8;
-    if todo.len() > BATCH && std::env::var_os(CHILD).is_none() {
-        let exe = std::env::current_exe().map_err(Error::Worker)?;
-        let command = |batch: &[String]| {
-            let mut cmd = std::process::Command::new(&exe);
-            cmd.arg("-C")
-                .arg(&ws.root)
-                .arg("--color")
-                .arg(if ctx.color_err { "always" } else { "never" });
-            if ctx.quiet {
-                cmd.arg("-q");
-            }
-            cmd.arg("render")
-                .arg("--out")
-                .arg(&options.out_root)
-                .args(["-j", "1"]);
-            if args.final_ {
-                cmd.arg("--final");
-            }
-            if args.format == OutputFormat::Docx {
-                cmd.args(["--format", "docx"]);
-            }
-            if args.protect {
-                cmd.arg("--protect");
-            }
-            if let Some(date) = args.as_of {
-                cmd.arg("--as-of").arg(date.to_string());
-            }
-            cmd.args(batch.iter()).env(CHILD, "1");
-            // A worker lives for one batch: let the allocator keep the memory a document freed
-            // for the next one instead of returning it to the system and faulting it in again
-            // (about 5% of a worker's time; its peak stays near 120 MB).
-            if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-                cmd.env("MIMALLOC_PURGE_DELAY", "-1");
-            }
-            cmd
-        };
+    if todo.len() > BATCH {
         let line = |l: &str| {
             progress.println(l);
             progress.inc();
             rendered.fetch_add(1, Ordering::Relaxed);
         };
-        code = in_workers(&todo, BATCH, jobs(&args), &command, &line)?;
+        code = render_workers::in_processes(
+            &ws,
+            &todo,
+            &options,
+            args.as_of,
+            jobs(&args),
+            ctx.color_err,
+            ctx.quiet,
+            &line,
+        )?;
     } else {
         let renderer = Renderer::new(Some(ws.root.clone()));
         let first_error: Mutex<Option<Error>> = Mutex::new(None);
@@ -171,13 +140,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             match result {
                 Ok(Some(d)) => {
                     rendered.fetch_add(1, Ordering::Relaxed);
-                    progress.println(&format!(
-                        "{}  {} pages  {}",
-                        display_path(&ws.root, &d.pdf),
-                        d.pages,
-                        d.version
-                            .map_or_else(|| "draft".to_string(), |n| format!("final v{n}"))
-                    ));
+                    progress.println(&render_workers::line(&ws.root, &d));
                 }
                 Ok(None) => {}
                 Err(e) => {

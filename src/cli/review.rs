@@ -1,14 +1,14 @@
-//! `dpa review`: a DPA of any origin against the requirement registry, with quoted evidence.
+//! `dpa review`: the arguments of [`dpa::pipeline::review()`], and its report as text, JSON or
+//! HTML.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use dpa::diag::Diagnostics;
-use dpa::documents;
 use dpa::error::Error;
-use dpa::library::Library;
-use dpa::review::{self, Review, Rules, Status};
-use dpa::select::FRAMEWORKS;
+use dpa::model::facts::Framework;
+use dpa::pipeline::review::Request;
+use dpa::review::{self, Review, Status};
 
 use super::Ctx;
 
@@ -36,8 +36,8 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     pub vendor: Option<String>,
     /// Review against these frameworks (repeatable), e.g. `--framework gdpr --framework ccpa`.
-    #[arg(long = "framework", value_name = "F")]
-    pub frameworks: Vec<String>,
+    #[arg(long = "framework", value_name = "F", value_parser = Framework::regulated)]
+    pub frameworks: Vec<Framework>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
     pub format: ReviewFormat,
@@ -46,120 +46,40 @@ pub struct Args {
     pub save: bool,
 }
 
-pub use dpa::review::REVIEWS_DIR;
-
 /// Runs `dpa review`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
-    if args.vendor.is_none() && args.frameworks.is_empty() {
-        return Err(Error::Usage(
-            "say what to review against: --vendor ID, or --framework F (gdpr, ccpa, scc, uk, ch, usstate)"
-                .into(),
-        ));
-    }
-    for f in &args.frameworks {
-        if !FRAMEWORKS[1..].contains(&f.as_str()) {
-            return Err(Error::Usage(format!(
-                "unknown framework `{f}`; known: {}",
-                FRAMEWORKS[1..].join(", ")
-            )));
-        }
-    }
+    let request = Request {
+        file: &args.file,
+        vendor: args.vendor.as_deref(),
+        frameworks: &args.frameworks,
+        save: args.save,
+    };
+    request.check()?;
     let mut diags = Diagnostics::new();
-    let (library, frameworks, facts, workspace_root) = match &args.vendor {
-        Some(id) => {
-            let ws = super::open(ctx, &mut diags)?;
-            let Some(vendor) = ws.load_vendor(id, &mut diags) else {
-                ctx.report(&diags, &ws);
-                return Err(Error::Invalid(diags.error_count().max(1)));
-            };
-            let app = ws.applicability(&vendor, &mut diags);
-            let facts = ws.facts(&vendor, &app);
-            let mut frameworks: Vec<String> = app
-                .frameworks
-                .iter()
-                .filter(|f| **f != "general")
-                .map(|f| f.to_string())
-                .collect();
-            if !args.frameworks.is_empty() {
-                frameworks.retain(|f| args.frameworks.contains(f));
-            }
-            (ws.library.clone(), frameworks, facts, ctx.root.clone())
-        }
-        None => {
-            let library = Library::load(Some(&ctx.root), &mut diags);
-            (
-                library,
-                args.frameworks.clone(),
-                review::typical_facts(),
-                ctx.root.clone(),
-            )
+    let done = match dpa::pipeline::review(&ctx.root, &mut diags, &request) {
+        Ok(done) => done,
+        Err(e) => {
+            ctx.report(&diags, &dpa::workspace::lookup_in(&ctx.root));
+            return Err(e);
         }
     };
-    let rules = Rules::load(Some(&workspace_root), &mut diags);
-    let ids: Vec<&str> = library
-        .requirements()
-        .iter()
-        .map(|r| r.id.as_str())
-        .collect();
-    review::rules::check_references(&rules, &ids, &mut diags);
-    if diags.has_errors() {
-        ctx.report(&diags, &dpa::workspace::lookup_in(&ctx.root));
-        return Err(Error::Invalid(diags.error_count()));
-    }
-    // Every failure to read is a refusal naming the file (exit 2).
-    let doc =
-        documents::read_text(&args.file, &documents::Limits::default()).map_err(Error::Document)?;
-    let clauses = doc.clauses();
-    let fw: Vec<&str> = frameworks.iter().map(String::as_str).collect();
-    let applicable: Vec<&dpa::library::Requirement> = library
-        .requirements()
-        .iter()
-        .filter(|r| r.applies(&fw, &facts))
-        .collect();
-    if applicable.is_empty() {
-        return Err(Error::Usage(match &args.vendor {
-            Some(id) => format!(
-                "no requirement of {} applies to vendor `{id}`",
-                frameworks.join(", ")
-            ),
-            None => "no requirement applies".into(),
-        }));
-    }
-    let (findings, counts) = review::review(&clauses, &applicable, &rules);
-    let result = Review {
-        document: args.file.display().to_string(),
-        sha256: doc.sha256.clone(),
-        format: doc.kind.as_str().into(),
-        frameworks,
-        vendor: args.vendor.clone(),
-        counts,
-        findings,
-        clauses,
-    };
-    if args.save {
-        let dir = ctx.root.join(REVIEWS_DIR);
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        let path = dir.join(format!("{}.json", result.sha256));
-        let json = serde_json::to_string_pretty(&result).map_err(|e| Error::Json {
-            context: "review".into(),
-            source: e,
-        })?;
-        dpa::files::write_atomic(&path, format!("{json}\n").as_bytes())?;
+    if let Some(path) = &done.saved {
         ctx.note(&format!(
             "saved {}",
-            dpa::files::display_path(&ctx.root, &path)
+            dpa::files::display_path(&ctx.root, path)
         ));
     }
+    let result = &done.review;
     match args.format {
-        ReviewFormat::Text => ctx.out(&to_text(&result, ctx.color_out))?,
+        ReviewFormat::Text => ctx.out(&to_text(result, ctx.color_out))?,
         ReviewFormat::Json => {
-            let json = serde_json::to_string_pretty(&result).map_err(|e| Error::Json {
+            let json = serde_json::to_string_pretty(result).map_err(|e| Error::Json {
                 context: "review".into(),
                 source: e,
             })?;
             ctx.out(&format!("{json}\n"))?;
         }
-        ReviewFormat::Html => ctx.out(&review::html::to_html(&result))?,
+        ReviewFormat::Html => ctx.out(&review::html::to_html(result))?,
     }
     Ok(if result.has_gaps() { 1 } else { 0 })
 }

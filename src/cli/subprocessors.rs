@@ -1,5 +1,5 @@
-//! `dpa subprocessors`: the processor's sub-processor changes — record an intended one, list
-//! and send the notices each customer is owed, record an objection or a consent.
+//! `dpa subprocessors`: the arguments of [`dpa::pipeline::subprocessors`], the notice list as a
+//! table or CSV, and what the commands print.
 
 use std::path::PathBuf;
 
@@ -7,13 +7,13 @@ use chrono::NaiveDate;
 
 use dpa::diag::Diagnostics;
 use dpa::error::Error;
-use dpa::model::country;
 use dpa::notices::{Duty, Standing, edit};
 use dpa::pipeline::notices::{self, NoticeRow};
-use dpa::store::{RecordLock, Store};
+use dpa::pipeline::page;
+use dpa::pipeline::subprocessors::{self, Answer};
 
 use super::Ctx;
-use super::args::{parse_date, report_commit, share};
+use super::args::{parse_date, report_commit, report_pushed};
 
 /// Arguments of `dpa subprocessors`.
 #[derive(Debug, clap::Args)]
@@ -75,6 +75,20 @@ pub enum Action {
         #[arg(long, value_enum, default_value_t = NoticeFormat::Text)]
         format: NoticeFormat,
     },
+    /// Write the public sub-processor page into DIR: index.html, subprocessors.json and feed.atom, from dpa.toml's list as committed and every change of it in git history.
+    ///
+    /// Example: dpa subprocessors page --out site/subprocessors --url https://brightmetric.example/subprocessors
+    Page {
+        /// The folder to write into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The URL the folder is published at; the feed's id and links derive from it.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// Describe the list as of this date (YYYY-MM-DD) instead of today: additions starting later are announced.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+    },
     /// Record a customer's objection to an intended sub-processor.
     ///
     /// Example: dpa subprocessors object nordlicht-retail "Vectorline AI Ltd" --date 2027-02-10
@@ -101,50 +115,61 @@ pub enum Action {
     },
 }
 
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
 /// Runs `dpa subprocessors`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
     let mut diags = Diagnostics::new();
     let ws = super::open(ctx, &mut diags)?;
     notices::require_processor_side(&ws)?;
     match args.action {
+        Action::Page { out, url, as_of } => {
+            let options = page::PageOptions {
+                as_of: as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                url,
+            };
+            let out = ctx.root.join(out);
+            let published = page::publish(&ctx.root, &out, &options, &mut diags)?;
+            ctx.report(&diags, &ws);
+            let p = &published.page;
+            ctx.out(&format!(
+                "{} in service, {} announced, {} changes: wrote {}\n",
+                p.current.len(),
+                p.announced.len(),
+                p.changes.len(),
+                published
+                    .files
+                    .iter()
+                    .map(|f| f.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))?;
+            ctx.finish(0)
+        }
         Action::Add {
             name,
-            country: code,
+            country,
             purpose,
             effective,
             address,
             contact,
         } => {
-            if !country::is_known(&code) {
-                return Err(Error::Usage(format!(
-                    "`{code}` is not an ISO 3166-1 alpha-2 country code"
-                )));
-            }
             let intended = edit::Intended {
                 name: name.clone(),
-                country: code,
+                country,
                 purpose,
                 address,
                 contact,
                 effective,
             };
-            let store = open_store(&ws)?;
-            let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
-            let sharing = super::args::check_remote(ctx, &store)?;
-            let Some(done) = notices::add(&ws, &store, &intended, &mut diags)? else {
+            let Some(done) = subprocessors::add(&ws, &mut diags, ctx.offline, &intended)? else {
                 ctx.report(&diags, &ws);
                 return Err(Error::Invalid(diags.error_count().max(1)));
             };
-            report_commit(ctx, &done, "this change");
-            share(ctx, &store, &sharing);
+            report_commit(ctx, &done.committed, "this change");
+            report_pushed(ctx, &done.pushed);
             ctx.out(&format!(
                 "{}: added `{name}`, effective {effective} (commit {}); see `dpa subprocessors notices` for the customers to tell\n",
                 dpa::workspace::COMPANY_FILE,
-                done.short()
+                done.committed.short()
             ))?;
             Ok(0)
         }
@@ -154,21 +179,25 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             send,
             format,
         } => {
-            let subs = notices::intended(&ws, name.as_deref())?;
-            let mut customers = notices::customers(&ws, &mut diags);
-            if diags.has_errors() {
-                // A customer left out would be a customer never told.
+            let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let found = subprocessors::notices(
+                &ws,
+                &mut diags,
+                ctx.offline,
+                name.as_deref(),
+                as_of,
+                send.as_deref(),
+            );
+            let found = match found {
+                Ok(found) => found,
+                Err(e) => {
+                    ctx.report(&diags, &ws);
+                    return Err(e);
+                }
+            };
+            if let Some(sending) = &found.sending {
                 ctx.report(&diags, &ws);
-                return Err(Error::Invalid(diags.error_count()));
-            }
-            let as_of = as_of.unwrap_or_else(today);
-            if let Some(dir) = send {
-                let store = open_store(&ws)?;
-                let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
-                let sharing = super::args::check_remote(ctx, &store)?;
-                let sent = notices::send(&ws, &store, &customers, &subs, as_of, &dir, &mut diags);
-                ctx.report(&diags, &ws);
-                let sent = sent?;
+                let sent = &sending.sent;
                 for l in &sent.letters {
                     ctx.note(&format!("wrote {l}"));
                 }
@@ -180,7 +209,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                 match &sent.committed {
                     Some(done) => {
                         report_commit(ctx, done, "this change");
-                        share(ctx, &store, &sharing);
+                        if let Some(pushed) = &sending.pushed {
+                            report_pushed(ctx, pushed);
+                        }
                         ctx.note(&format!(
                             "{wrote}recorded {} notice(s) as sent on {as_of} (commit {})",
                             sent.rows.len(),
@@ -189,18 +220,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                     }
                     None => ctx.note(&format!("{wrote}no notice was due, nothing recorded")),
                 }
-                // The list below shows the notices just recorded as sent.
-                customers = notices::customers(&ws, &mut Diagnostics::new());
             }
-            let rows = notices::rows(&ws, &customers, &subs, as_of);
+            let rows = &found.rows;
             let text = match format {
-                NoticeFormat::Text => table(&rows),
+                NoticeFormat::Text => table(rows),
                 NoticeFormat::Json => {
-                    let mut s = serde_json::to_string_pretty(&rows).unwrap_or_default();
+                    let mut s = serde_json::to_string_pretty(rows).unwrap_or_default();
                     s.push('\n');
                     s
                 }
-                NoticeFormat::Csv => csv(&rows),
+                NoticeFormat::Csv => csv(rows),
             };
             ctx.out(&text)?;
             ctx.finish(0)
@@ -209,12 +238,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             customer,
             name,
             date,
-        } => event(ctx, &ws, &customer, &name, date, true),
+        } => event(ctx, &ws, &customer, &name, date, Answer::Objection),
         Action::Consent {
             customer,
             name,
             date,
-        } => event(ctx, &ws, &customer, &name, date, false),
+        } => event(ctx, &ws, &customer, &name, date, Answer::Consent),
     }
 }
 
@@ -224,71 +253,37 @@ fn event(
     customer: &str,
     name: &str,
     date: Option<NaiveDate>,
-    objection: bool,
+    answer: Answer,
 ) -> Result<u8, Error> {
     let mut diags = Diagnostics::new();
-    let Some(record) = ws.load_vendor(customer, &mut diags) else {
-        ctx.report(&diags, ws);
-        return Err(Error::Invalid(diags.error_count().max(1)));
-    };
-    let subs = notices::intended(ws, Some(name))?;
-    let date = date.unwrap_or_else(today);
-    let specific = dpa::side::specific(&ws.company, &record);
-    if objection && specific {
-        return Err(Error::Usage(format!(
-            "`{customer}` is on specific authorisation: a sub-processor joins only with its consent, so there is nothing to object to; without `dpa subprocessors consent` it stays out"
-        )));
-    }
-    if !objection && !specific {
-        return Err(Error::Usage(format!(
-            "`{customer}` is on general authorisation: it is notified and may object (`dpa subprocessors object`); consent is not asked"
-        )));
-    }
-    let event = if objection {
-        edit::Event::Objected(date)
-    } else {
-        edit::Event::Consented(date)
-    };
-    let store = open_store(ws)?;
-    let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
-    let sharing = super::args::check_remote(ctx, &store)?;
-    let done = notices::record(&store, &record, name, event)?;
-    report_commit(ctx, &done, "this change");
-    share(ctx, &store, &sharing);
-    if objection
-        && let Some(s) = subs.first()
-        && let Some(effective) = s.effective
-    {
-        let terms = dpa::side::terms(&ws.company, &record, name);
-        let plan = dpa::notices::plan(effective, &terms, date);
-        if let Some(deadline) = plan.objection_deadline
-            && terms.recorded.sent_on.is_some()
-            && date > deadline
-        {
-            ctx.note(&format!(
-                "warning: the objection period ended on {deadline}; a late objection does not keep `{name}` out of {customer}'s Annex III"
-            ));
-        }
+    let done =
+        match subprocessors::answer(ws, &mut diags, ctx.offline, customer, name, date, answer) {
+            Ok(done) => done,
+            Err(e) => {
+                if diags.has_errors() {
+                    ctx.report(&diags, ws);
+                }
+                return Err(e);
+            }
+        };
+    report_commit(ctx, &done.recorded.committed, "this change");
+    report_pushed(ctx, &done.recorded.pushed);
+    if let Some(deadline) = done.late {
+        ctx.note(&format!(
+            "warning: the objection period ended on {deadline}; a late objection does not keep `{name}` out of {customer}'s Annex III"
+        ));
     }
     ctx.out(&format!(
-        "{}: recorded {} of `{name}` on {date} (commit {})\n",
-        record.file,
-        if objection {
-            "the objection"
-        } else {
-            "the consent"
+        "{}: recorded {} of `{name}` on {} (commit {})\n",
+        done.file,
+        match answer {
+            Answer::Objection => "the objection",
+            Answer::Consent => "the consent",
         },
-        done.short()
+        done.on,
+        done.recorded.committed.short()
     ))?;
     Ok(0)
-}
-
-/// The workspace's repository, with an identity to commit as: checked before anything is
-/// written, like `dpa sign` and `dpa record`.
-fn open_store(ws: &dpa::workspace::Workspace) -> Result<Store, Error> {
-    let store = Store::open(&ws.root)?;
-    store.signature()?;
-    Ok(store)
 }
 
 fn opt(d: Option<NaiveDate>) -> String {

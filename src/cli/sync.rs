@@ -4,7 +4,6 @@ use dpa::error::Error;
 use dpa::pipeline::sync::{self, Options, Outcome};
 use dpa::store::merge::Take;
 use dpa::store::remote::describe;
-use dpa::store::{RecordLock, Store};
 
 use super::Ctx;
 
@@ -46,14 +45,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         };
         take.push((side, pair.get(1).cloned().unwrap_or_default()));
     }
-    let store = Store::open(&ctx.root)?;
-    store.signature()?;
-    let _lock = RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
     let options = Options {
         take,
         push: !args.no_push,
     };
-    let report = sync::sync(&store, &options)?;
+    let report = sync::sync_workspace(&ctx.root, &options)?;
     let up = &report.upstream;
     let mut out = String::new();
     let mut sides = Vec::new();

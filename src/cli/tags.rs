@@ -1,10 +1,10 @@
-//! `dpa check-tags`: the check a team's shared repository runs on what is pushed to it.
+//! `dpa check-tags`: the arguments of [`dpa::pipeline::tags`], and what it prints.
 
 use std::io::Read;
 use std::path::PathBuf;
 
 use dpa::error::Error;
-use dpa::store::audit;
+use dpa::pipeline::tags::{check_push, check_tags};
 
 use super::Ctx;
 
@@ -24,31 +24,18 @@ pub struct Args {
 
 /// Runs `dpa check-tags`.
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
-    let open =
-        |e: git2::Error| Error::Usage(format!("cannot open the repository: {}", e.message()));
-    let repo = match &args.repo {
-        Some(dir) => git2::Repository::open(dir).map_err(open)?,
-        // A hook runs with GIT_DIR and, while the push is quarantined, the new objects' folder
-        // in the environment.
-        None if std::env::var_os("GIT_DIR").is_some() => {
-            git2::Repository::open_from_env().map_err(open)?
-        }
-        None => git2::Repository::discover(&ctx.root).map_err(open)?,
-    };
     if args.pre_receive {
         let mut input = String::new();
         std::io::stdin()
             .read_to_string(&mut input)
             .map_err(|e| Error::io(std::path::Path::new("<stdin>"), e))?;
-        let updates = audit::parse_updates(&input).map_err(Error::Usage)?;
-        let findings = audit::check_updates(&repo, &updates);
+        let findings = check_push(args.repo.as_deref(), &ctx.root, &input)?;
         for f in &findings {
             eprintln!("dpa: refused {}: {}", f.reference, f.problem);
         }
         return Ok(if findings.is_empty() { 0 } else { 1 });
     }
-    let (findings, count) =
-        audit::check_repository(&repo).map_err(|e| Error::from(dpa::store::StoreError::from(e)))?;
+    let (findings, count) = check_tags(args.repo.as_deref(), &ctx.root)?;
     for f in &findings {
         eprintln!("error: {}: {}", f.reference, f.problem);
     }

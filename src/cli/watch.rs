@@ -54,6 +54,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         args.vendor
     ));
     let mut report = |outcome: Outcome<'_>| match outcome {
+        Outcome::Rendering => {
+            if ctx.verbose > 0 {
+                ctx.note(&format!("{}: rendering", args.vendor));
+            }
+        }
         Outcome::Rendered {
             done,
             elapsed,

@@ -143,9 +143,28 @@ fn clause_front_matter_errors_are_located() {
     let err = stderr(&out);
     assert!(err.contains("clauses/bad.md:7:9"), "{err}");
     assert!(
-        err.contains("did you mean `processing.ccpa_role`?"),
+        err.contains("did you mean `vendor.processing.ccpa_role`?"),
         "{err}"
     );
+}
+
+#[test]
+fn a_misspelt_template_variable_in_an_override_is_located_at_check() {
+    let ws = example_workspace();
+    write(
+        ws.path(),
+        "clauses/audits.md",
+        "+++\nid = \"gdpr.audits\"\ntitle = \"Audits\"\nversion = 2\nframeworks = [\"gdpr\"]\nsatisfies = [\"gdpr.28.3.h\"]\norder = 390\n+++\n{{ company.short_name }} may audit\n{{ vendor.short_nmae }} once a year.\n",
+    );
+    let out = dpa(ws.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("unknown template variable `vendor.short_nmae`"),
+        "{err}"
+    );
+    assert!(err.contains("clauses/audits.md:10:4"), "{err}");
+    assert!(err.contains("did you mean `vendor.short_name`?"), "{err}");
 }
 
 #[test]

@@ -307,7 +307,7 @@ fn fuzz_review_of_text_documents() {
     let reqs: Vec<_> = library
         .requirements()
         .iter()
-        .filter(|r| r.framework == "gdpr")
+        .filter(|r| r.framework == dpa::model::facts::Framework::Gdpr)
         .collect();
     fuzz("review of text documents", &seeds, |input| {
         for kind in [dpa::documents::Kind::Markdown, dpa::documents::Kind::Text] {

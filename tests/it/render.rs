@@ -170,11 +170,12 @@ fn record_text_is_never_markup() {
 #[test]
 fn malformed_record_exits_2_with_located_errors() {
     let ws = example_workspace();
-    Record::vendor("Broken Co")
-        .remove("name")
-        .set("nmae", "Broken Co")
-        .set("country", "USA")
-        .write(ws.path(), "broken");
+    // Two typos as a person makes them: the misspelt key on line 1, the country on line 3.
+    let text = Record::vendor("Broken Co")
+        .toml()
+        .replacen("name = \"Broken Co\"", "nmae = \"Broken Co\"", 1)
+        .replacen("country = \"US\"", "country = \"USA\"", 1);
+    write(ws.path(), "vendors/broken.toml", &text);
     let out = dpa(ws.path(), &["render", "broken"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(

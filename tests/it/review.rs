@@ -324,7 +324,8 @@ fn save_keeps_the_result_by_hash() {
             "--save",
         ],
     );
-    assert!(out.status.code().is_some());
+    // The model clauses leave one GDPR requirement missing: exit 1, and the result kept anyway.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let saved: Vec<_> = std::fs::read_dir(dir.path().join("reviews"))
         .expect("reviews/")
         .flatten()
@@ -336,5 +337,11 @@ fn save_keeps_the_result_by_hash() {
     assert_eq!(
         format!("{}.json", json["sha256"].as_str().expect("hash")),
         name
+    );
+    assert_eq!(json["counts"]["missing"], 1, "{}", json["counts"]);
+    assert!(
+        stderr(&out).contains(&format!("saved reviews/{name}")),
+        "{}",
+        stderr(&out)
     );
 }

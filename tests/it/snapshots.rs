@@ -59,7 +59,7 @@ fn manifest_clause_lists_of_example_vendors() {
             .expect("assembles");
         lines.push_str(&format!(
             "{id} [{}] module {:?}\n",
-            prepared.app.frameworks.join(", "),
+            dpa::model::facts::Framework::join(&prepared.app.frameworks),
             prepared.app.scc_module
         ));
         for c in &prepared.assembled.clauses {

@@ -370,7 +370,7 @@ fn an_outdated_note_names_the_record_field_that_changed() {
     assert_eq!(row["states"]["gdpr"], "outdated", "{v}");
     assert_eq!(
         row["outdated"]["gdpr"],
-        serde_json::json!([{"kind": "vendor", "fields": ["processing.retention"]}])
+        serde_json::json!([{"kind": "vendor", "fields": ["processing.retention"], "clauses": ["annex.processing"]}])
     );
     let text = ok(
         ws.path(),
@@ -383,6 +383,43 @@ fn an_outdated_note_names_the_record_field_that_changed() {
         "{text}"
     );
     assert!(!text.contains("library"), "{text}");
+}
+
+#[test]
+fn removing_the_first_sub_processor_blames_only_the_clauses_that_print_them() {
+    let ws = recorded();
+    sign(ws.path(), "acme-analytics");
+    edit(
+        ws.path(),
+        "vendors/acme-analytics.toml",
+        "[[subprocessors]]\nname = \"Cloud Host Ltd\"\ncountry = \"IE\"\npurpose = \"Infrastructure hosting\"\n\n",
+        "",
+    );
+    let v = status_json(ws.path(), &["--vendor", "acme-analytics", "--as-of", AS_OF]);
+    let row = &v["vendors"][0];
+    let outdated = row["outdated"].as_object().expect("outdated frameworks");
+    // Annex III serves the SCCs' Clause 9 (the GDPR's own clauses only test whether there are
+    // sub-processors, which there still are).
+    assert_eq!(outdated.keys().collect::<Vec<_>>(), ["scc"], "{v}");
+    // Keyed by name, the second sub-processor is unchanged; of the clauses that read the list,
+    // only the annex that prints it reads differently.
+    for (framework, causes) in outdated {
+        assert_eq!(
+            causes,
+            &serde_json::json!([{"kind": "vendor", "fields": ["subprocessors"], "clauses": ["annex.subprocessors"]}]),
+            "{framework}"
+        );
+    }
+    let text = ok(
+        ws.path(),
+        &["status", "--vendor", "acme-analytics", "--as-of", AS_OF],
+    );
+    assert!(
+        text.contains(
+            "scc outdated since the signed v1: vendor record changed: subprocessors (rewords clause annex.subprocessors)"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

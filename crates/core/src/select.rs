@@ -1,7 +1,7 @@
 //! Selection: which frameworks a vendor needs (derived from facts) and which clauses its agreement holds.
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::library::{Clause, Library};
@@ -10,7 +10,7 @@ use crate::model::{
     Authorisation, CcpaRole, Company, CompanyRole, DocumentKind, GdprRole, Mechanism, Vendor,
 };
 
-pub use crate::model::facts::{FRAMEWORKS, known_paths};
+pub use crate::model::facts::{Framework, known_paths};
 
 /// States whose comprehensive privacy laws require processor contracts (requirements.md §5), as of end-2025.
 pub const US_STATES_WITH_PROCESSOR_RULES: [&str; 18] = [
@@ -63,8 +63,8 @@ pub struct Origins {
 /// What the facts of one vendor require.
 #[derive(Debug, Clone, Serialize)]
 pub struct Applicability {
-    /// Framework ids that apply, `general` first.
-    pub frameworks: Vec<&'static str>,
+    /// Frameworks that apply, `general` first.
+    pub frameworks: Vec<Framework>,
     /// SCC module (1-4) when the SCCs apply.
     pub scc_module: Option<u8>,
     /// Where the vendor's European data comes from, from canonical regions (`GB-ENG` and `UK` both count as the UK).
@@ -93,12 +93,12 @@ pub struct Companion {
     /// Its agreement id, `<customer>-ccpa` or `<customer>-gdpr`.
     pub id: String,
     /// The frameworks it holds, `general` first.
-    pub frameworks: Vec<&'static str>,
+    pub frameworks: Vec<Framework>,
 }
 
 impl Applicability {
     /// Whether `framework` applies.
-    pub fn has(&self, framework: &str) -> bool {
+    pub fn has(&self, framework: Framework) -> bool {
         self.frameworks.contains(&framework)
     }
 }
@@ -129,11 +129,11 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
         .filter_map(|r| country::region_origin(r))
         .collect();
     let has = |o: Origin| origins.contains(&o);
-    let mut frameworks = vec!["general"];
+    let mut frameworks = vec![Framework::General];
     let ccpa_business = company.ccpa.is_business();
 
     if california && p.ccpa_role != CcpaRole::None && ccpa_business != Some(false) {
-        frameworks.push("ccpa");
+        frameworks.push(Framework::Ccpa);
     } else if !california && p.ccpa_role != CcpaRole::None {
         diags.push(
             Diagnostic::warning(&vendor.file, vendor.span("processing.ccpa_role"), "a CCPA role is given but `processing.regions` has no California data (`US-CA` or `US`); no CCPA terms are included")
@@ -144,7 +144,7 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
     let processor = matches!(p.gdpr_role, GdprRole::Processor | GdprRole::SubProcessor);
     let european = has(Origin::Eea) || has(Origin::Uk) || has(Origin::Ch);
     if european && processor {
-        frameworks.push("gdpr");
+        frameworks.push(Framework::Gdpr);
     }
     // Other US states: the vendor processes for us (a CCPA service provider or contractor, or a processor).
     let other_states = p
@@ -227,7 +227,7 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
         ));
     }
     if via_dpf && (eea_out || uk_out || ch_out) {
-        frameworks.push("dpf");
+        frameworks.push(Framework::Dpf);
     }
     let vendor_exports = scc && back_supported;
     let eea_scc = scc && ((eea_out && !via_dpf) || (vendor_exports && back == Some(Origin::Eea)));
@@ -257,7 +257,7 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
         }
     });
     if scc {
-        frameworks.push("scc");
+        frameworks.push(Framework::Scc);
     }
     // Module Four lets the parties choose the law of any country that allows
     // third-party beneficiary rights (Clause 17) and any country's courts
@@ -317,13 +317,13 @@ pub fn applicability(company: &Company, vendor: &Vendor, diags: &mut Diagnostics
         }
     }
     if uk {
-        frameworks.push("uk");
+        frameworks.push(Framework::Uk);
     }
     if ch {
-        frameworks.push("ch");
+        frameworks.push(Framework::Ch);
     }
     if usstate {
-        frameworks.push("usstate");
+        frameworks.push(Framework::Usstate);
     }
     let mechanism = if scc {
         Mechanism::Scc
@@ -405,12 +405,9 @@ pub fn covers(vendor: &Vendor, app: &Applicability) -> (bool, bool) {
         Some(DocumentKind::Gdpr) => (true, false),
         None => {
             let o = &app.origins;
-            let european = app
-                .frameworks
-                .iter()
-                .any(|f| matches!(*f, "gdpr" | "scc" | "dpf" | "uk" | "ch"))
+            let european = app.frameworks.iter().any(|f| f.is_european())
                 || (vendor.processing.gdpr_role != GdprRole::None && (o.eea || o.uk || o.ch));
-            let us = app.has("ccpa") || app.has("usstate");
+            let us = app.frameworks.iter().any(|f| f.is_us_state());
             if european || us {
                 (european, us)
             } else {
@@ -420,41 +417,69 @@ pub fn covers(vendor: &Vendor, app: &Applicability) -> (bool, bool) {
     }
 }
 
-/// The facts `when` conditions read: the vendor record, `company`, and derived facts.
+/// The facts `when` conditions read, under the root templates read too: the vendor record
+/// (with the transfer choices in force) under `vendor`, `company`, and the derived facts
+/// ([`crate::model::facts::DERIVED`]) beside them.
 pub fn facts(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
-    let mut v = serde_json::to_value(vendor).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut v {
+    let mut record = serde_json::to_value(vendor).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut record {
         map.insert(
             "transfers".into(),
             serde_json::to_value(&app.transfers).unwrap_or(Value::Null),
         );
-        map.insert(
-            "company".into(),
-            serde_json::to_value(company).unwrap_or(Value::Null),
-        );
-        map.insert("frameworks".into(), json!(app.frameworks));
-        map.insert("origins".into(), json!(app.origins));
-        map.insert(
-            "scc".into(),
-            json!({ "module": app.scc_module, "vendor_exports": app.scc_vendor_exports }),
-        );
-        map.insert(
-            "has_subprocessors".into(),
-            json!(!vendor.subprocessors.is_empty()),
-        );
-        map.insert(
-            "has_sensitive_data".into(),
-            json!(!vendor.processing.sensitive_data.is_empty()),
-        );
     }
-    v
+    let facts = Facts {
+        vendor: record,
+        company,
+        frameworks: &app.frameworks,
+        origins: app.origins,
+        scc: SccFacts {
+            module: app.scc_module,
+            vendor_exports: app.scc_vendor_exports,
+        },
+        has_subprocessors: !vendor.subprocessors.is_empty(),
+        has_sensitive_data: !vendor.processing.sensitive_data.is_empty(),
+    };
+    serde_json::to_value(facts).unwrap_or(Value::Null)
+}
+
+/// The tree [`facts`] builds: the records beside the facts derived from them.
+#[derive(Serialize)]
+struct Facts<'a> {
+    /// The vendor record, its `transfers` the choices in force.
+    vendor: Value,
+    /// Our record.
+    company: &'a Company,
+    /// The frameworks that apply, `general` first.
+    frameworks: &'a [Framework],
+    /// Where the vendor's European data comes from.
+    origins: Origins,
+    /// The SCCs, when they apply.
+    scc: SccFacts,
+    /// Whether the vendor names sub-processors.
+    has_subprocessors: bool,
+    /// Whether it processes special-category data.
+    has_sensitive_data: bool,
+}
+
+/// The SCC facts a condition may test.
+#[derive(Serialize)]
+struct SccFacts {
+    /// The module, 1-4.
+    module: Option<u8>,
+    /// Whether the vendor exports (returns data to us) under them.
+    vendor_exports: bool,
 }
 
 /// The clauses of `library` selected for a vendor, in agreement order.
 pub fn clauses<'l>(library: &'l Library, app: &Applicability, facts: &Value) -> Vec<&'l Clause> {
     let mut out: Vec<&Clause> = library
         .clauses()
-        .filter(|c| c.frameworks.iter().any(|f| f == "general" || app.has(f)))
+        .filter(|c| {
+            c.frameworks
+                .iter()
+                .any(|f| *f == Framework::General || app.has(*f))
+        })
         .filter(|c| c.when.as_ref().is_none_or(|w| w.expr.eval(facts)))
         .collect();
     out.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
@@ -465,6 +490,11 @@ pub fn clauses<'l>(library: &'l Library, app: &Applicability, facts: &Value) -> 
 mod tests {
     use super::*;
     use crate::model::{company, vendor};
+    use serde_json::json;
+
+    fn names(frameworks: &[Framework]) -> Vec<&'static str> {
+        frameworks.iter().map(|f| f.as_str()).collect()
+    }
 
     const COMPANY: &str = r#"
 name = "Lumen Ledger, Inc."
@@ -567,7 +597,7 @@ email = "m@x.example"
             &vendor("US", "[\"US-CA\"]", "service_provider", "none", "", ""),
         );
         assert!(!d.has_errors());
-        assert_eq!(a.frameworks, ["general", "ccpa"]);
+        assert_eq!(names(&a.frameworks), ["general", "ccpa"]);
         assert!(!a.ccpa_third_party);
     }
 
@@ -577,7 +607,7 @@ email = "m@x.example"
             &company(""),
             &vendor("US", "[\"US-CA\"]", "contractor", "none", "", ""),
         );
-        assert_eq!(a.frameworks, ["general", "ccpa"]);
+        assert_eq!(names(&a.frameworks), ["general", "ccpa"]);
     }
 
     #[test]
@@ -586,7 +616,7 @@ email = "m@x.example"
             &company(""),
             &vendor("US", "[\"US-CA\"]", "third_party", "none", "", ""),
         );
-        assert_eq!(a.frameworks, ["general", "ccpa"]);
+        assert_eq!(names(&a.frameworks), ["general", "ccpa"]);
         assert!(a.ccpa_third_party);
     }
 
@@ -599,7 +629,7 @@ email = "m@x.example"
             &vendor("US", "[\"US-CA\"]", "service_provider", "none", "", ""),
         );
         assert_eq!(a.ccpa_business, Some(false));
-        assert_eq!(a.frameworks, ["general"]);
+        assert_eq!(names(&a.frameworks), ["general"]);
     }
 
     #[test]
@@ -607,13 +637,13 @@ email = "m@x.example"
         let c = company("").with_country("IE");
         let (a, d) = app(&c, &vendor("DE", "[\"EEA\"]", "none", "processor", "", ""));
         assert!(!d.has_errors());
-        assert_eq!(a.frameworks, ["general", "gdpr"]);
+        assert_eq!(names(&a.frameworks), ["general", "gdpr"]);
         assert_eq!(a.scc_module, None);
         assert!(!a.scc_vendor_exports);
         // An adequate country is as good as the EEA for the way back.
         let c = company("").with_country("JP");
         let (a, _) = app(&c, &vendor("DE", "[\"EEA\"]", "none", "processor", "", ""));
-        assert_eq!(a.frameworks, ["general", "gdpr"]);
+        assert_eq!(names(&a.frameworks), ["general", "gdpr"]);
     }
 
     #[test]
@@ -631,7 +661,7 @@ email = "m@x.example"
             ),
         );
         assert!(!d.has_errors(), "{d:?}");
-        assert_eq!(a.frameworks, ["general", "gdpr", "scc"]);
+        assert_eq!(names(&a.frameworks), ["general", "gdpr", "scc"]);
         assert_eq!(a.scc_module, Some(4));
         assert!(a.scc_vendor_exports);
         assert_eq!(a.transfers.mechanism, Mechanism::Scc);
@@ -665,19 +695,19 @@ email = "m@x.example"
             ),
         );
         assert!(!d.has_errors(), "{d:?}");
-        assert_eq!(a.frameworks, ["general", "gdpr", "scc", "uk"]);
+        assert_eq!(names(&a.frameworks), ["general", "gdpr", "scc", "uk"]);
         assert_eq!(a.scc_module, Some(4));
         assert!(a.scc_vendor_exports);
         let (a, _) = app(
             &company(""),
             &vendor("CH", "[\"CH-ZH\"]", "none", "processor", "", ""),
         );
-        assert_eq!(a.frameworks, ["general", "gdpr", "scc", "ch"]);
+        assert_eq!(names(&a.frameworks), ["general", "gdpr", "scc", "ch"]);
         assert_eq!(a.scc_module, Some(4));
         // A UK company is adequate for EEA data: nothing to add on the way back.
         let c = company("").with_country("GB");
         let (a, _) = app(&c, &vendor("DE", "[\"EEA\"]", "none", "processor", "", ""));
-        assert_eq!(a.frameworks, ["general", "gdpr"]);
+        assert_eq!(names(&a.frameworks), ["general", "gdpr"]);
     }
 
     #[test]
@@ -708,7 +738,7 @@ email = "m@x.example"
                 "",
             ),
         );
-        assert_eq!(a.frameworks, ["general", "gdpr", "dpf"]);
+        assert_eq!(names(&a.frameworks), ["general", "gdpr", "dpf"]);
         assert_eq!(
             a.origins,
             Origins {
@@ -738,7 +768,7 @@ email = "m@x.example"
             &vendor("IN", "[\"EEA\"]", "none", "processor", "", ""),
         );
         assert!(!d.has_errors(), "{d:?}");
-        assert_eq!(a.frameworks, ["general", "gdpr", "scc"]);
+        assert_eq!(names(&a.frameworks), ["general", "gdpr", "scc"]);
         assert_eq!(a.scc_module, Some(2));
         assert_eq!(a.transfers.mechanism, Mechanism::Scc);
     }
@@ -764,7 +794,7 @@ email = "m@x.example"
             ),
         );
         assert!(!d.has_errors());
-        assert_eq!(a.frameworks, ["general", "gdpr", "dpf"]);
+        assert_eq!(names(&a.frameworks), ["general", "gdpr", "dpf"]);
         assert_eq!(a.scc_module, None);
     }
 
@@ -774,7 +804,7 @@ email = "m@x.example"
             &company(""),
             &vendor("US", "[\"EEA\"]", "none", "processor", "", ""),
         );
-        assert_eq!(a.frameworks, ["general", "gdpr", "scc"]);
+        assert_eq!(names(&a.frameworks), ["general", "gdpr", "scc"]);
     }
 
     #[test]
@@ -783,12 +813,12 @@ email = "m@x.example"
             &company(""),
             &vendor("IN", "[\"UK\"]", "none", "processor", "", ""),
         );
-        assert_eq!(a.frameworks, ["general", "gdpr", "scc", "uk"]);
+        assert_eq!(names(&a.frameworks), ["general", "gdpr", "scc", "uk"]);
         let (b, _) = app(
             &company("").with_country("GB"),
             &vendor("GB", "[\"UK\"]", "none", "processor", "", ""),
         );
-        assert_eq!(b.frameworks, ["general", "gdpr"]);
+        assert_eq!(names(&b.frameworks), ["general", "gdpr"]);
     }
 
     #[test]
@@ -797,13 +827,13 @@ email = "m@x.example"
             &company(""),
             &vendor("US", "[\"CH\"]", "none", "processor", "", ""),
         );
-        assert_eq!(a.frameworks, ["general", "gdpr", "scc", "ch"]);
+        assert_eq!(names(&a.frameworks), ["general", "gdpr", "scc", "ch"]);
         // Japan is adequate for the EU but not on the Swiss list.
         let (b, _) = app(
             &company(""),
             &vendor("JP", "[\"EEA\", \"CH\"]", "none", "processor", "", ""),
         );
-        assert_eq!(b.frameworks, ["general", "gdpr", "scc", "ch"]);
+        assert_eq!(names(&b.frameworks), ["general", "gdpr", "scc", "ch"]);
     }
 
     #[test]
@@ -812,13 +842,13 @@ email = "m@x.example"
             &company(""),
             &vendor("US", "[\"US-CO\"]", "service_provider", "none", "", ""),
         );
-        assert_eq!(a.frameworks, ["general", "usstate"]);
+        assert_eq!(names(&a.frameworks), ["general", "usstate"]);
         let (b, _) = app(
             &company(""),
             &vendor("US", "[\"US-CO\"]", "third_party", "none", "", ""),
         );
         assert_eq!(
-            b.frameworks,
+            names(&b.frameworks),
             ["general"],
             "a third party is not a processor"
         );
@@ -826,7 +856,7 @@ email = "m@x.example"
             &company(""),
             &vendor("US", "[\"US\"]", "service_provider", "none", "", ""),
         );
-        assert_eq!(c.frameworks, ["general", "ccpa", "usstate"]);
+        assert_eq!(names(&c.frameworks), ["general", "ccpa", "usstate"]);
     }
 
     #[test]
@@ -844,6 +874,36 @@ email = "m@x.example"
         let f = facts(&c, &v, &a);
         assert_eq!(f["has_subprocessors"], json!(true));
         assert_eq!(f["has_sensitive_data"], json!(true));
+        assert_eq!(f["vendor"]["subprocessors"][0]["name"], json!("S"));
+        // Every leaf of the tree is a path a condition may name: the derived facts and the
+        // record fields are one list, so none can drift from the tree `when` reads.
+        fn leaves(v: &Value, path: String, out: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => m.iter().for_each(|(k, x)| {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    leaves(x, p, out)
+                }),
+                Value::Array(items) if items.iter().any(Value::is_object) => {
+                    items.iter().for_each(|x| leaves(x, path.clone(), out))
+                }
+                _ => out.push(path),
+            }
+        }
+        let mut paths = Vec::new();
+        leaves(&f, String::new(), &mut paths);
+        let known = known_paths();
+        let unknown: Vec<&String> = paths
+            .iter()
+            .filter(|p| !crate::model::facts::is_known(p, known))
+            .collect();
+        assert!(unknown.is_empty(), "{unknown:?}");
+        for d in crate::model::facts::DERIVED {
+            assert!(paths.iter().any(|p| p == d), "{d} is not in the tree");
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::model::company::Positions;
+use crate::model::facts::Framework;
 use crate::model::vendor::Subprocessor;
 use crate::model::{Authorisation, Company, CompanyRole, DocumentKind, Vendor};
 use crate::notices::{self, Recorded, Terms};
@@ -170,10 +171,10 @@ pub fn roles(side: Side, company: &Company, record: &Vendor, date: NaiveDate) ->
 
 /// The frameworks a document of a separate pair holds: the CCPA addendum the US state terms,
 /// the GDPR DPA the Article 28 and transfer terms.
-pub fn in_document(kind: DocumentKind, framework: &str) -> bool {
+pub fn in_document(kind: DocumentKind, framework: Framework) -> bool {
     match framework {
-        "general" => true,
-        "ccpa" | "usstate" => kind == DocumentKind::Ccpa,
+        Framework::General => true,
+        f if f.is_us_state() => kind == DocumentKind::Ccpa,
         _ => kind == DocumentKind::Gdpr,
     }
 }

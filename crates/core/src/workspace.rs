@@ -18,7 +18,7 @@ use crate::library::{Clause, Library};
 use crate::manifest::{self, Manifest, ManifestClause, Tool};
 use crate::model::{Company, DocumentKind, Vendor, company, draft, vendor};
 use crate::render::{Output, PdfSettings, Renderer, creation_date};
-use crate::select::{self, Applicability, Companion};
+use crate::select::{self, Applicability, Companion, Framework};
 use crate::side::{self, Side};
 
 /// The company record's file name.
@@ -172,8 +172,8 @@ impl Workspace {
             return vec![id.to_string()];
         };
         let app = self.applicability(&record, &mut quiet);
-        let ccpa = app.has("ccpa") || app.has("usstate");
-        if ccpa && app.has("gdpr") {
+        let us = app.frameworks.iter().any(|f| f.is_us_state());
+        if us && app.has(Framework::Gdpr) {
             [DocumentKind::Ccpa, DocumentKind::Gdpr]
                 .into_iter()
                 .map(|k| format!("{id}{}", side::suffix(k)))
@@ -365,11 +365,11 @@ impl Workspace {
         let mut app = select::applicability(&company, &vendor, diags);
         if let Some(kind) = record.document {
             let other = side::other(kind);
-            let frameworks: Vec<&'static str> = app
+            let frameworks: Vec<Framework> = app
                 .frameworks
                 .iter()
                 .copied()
-                .filter(|f| side::in_document(other, f))
+                .filter(|f| side::in_document(other, *f))
                 .collect();
             if frameworks.len() > 1 {
                 let stem = side::split_id(&record.id).map_or(record.id.as_str(), |(s, _)| s);
@@ -378,8 +378,8 @@ impl Workspace {
                     frameworks,
                 });
             }
-            app.frameworks.retain(|f| side::in_document(kind, f));
-            if !app.has("scc") {
+            app.frameworks.retain(|f| side::in_document(kind, *f));
+            if !app.has(Framework::Scc) {
                 app.scc_module = None;
             }
         }

@@ -1,11 +1,12 @@
 //! The values clause and document templates can print, built from the records and the derived facts.
 
 use chrono::NaiveDate;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::model::country;
 use crate::model::{Authorisation, Company, Party, Vendor};
-use crate::select::{Applicability, covers, module_name};
+use crate::select::{Applicability, Framework, covers, module_name};
 
 /// A date in the long form agreements use: `15 January 2025`.
 pub fn long_date(d: NaiveDate) -> String {
@@ -50,6 +51,50 @@ pub fn uk_may_end_text(list: &[Party]) -> String {
         (false, false) => "neither Party",
     }
     .to_string()
+}
+
+/// The values the SCC clauses print, under `scc`.
+#[derive(Serialize)]
+struct Transfers {
+    scc: SccValues,
+}
+
+/// What the SCC clauses print about the SCCs in force.
+#[derive(Serialize)]
+struct SccValues {
+    /// The module, 1-4.
+    module: u8,
+    /// Its long name.
+    module_name: &'static str,
+    /// Which party exports under the SCCs: the vendor when it returns data to us.
+    vendor_exports: bool,
+    /// The law the vendor is bound by where it exports.
+    export_law: &'static str,
+    /// Where that law applies.
+    export_area: &'static str,
+    /// Clause 7.
+    docking: bool,
+    /// Clause 9(a)'s option.
+    option_9a: Authorisation,
+    /// Clause 9(a)'s option in words.
+    option_9a_text: &'static str,
+    /// Notice days for sub-processor changes.
+    notice_days: u32,
+    /// Clause 11(a).
+    idr: bool,
+    /// The governing law's country, named.
+    governing_law_name: String,
+    /// The forum's country, named.
+    forum_name: String,
+    /// The competent supervisory authority (Clause 13).
+    supervisory_authority: Value,
+    /// The exporter's situation under Clause 13.
+    exporter_situation: String,
+    /// Whose law makes the transfers restricted: `eea` (the SCCs as such), `uk` (as amended
+    /// by the UK Addendum), `ch` (as adapted for the FADP).
+    origins: crate::select::Origins,
+    /// Module Four: whether the exporter combines the data it receives with its own.
+    exporter_combines: bool,
 }
 
 /// The template context for one vendor's agreement.
@@ -168,36 +213,33 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
                 company.short_name
             )
         };
-        map.insert(
-            "scc".into(),
-            json!({
-                "module": module,
-                "module_name": module_name(module),
-                // Which party exports under the SCCs: the vendor when it returns data to us.
-                "vendor_exports": app.scc_vendor_exports,
-                "export_law": export_law,
-                "export_area": export_area,
-                "docking": t.docking_clause,
-                "option_9a": match t.subprocessor_authorisation { Authorisation::General => "general", Authorisation::Specific => "specific" },
-                "option_9a_text": match t.subprocessor_authorisation {
-                    Authorisation::General => "Option 2 (general written authorisation)",
-                    Authorisation::Specific => "Option 1 (specific prior authorisation)",
-                },
-                "notice_days": t.subprocessor_notice_days,
-                "idr": t.idr,
-                "governing_law_name": country_name(&t.governing_law),
-                "forum_name": country_name(&t.forum),
-                "supervisory_authority": authority,
-                "exporter_situation": situation,
-                // Whose law makes the transfers restricted: `eea` (the SCCs as such), `uk`
-                // (as amended by the UK Addendum), `ch` (as adapted for the FADP).
-                "origins": app.scc_origins,
-                "exporter_combines": t.exporter_combines,
-            }),
-        );
+        let scc = SccValues {
+            module,
+            module_name: module_name(module),
+            vendor_exports: app.scc_vendor_exports,
+            export_law,
+            export_area,
+            docking: t.docking_clause,
+            option_9a: t.subprocessor_authorisation,
+            option_9a_text: match t.subprocessor_authorisation {
+                Authorisation::General => "Option 2 (general written authorisation)",
+                Authorisation::Specific => "Option 1 (specific prior authorisation)",
+            },
+            notice_days: t.subprocessor_notice_days,
+            idr: t.idr,
+            governing_law_name: country_name(&t.governing_law),
+            forum_name: country_name(&t.forum),
+            supervisory_authority: authority,
+            exporter_situation: situation,
+            origins: app.scc_origins,
+            exporter_combines: t.exporter_combines,
+        };
+        if let Ok(Value::Object(values)) = serde_json::to_value(Transfers { scc }) {
+            map.extend(values);
+        }
     }
     // The UK Addendum's Table 4 is needed where it applies, and in the DPF's fallback.
-    if (app.has("uk") || (app.has("dpf") && app.origins.uk))
+    if (app.has(Framework::Uk) || (app.has(Framework::Dpf) && app.origins.uk))
         && let Value::Object(map) = &mut ctx
     {
         map.insert(

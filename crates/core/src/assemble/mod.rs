@@ -16,7 +16,7 @@ use crate::files::sha256_hex;
 use crate::library::{Clause, Library};
 use crate::manifest::ManifestClause;
 use crate::model::{Company, Vendor};
-use crate::select::Applicability;
+use crate::select::{Applicability, Framework};
 
 /// The built-in house style, prepended to every generated source.
 pub const PRELUDE: &str = "templates/dpa.typ";
@@ -277,14 +277,12 @@ fn section_title(index: usize, selected: &[&Clause]) -> String {
     if index != 2 {
         return title.to_string();
     }
-    let holds = |framework: &str| {
+    let holds = |framework: Framework| {
         selected.iter().any(|c| {
-            c.annex.is_none()
-                && section_of(c.order) == index
-                && c.frameworks.iter().any(|f| f == framework)
+            c.annex.is_none() && section_of(c.order) == index && c.frameworks.contains(&framework)
         })
     };
-    match (holds("gdpr"), holds("usstate")) {
+    match (holds(Framework::Gdpr), holds(Framework::Usstate)) {
         (true, false) => title.to_string(),
         (true, true) => "Processor terms (GDPR Article 28 and US state privacy laws)".to_string(),
         (false, true) => "Processor terms (US state privacy laws)".to_string(),
@@ -435,8 +433,9 @@ pub fn assemble(
             title: clause.title.clone(),
             text_hash: sha256_hex(converted.plain.as_bytes()),
             text: converted.plain,
-            frameworks: clause.frameworks.clone(),
+            frameworks: clause.frameworks.iter().map(|f| f.to_string()).collect(),
             satisfies: clause.satisfies.clone(),
+            reads: clause.reads(),
             markdown: rendered.clone(),
             section: if clause.annex.is_some() {
                 String::new()
@@ -462,7 +461,7 @@ pub fn assemble(
         escape::clean(&vendor.short_name)
     );
     let keywords: Vec<&str> = std::iter::once(name)
-        .chain(app.frameworks[1..].iter().copied())
+        .chain(app.frameworks[1..].iter().map(|f| f.as_str()))
         .collect();
     let doc = DocEntry {
         id: format!("DPA-{}", vendor.id),
@@ -475,7 +474,7 @@ pub fn assemble(
             "Data protection terms between {} and {} ({})",
             escape::clean(&company.name),
             escape::clean(&vendor.name),
-            app.frameworks[1..].join(", ")
+            Framework::join(&app.frameworks[1..])
         ),
         keywords,
         paper: company.paper.typst_name(),

@@ -5,7 +5,7 @@
 
 use crate::diag::Diagnostic;
 use crate::model::{Authorisation, Company, Vendor, country};
-use crate::select::Applicability;
+use crate::select::{Applicability, Framework};
 
 /// Every problem that stops this vendor's agreement from being complete; empty when it can be assembled.
 ///
@@ -33,7 +33,7 @@ fn contact_positions(
     vendor: &Vendor,
     app: &Applicability,
 ) -> Vec<Diagnostic> {
-    if !app.has("scc") {
+    if !app.has(Framework::Scc) {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -81,7 +81,7 @@ fn supervisory_authority(
     app: &Applicability,
 ) -> Option<Diagnostic> {
     let scc = app.scc_module.is_some_and(|m| (1..=3).contains(&m)) && app.scc_origins.eea;
-    let dpf = app.has("dpf") && app.origins.eea;
+    let dpf = app.has(Framework::Dpf) && app.origins.eea;
     if !(scc || dpf) || company.supervisory_authority.is_some() {
         return None;
     }

@@ -91,25 +91,13 @@ impl Plan {
     }
 }
 
-/// Reads a CSV or XLSX file; workbooks are parsed by `exe` as a bounded worker process.
-pub fn read_table(path: &Path, shown: &str, exe: &Path) -> Result<Table, String> {
+/// Reads a CSV or XLSX file; workbooks are parsed by a bounded worker process (see
+/// [`table::worker_if_requested`]).
+pub fn read_table(path: &Path, shown: &str) -> Result<Table, String> {
     let bytes = table::read_bounded(path)?;
     // What the bytes are decides, not the name: a Word file or an HTML page named `.xls` is refused in plain words.
     match sniff::sniff(&bytes)? {
-        sniff::Content::Workbook => {
-            let json = crate::documents::sandbox::run_worker(
-                exe,
-                &["__sheet"],
-                &[],
-                "workbook",
-                &bytes,
-                64 << 20,
-                &crate::documents::Limits::default(),
-            )?;
-            let sheet: table::Sheet = serde_json::from_slice(&json)
-                .map_err(|e| format!("the workbook reader returned invalid data: {e}"))?;
-            table::sheet_table(shown, sheet)
-        }
+        sniff::Content::Workbook => table::sheet_table(shown, table::read_in_worker(&bytes)?),
         sniff::Content::Text(text, note) => {
             let mut table = table::read_csv(shown, &text)?;
             table.notes.extend(note.map(str::to_string));

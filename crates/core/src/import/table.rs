@@ -403,8 +403,11 @@ pub fn sheet_table(file: &str, sheet: Sheet) -> Result<Table, String> {
     Ok(table)
 }
 
+/// The environment variable that turns the executable into the workbook worker.
+pub const WORKER_ENV: &str = "DPA_SHEET_WORKER";
+
 /// The worker side of reading a workbook: limits itself, reads stdin, prints the sheet as JSON.
-pub fn worker_main() -> u8 {
+fn worker_main() -> u8 {
     sandbox::limit_worker(&sandbox::Limits::default());
     std::panic::set_hook(Box::new(|_| {}));
     let bytes = match sandbox::worker_input("workbook", MAX_FILE_BYTES) {
@@ -415,6 +418,71 @@ pub fn worker_main() -> u8 {
         .unwrap_or_else(|_| Err("the workbook is malformed".to_string()))
         .and_then(|s| serde_json::to_vec(&s).map_err(|e| e.to_string()));
     sandbox::worker_exit(result)
+}
+
+/// The workbook worker: when [`WORKER_ENV`] is set, reads the workbook on stdin and exits the
+/// process with the worker's code; otherwise returns and the program goes on. On Linux a
+/// constructor runs it before `main` in every binary that links the library; elsewhere a front
+/// end calls it first thing.
+pub fn worker_if_requested() {
+    if std::env::var_os(WORKER_ENV).is_some() {
+        std::process::exit(i32::from(worker_main()));
+    }
+}
+
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_vendor = "apple",
+    windows
+))]
+extern "C" fn worker_hook() {
+    worker_if_requested();
+}
+
+/// Runs [`worker_if_requested`] before `main` in every binary that links the library.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_vendor = "apple",
+    windows
+))]
+#[used]
+#[cfg_attr(
+    any(target_os = "linux", target_os = "android"),
+    unsafe(link_section = ".init_array")
+)]
+#[cfg_attr(
+    target_vendor = "apple",
+    unsafe(link_section = "__DATA,__mod_init_func")
+)]
+#[cfg_attr(windows, unsafe(link_section = ".CRT$XCU"))]
+pub(crate) static WORKER_HOOK: extern "C" fn() = worker_hook;
+
+/// Reads a workbook's first sheet in a bounded worker process: this executable started again
+/// with [`WORKER_ENV`] set.
+pub(crate) fn read_in_worker(bytes: &[u8]) -> Result<Sheet, String> {
+    // Keeps the constructor's object linked into every binary that imports.
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "android",
+        target_vendor = "apple",
+        windows
+    ))]
+    let _ = std::hint::black_box(&WORKER_HOOK);
+    let exe = std::env::current_exe()
+        .map_err(|e| format!("cannot locate the running executable: {e}"))?;
+    let json = sandbox::run_worker(
+        &exe,
+        &[],
+        &[(WORKER_ENV, "1")],
+        "workbook",
+        bytes,
+        64 << 20,
+        &sandbox::Limits::default(),
+    )?;
+    serde_json::from_slice(&json)
+        .map_err(|e| format!("the workbook reader returned invalid data: {e}"))
 }
 
 #[cfg(test)]

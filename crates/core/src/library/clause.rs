@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::reader::Reader;
 use super::when::Expr;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::facts::{FRAMEWORKS, known_paths};
+use crate::model::facts::{self, Framework, known_paths};
 use crate::model::schema::parse_document;
 
 /// Where a clause comes from.
@@ -46,7 +46,7 @@ pub struct Clause {
     /// Wording version.
     pub version: u32,
     /// Frameworks that select it.
-    pub frameworks: Vec<String>,
+    pub frameworks: Vec<Framework>,
     /// Requirement ids it satisfies.
     pub satisfies: Vec<String>,
     /// Condition on the vendor's facts.
@@ -63,6 +63,25 @@ pub struct Clause {
     pub origin: Origin,
     /// The whole file text, for diagnostics.
     pub text: String,
+}
+
+impl Clause {
+    /// The fact paths the clause reads: those its template prints or tests and those its
+    /// `when` condition names, sorted, each once.
+    pub fn reads(&self) -> Vec<String> {
+        let mut out: Vec<String> = super::variables::read(&self.body)
+            .into_iter()
+            .map(|(p, _)| p)
+            .chain(
+                self.when
+                    .iter()
+                    .flat_map(|w| w.expr.paths().into_iter().map(|(p, _)| p)),
+            )
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
 }
 
 const KEYS: &[&str] = &[
@@ -122,8 +141,23 @@ pub fn parse(origin: Origin, text: &str, diags: &mut Diagnostics) -> Option<Clau
         span: d.span.map(|s| s.start + front_offset..s.end + front_offset),
         ..d
     };
-    let failed = local.has_errors();
+    let mut failed = local.has_errors();
     diags.extend(local.into_iter().map(shift));
+    for (path, span) in super::variables::read(body) {
+        if facts::is_template_path(&path) {
+            continue;
+        }
+        failed = true;
+        let mut d = Diagnostic::error(
+            &file,
+            Some(body_offset + span.start..body_offset + span.end),
+            format!("unknown template variable `{path}`"),
+        );
+        if let Some(near) = crate::diag::suggest(&path, facts::template_paths()) {
+            d = d.with_hint(format!("did you mean `{near}`?"));
+        }
+        diags.push(d);
+    }
     let (id, title, version, frameworks, satisfies, when, order, annex) = clause?;
     if failed {
         return None;
@@ -148,7 +182,7 @@ type Front = (
     String,
     String,
     u32,
-    Vec<String>,
+    Vec<Framework>,
     Vec<String>,
     Option<(String, Expr, usize)>,
     i64,
@@ -183,26 +217,31 @@ fn parse_front(file: &str, front: &str, diags: &mut Diagnostics) -> Option<Front
         let span = r.span_of("version");
         r.error(span, "`version` starts at 1");
     }
-    let frameworks = r.strings(t, "", "frameworks", true, top.clone());
-    if let Some(list) = &frameworks {
+    let names = r.strings(t, "", "frameworks", true, top.clone());
+    let known = || Framework::join(&Framework::ALL);
+    let mut frameworks = None;
+    if let Some(list) = &names {
         if list.is_empty() {
             let span = r.span_of("frameworks");
             r.error(span, "`frameworks` must name at least one framework")
                 .hints
-                .push(format!("known frameworks: {}", FRAMEWORKS.join(", ")));
+                .push(format!("known frameworks: {}", known()));
         }
+        let mut parsed = Vec::new();
         for (i, f) in list.iter().enumerate() {
-            if !FRAMEWORKS.contains(&f.as_str()) {
-                let span = r.span_of(&format!("frameworks[{i}]"));
-                let d = r.error(span, format!("unknown framework `{f}`"));
-                match crate::diag::suggest(f, &FRAMEWORKS) {
-                    Some(s) => d.hints.push(format!("did you mean `{s}`?")),
-                    None => d
-                        .hints
-                        .push(format!("known frameworks: {}", FRAMEWORKS.join(", "))),
+            match f.parse::<Framework>() {
+                Ok(f) => parsed.push(f),
+                Err(e) => {
+                    let span = r.span_of(&format!("frameworks[{i}]"));
+                    let d = r.error(span, format!("unknown framework `{f}`"));
+                    match e.nearest {
+                        Some(s) => d.hints.push(format!("did you mean `{s}`?")),
+                        None => d.hints.push(format!("known frameworks: {}", known())),
+                    }
                 }
             }
         }
+        frameworks = Some(parsed);
     }
     let satisfies = r
         .strings(t, "", "satisfies", false, None)
@@ -213,7 +252,10 @@ fn parse_front(file: &str, front: &str, diags: &mut Diagnostics) -> Option<Front
         Some(src) => {
             let base = r.span_of("when").map_or(0, |s| s.start + 1);
             match parse_when(&src) {
-                Ok(expr) => Some((src, expr, base)),
+                Ok((expr, old)) => {
+                    warn_deprecated(&mut r, base, &old);
+                    Some((src, expr, base))
+                }
                 Err(errors) => {
                     for e in errors {
                         let span = base + e.span.start..base + e.span.end;
@@ -243,14 +285,39 @@ fn parse_front(file: &str, front: &str, diags: &mut Diagnostics) -> Option<Front
     ))
 }
 
-/// Parses a `when` condition and checks its field paths.
-pub fn parse_when(src: &str) -> Result<Expr, Vec<super::when::WhenError>> {
-    let expr = Expr::parse(src).map_err(|e| vec![e])?;
-    let errors = expr.check_paths(known_paths());
+/// Parses a `when` condition and checks its field paths. A vendor field written without
+/// `vendor.` (the spelling before conditions and templates shared one root) is read as under
+/// `vendor.`, and returned as a deprecation (old spelling, new spelling, span).
+pub fn parse_when(src: &str) -> Result<(Expr, Vec<Deprecated>), Vec<super::when::WhenError>> {
+    let mut expr = Expr::parse(src).map_err(|e| vec![e])?;
+    let known = known_paths();
+    let old = expr.rename_paths(&|p| {
+        let new = format!("vendor.{p}");
+        (!facts::is_known(p, known) && facts::is_known(&new, known)).then_some(new)
+    });
+    let errors = expr.check_paths(known);
     if errors.is_empty() {
-        Ok(expr)
+        Ok((expr, old))
     } else {
         Err(errors)
+    }
+}
+
+/// A path in a `when` condition written in a spelling that is still read but no longer
+/// written: the old spelling, the new one and its span in the condition.
+pub type Deprecated = (String, String, std::ops::Range<usize>);
+
+/// Warns of every old spelling in a condition whose source starts at byte `base`.
+pub(super) fn warn_deprecated(r: &mut Reader, base: usize, old: &[Deprecated]) {
+    for (was, now, span) in old {
+        r.warning(
+            base + span.start..base + span.end,
+            format!("`{was}` is the old spelling of `{now}` in a `when` condition"),
+        )
+        .hints
+        .push(format!(
+            "write `{now}`: conditions read the vendor record under `vendor.`, as templates do"
+        ));
     }
 }
 
@@ -287,6 +354,44 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelt_template_variable_is_located_with_the_nearest_path() {
+        let text = GOOD.replace("{{ vendor.name }}", "{{ vendor.nmae }}");
+        let mut d = Diagnostics::new();
+        assert!(parse(Origin::Workspace("clauses/x.md".into()), &text, &mut d).is_none());
+        let e = d.iter().next().expect("one error");
+        assert_eq!(e.message, "unknown template variable `vendor.nmae`");
+        assert_eq!(&text[e.span.clone().expect("located")], "vendor.nmae");
+        assert_eq!(e.hints, ["did you mean `vendor.name`?"]);
+    }
+
+    #[test]
+    fn the_old_when_spelling_is_read_with_a_warning() {
+        let text = GOOD.replace(
+            "has_subprocessors",
+            "processing.ccpa_role == 'contractor' and company.role == 'controller'",
+        );
+        let mut d = Diagnostics::new();
+        let c = parse(Origin::Workspace("clauses/x.md".into()), &text, &mut d).expect("parses");
+        assert!(!d.has_errors(), "{d:?}");
+        let w = d.iter().next().expect("one warning");
+        assert_eq!(
+            w.message,
+            "`processing.ccpa_role` is the old spelling of `vendor.processing.ccpa_role` in a `when` condition"
+        );
+        assert_eq!(
+            &text[w.span.clone().expect("located")],
+            "processing.ccpa_role"
+        );
+        let when = c.when.as_ref().expect("a condition");
+        let read: Vec<String> = when.expr.paths().into_iter().map(|(p, _)| p).collect();
+        assert_eq!(read, ["vendor.processing.ccpa_role", "company.role"]);
+        assert_eq!(
+            c.reads(),
+            ["company.role", "vendor.name", "vendor.processing.ccpa_role"]
+        );
+    }
+
+    #[test]
     fn missing_front_matter_is_an_error() {
         let mut d = Diagnostics::new();
         assert!(parse(Origin::Workspace("c.md".into()), "Just text", &mut d).is_none());
@@ -298,9 +403,9 @@ mod tests {
         let text = GOOD.replace("[\"gdpr\"]", "[\"gpdr\"]");
         let mut d = Diagnostics::new();
         assert!(parse(Origin::Workspace("c.md".into()), &text, &mut d).is_none());
-        assert!(
-            d.iter()
-                .any(|e| e.hints.iter().any(|h| h.contains("`gdpr`")))
-        );
+        let e = d.iter().next().expect("one error");
+        assert_eq!(e.message, "unknown framework `gpdr`");
+        assert_eq!(&text[e.span.clone().expect("located")], "\"gpdr\"");
+        assert_eq!(e.hints, ["did you mean `gdpr`?"]);
     }
 }

@@ -3,6 +3,7 @@
 pub mod clause;
 pub mod reader;
 pub mod requirements;
+pub mod variables;
 pub mod when;
 
 use std::collections::BTreeMap;

@@ -67,6 +67,13 @@ impl<'a> Reader<'a> {
         self.diags.last_mut()
     }
 
+    /// Records a warning at `span`.
+    pub fn warning(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::warning(self.file, Some(span), message));
+        self.diags.last_mut()
+    }
+
     /// The span recorded for a dotted path, if it was read.
     pub fn span_of(&self, path: &str) -> Option<Range<usize>> {
         self.spans

@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use super::clause::{When, parse_when};
+use super::clause::{When, parse_when, warn_deprecated};
 use super::reader::Reader;
 use crate::diag::Diagnostics;
-use crate::model::facts::FRAMEWORKS;
+use crate::model::facts::Framework;
 use crate::model::schema::parse_document;
 
 /// One requirement an agreement must meet.
@@ -14,7 +14,7 @@ pub struct Requirement {
     /// Stable id, e.g. `gdpr.28.3.a`.
     pub id: String,
     /// Framework it belongs to.
-    pub framework: String,
+    pub framework: Framework,
     /// Legal citation.
     pub citation: String,
     /// What the agreement must say.
@@ -36,8 +36,8 @@ pub struct Requirement {
 
 impl Requirement {
     /// Whether it applies, given the vendor's frameworks and facts.
-    pub fn applies(&self, frameworks: &[&str], facts: &serde_json::Value) -> bool {
-        frameworks.contains(&self.framework.as_str())
+    pub fn applies(&self, frameworks: &[Framework], facts: &serde_json::Value) -> bool {
+        frameworks.contains(&self.framework)
             && self.when.as_ref().is_none_or(|w| w.expr.eval(facts))
     }
 }
@@ -71,7 +71,10 @@ pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<Requirement
             ],
         );
         let id = r.string(rt, &p, "id", true, span.clone());
-        let framework = r.choice(rt, &p, "framework", &FRAMEWORKS[1..], true, span.clone());
+        let regulated = Framework::REGULATED.map(Framework::as_str);
+        let framework = r
+            .choice(rt, &p, "framework", &regulated, true, span.clone())
+            .and_then(|f| f.parse::<Framework>().ok());
         let citation = r.string(rt, &p, "citation", true, span.clone());
         let summary = r.string(rt, &p, "summary", true, span.clone());
         let mark = r.choice(rt, &p, "mark", &["V", "S"], true, span.clone());
@@ -86,10 +89,14 @@ pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<Requirement
         let when_source = r.string(rt, &p, "when", false, None);
         let when = match &when_source {
             Some(src) => match parse_when(src) {
-                Ok(expr) => Some(When {
-                    source: src.clone(),
-                    expr,
-                }),
+                Ok((expr, old)) => {
+                    let base = r.span_of(&format!("{p}.when")).map_or(0, |s| s.start + 1);
+                    warn_deprecated(&mut r, base, &old);
+                    Some(When {
+                        source: src.clone(),
+                        expr,
+                    })
+                }
                 Err(errors) => {
                     let base = r.span_of(&format!("{p}.when")).map_or(0, |s| s.start + 1);
                     for e in errors {
@@ -153,8 +160,9 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         let yes = serde_json::json!({"has_subprocessors": true});
         let no = serde_json::json!({"has_subprocessors": false});
-        assert!(reqs[0].applies(&["general", "gdpr"], &yes));
-        assert!(!reqs[0].applies(&["general", "gdpr"], &no));
-        assert!(!reqs[0].applies(&["general", "ccpa"], &yes));
+        let gdpr = [Framework::General, Framework::Gdpr];
+        assert!(reqs[0].applies(&gdpr, &yes));
+        assert!(!reqs[0].applies(&gdpr, &no));
+        assert!(!reqs[0].applies(&[Framework::General, Framework::Ccpa], &yes));
     }
 }

@@ -8,6 +8,7 @@ pub mod company;
 pub mod country;
 pub mod draft;
 pub mod facts;
+pub mod framework;
 pub mod schema;
 pub mod security;
 pub mod vendor;

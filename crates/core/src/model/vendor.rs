@@ -9,6 +9,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::framework::Framework;
 use super::schema::{self, Describe, Kind, Record, Spans};
 use super::{Authorisation, Contact, Party, Signatory, country, security};
 use crate::diag::Diagnostics;
@@ -292,7 +293,7 @@ record! {
         pub title: Option<String> [e.g. "Cloud Host GDPR Data Processing Addendum"],
         /// The frameworks the signatory believes the vendor's document covers (vendor paper; `ccpa`, `gdpr`, `scc`, `uk`, `ch`, `dpf`, `usstate`).
         #[serde(default)]
-        pub frameworks: Vec<String> [e.g. "gdpr|scc"],
+        pub frameworks: Vec<Framework> [e.g. "gdpr|scc"],
         /// Processor side with separate documents: which of the customer's agreements the version belongs to.
         pub document: Option<DocumentKind>,
         /// The state of the version.
@@ -742,12 +743,12 @@ fn check(v: &Vendor, diags: &mut Diagnostics) {
                     );
                 }
                 for (j, f) in a.frameworks.iter().enumerate() {
-                    if !super::facts::FRAMEWORKS[1..].contains(&f.as_str()) {
+                    if *f == Framework::General {
                         c.error(
                             &format!("{p}.frameworks[{j}]"),
                             format!(
-                                "`{f}` is not a framework: use {}",
-                                super::facts::FRAMEWORKS[1..].join(", ")
+                                "`{f}` is not a framework a document is meant to cover: use {}",
+                                Framework::join(&Framework::REGULATED)
                             ),
                         );
                     }

@@ -7,7 +7,7 @@ use crate::assemble::DocOptions;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Vendor;
 use crate::proofread::{self, ClauseText, Finding, Vocabulary};
-use crate::select::{self, Applicability};
+use crate::select::{self, Applicability, Framework};
 use crate::workspace::Workspace;
 
 /// What to check.
@@ -349,9 +349,9 @@ pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
             .collect();
         let names = proofread::proper_names(&ws.company, &prepared.vendor);
         report.findings = proofread::read(&clauses, &vocabulary, &names, options.today);
-        let scc = if prepared.app.has("scc") {
+        let scc = if prepared.app.has(Framework::Scc) {
             Some("")
-        } else if prepared.app.has("dpf") {
+        } else if prepared.app.has(Framework::Dpf) {
             Some(" if the Data Privacy Framework ceases to cover the transfer")
         } else {
             None
@@ -416,7 +416,7 @@ pub fn no_terms(
     ccpa_business: Option<bool>,
 ) -> Option<NoTerms> {
     let p = &vendor.processing;
-    if p.regions.is_empty() || app.frameworks.iter().any(|f| *f != "general") {
+    if p.regions.is_empty() || app.frameworks.iter().any(|f| *f != Framework::General) {
         return None;
     }
     use crate::model::vendor::{CcpaRole, GdprRole, Role, californian, european};

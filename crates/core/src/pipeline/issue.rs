@@ -206,3 +206,38 @@ pub fn commit_message(m: &Manifest, note: Option<&str>) -> String {
     }
     message
 }
+
+/// Receives one vendor's outcome of [`issue_many`], with its diagnostics.
+pub type OnIssued<'a> = dyn FnMut(&str, Result<Option<Issued>, Error>, Diagnostics) + 'a;
+
+/// Issues the agreements of `ids` one after another ([`issue`]), with `note` in each commit
+/// message; `each` receives every vendor's outcome and diagnostics as it comes (`Ok(None)`:
+/// its files have errors). The first failure of the environment ends the run after `each`
+/// has seen it.
+///
+/// The repository needs an identity to commit as; concurrent runs take turns (the second
+/// then finds the versions the first issued); with an upstream, the remote is checked first
+/// (`offline` skips it) and each version is pushed as it is issued.
+pub fn issue_many(
+    ws: &Workspace,
+    ids: &[String],
+    note: Option<&str>,
+    offline: bool,
+    each: &mut OnIssued<'_>,
+) -> Result<(), Error> {
+    let store = Store::open(&ws.root)?;
+    store.signature()?;
+    let _lock = crate::store::RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
+    let sharing = store.check_remote(offline)?;
+    let renderer = Renderer::new(Some(ws.root.clone()));
+    for id in ids {
+        let mut diags = Diagnostics::new();
+        let result = issue(ws, &store, &renderer, id, note, &sharing, &mut diags);
+        let failed = result.is_err();
+        each(id, result, diags);
+        if failed {
+            break;
+        }
+    }
+    Ok(())
+}

@@ -175,6 +175,15 @@ fn changed(
     Ok(out)
 }
 
+/// Shares the workspace at `root` with its upstream ([`sync`]): the repository needs an
+/// identity to commit as, and a run takes its turn with others recording in the workspace.
+pub fn sync_workspace(root: &Path, options: &Options) -> Result<Report, Error> {
+    let store = Store::open(root)?;
+    store.signature()?;
+    let _lock = crate::store::RecordLock::acquire(&store, std::time::Duration::from_secs(120))?;
+    sync(&store, options)
+}
+
 /// Brings the workspace's branch in line with its upstream (see the module documentation).
 pub fn sync(store: &Store, options: &Options) -> Result<Report, Error> {
     let head_ref = store.repo().find_reference("HEAD")?;

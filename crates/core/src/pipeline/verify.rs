@@ -449,6 +449,7 @@ mod tests {
             text: String::new(),
             text_hash: String::new(),
             frameworks: Vec::new(),
+            reads: Vec::new(),
             satisfies: Vec::new(),
             markdown: String::new(),
             section: String::new(),

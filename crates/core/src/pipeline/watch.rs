@@ -49,8 +49,11 @@ fn cache_age(resident: Option<u64>) -> usize {
     }
 }
 
-/// What one render of the watch produced.
+/// What one render of the watch produced, and when it began.
 pub enum Outcome<'a> {
+    /// A render begins (the first one, or after a save settled); a stop request now takes
+    /// effect once it is done.
+    Rendering,
     /// The agreement was rendered; `elapsed` is from the first event of the save to the
     /// manifest written (for the first render, from the start).
     Rendered {
@@ -73,7 +76,7 @@ pub enum Outcome<'a> {
 }
 
 /// Watches the workspace at `root` and renders vendor `id` into `out_root` now and after every
-/// save, until `stop` is set. `report` is called after every render.
+/// save, until `stop` is set. `report` is called as every render begins and after it.
 ///
 /// Fails only when the file watcher cannot start or an output cannot be written; errors in the
 /// user's files are reported and the watch goes on.
@@ -104,6 +107,7 @@ pub fn watch(
         if fonts_changed {
             renderer = Renderer::new(Some(root.to_path_buf()));
         }
+        report(Outcome::Rendering);
         render(root, id, &renderer, &options, since, report)?;
         comemo::evict(cache_age(resident_bytes()));
         // Wait for the next relevant event, then for the burst to settle.

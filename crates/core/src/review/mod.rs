@@ -283,7 +283,7 @@ fn find(
 fn review_one(req: &Requirement, rules: &Rules, clauses: &[Clause], units: &[Unit]) -> Finding {
     let mut finding = Finding {
         requirement: req.id.clone(),
-        framework: req.framework.clone(),
+        framework: req.framework.to_string(),
         citation: req.citation.clone(),
         summary: req.summary.clone(),
         level: req.level.clone(),
@@ -305,7 +305,7 @@ fn review_one(req: &Requirement, rules: &Rules, clauses: &[Clause], units: &[Uni
         finding.status = Status::Missing;
         finding.reasons.push(format!(
             "the document never refers to the {}",
-            req.framework.to_uppercase()
+            req.framework.as_str().to_uppercase()
         ));
         return finding;
     }
@@ -377,14 +377,24 @@ pub fn review(
     (findings, counts)
 }
 
-/// The facts assumed when no vendor record is given: a processor and CCPA service provider that
-/// uses sub-processors under a general authorisation and handles no special-category data.
+/// The facts assumed when no vendor record is given, in the tree `when` conditions read
+/// ([`crate::select::facts`]): a processor and CCPA service provider that uses sub-processors
+/// under a general authorisation and handles no special-category data.
 pub fn typical_facts() -> serde_json::Value {
+    use crate::model::{Authorisation, CcpaRole, GdprRole, Mechanism};
     serde_json::json!({
         "has_subprocessors": true,
         "has_sensitive_data": false,
-        "processing": { "ccpa_role": "service_provider", "gdpr_role": "processor" },
-        "transfers": { "subprocessor_authorisation": "general", "mechanism": "scc" },
+        "vendor": {
+            "processing": {
+                "ccpa_role": CcpaRole::ServiceProvider,
+                "gdpr_role": GdprRole::Processor,
+            },
+            "transfers": {
+                "subprocessor_authorisation": Authorisation::General,
+                "mechanism": Mechanism::Scc,
+            },
+        },
     })
 }
 
@@ -408,10 +418,34 @@ mod tests {
         );
     }
 
+    #[test]
+    fn typical_facts_name_only_known_paths() {
+        fn leaves(v: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+            match v.as_object() {
+                Some(m) => m.iter().for_each(|(k, x)| {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    leaves(x, &p, out)
+                }),
+                None => out.push(path.to_string()),
+            }
+        }
+        let mut paths = Vec::new();
+        leaves(&typical_facts(), "", &mut paths);
+        assert_eq!(paths.len(), 6, "{paths:?}");
+        let known = crate::model::facts::known_paths();
+        for p in &paths {
+            assert!(crate::model::facts::is_known(p, known), "{p}");
+        }
+    }
+
     fn req(id: &str) -> Requirement {
         Requirement {
             id: id.into(),
-            framework: "gdpr".into(),
+            framework: crate::model::framework::Framework::Gdpr,
             citation: "c".into(),
             summary: "s".into(),
             mark: "V".into(),

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
+use crate::model::framework::Framework;
 use crate::model::schema::toml_date;
 use crate::store::{Change, Committed, Store, StoreError};
 
@@ -88,7 +89,7 @@ pub enum Event {
         /// Expiry, if agreed.
         expires: Option<NaiveDate>,
         /// The frameworks the signatory believes it covers.
-        frameworks: Vec<String>,
+        frameworks: Vec<Framework>,
         /// When and by whom it was entered in dpa.
         recorded: Recorded,
     },
@@ -179,7 +180,7 @@ pub fn edit(text: &str, entry: &Entry, event: &Event) -> Result<String, String> 
             table["frameworks"] = value(
                 frameworks
                     .iter()
-                    .map(String::as_str)
+                    .map(|f| f.as_str())
                     .collect::<toml_edit::Array>(),
             );
             table["status"] = value("signed");

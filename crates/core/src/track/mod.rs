@@ -6,6 +6,7 @@
 pub mod agreements;
 pub mod calendar;
 pub mod outdated;
+pub mod report;
 pub mod sheet;
 mod status;
 pub mod words;
@@ -395,7 +396,7 @@ pub fn row(input: &RowInput<'_>) -> Row {
             for a in v.agreements.iter().filter(|a| {
                 a.version.is_none()
                     && a.status == AgreementStatus::Signed
-                    && a.frameworks.iter().any(|x| x == f)
+                    && a.frameworks.iter().any(|x| x.as_str() == f)
             }) {
                 let mut notes = Vec::new();
                 let (vs, open) = match a.paper {

@@ -34,11 +34,17 @@ pub enum Cause {
     Vendor {
         /// Changed fields.
         fields: Vec<String>,
+        /// The clauses whose text changed because they read one of the fields.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        clauses: Vec<String>,
     },
     /// The company record (dpa.toml) changed: the fields, as dotted paths.
     Company {
         /// Changed fields.
         fields: Vec<String>,
+        /// The clauses whose text changed because they read one of the fields.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        clauses: Vec<String>,
     },
     /// The legal data compiled into dpa (adequacy lists, thresholds) changed: the files.
     LegalData {
@@ -81,16 +87,33 @@ impl fmt::Display for Cause {
             }
             Cause::ClauseAdded { id } => write!(f, "clause {id} is now included"),
             Cause::ClauseRemoved { id } => write!(f, "clause {id} is no longer included"),
-            Cause::Vendor { fields } => write!(f, "vendor record changed{}", list(fields)),
-            Cause::Company { fields } => {
-                write!(f, "company record (dpa.toml) changed{}", list(fields))
-            }
+            Cause::Vendor { fields, clauses } => write!(
+                f,
+                "vendor record changed{}{}",
+                list(fields),
+                rewording(clauses)
+            ),
+            Cause::Company { fields, clauses } => write!(
+                f,
+                "company record (dpa.toml) changed{}{}",
+                list(fields),
+                rewording(clauses)
+            ),
             Cause::LegalData { files } => write!(f, "legal data changed{}", list(files)),
             Cause::Tool { signed, current } => write!(
                 f,
                 "dpa {current} words the same inputs differently than dpa {signed}"
             ),
         }
+    }
+}
+
+/// ` (rewords clause a, b)` after a changed field, naming the clauses that read it.
+fn rewording(clauses: &[String]) -> String {
+    match clauses {
+        [] => String::new(),
+        [one] => format!(" (rewords clause {one})"),
+        many => format!(" (rewords clauses {})", many.join(", ")),
     }
 }
 
@@ -148,6 +171,7 @@ struct Side<'a> {
     version: u32,
     text: &'a str,
     normal: String,
+    reads: &'a [String],
 }
 
 fn side<'a>(clauses: &'a [ManifestClause], framework: &str) -> BTreeMap<&'a str, Side<'a>> {
@@ -165,20 +189,29 @@ fn side<'a>(clauses: &'a [ManifestClause], framework: &str) -> BTreeMap<&'a str,
                     version: c.version,
                     text: &c.text,
                     normal: normalize(&c.text, &numbers),
+                    reads: &c.reads,
                 },
             )
         })
         .collect()
 }
 
-/// Changed paths under `prefix`, cut at the first list index (`vendor.subprocessors[2].name`
+/// One changed field: its name under the prefix, its old and new values, and the fact paths of
+/// the changed values (`vendor.subprocessors.country`, list identities left out).
+struct Changed {
+    field: String,
+    values: Vec<String>,
+    paths: BTreeSet<String>,
+}
+
+/// Changed paths under `prefix`, cut at the first list item (`vendor.subprocessors[Acme].name`
 /// names `subprocessors`), without the prefix.
 fn changed(
     old: &BTreeMap<String, String>,
     new: &BTreeMap<String, String>,
     prefix: &str,
-) -> Vec<(String, Vec<String>)> {
-    let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+) -> Vec<Changed> {
+    let mut fields: BTreeMap<String, Changed> = BTreeMap::new();
     let keys: BTreeSet<&String> = old
         .keys()
         .chain(new.keys())
@@ -190,10 +223,40 @@ fn changed(
             continue;
         }
         let field = k[prefix.len()..].split('[').next().unwrap_or_default();
-        let values = fields.entry(field.to_string()).or_default();
-        values.extend(a.into_iter().chain(b).cloned());
+        let entry = fields.entry(field.to_string()).or_insert_with(|| Changed {
+            field: field.to_string(),
+            values: Vec::new(),
+            paths: BTreeSet::new(),
+        });
+        entry.values.extend(a.into_iter().chain(b).cloned());
+        entry.paths.insert(without_items(k));
     }
-    fields.into_iter().collect()
+    fields.into_values().collect()
+}
+
+/// A value's key without its list items: `vendor.subprocessors[Acme].name` ->
+/// `vendor.subprocessors.name`.
+fn without_items(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut depth = 0;
+    for c in key.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether a clause that reads `read` depends on the value at `path`: one is the other or
+/// lies under it.
+fn touches(read: &str, path: &str) -> bool {
+    let under = |long: &str, short: &str| {
+        long.len() > short.len() && long.starts_with(short) && long.as_bytes()[short.len()] == b'.'
+    };
+    read == path || under(path, read) || under(read, path)
 }
 
 /// Whether one of a field's old or new values appears in one of the changed texts.
@@ -206,23 +269,52 @@ fn seen(values: &[String], texts: &[(&str, &str)]) -> bool {
     })
 }
 
-/// Of the changed fields of both records, those whose value appears in a changed text; all of
-/// them when none does (a flag that switches wording on or off appears nowhere).
-fn narrowed(
-    vendor: Vec<(String, Vec<String>)>,
-    company: Vec<(String, Vec<String>)>,
-    texts: &[(&str, &str)],
-) -> (Vec<String>, Vec<String>) {
-    let any = vendor
+/// The clauses among `reworded` (id and the paths it reads) that read a changed field.
+fn readers(field: &Changed, reworded: &[(&str, &[String])]) -> Vec<String> {
+    reworded
         .iter()
-        .chain(&company)
-        .any(|(_, values)| seen(values, texts));
-    let keep = |fields: Vec<(String, Vec<String>)>| -> Vec<String> {
-        fields
-            .into_iter()
-            .filter(|(_, values)| !any || seen(values, texts))
-            .map(|(f, _)| f)
-            .collect()
+        .filter(|(_, reads)| {
+            reads
+                .iter()
+                .any(|r| field.paths.iter().any(|p| touches(r, p)))
+        })
+        .map(|(id, _)| id.to_string())
+        .collect()
+}
+
+/// Of the changed fields of both records, those that a changed clause read, with the clauses
+/// that read them; when no changed clause recorded what it read (a manifest before format 2),
+/// those whose value appears in a changed text. All of them when neither narrows (a flag that
+/// switches wording on or off through a derived fact).
+type Blamed = (Vec<String>, Vec<String>);
+fn narrowed(
+    vendor: Vec<Changed>,
+    company: Vec<Changed>,
+    texts: &[(&str, &str)],
+    reworded: &[(&str, &[String])],
+) -> (Blamed, Blamed) {
+    let read = |c: &Changed| !readers(c, reworded).is_empty();
+    let by_reads = vendor.iter().chain(&company).any(read);
+    let by_text = !by_reads
+        && vendor
+            .iter()
+            .chain(&company)
+            .any(|c| seen(&c.values, texts));
+    let keep = |fields: Vec<Changed>| -> Blamed {
+        let mut clauses = BTreeSet::new();
+        let mut kept = Vec::new();
+        for c in fields {
+            let keep = if by_reads {
+                read(&c)
+            } else {
+                !by_text || seen(&c.values, texts)
+            };
+            if keep {
+                clauses.extend(readers(&c, reworded));
+                kept.push(c.field);
+            }
+        }
+        (kept, clauses.into_iter().collect())
     };
     (keep(vendor), keep(company))
 }
@@ -234,16 +326,20 @@ pub fn compare(framework: &str, signed: &Manifest, current: &Current<'_>) -> Opt
     let new = side(current.clauses, framework);
     let mut causes = Vec::new();
     let mut reworded: Vec<(&str, &str, &str, u32)> = Vec::new();
+    // Every clause whose text changed, with what it read, for the blame of changed values.
+    let mut read: Vec<(&str, &[String])> = Vec::new();
     let mut selection_changed = false;
     let ids: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
     for id in ids {
         match (old.get(id), new.get(id)) {
-            (Some(_), None) => {
+            (Some(a), None) => {
                 selection_changed = true;
+                read.push((id, a.reads));
                 causes.push(Cause::ClauseRemoved { id: id.into() });
             }
-            (None, Some(_)) => {
+            (None, Some(b)) => {
                 selection_changed = true;
+                read.push((id, b.reads));
                 causes.push(Cause::ClauseAdded { id: id.into() });
             }
             (Some(a), Some(b)) if a.version != b.version => causes.push(Cause::Clause {
@@ -252,6 +348,7 @@ pub fn compare(framework: &str, signed: &Manifest, current: &Current<'_>) -> Opt
                 current: b.version,
             }),
             (Some(a), Some(b)) if a.normal != b.normal => {
+                read.push((id, if b.reads.is_empty() { a.reads } else { b.reads }));
                 reworded.push((id, a.text, b.text, b.version))
             }
             _ => {}
@@ -271,27 +368,40 @@ pub fn compare(framework: &str, signed: &Manifest, current: &Current<'_>) -> Opt
         let differs = |name: &str| signed.inputs.get(name) != current.inputs.get(name);
         let record = format!("vendors/{}.toml", signed.vendor);
         if differs(&record) {
-            inputs.push(Cause::Vendor { fields: Vec::new() });
+            inputs.push(Cause::Vendor {
+                fields: Vec::new(),
+                clauses: Vec::new(),
+            });
         }
         if differs(crate::workspace::COMPANY_FILE) {
-            inputs.push(Cause::Company { fields: Vec::new() });
+            inputs.push(Cause::Company {
+                fields: Vec::new(),
+                clauses: Vec::new(),
+            });
         }
     } else {
-        let (vendor, company) = narrowed(
+        let ((vendor, vendor_clauses), (company, company_clauses)) = narrowed(
             changed(&signed.values, current.values, "vendor."),
             changed(&signed.values, current.values, "company."),
             &texts,
+            &read,
         );
         if !vendor.is_empty() {
-            inputs.push(Cause::Vendor { fields: vendor });
+            inputs.push(Cause::Vendor {
+                fields: vendor,
+                clauses: vendor_clauses,
+            });
         }
         if !company.is_empty() {
-            inputs.push(Cause::Company { fields: company });
+            inputs.push(Cause::Company {
+                fields: company,
+                clauses: company_clauses,
+            });
         }
         let legal = changed(&signed.values, current.values, "legal.");
         if !legal.is_empty() {
             inputs.push(Cause::LegalData {
-                files: legal.into_iter().map(|(f, _)| f).collect(),
+                files: legal.into_iter().map(|c| c.field).collect(),
             });
         }
     }
@@ -332,43 +442,81 @@ mod tests {
     }
 
     #[test]
-    fn changed_fields_are_cut_at_list_indexes() {
+    fn changed_fields_are_cut_at_list_items() {
         let old: BTreeMap<String, String> = [
-            ("vendor.subprocessors[0].name".into(), "A".into()),
+            ("vendor.subprocessors[A].name".into(), "A".into()),
             ("vendor.processing.retention".into(), "1 year".into()),
             ("company.name".into(), "Lumen".into()),
         ]
         .into();
         let mut new = old.clone();
-        new.insert("vendor.subprocessors[1].name".into(), "B".into());
+        new.insert("vendor.subprocessors[B].name".into(), "B".into());
+        let c = changed(&old, &new, "vendor.");
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].field, "subprocessors");
+        assert_eq!(c[0].values, ["B"]);
         assert_eq!(
-            changed(&old, &new, "vendor."),
-            vec![("subprocessors".to_string(), vec!["B".to_string()])]
+            c[0].paths.iter().collect::<Vec<_>>(),
+            ["vendor.subprocessors.name"]
         );
         assert!(changed(&old, &new, "company.").is_empty());
     }
 
+    fn field(name: &str, values: &[&str]) -> Changed {
+        Changed {
+            field: name.into(),
+            values: values.iter().map(|v| v.to_string()).collect(),
+            paths: [format!("vendor.{name}")].into(),
+        }
+    }
+
     #[test]
-    fn narrowing_keeps_fields_seen_in_the_text() {
-        let vendor = vec![
-            (
-                "contact.email".to_string(),
-                vec!["a@x".into(), "b@x".into()],
-            ),
-            (
-                "processing.retention".to_string(),
-                vec!["1 year".into(), "2 years".into()],
-            ),
-        ];
-        let company = vec![("ccpa.consumers".to_string(), vec!["50000".into()])];
-        let (v, c) = narrowed(
-            vendor.clone(),
-            company.clone(),
+    fn a_changed_field_blames_the_changed_clauses_that_read_it() {
+        let vendor = || {
+            vec![
+                field("contact.email", &["a@x", "b@x"]),
+                field("subprocessors", &["30", "true"]),
+            ]
+        };
+        let reads = ["vendor.subprocessors".to_string(), "company.name".into()];
+        let other = ["vendor.contact".to_string()];
+        let ((v, clauses), (c, _)) = narrowed(
+            vendor(),
+            Vec::new(),
+            &[("30 days", "true to 30")],
+            &[("annex.subprocessors", &reads), ("gdpr.audits", &[])],
+        );
+        assert_eq!(v, ["subprocessors"]);
+        assert_eq!(clauses, ["annex.subprocessors"]);
+        assert!(c.is_empty());
+        // A clause that reads a table is blamed for a changed field under it.
+        let ((v, clauses), _) = narrowed(
+            vendor(),
+            Vec::new(),
+            &[("a@x", "b@x")],
+            &[("gdpr.notices", &other)],
+        );
+        assert_eq!(v, ["contact.email"]);
+        assert_eq!(clauses, ["gdpr.notices"]);
+    }
+
+    #[test]
+    fn without_recorded_reads_narrowing_keeps_fields_seen_in_the_text() {
+        let vendor = || {
+            vec![
+                field("contact.email", &["a@x", "b@x"]),
+                field("processing.retention", &["1 year", "2 years"]),
+            ]
+        };
+        let ((v, clauses), _) = narrowed(
+            vendor(),
+            Vec::new(),
             &[("kept for 1 year", "kept for 2 years")],
+            &[("annex.processing", &[])],
         );
         assert_eq!(v, ["processing.retention"]);
-        assert!(c.is_empty());
-        let (v, c) = narrowed(vendor, company, &[("x", "y")]);
-        assert_eq!((v.len(), c.len()), (2, 1));
+        assert!(clauses.is_empty());
+        let ((v, _), _) = narrowed(vendor(), Vec::new(), &[("x", "y")], &[]);
+        assert_eq!(v.len(), 2);
     }
 }

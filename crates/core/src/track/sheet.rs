@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::{Row, State, words};
-use crate::select;
+use crate::model::facts::Framework;
 
 /// The columns before the framework columns.
 pub const LEAD: [&str; 5] = ["Vendor", "Name", "Owner", "Standing", "Needs"];
@@ -31,7 +31,11 @@ pub const TAIL: [&str; 14] = [
 pub fn header() -> Vec<&'static str> {
     LEAD.iter()
         .copied()
-        .chain(select::FRAMEWORKS[1..].iter().map(|f| words::framework(f)))
+        .chain(
+            Framework::REGULATED
+                .iter()
+                .map(|f| words::framework(f.as_str())),
+        )
         .chain(TAIL.iter().copied())
         .collect()
 }
@@ -92,10 +96,10 @@ pub fn cells(r: &Row) -> Vec<Cell> {
                 .collect::<Vec<_>>(),
         )),
     ];
-    for f in &select::FRAMEWORKS[1..] {
+    for f in Framework::REGULATED.map(Framework::as_str) {
         out.push(Cell::Text(
             r.states
-                .get(*f)
+                .get(f)
                 .map(|s| column_state(f, *s))
                 .unwrap_or_default(),
         ));

@@ -9,7 +9,7 @@ use crate::assemble::DocOptions;
 use crate::diag::Diagnostics;
 use crate::manifest::{self, ManifestClause};
 use crate::model::Vendor;
-use crate::select::Applicability;
+use crate::select::{Applicability, Framework};
 use crate::store::{Store, StoreError};
 use crate::workspace::Workspace;
 
@@ -21,9 +21,9 @@ pub struct Options {
     /// Only this vendor.
     pub vendor: Option<String>,
     /// Only vendors that need this framework.
-    pub framework: Option<String>,
+    pub framework: Option<Framework>,
     /// Only vendors that need this framework and have no signed, unexpired version including it.
-    pub missing: Option<String>,
+    pub missing: Option<Framework>,
     /// Only vendors with this owner (compared without case).
     pub owner: Option<String>,
     /// The date the states are computed for.
@@ -179,11 +179,11 @@ pub fn status(ws: &Workspace, options: &Options) -> Result<Tracker, StoreError> 
         options
             .framework
             .as_ref()
-            .is_none_or(|f| r.required.contains(f))
+            .is_none_or(|f| r.required.iter().any(|x| x == f.as_str()))
             && options
                 .missing
                 .as_ref()
-                .is_none_or(|f| r.states.get(f).is_some_and(|s| s.is_missing()))
+                .is_none_or(|f| r.states.get(f.as_str()).is_some_and(|s| s.is_missing()))
             && options.owner.as_ref().is_none_or(|o| {
                 r.owner
                     .as_ref()

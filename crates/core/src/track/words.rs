@@ -4,26 +4,27 @@
 use std::collections::BTreeMap;
 
 use super::{Overall, Row, State};
+use crate::model::facts::Framework;
 
 /// The name of a framework as people say it: `scc` -> `SCCs`.
 pub fn framework(f: &str) -> &str {
-    match f {
-        "ccpa" => "CCPA",
-        "gdpr" => "GDPR",
-        "scc" => "SCCs",
-        "uk" => "UK Addendum",
-        "ch" => "Swiss adaptations",
-        "dpf" => "DPF terms",
-        "usstate" => "US state terms",
-        other => other,
+    match f.parse::<Framework>() {
+        Ok(Framework::Ccpa) => "CCPA",
+        Ok(Framework::Gdpr) => "GDPR",
+        Ok(Framework::Scc) => "SCCs",
+        Ok(Framework::Uk) => "UK Addendum",
+        Ok(Framework::Ch) => "Swiss adaptations",
+        Ok(Framework::Dpf) => "DPF terms",
+        Ok(Framework::Usstate) => "US state terms",
+        Ok(Framework::General) | Err(_) => f,
     }
 }
 
 /// What a vendor needs when nothing covers the framework: `needs a CCPA agreement`.
 pub fn needs(f: &str) -> String {
-    match f {
-        "ccpa" | "gdpr" => format!("needs a {} agreement", framework(f)),
-        "scc" | "usstate" => format!("needs {}", framework(f)),
+    match f.parse::<Framework>() {
+        Ok(Framework::Ccpa | Framework::Gdpr) => format!("needs a {} agreement", framework(f)),
+        Ok(Framework::Scc | Framework::Usstate) => format!("needs {}", framework(f)),
         _ => format!("needs the {}", framework(f)),
     }
 }

@@ -6,10 +6,10 @@
 //! naming the file.
 //!
 //! The worker is the running executable started again with [`WORKER_ENV`] set. The library owns
-//! its entry: on Linux a constructor in `.init_array` answers the request before `main` runs, in
-//! any binary that links the library (the `dpa` binary, a test harness, a later server), so no
-//! front end has to dispatch it. [`worker_if_requested`] is the same entry for platforms without
-//! that section, called first thing by `cli::main`.
+//! its entry: a constructor (in `.init_array` on Linux, `__mod_init_func` on macOS, `.CRT$XCU`
+//! on Windows) answers the request before `main` runs, in any binary that links the library
+//! (the `dpa` binary, a test harness, a later server), so no front end has to dispatch it.
+//! [`worker_if_requested`] is the same entry for a platform without constructors.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -115,7 +115,12 @@ pub(crate) fn run_document_worker(
     limits: &Limits,
 ) -> Result<Vec<u8>, String> {
     // Keeps the constructor's object linked into every binary that reads documents.
-    #[cfg(target_os = "linux")]
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "android",
+        target_vendor = "apple",
+        windows
+    ))]
     let _ = std::hint::black_box(&WORKER_HOOK);
     let exe = worker_exe()?;
     run_worker(
@@ -279,13 +284,31 @@ pub fn worker_if_requested() {
     std::process::exit(i32::from(code));
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_vendor = "apple",
+    windows
+))]
 extern "C" fn worker_hook() {
     worker_if_requested();
 }
 
 /// Runs [`worker_if_requested`] before `main` in every binary that links the reader.
-#[cfg(target_os = "linux")]
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_vendor = "apple",
+    windows
+))]
 #[used]
-#[unsafe(link_section = ".init_array")]
+#[cfg_attr(
+    any(target_os = "linux", target_os = "android"),
+    unsafe(link_section = ".init_array")
+)]
+#[cfg_attr(
+    target_vendor = "apple",
+    unsafe(link_section = "__DATA,__mod_init_func")
+)]
+#[cfg_attr(windows, unsafe(link_section = ".CRT$XCU"))]
 static WORKER_HOOK: extern "C" fn() = worker_hook;

@@ -153,6 +153,17 @@ impl Expr {
             .collect()
     }
 
+    /// Rewrites every path `rename` maps to a new spelling, returning the old spellings with
+    /// their spans and the new ones.
+    pub fn rename_paths(
+        &mut self,
+        rename: &dyn Fn(&str) -> Option<String>,
+    ) -> Vec<(String, String, Range<usize>)> {
+        let mut out = Vec::new();
+        rename_in(&mut self.root, rename, &mut out);
+        out
+    }
+
     /// Evaluates against a JSON object of facts; missing paths read as null.
     pub fn eval(&self, facts: &Value) -> bool {
         truth(&self.root, facts)
@@ -176,14 +187,35 @@ fn unknown_path_hint(path: &str, known: &[&str]) -> Option<String> {
                 .into(),
         );
     }
-    // Templates say `vendor.processing...`; conditions read the vendor's
-    // fields directly, so a redundant first segment is a likely mistake.
-    if let Some((_, rest)) = path.split_once('.')
-        && is_known_path(rest, known)
-    {
-        return Some(format!("did you mean `{rest}`?"));
+    // Conditions and templates read the vendor's fields under `vendor.`; a path without the
+    // first segment is a likely slip.
+    let vendor = format!("vendor.{path}");
+    suggest(path, known)
+        .or_else(|| suggest(&vendor, known))
+        .map(|s| format!("did you mean `{s}`?"))
+}
+
+fn rename_in(
+    node: &mut Node,
+    rename: &dyn Fn(&str) -> Option<String>,
+    out: &mut Vec<(String, String, Range<usize>)>,
+) {
+    match &mut node.kind {
+        Kind::Path(p) => {
+            if let Some(new) = rename(p) {
+                out.push((std::mem::replace(p, new.clone()), new, node.span.clone()));
+            }
+        }
+        Kind::Lit(_) => {}
+        Kind::List(items) | Kind::And(items) | Kind::Or(items) => {
+            items.iter_mut().for_each(|n| rename_in(n, rename, out));
+        }
+        Kind::Not(inner) => rename_in(inner, rename, out),
+        Kind::Cmp(_, l, r) => {
+            rename_in(l, rename, out);
+            rename_in(r, rename, out);
+        }
     }
-    suggest(path, known).map(|s| format!("did you mean `{s}`?"))
 }
 
 fn collect_paths(node: &Node, out: &mut Vec<(String, Range<usize>)>) {

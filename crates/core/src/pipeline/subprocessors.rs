@@ -1,0 +1,200 @@
+//! The processor side's sub-processor changes as front ends ask for them: record an intended
+//! one ([`add`]), list and send the notices each customer is owed ([`notices()`]), record an
+//! objection or a consent under the customer's authorisation ([`answer`]). Each commit checks
+//! the team's remote first and pushes after.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::diag::Diagnostics;
+use crate::error::Error;
+use crate::model::country;
+use crate::notices::edit;
+use crate::store::{Committed, RecordLock, Store};
+use crate::workspace::Workspace;
+
+use super::event::{Pushed, share};
+use super::notices::{self, NoticeRow, Sent};
+
+/// How long a command waits for another one recording in the same workspace.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// A commit of the company's or customers' records, and what the team's remote made of it.
+#[derive(Debug)]
+pub struct Recorded {
+    /// The commit, with what it left out.
+    pub committed: Committed,
+    /// Whether the team's remote has it.
+    pub pushed: Pushed,
+}
+
+/// The workspace's repository, with an identity to commit as: checked before anything is
+/// written, like `sign` and `record`.
+fn open_store(ws: &Workspace) -> Result<Store, Error> {
+    let store = Store::open(&ws.root)?;
+    store.signature()?;
+    Ok(store)
+}
+
+/// Records an intended sub-processor in dpa.toml and commits it. `Ok(None)` when the edited
+/// dpa.toml would not load (its problems in `diags`; nothing written).
+pub fn add(
+    ws: &Workspace,
+    diags: &mut Diagnostics,
+    offline: bool,
+    intended: &edit::Intended,
+) -> Result<Option<Recorded>, Error> {
+    notices::require_processor_side(ws)?;
+    if !country::is_known(&intended.country) {
+        return Err(Error::Usage(format!(
+            "`{}` is not an ISO 3166-1 alpha-2 country code",
+            intended.country
+        )));
+    }
+    let store = open_store(ws)?;
+    let _lock = RecordLock::acquire(&store, LOCK_WAIT)?;
+    let sharing = store.check_remote(offline)?;
+    let Some(committed) = notices::add(ws, &store, intended, diags)? else {
+        return Ok(None);
+    };
+    let pushed = share(&store, &sharing);
+    Ok(Some(Recorded { committed, pushed }))
+}
+
+/// What [`notices()`] sent, when asked to.
+#[derive(Debug)]
+pub struct Sending {
+    /// The letters, recipients and rows sent.
+    pub sent: Sent,
+    /// Whether the team's remote has the commit (when there is one).
+    pub pushed: Option<Pushed>,
+}
+
+/// What [`notices()`] found and did.
+#[derive(Debug)]
+pub struct Notices {
+    /// Every customer to tell of each intended sub-processor, as of the date (after sending).
+    pub rows: Vec<NoticeRow>,
+    /// What was sent, with `send`.
+    pub sending: Option<Sending>,
+}
+
+/// Lists every customer to tell of each intended sub-processor (or of `name` only) as of
+/// `as_of`; with `send`, first writes the letters due into that folder and records them as
+/// sent. A customer record with errors is an error ([`Error::Invalid`], problems in `diags`):
+/// a customer left out would be a customer never told.
+pub fn notices(
+    ws: &Workspace,
+    diags: &mut Diagnostics,
+    offline: bool,
+    name: Option<&str>,
+    as_of: NaiveDate,
+    send: Option<&Path>,
+) -> Result<Notices, Error> {
+    notices::require_processor_side(ws)?;
+    let subs = notices::intended(ws, name)?;
+    let mut customers = notices::customers(ws, diags);
+    if diags.has_errors() {
+        return Err(Error::Invalid(diags.error_count()));
+    }
+    let mut sending = None;
+    if let Some(dir) = send {
+        let store = open_store(ws)?;
+        let _lock = RecordLock::acquire(&store, LOCK_WAIT)?;
+        let sharing = store.check_remote(offline)?;
+        let sent = notices::send(ws, &store, &customers, &subs, as_of, dir, diags)?;
+        let pushed = sent.committed.as_ref().map(|_| share(&store, &sharing));
+        sending = Some(Sending { sent, pushed });
+        // The list shows the notices just recorded as sent.
+        customers = notices::customers(ws, &mut Diagnostics::new());
+    }
+    Ok(Notices {
+        rows: notices::rows(ws, &customers, &subs, as_of),
+        sending,
+    })
+}
+
+/// A customer's answer to an intended sub-processor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// An objection: for a customer on general authorisation, which is notified.
+    Objection,
+    /// A consent: for a customer on specific authorisation, which is asked.
+    Consent,
+}
+
+/// What [`answer`] recorded.
+#[derive(Debug)]
+pub struct Answered {
+    /// The customer's record file.
+    pub file: String,
+    /// The date recorded.
+    pub on: NaiveDate,
+    /// The commit.
+    pub recorded: Recorded,
+    /// For an objection after the objection period: the day the period ended (the objection
+    /// does not keep the sub-processor out of the customer's Annex III).
+    pub late: Option<NaiveDate>,
+}
+
+/// Records a customer's objection to, or consent of, the intended sub-processor `name` on
+/// `date` (today by default), and commits it; refused when the customer's authorisation does
+/// not call for that answer. `Err(Error::Invalid)` when the customer's record has errors (in
+/// `diags`).
+pub fn answer(
+    ws: &Workspace,
+    diags: &mut Diagnostics,
+    offline: bool,
+    customer: &str,
+    name: &str,
+    date: Option<NaiveDate>,
+    answer: Answer,
+) -> Result<Answered, Error> {
+    notices::require_processor_side(ws)?;
+    let Some(record) = ws.load_vendor(customer, diags) else {
+        return Err(Error::Invalid(diags.error_count().max(1)));
+    };
+    let subs = notices::intended(ws, Some(name))?;
+    let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let specific = crate::side::specific(&ws.company, &record);
+    let event = match (answer, specific) {
+        (Answer::Objection, true) => {
+            return Err(Error::Usage(format!(
+                "`{customer}` is on specific authorisation: a sub-processor joins only with its consent, so there is nothing to object to; without `dpa subprocessors consent` it stays out"
+            )));
+        }
+        (Answer::Consent, false) => {
+            return Err(Error::Usage(format!(
+                "`{customer}` is on general authorisation: it is notified and may object (`dpa subprocessors object`); consent is not asked"
+            )));
+        }
+        (Answer::Objection, false) => edit::Event::Objected(date),
+        (Answer::Consent, true) => edit::Event::Consented(date),
+    };
+    let store = open_store(ws)?;
+    let _lock = RecordLock::acquire(&store, LOCK_WAIT)?;
+    let sharing = store.check_remote(offline)?;
+    let committed = notices::record(&store, &record, name, event)?;
+    let pushed = share(&store, &sharing);
+    let mut late = None;
+    if answer == Answer::Objection
+        && let Some(s) = subs.first()
+        && let Some(effective) = s.effective
+    {
+        let terms = crate::side::terms(&ws.company, &record, name);
+        let plan = crate::notices::plan(effective, &terms, date);
+        if let Some(deadline) = plan.objection_deadline
+            && terms.recorded.sent_on.is_some()
+            && date > deadline
+        {
+            late = Some(deadline);
+        }
+    }
+    Ok(Answered {
+        file: record.file.clone(),
+        on: date,
+        recorded: Recorded { committed, pushed },
+        late,
+    })
+}
