@@ -1,6 +1,8 @@
 //! Plain text (typed, or taken from a PDF) as the Markdown the segmenter reads: lines a reader
 //! sees as headings become headings, and characters that would be Markdown markup stay words.
 
+use std::collections::HashSet;
+
 /// Whether a line of plain text reads as a heading: a clause label, a short numbered title, or a
 /// short line in capitals. `width` is the length of the document's full lines, when its text is
 /// wrapped (as a PDF's is): a numbered title that ends well short of it did not wrap.
@@ -86,6 +88,82 @@ fn wrap_width(lines: &[&str]) -> Option<usize> {
     (width >= 60 && full * 4 >= lengths.len()).then_some(width)
 }
 
+/// Words that open the lines of a signature block: "For and on behalf of", "Signature", "Name:".
+const SIGNATURE_WORDS: [&str; 8] = [
+    "for and on behalf of",
+    "signature",
+    "signed",
+    "by:",
+    "name:",
+    "title:",
+    "date",
+    "position:",
+];
+
+/// Whether the line at `i` is the unnumbered heading of a signature block ("Signatures",
+/// "Execution"): a short title on its own line, after a finished sentence, with the lines of a
+/// signature block ("For and on behalf of", "Signature", "Name:", "Title:", "Date") just after
+/// it. A PDF sets such a heading in a larger or bold font that its text layer does not keep.
+fn signature_heading(lines: &[&str], i: usize) -> bool {
+    let t = lines[i].trim();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.is_empty()
+        || words.len() > 4
+        || SIGNATURE_WORDS
+            .iter()
+            .any(|w| w.trim_end_matches(':') == t.trim_end_matches(':').to_lowercase())
+        || t.to_lowercase().starts_with("for and on behalf of")
+        || t.ends_with(['.', ',', ';', ':'])
+        || !t.chars().next().is_some_and(char::is_uppercase)
+        || !t.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-')
+    {
+        return false;
+    }
+    let after_sentence = lines[..i]
+        .iter()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .is_none_or(|l| l.trim_end().ends_with(['.', ':', ';', ')']));
+    let block: HashSet<&str> = lines[i + 1..]
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .take(8)
+        .filter_map(|l| {
+            let l = l.trim().to_lowercase();
+            SIGNATURE_WORDS.iter().copied().find(|w| l.starts_with(w))
+        })
+        .collect();
+    after_sentence && block.len() >= 3
+}
+
+/// The line numbers of a numbered list of parties (or recitals) in a document's preamble, before
+/// its first numbered heading: items "1.", "2.", ... after a line that ends with a colon, which
+/// a PDF draws as list markers. A Word file numbers such a list by its paragraph style, which
+/// the Word reader does not take as text; the markers are left out here in the same way.
+fn preamble_list(lines: &[&str], heading: impl Fn(&str) -> bool) -> Vec<usize> {
+    let marker = |l: &str| -> Option<u32> {
+        let (n, rest) = l.trim_start().split_once(". ")?;
+        (n.len() <= 2 && n.chars().all(|c| c.is_ascii_digit()) && !rest.trim().is_empty())
+            .then(|| n.parse().ok())
+            .flatten()
+    };
+    let end = lines
+        .iter()
+        .position(|l| heading(l) && l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(lines.len());
+    let mut items = Vec::new();
+    for i in 1..end {
+        if items.is_empty() {
+            if marker(lines[i]) == Some(1) && lines[i - 1].trim_end().ends_with(':') {
+                items.push(i);
+            }
+        } else if marker(lines[i]) == Some(items.len() as u32 + 1) {
+            items.push(i);
+        }
+    }
+    if items.len() >= 2 { items } else { Vec::new() }
+}
+
 /// Turns extracted plain text into Markdown the segmenter reads: heading lines become headings,
 /// a bare "Clause 7" label is joined with the title on the next line, and stray markup is inert.
 pub fn text_to_markdown(text: &str) -> String {
@@ -93,11 +171,23 @@ pub fn text_to_markdown(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let width = wrap_width(&lines);
     let heading_line = |line: &str| heading_line(line, width);
+    let listed = preamble_list(&lines, heading_line);
     let mut out = String::with_capacity(text.len() + 256);
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i].trim_end();
-        if heading_line(line) {
+        let line = if listed.contains(&i) {
+            line.trim_start()
+                .split_once(". ")
+                .map_or(line, |(_, rest)| rest)
+        } else {
+            line
+        };
+        if signature_heading(&lines, i) {
+            out.push_str("\n## ");
+            out.push_str(&escape_inline(line.trim()));
+            out.push_str("\n\n");
+        } else if heading_line(line) {
             let mut heading = line.trim().to_string();
             let bare_label = heading.split_whitespace().count() == 2
                 && heading_line(&heading)
@@ -198,6 +288,38 @@ mod tests {
             "3.17 Security, breaches and assistance under other US state privacy laws\nWords.\n";
         let clauses = segment_markdown(&text_to_markdown(typed));
         assert!(clauses.iter().all(|c| c.title.is_none()), "{clauses:?}");
+    }
+
+    #[test]
+    fn a_signature_block_heading_is_its_own_part() {
+        let text = "1. Terms\n1.1 Counterparts\nThis Addendum may be signed in counterparts.\nSignatures\nEach Party has caused this Addendum to be signed.\nFor and on behalf of Lumen Ledger, Inc.\nSignatureName: Priya NatarajanTitle: General Counsel\nDate\n";
+        let clauses = segment_markdown(&text_to_markdown(text));
+        let last = clauses.last().expect("clauses");
+        assert_eq!(last.number, None, "{clauses:?}");
+        assert_eq!(last.title.as_deref(), Some("Signatures"), "{clauses:?}");
+        let c11 = clauses
+            .iter()
+            .find(|c| c.number.as_deref() == Some("1.1"))
+            .expect("1.1");
+        assert!(!c11.text.contains("Signature"), "{c11:?}");
+        // The block's own lines stay text; so does a short line inside running text, with no
+        // signature block after it.
+        let md = text_to_markdown(text);
+        assert!(!md.contains("## Date"), "{md}");
+        let text = "1.1 Counterparts\nThis Addendum may be signed.\nNotices\nNotices are given in writing.\nDate of a notice is the day it is sent.\nName the contact.\n";
+        let md = text_to_markdown(text);
+        assert!(!md.contains("## Notices"), "{md}");
+    }
+
+    #[test]
+    fn a_preamble_list_of_parties_reads_without_its_markers() {
+        let text = "Data Processing Addendum\nThis Addendum is made between:\n 1. Lumen Ledger, Inc., a Delaware corporation, of 500 Howard Street,\nSan Francisco (\u{201c}Lumen\u{201d}); and\n2. Acme Analytics, Inc., of 1 Market Street (\u{201c}Acme\u{201d}),\neach a \u{201c}Party\u{201d}.\n1. General terms\n1.1 Scope\nThe processor shall act on instructions, which are:\n1. written; and\n2. documented.\n";
+        let md = text_to_markdown(text);
+        assert!(md.contains("\nLumen Ledger, Inc.,"), "{md}");
+        assert!(md.contains("\nAcme Analytics, Inc.,"), "{md}");
+        // After the first numbered heading, numbers are the document's own text.
+        assert!(md.contains("1. written; and\n2. documented."), "{md}");
+        assert!(md.contains("## 1. General terms"), "{md}");
     }
 
     #[test]
