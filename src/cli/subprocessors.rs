@@ -77,7 +77,7 @@ pub enum Action {
     },
     /// Write the public sub-processor page into DIR: index.html, subprocessors.json and feed.atom, from dpa.toml's list as committed and every change of it in git history.
     ///
-    /// Example: dpa subprocessors page --out site/subprocessors --url https://brightmetric.example/subprocessors
+    /// Example: dpa subprocessors page --out site/subprocessors --as-of 2027-01-10
     Page {
         /// The folder to write into.
         #[arg(long, value_name = "DIR")]
