@@ -36,16 +36,20 @@ fn leaves(fields: &'static [schema::Field]) -> impl Iterator<Item = String> {
 /// templates read (see [`template_paths`]).
 pub fn known_paths() -> &'static [&'static str] {
     static PATHS: OnceLock<Vec<&'static str>> = OnceLock::new();
-    PATHS.get_or_init(|| {
-        let mut out: Vec<String> = leaves(Vendor::FIELDS)
-            .map(|p| format!("vendor.{p}"))
-            .collect();
-        out.extend(leaves(Company::FIELDS).map(|p| format!("company.{p}")));
-        out.extend(DERIVED.iter().map(|s| s.to_string()));
-        out.into_iter()
-            .map(|s| &*Box::leak(s.into_boxed_str()))
-            .collect()
-    })
+    PATHS.get_or_init(|| record_paths(&DERIVED))
+}
+
+/// Every field of the vendor record under `vendor.` and of the company record under `company.`,
+/// then `extra`; built once per list, so the strings live as long as the program.
+fn record_paths(extra: &[&str]) -> Vec<&'static str> {
+    let mut out: Vec<String> = leaves(Vendor::FIELDS)
+        .map(|p| format!("vendor.{p}"))
+        .collect();
+    out.extend(leaves(Company::FIELDS).map(|p| format!("company.{p}")));
+    out.extend(extra.iter().map(|s| s.to_string()));
+    out.into_iter()
+        .map(|s| &*Box::leak(s.into_boxed_str()))
+        .collect()
 }
 
 /// Whether `path` is one of `known` or a path into one.
@@ -79,16 +83,7 @@ pub const TEMPLATE_EXTRAS: [&str; 15] = [
 /// company record under `company.`, and [`TEMPLATE_EXTRAS`].
 pub fn template_paths() -> &'static [&'static str] {
     static PATHS: OnceLock<Vec<&'static str>> = OnceLock::new();
-    PATHS.get_or_init(|| {
-        let mut out: Vec<String> = leaves(Vendor::FIELDS)
-            .map(|p| format!("vendor.{p}"))
-            .collect();
-        out.extend(leaves(Company::FIELDS).map(|p| format!("company.{p}")));
-        out.extend(TEMPLATE_EXTRAS.iter().map(|s| s.to_string()));
-        out.into_iter()
-            .map(|s| &*Box::leak(s.into_boxed_str()))
-            .collect()
-    })
+    PATHS.get_or_init(|| record_paths(&TEMPLATE_EXTRAS))
 }
 
 /// Whether a template may read `path`: a record path (or a table or list above one) when it

@@ -980,8 +980,9 @@ fn parent(path: &str) -> &str {
     path.rsplit_once('.').map_or("", |(p, _)| p)
 }
 
-/// `subprocessors[2].name` -> `subprocessors.name`.
-fn strip_indexes(path: &str) -> String {
+/// A path without its list items, indexed or keyed: `subprocessors[2].name` and
+/// `vendor.subprocessors[Acme].name` -> `subprocessors.name`, `vendor.subprocessors.name`.
+pub(crate) fn strip_indexes(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     let mut depth = 0;
     for c in path.chars() {

@@ -229,25 +229,9 @@ fn changed(
             paths: BTreeSet::new(),
         });
         entry.values.extend(a.into_iter().chain(b).cloned());
-        entry.paths.insert(without_items(k));
+        entry.paths.insert(crate::model::schema::strip_indexes(k));
     }
     fields.into_values().collect()
-}
-
-/// A value's key without its list items: `vendor.subprocessors[Acme].name` ->
-/// `vendor.subprocessors.name`.
-fn without_items(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let mut depth = 0;
-    for c in key.chars() {
-        match c {
-            '[' => depth += 1,
-            ']' => depth -= 1,
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Whether a clause that reads `read` depends on the value at `path`: one is the other or
