@@ -10,6 +10,7 @@ mod coverage;
 mod diffout;
 mod difftrust;
 mod docx;
+mod documents;
 mod drafting;
 mod errors;
 mod escaping;

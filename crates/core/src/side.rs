@@ -126,7 +126,7 @@ pub fn roles(side: Side, company: &Company, record: &Vendor, date: NaiveDate) ->
         address: record.address.clone(),
         country: record.country.clone(),
         role: CompanyRole::Controller,
-        documents: company.documents,
+        documents: record.documents.unwrap_or(company.documents),
         security: Default::default(),
         subprocessors: Vec::new(),
         signatory: record.signatory.clone(),
