@@ -34,6 +34,24 @@ pub enum NoticeFormat {
     Csv,
 }
 
+/// What `dpa subprocessors notices` records.
+#[derive(Debug, clap::Subcommand)]
+pub enum NoticesAction {
+    /// Record the notices (or requests for consent) still due as sent on --date, in each customer's record, in one commit.
+    ///
+    /// Example: dpa subprocessors notices sent "Vectorline AI Ltd" --date 2026-12-10
+    Sent {
+        /// Only this sub-processor.
+        name: Option<String>,
+        /// The date the letters were sent (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        date: NaiveDate,
+        /// Only this customer (repeatable); default every customer still to be told.
+        #[arg(long = "customer", value_name = "ID")]
+        customers: Vec<String>,
+    },
+}
+
 /// The sub-processor actions.
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {
@@ -59,18 +77,22 @@ pub enum Action {
         #[arg(long, value_name = "TEXT", default_value = "")]
         contact: String,
     },
-    /// List every customer to tell of each intended sub-processor: notice period, latest date to send, objection deadline; with --send, write the letters and record them as sent.
+    /// List every customer to tell of each intended sub-processor: notice period, latest date to send, objection deadline; with --write, write the letters (writing records nothing: `notices sent` does).
     ///
-    /// Example: dpa subprocessors notices --send letters/
+    /// Example: dpa subprocessors notices --write letters/
+    #[command(args_conflicts_with_subcommands = true)]
     Notices {
+        /// Record the letters as sent.
+        #[command(subcommand)]
+        record: Option<NoticesAction>,
         /// Only this sub-processor.
         name: Option<String>,
-        /// Compute as of this date (YYYY-MM-DD) instead of today; with --send, the date of the letters.
+        /// Compute as of this date (YYYY-MM-DD) instead of today; with --write, the date of the letters.
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Write one letter (PDF) per customer not yet told, and recipients.csv, into DIR, and record in each customer's record that the notice was sent.
+        /// Write one letter (PDF) per customer not yet told, and recipients.csv, into DIR; nothing is recorded.
         #[arg(long, value_name = "DIR")]
-        send: Option<PathBuf>,
+        write: Option<PathBuf>,
         /// Output format of the list.
         #[arg(long, value_enum, default_value_t = NoticeFormat::Text)]
         format: NoticeFormat,
@@ -174,19 +196,66 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             Ok(0)
         }
         Action::Notices {
+            record: Some(NoticesAction::Sent {
+                name,
+                date,
+                customers,
+            }),
+            ..
+        } => {
+            let done = match subprocessors::sent(
+                &ws,
+                &mut diags,
+                ctx.offline,
+                name.as_deref(),
+                date,
+                &customers,
+            ) {
+                Ok(done) => done,
+                Err(e) => {
+                    ctx.report(&diags, &ws);
+                    return Err(e);
+                }
+            };
+            match &done.recorded {
+                Some(r) => {
+                    report_commit(ctx, &r.committed, "this change");
+                    report_pushed(ctx, &r.pushed);
+                    for row in done.rows.iter().filter(|r| r.plan.late) {
+                        ctx.note(&format!(
+                            "warning: {}: sent after {}, the latest date for {} days' notice: `{}` may start for it from {}, not {}",
+                            row.customer,
+                            row.plan.send_by,
+                            row.plan.notice_days,
+                            row.subprocessor,
+                            row.plan.first_lawful,
+                            row.effective
+                        ));
+                    }
+                    ctx.out(&format!(
+                        "recorded {} notice(s) as sent on {date} (commit {})\n",
+                        done.rows.len(),
+                        r.committed.short()
+                    ))?;
+                }
+                None => ctx.out("no notice was due, nothing recorded\n")?,
+            }
+            ctx.finish(0)
+        }
+        Action::Notices {
+            record: None,
             name,
             as_of,
-            send,
+            write,
             format,
         } => {
             let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
             let found = subprocessors::notices(
                 &ws,
                 &mut diags,
-                ctx.offline,
                 name.as_deref(),
                 as_of,
-                send.as_deref(),
+                write.as_deref(),
             );
             let found = match found {
                 Ok(found) => found,
@@ -195,31 +264,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                     return Err(e);
                 }
             };
-            if let Some(sending) = &found.sending {
+            if let Some(written) = &found.written {
                 ctx.report(&diags, &ws);
-                let sent = &sending.sent;
-                for l in &sent.letters {
+                for l in &written.letters {
                     ctx.note(&format!("wrote {l}"));
                 }
-                let wrote = sent
-                    .recipients
-                    .as_ref()
-                    .map(|r| format!("wrote {r}; "))
-                    .unwrap_or_default();
-                match &sent.committed {
-                    Some(done) => {
-                        report_commit(ctx, done, "this change");
-                        if let Some(pushed) = &sending.pushed {
-                            report_pushed(ctx, pushed);
-                        }
-                        ctx.note(&format!(
-                            "{wrote}recorded {} notice(s) as sent on {as_of} (commit {})",
-                            sent.rows.len(),
-                            done.short()
-                        ));
-                    }
-                    None => ctx.note(&format!("{wrote}no notice was due, nothing recorded")),
-                }
+                ctx.note(&format!(
+                    "wrote {}: {} letter(s) dated {as_of}, not recorded as sent; after sending them, run `dpa subprocessors notices sent --date DATE`",
+                    written.recipients,
+                    written.letters.len()
+                ));
             }
             let rows = &found.rows;
             let text = match format {
@@ -319,6 +373,7 @@ fn table(rows: &[NoticeRow]) -> String {
             {
                 format!("needs consent ({})", p.standing.as_str())
             }
+            s if p.late => format!("{} (late: from {})", s.as_str(), p.first_lawful),
             s => s.as_str().to_string(),
         };
         out.push_str(&format!(

@@ -78,9 +78,13 @@ pub fn terms(company: &Company, customer: &Vendor, name: &str) -> Terms {
         notice_days: t
             .subprocessor_notice_days
             .unwrap_or(company.scc.subprocessor_notice_days),
-        // The objection right is in the GDPR terms (Article 28(2)); a customer with only
-        // Californian or other US data has a CCPA addendum, which requires notice alone.
-        may_object: crate::model::vendor::european(&customer.processing.regions),
+        // The objection right is in the GDPR terms (Article 28(2)) and in the other US states'
+        // processor terms; a customer with only Californian data has a CCPA addendum, which
+        // requires notice alone.
+        may_object: crate::model::vendor::european(&customer.processing.regions)
+            || customer.processing.regions.iter().any(|r| {
+                r == "US" || crate::select::US_STATES_WITH_PROCESSOR_RULES.contains(&r.as_str())
+            }),
         recorded,
     }
 }

@@ -109,6 +109,13 @@ pub struct Plan {
     pub consented_on: Option<NaiveDate>,
     /// Where the customer stands on `as_of`.
     pub standing: Standing,
+    /// Whether the notice (or request) was sent, or is still unsent, after `send_by`: the
+    /// effective date cannot hold for this customer. It stays late once sent.
+    pub late: bool,
+    /// The first date the customer's notice period allows the sub-processor to start: the
+    /// effective date when on time, else the day after the full period counted from the day the
+    /// notice was sent (or, unsent, from `as_of`). A late letter proposes it.
+    pub first_lawful: NaiveDate,
 }
 
 fn add_days(d: NaiveDate, n: u32) -> NaiveDate {
@@ -133,6 +140,9 @@ pub fn plan(effective: NaiveDate, terms: &Terms, as_of: NaiveDate) -> Plan {
     let r = &terms.recorded;
     // The whole period ends the day before the sub-processor starts.
     let send_by = sub_days(effective, terms.notice_days.saturating_add(1));
+    let told = r.sent_on.unwrap_or(as_of.max(send_by));
+    let late = told > send_by;
+    let first_lawful = effective.max(add_days(told, terms.notice_days.saturating_add(1)));
     match terms.authorisation {
         Authorisation::General => {
             let deadline = add_days(r.sent_on.unwrap_or(send_by), terms.notice_days);
@@ -161,6 +171,8 @@ pub fn plan(effective: NaiveDate, terms: &Terms, as_of: NaiveDate) -> Plan {
                 objected_on: objected,
                 consented_on: None,
                 standing,
+                late,
+                first_lawful,
             }
         }
         Authorisation::Specific => {
@@ -178,11 +190,14 @@ pub fn plan(effective: NaiveDate, terms: &Terms, as_of: NaiveDate) -> Plan {
                 notice_days: terms.notice_days,
                 send_by,
                 objection_deadline: None,
-                joins_from: r.consented_on.map(|c| effective.max(c)),
+                // Consent to a late request is consent to the start it proposed.
+                joins_from: r.consented_on.map(|c| first_lawful.max(c)),
                 sent_on: r.sent_on,
                 objected_on: None,
                 consented_on: r.consented_on,
                 standing,
+                late,
+                first_lawful,
             }
         }
     }
@@ -300,6 +315,40 @@ mod tests {
         assert_eq!(p.objection_deadline, None);
         assert_eq!(p.objected_on, None);
         assert_eq!(p.joins_from, Some(eff));
+    }
+
+    #[test]
+    fn a_late_request_for_consent_proposes_the_first_lawful_date_and_stays_late() {
+        let eff = d("2027-03-01");
+        // 60 days' notice, asked 40 days before the start.
+        let mut t = Terms {
+            authorisation: Authorisation::Specific,
+            notice_days: 60,
+            may_object: false,
+            recorded: Recorded::default(),
+        };
+        let unsent = plan(eff, &t, d("2027-01-20"));
+        assert!(unsent.late);
+        assert_eq!(unsent.standing, Standing::Late);
+        assert_eq!(unsent.first_lawful, d("2027-03-22"));
+        t.recorded.sent_on = Some(d("2027-01-20"));
+        let sent = plan(eff, &t, d("2027-01-25"));
+        assert!(sent.late, "sending does not make a late request timely");
+        assert_eq!(sent.standing, Standing::AwaitingConsent);
+        assert_eq!(sent.first_lawful, d("2027-03-22"));
+        t.recorded.consented_on = Some(d("2027-02-01"));
+        assert_eq!(plan(eff, &t, eff).joins_from, Some(d("2027-03-22")));
+        assert!(!in_annex(eff, &t, d("2027-03-21")));
+        // On time: the effective date stands and nothing is late.
+        let on_time = general(30, sent("2027-01-29"));
+        let p = plan(eff, &on_time, d("2027-02-01"));
+        assert!(!p.late);
+        assert_eq!(p.first_lawful, eff);
+        let late = general(30, sent("2027-02-15"));
+        let p = plan(eff, &late, d("2027-02-16"));
+        assert!(p.late);
+        assert_eq!(p.standing, Standing::Notified);
+        assert_eq!(Some(p.first_lawful), p.joins_from);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::store::{Committed, RecordLock, Store};
 use crate::workspace::Workspace;
 
 use super::event::{Pushed, share};
-use super::notices::{self, NoticeRow, Sent};
+use super::notices::{self, NoticeRow, Written};
 
 /// How long a command waits for another one recording in the same workspace.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
@@ -62,56 +62,85 @@ pub fn add(
     Ok(Some(Recorded { committed, pushed }))
 }
 
-/// What [`notices()`] sent, when asked to.
-#[derive(Debug)]
-pub struct Sending {
-    /// The letters, recipients and rows sent.
-    pub sent: Sent,
-    /// Whether the team's remote has the commit (when there is one).
-    pub pushed: Option<Pushed>,
-}
-
-/// What [`notices()`] found and did.
+/// What [`notices()`] found and wrote.
 #[derive(Debug)]
 pub struct Notices {
-    /// Every customer to tell of each intended sub-processor, as of the date (after sending).
+    /// Every customer to tell of each intended sub-processor, as of the date.
     pub rows: Vec<NoticeRow>,
-    /// What was sent, with `send`.
-    pub sending: Option<Sending>,
+    /// The letters written, when asked to.
+    pub written: Option<Written>,
+}
+
+/// The intended sub-processors (or `name` only) and every customer record; a customer record
+/// with errors is an error ([`Error::Invalid`], problems in `diags`): a customer left out would
+/// be a customer never told.
+fn subs_and_customers<'w>(
+    ws: &'w Workspace,
+    diags: &mut Diagnostics,
+    name: Option<&str>,
+) -> Result<(Vec<&'w crate::model::OurSubprocessor>, Vec<crate::model::Vendor>), Error> {
+    notices::require_processor_side(ws)?;
+    let subs = notices::intended(ws, name)?;
+    let customers = notices::customers(ws, diags);
+    if diags.has_errors() {
+        return Err(Error::Invalid(diags.error_count()));
+    }
+    Ok((subs, customers))
 }
 
 /// Lists every customer to tell of each intended sub-processor (or of `name` only) as of
-/// `as_of`; with `send`, first writes the letters due into that folder and records them as
-/// sent. A customer record with errors is an error ([`Error::Invalid`], problems in `diags`):
-/// a customer left out would be a customer never told.
+/// `as_of`; with `write`, also writes the letters due, dated `as_of`, into that folder. Writing
+/// records nothing: [`sent`] records the letters as sent.
 pub fn notices(
+    ws: &Workspace,
+    diags: &mut Diagnostics,
+    name: Option<&str>,
+    as_of: NaiveDate,
+    write: Option<&Path>,
+) -> Result<Notices, Error> {
+    let (subs, customers) = subs_and_customers(ws, diags, name)?;
+    let written = match write {
+        Some(dir) => Some(notices::write(ws, &customers, &subs, as_of, dir, diags)?),
+        None => None,
+    };
+    Ok(Notices {
+        rows: notices::rows(ws, &customers, &subs, as_of),
+        written,
+    })
+}
+
+/// What [`sent`] recorded.
+#[derive(Debug)]
+pub struct Sent {
+    /// The notices recorded, with deadlines counted from the sending date.
+    pub rows: Vec<NoticeRow>,
+    /// The commit and the remote's answer; `None` when no notice was due.
+    pub recorded: Option<Recorded>,
+}
+
+/// Records that the notices (or requests for consent) still due for the intended
+/// sub-processors (or `name` only) were sent on `date`, to the customers in `only` (all when
+/// empty), and commits the customer records in one commit.
+pub fn sent(
     ws: &Workspace,
     diags: &mut Diagnostics,
     offline: bool,
     name: Option<&str>,
-    as_of: NaiveDate,
-    send: Option<&Path>,
-) -> Result<Notices, Error> {
-    notices::require_processor_side(ws)?;
-    let subs = notices::intended(ws, name)?;
-    let mut customers = notices::customers(ws, diags);
-    if diags.has_errors() {
-        return Err(Error::Invalid(diags.error_count()));
-    }
-    let mut sending = None;
-    if let Some(dir) = send {
-        let store = open_store(ws)?;
-        let _lock = RecordLock::acquire(&store, LOCK_WAIT)?;
-        let sharing = store.check_remote(offline)?;
-        let sent = notices::send(ws, &store, &customers, &subs, as_of, dir, diags)?;
-        let pushed = sent.committed.as_ref().map(|_| share(&store, &sharing));
-        sending = Some(Sending { sent, pushed });
-        // The list shows the notices just recorded as sent.
-        customers = notices::customers(ws, &mut Diagnostics::new());
-    }
-    Ok(Notices {
-        rows: notices::rows(ws, &customers, &subs, as_of),
-        sending,
+    date: NaiveDate,
+    only: &[String],
+) -> Result<Sent, Error> {
+    let (subs, customers) = subs_and_customers(ws, diags, name)?;
+    let store = open_store(ws)?;
+    let _lock = RecordLock::acquire(&store, LOCK_WAIT)?;
+    let sharing = store.check_remote(offline)?;
+    let done = notices::record_sent(ws, &store, &customers, &subs, date, only)?;
+    let recorded = done.committed.map(|committed| Recorded {
+        committed,
+        pushed: share(&store, &sharing),
+    });
+    Ok(Sent {
+        rows: done.rows,
+        recorded,
     })
 }
 
