@@ -196,11 +196,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             Ok(0)
         }
         Action::Notices {
-            record: Some(NoticesAction::Sent {
-                name,
-                date,
-                customers,
-            }),
+            record:
+                Some(NoticesAction::Sent {
+                    name,
+                    date,
+                    customers,
+                }),
             ..
         } => {
             let done = match subprocessors::sent(
@@ -250,13 +251,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             format,
         } => {
             let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
-            let found = subprocessors::notices(
-                &ws,
-                &mut diags,
-                name.as_deref(),
-                as_of,
-                write.as_deref(),
-            );
+            let found =
+                subprocessors::notices(&ws, &mut diags, name.as_deref(), as_of, write.as_deref());
             let found = match found {
                 Ok(found) => found,
                 Err(e) => {
@@ -373,6 +369,7 @@ fn table(rows: &[NoticeRow]) -> String {
             {
                 format!("needs consent ({})", p.standing.as_str())
             }
+            Standing::Late => format!("late: from {}", p.first_lawful),
             s if p.late => format!("{} (late: from {})", s.as_str(), p.first_lawful),
             s => s.as_str().to_string(),
         };

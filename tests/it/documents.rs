@@ -14,8 +14,8 @@ fn mixed() -> tempfile::TempDir {
         "dpa.toml",
         &company.replace("documents = \"separate\"", "documents = \"combined\""),
     );
-    let sunset = std::fs::read_to_string(root.join("customers/sunset-outfitters.toml"))
-        .expect("record");
+    let sunset =
+        std::fs::read_to_string(root.join("customers/sunset-outfitters.toml")).expect("record");
     write(
         root,
         "customers/sunset-outfitters.toml",
@@ -25,7 +25,10 @@ fn mixed() -> tempfile::TempDir {
             1,
         ),
     );
-    git(root, &["commit", "-q", "-am", "Sunset Outfitters on two documents"]);
+    git(
+        root,
+        &["commit", "-q", "-am", "Sunset Outfitters on two documents"],
+    );
     ws
 }
 
@@ -49,7 +52,14 @@ fn both_documents_of_a_pair_are_signed_and_read_back_on_their_own() {
     // A signature concerns one document: the customer's id alone is refused.
     let out = dpa(
         root,
-        &["sign", "sunset-outfitters", "--version", "1", "--date", "2026-11-02"],
+        &[
+            "sign",
+            "sunset-outfitters",
+            "--version",
+            "1",
+            "--date",
+            "2026-11-02",
+        ],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
@@ -68,20 +78,32 @@ fn both_documents_of_a_pair_are_signed_and_read_back_on_their_own() {
         std::fs::read_to_string(root.join("customers/sunset-outfitters.toml")).expect("record");
     assert_eq!(record.matches("[[agreements]]").count(), 2, "{record}");
     assert!(
-        record.contains("version = 1\ndocument = \"ccpa\"\nstatus = \"signed\"\nsigned_on = 2026-11-02"),
+        record.contains(
+            "version = 1\ndocument = \"ccpa\"\nstatus = \"signed\"\nsigned_on = 2026-11-02"
+        ),
         "{record}"
     );
     assert!(
-        record.contains("version = 1\ndocument = \"gdpr\"\nstatus = \"signed\"\nsigned_on = 2026-11-09"),
+        record.contains(
+            "version = 1\ndocument = \"gdpr\"\nstatus = \"signed\"\nsigned_on = 2026-11-09"
+        ),
         "{record}"
     );
     // The second signature is refused as a repeat of neither.
     let out = dpa(
         root,
-        &["sign", "sunset-outfitters-ccpa", "--version", "1", "--date", "2026-11-03"],
+        &[
+            "sign",
+            "sunset-outfitters-ccpa",
+            "--version",
+            "1",
+            "--date",
+            "2026-11-03",
+        ],
     );
     assert!(
-        stderr(&out).contains("version 1 of `sunset-outfitters-ccpa` is already signed on 2026-11-02"),
+        stderr(&out)
+            .contains("version 1 of `sunset-outfitters-ccpa` is already signed on 2026-11-02"),
         "{}",
         stderr(&out)
     );
@@ -93,10 +115,22 @@ fn both_documents_of_a_pair_are_signed_and_read_back_on_their_own() {
             .unwrap_or_else(|| panic!("no row {id}: {status}"))
             .to_string()
     };
-    assert!(row("sunset-outfitters-ccpa").contains("2026-11-02"), "{status}");
-    assert!(row("sunset-outfitters-ccpa").contains("CCPA covered"), "{status}");
-    assert!(row("sunset-outfitters-gdpr").contains("2026-11-09"), "{status}");
-    assert!(row("sunset-outfitters-gdpr").contains("GDPR covered"), "{status}");
+    assert!(
+        row("sunset-outfitters-ccpa").contains("2026-11-02"),
+        "{status}"
+    );
+    assert!(
+        row("sunset-outfitters-ccpa").contains("CCPA covered"),
+        "{status}"
+    );
+    assert!(
+        row("sunset-outfitters-gdpr").contains("2026-11-09"),
+        "{status}"
+    );
+    assert!(
+        row("sunset-outfitters-gdpr").contains("GDPR covered"),
+        "{status}"
+    );
     assert!(!status.contains("sunset-outfitters "), "{status}");
     for (id, date) in [
         ("sunset-outfitters-ccpa", "signed 2026-11-02"),
@@ -116,18 +150,31 @@ fn a_hand_written_pair_of_entries_is_accepted_and_a_repeat_within_one_document_i
     let path = root.join("customers/sunset-outfitters.toml");
     let record = std::fs::read_to_string(&path).expect("record");
     let entry = |doc: &str, on: &str| {
-        format!("\n[[agreements]]\nversion = 1\ndocument = \"{doc}\"\nstatus = \"sent\"\nsent_on = {on}\n")
+        format!(
+            "\n[[agreements]]\nversion = 1\ndocument = \"{doc}\"\nstatus = \"sent\"\nsent_on = {on}\n"
+        )
     };
     std::fs::write(
         &path,
-        format!("{record}{}{}", entry("ccpa", "2026-10-01"), entry("gdpr", "2026-10-02")),
+        format!(
+            "{record}{}{}",
+            entry("ccpa", "2026-10-01"),
+            entry("gdpr", "2026-10-02")
+        ),
     )
     .expect("write");
-    let out = dpa(root, &["check", "sunset-outfitters-ccpa", "sunset-outfitters-gdpr"]);
+    let out = dpa(
+        root,
+        &["check", "sunset-outfitters-ccpa", "sunset-outfitters-gdpr"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     std::fs::write(
         &path,
-        format!("{record}{}{}", entry("gdpr", "2026-10-01"), entry("gdpr", "2026-10-02")),
+        format!(
+            "{record}{}{}",
+            entry("gdpr", "2026-10-01"),
+            entry("gdpr", "2026-10-02")
+        ),
     )
     .expect("write");
     let out = dpa(root, &["check", "sunset-outfitters-gdpr"]);
@@ -143,8 +190,8 @@ fn a_hand_written_pair_of_entries_is_accepted_and_a_repeat_within_one_document_i
 fn a_customer_record_chooses_combined_over_the_default() {
     let ws = saas_vendor();
     let root = ws.path();
-    let sunset = std::fs::read_to_string(root.join("customers/sunset-outfitters.toml"))
-        .expect("record");
+    let sunset =
+        std::fs::read_to_string(root.join("customers/sunset-outfitters.toml")).expect("record");
     write(
         root,
         "customers/sunset-outfitters.toml",
@@ -168,7 +215,11 @@ fn a_customer_record_chooses_combined_over_the_default() {
         .expect("entry")
         .path();
     let text = std::fs::read_to_string(&v).expect("vendor");
-    std::fs::write(&v, text.replacen("\n[", "\ndocuments = \"separate\"\n\n[", 1)).expect("write");
+    std::fs::write(
+        &v,
+        text.replacen("\n[", "\ndocuments = \"separate\"\n\n[", 1),
+    )
+    .expect("write");
     let out = dpa(ws.path(), &["check"]);
     assert_ne!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(

@@ -271,8 +271,20 @@ fn a_new_subprocessor_joins_annex_iii_from_its_effective_date_except_where_objec
             "Quillmark Translations SL",
             "--as-of",
             "2027-02-01",
-            "--send",
+            "--write",
             "letters",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = dpa(
+        ws.path(),
+        &[
+            "subprocessors",
+            "notices",
+            "sent",
+            "Quillmark Translations SL",
+            "--date",
+            "2027-02-01",
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -305,7 +317,7 @@ fn a_new_subprocessor_joins_annex_iii_from_its_effective_date_except_where_objec
     );
     let csv = std::fs::read_to_string(ws.path().join("letters/recipients.csv")).expect("csv");
     assert_eq!(csv.lines().count(), 7, "{csv}");
-    assert!(csv.contains("nordlicht-retail,Nordlicht Retail GmbH,Anja Krüger,datenschutz@nordlicht.example,notice,Quillmark Translations SL,2027-04-01,2027-02-01,2027-03-03,2027-04-01,"), "{csv}");
+    assert!(csv.contains("nordlicht-retail,Nordlicht Retail GmbH,Anja Krüger,datenschutz@nordlicht.example,notice,Quillmark Translations SL,2027-04-01,2027-02-01,no,2027-04-01,2027-03-03,2027-04-01,"), "{csv}");
     let record =
         std::fs::read_to_string(ws.path().join("customers/alpenpost.toml")).expect("record");
     assert!(
@@ -323,7 +335,7 @@ fn a_new_subprocessor_joins_annex_iii_from_its_effective_date_except_where_objec
             "Quillmark Translations SL",
             "--as-of",
             "2027-02-02",
-            "--send",
+            "--write",
             "again",
         ],
     );
@@ -415,7 +427,10 @@ fn a_new_subprocessor_joins_annex_iii_from_its_effective_date_except_where_objec
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(annex_iii(ws.path(), "meridian-sante", on).contains("Quillmark"));
+    // The request went out two days after the latest date for 60 days' notice: the consent is
+    // to the start it proposed, the first date those 60 days allow.
+    assert!(!annex_iii(ws.path(), "meridian-sante", on).contains("Quillmark"));
+    assert!(annex_iii(ws.path(), "meridian-sante", d("2027-04-03")).contains("Quillmark"));
     assert!(!annex_iii(ws.path(), "meridian-sante", before).contains("Quillmark"));
 }
 

@@ -169,8 +169,7 @@ impl Workspace {
         let Some(record) = self.load_vendor(id, &mut quiet) else {
             return vec![id.to_string()];
         };
-        if record.documents.unwrap_or(self.company.documents) != crate::model::Documents::Separate
-        {
+        if record.documents.unwrap_or(self.company.documents) != crate::model::Documents::Separate {
             return vec![id.to_string()];
         }
         let app = self.applicability(&record, &mut quiet);

@@ -293,7 +293,9 @@ pub fn transfer_statement(
     }
     let mut mechanism = "the standard contractual clauses adopted by the European Commission (Module Three: processor to processor)".to_string();
     if origins.contains(&Origin::Uk) {
-        mechanism.push_str(", with the UK International Data Transfer Addendum for data from the United Kingdom");
+        mechanism.push_str(
+            ", with the UK International Data Transfer Addendum for data from the United Kingdom",
+        );
     }
     if origins.contains(&Origin::Ch) {
         mechanism.push_str(", adapted for transfers under the Swiss Federal Act on Data Protection for data from Switzerland");

@@ -78,7 +78,13 @@ fn subs_and_customers<'w>(
     ws: &'w Workspace,
     diags: &mut Diagnostics,
     name: Option<&str>,
-) -> Result<(Vec<&'w crate::model::OurSubprocessor>, Vec<crate::model::Vendor>), Error> {
+) -> Result<
+    (
+        Vec<&'w crate::model::OurSubprocessor>,
+        Vec<crate::model::Vendor>,
+    ),
+    Error,
+> {
     notices::require_processor_side(ws)?;
     let subs = notices::intended(ws, name)?;
     let customers = notices::customers(ws, diags);

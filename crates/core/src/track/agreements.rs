@@ -320,8 +320,18 @@ mod tests {
         )
         .expect("edit");
         assert_eq!(both.matches("[[agreements]]").count(), 2, "{both}");
-        assert!(both.contains("version = 1\ndocument = \"ccpa\"\nstatus = \"signed\"\nsigned_on = 2026-12-01"), "{both}");
-        assert!(both.contains("version = 1\ndocument = \"gdpr\"\nstatus = \"signed\"\nsigned_on = 2026-12-02"), "{both}");
+        assert!(
+            both.contains(
+                "version = 1\ndocument = \"ccpa\"\nstatus = \"signed\"\nsigned_on = 2026-12-01"
+            ),
+            "{both}"
+        );
+        assert!(
+            both.contains(
+                "version = 1\ndocument = \"gdpr\"\nstatus = \"signed\"\nsigned_on = 2026-12-02"
+            ),
+            "{both}"
+        );
         // A combined agreement's entry is not one of the pair's.
         let combined = edit(&both, &Entry::Version(1), &Event::Sent { on: on(3) }).expect("edit");
         assert_eq!(combined.matches("[[agreements]]").count(), 3, "{combined}");
