@@ -123,6 +123,18 @@ pub enum Action {
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         date: Option<NaiveDate>,
     },
+    /// Record a customer's refusal to authorise an intended sub-processor (specific authorisation): it never joins that customer's Annex III.
+    ///
+    /// Example: dpa subprocessors refuse meridian-sante "Vectorline AI Ltd" --date 2027-01-30
+    Refuse {
+        /// The customer id.
+        customer: String,
+        /// The sub-processor's name.
+        name: String,
+        /// Date of the refusal (YYYY-MM-DD); default today.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        date: Option<NaiveDate>,
+    },
     /// Record a customer's specific authorisation (consent) of an intended sub-processor.
     ///
     /// Example: dpa subprocessors consent meridian-sante "Vectorline AI Ltd" --date 2027-01-05
@@ -294,6 +306,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             name,
             date,
         } => event(ctx, &ws, &customer, &name, date, Answer::Consent),
+        Action::Refuse {
+            customer,
+            name,
+            date,
+        } => event(ctx, &ws, &customer, &name, date, Answer::Refusal),
     }
 }
 
@@ -327,8 +344,10 @@ fn event(
         "{}: recorded {} of `{name}` on {} (commit {})\n",
         done.file,
         match answer {
+            _ if done.refused => "the refusal",
             Answer::Objection => "the objection",
             Answer::Consent => "the consent",
+            Answer::Refusal => "the refusal",
         },
         done.on,
         done.recorded.committed.short()

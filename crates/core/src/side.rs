@@ -69,6 +69,7 @@ pub fn terms(company: &Company, customer: &Vendor, name: &str) -> Terms {
             sent_on: n.sent_on,
             objected_on: n.objected_on,
             consented_on: n.consented_on,
+            refused_on: n.refused_on,
         })
         .unwrap_or_default();
     Terms {
@@ -96,16 +97,24 @@ pub fn subprocessors_on(
     customer: &Vendor,
     date: NaiveDate,
 ) -> Vec<Subprocessor> {
+    // The agreement took effect on its own date, else when the service started.
+    let took_effect = customer.effective.unwrap_or(customer.service.starts);
     company
         .subprocessors
         .iter()
-        .filter(|s| match s.effective {
-            None => true,
-            Some(effective) => {
-                notices::in_annex(effective, &terms(company, customer, &s.listed.name), date)
+        .filter_map(|s| {
+            let Some(effective) = s.effective else {
+                return Some(s.listed.clone());
+            };
+            let plan = notices::plan(effective, &terms(company, customer, &s.listed.name), date);
+            let joins = plan.joins_from.filter(|from| date >= *from)?;
+            let mut listed = s.listed.clone();
+            // Authorised after the agreement took effect: Annex III says from when.
+            if joins > took_effect {
+                listed.from = Some(crate::assemble::context::long_date(joins));
             }
+            Some(listed)
         })
-        .map(|s| s.listed.clone())
         .collect()
 }
 

@@ -50,7 +50,7 @@ pub struct OurSubprocessor {
 }
 
 impl Record for OurSubprocessor {
-    const FIELDS: &'static [Field] = &schema::extend::<7>(
+    const FIELDS: &'static [Field] = &schema::extend::<8>(
         Subprocessor::FIELDS,
         &[
             (

@@ -246,6 +246,10 @@ record! {
         /// Contact person's name, position and contact details; may be left out (required under specific authorisation).
         #[serde(default)]
         pub contact: String [e.g. "Privacy Officer, aws-privacy@example.com"],
+        /// Processor side: the date (in words) it joined this customer's list, when that is after the agreement took effect.
+        [computed]
+        #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+        pub from: Option<String>,
     }
 }
 
@@ -360,6 +364,9 @@ record! {
         /// The date the customer gave its specific authorisation.
         #[serde(default, deserialize_with = "schema_date::optional")]
         pub consented_on: Option<NaiveDate>,
+        /// The date the customer refused its specific authorisation.
+        #[serde(default, deserialize_with = "schema_date::optional")]
+        pub refused_on: Option<NaiveDate>,
     }
 }
 

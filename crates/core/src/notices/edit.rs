@@ -33,6 +33,8 @@ pub enum Event {
     Objected(NaiveDate),
     /// The customer gave its specific authorisation.
     Consented(NaiveDate),
+    /// The customer refused its specific authorisation.
+    Refused(NaiveDate),
 }
 
 impl Event {
@@ -41,11 +43,12 @@ impl Event {
             Event::Sent(_) => "sent_on",
             Event::Objected(_) => "objected_on",
             Event::Consented(_) => "consented_on",
+            Event::Refused(_) => "refused_on",
         }
     }
     fn date(self) -> NaiveDate {
         match self {
-            Event::Sent(d) | Event::Objected(d) | Event::Consented(d) => d,
+            Event::Sent(d) | Event::Objected(d) | Event::Consented(d) | Event::Refused(d) => d,
         }
     }
 }

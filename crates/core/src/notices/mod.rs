@@ -25,6 +25,8 @@ pub struct Recorded {
     pub objected_on: Option<NaiveDate>,
     /// The date the customer consented (specific authorisation).
     pub consented_on: Option<NaiveDate>,
+    /// The date the customer refused (specific authorisation).
+    pub refused_on: Option<NaiveDate>,
 }
 
 /// One customer's terms for sub-processor changes, and what its record says of this addition.
@@ -69,6 +71,8 @@ pub enum Standing {
     AwaitingConsent,
     /// The customer consented.
     Consented,
+    /// The customer refused its consent: the sub-processor never joins its Annex III.
+    Refused,
 }
 
 impl Standing {
@@ -82,6 +86,7 @@ impl Standing {
             Standing::Objected => "objected",
             Standing::AwaitingConsent => "awaiting consent",
             Standing::Consented => "consented",
+            Standing::Refused => "refused",
         }
     }
 }
@@ -108,6 +113,8 @@ pub struct Plan {
     pub objected_on: Option<NaiveDate>,
     /// The date of consent, if any.
     pub consented_on: Option<NaiveDate>,
+    /// The date of a refusal, if any.
+    pub refused_on: Option<NaiveDate>,
     /// Where the customer stands on `as_of`.
     pub standing: Standing,
     /// Whether the notice (or request) was sent, or is still unsent, after `send_by`: the
@@ -171,13 +178,20 @@ pub fn plan(effective: NaiveDate, terms: &Terms, as_of: NaiveDate) -> Plan {
                 sent_on: r.sent_on,
                 objected_on: objected,
                 consented_on: None,
+                refused_on: None,
                 standing,
                 late,
                 first_lawful,
             }
         }
         Authorisation::Specific => {
-            let standing = if r.consented_on.is_some() {
+            // A refusal stands; consent given after it is recorded as a new answer.
+            let refused = r
+                .refused_on
+                .filter(|f| r.consented_on.is_none_or(|c| c < *f));
+            let standing = if refused.is_some() {
+                Standing::Refused
+            } else if r.consented_on.is_some() {
                 Standing::Consented
             } else if r.sent_on.is_some() {
                 Standing::AwaitingConsent
@@ -192,10 +206,14 @@ pub fn plan(effective: NaiveDate, terms: &Terms, as_of: NaiveDate) -> Plan {
                 send_by,
                 objection_deadline: None,
                 // Consent to a late request is consent to the start it proposed.
-                joins_from: r.consented_on.map(|c| first_lawful.max(c)),
+                joins_from: r
+                    .consented_on
+                    .filter(|_| refused.is_none())
+                    .map(|c| first_lawful.max(c)),
                 sent_on: r.sent_on,
                 objected_on: None,
                 consented_on: r.consented_on,
+                refused_on: refused,
                 standing,
                 late,
                 first_lawful,
@@ -370,5 +388,11 @@ mod tests {
         t.recorded.consented_on = Some(d("2027-02-01"));
         assert!(in_annex(eff, &t, eff));
         assert!(!in_annex(eff, &t, d("2027-02-28")));
+        // A refusal after the consent withdraws it; a consent after a refusal gives it.
+        t.recorded.refused_on = Some(d("2027-02-10"));
+        assert_eq!(plan(eff, &t, eff).standing, Standing::Refused);
+        assert!(!in_annex(eff, &t, d("2027-06-01")));
+        t.recorded.consented_on = Some(d("2027-02-20"));
+        assert!(in_annex(eff, &t, eff));
     }
 }

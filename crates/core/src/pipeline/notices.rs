@@ -547,6 +547,7 @@ pub fn record(
         edit::Event::Sent(d) => ("notice", "Sent", d),
         edit::Event::Objected(d) => ("objection", "Objected", d),
         edit::Event::Consented(d) => ("consent", "Consented", d),
+        edit::Event::Refused(d) => ("refusal", "Refused", d),
     };
     let message = format!(
         "dpa: {what} of {} to sub-processor {subprocessor}\n\nCustomer: {} ({})\nSub-processor: {subprocessor}\n{key}: {on}\n",

@@ -59,6 +59,11 @@ fn notice_remarks(ws: &Workspace, rows: &mut [Row], as_of: NaiveDate) {
                     n.subprocessor,
                     p.objected_on.map(|d| d.to_string()).unwrap_or_default()
                 ),
+                Standing::Refused => format!(
+                    "sub-processor `{}`: consent refused on {}",
+                    n.subprocessor,
+                    n.plan.refused_on.map(|d| d.to_string()).unwrap_or_default()
+                ),
                 Standing::AwaitingConsent => format!(
                     "sub-processor `{}`: consent requested, not given{}",
                     n.subprocessor,

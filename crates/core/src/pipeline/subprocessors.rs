@@ -157,6 +157,8 @@ pub enum Answer {
     Objection,
     /// A consent: for a customer on specific authorisation, which is asked.
     Consent,
+    /// A refusal: a customer on specific authorisation declines to authorise it.
+    Refusal,
 }
 
 /// What [`answer`] recorded.
@@ -171,6 +173,8 @@ pub struct Answered {
     /// For an objection after the objection period: the day the period ended (the objection
     /// does not keep the sub-processor out of the customer's Annex III).
     pub late: Option<NaiveDate>,
+    /// Whether a refusal was recorded (also for `object` under specific authorisation).
+    pub refused: bool,
 }
 
 /// Records a customer's objection to, or consent of, the intended sub-processor `name` on
@@ -194,9 +198,11 @@ pub fn answer(
     let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let specific = crate::side::specific(&ws.company, &record);
     let event = match (answer, specific) {
-        (Answer::Objection, true) => {
+        // Under specific authorisation an objection is a refusal of the consent asked.
+        (Answer::Objection | Answer::Refusal, true) => edit::Event::Refused(date),
+        (Answer::Refusal, false) => {
             return Err(Error::Usage(format!(
-                "`{customer}` is on specific authorisation: a sub-processor joins only with its consent, so there is nothing to object to; without `dpa subprocessors consent` it stays out"
+                "`{customer}` is on general authorisation: it is notified and may object (`dpa subprocessors object`); there is no consent to refuse"
             )));
         }
         (Answer::Consent, false) => {
@@ -214,6 +220,7 @@ pub fn answer(
     let pushed = share(&store, &sharing);
     let mut late = None;
     if answer == Answer::Objection
+        && !specific
         && let Some(s) = subs.first()
         && let Some(effective) = s.effective
     {
@@ -231,5 +238,6 @@ pub fn answer(
         on: date,
         recorded: Recorded { committed, pushed },
         late,
+        refused: matches!(event, edit::Event::Refused(_)),
     })
 }
