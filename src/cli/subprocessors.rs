@@ -97,6 +97,37 @@ pub enum Action {
         #[arg(long, value_enum, default_value_t = NoticeFormat::Text)]
         format: NoticeFormat,
     },
+    /// Record an intended sub-processor that replaces a listed one: it is noticed like an addition, and the one it replaces leaves each customer's Annex III when it joins it.
+    ///
+    /// Example: dpa subprocessors replace "Postwise, Inc." "Mailrelay GmbH" --country DE --purpose "Delivery of transactional email" --effective 2027-05-01
+    Replace {
+        /// The listed sub-processor it replaces.
+        old: String,
+        /// Legal name of the new one.
+        name: String,
+        /// Country code where it processes (ISO 3166-1 alpha-2).
+        #[arg(long, value_name = "CC")]
+        country: String,
+        /// What it does.
+        #[arg(long, value_name = "TEXT")]
+        purpose: String,
+        /// The date it is to start processing customers' data (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        effective: NaiveDate,
+        /// Postal address (needed for customers on specific authorisation).
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        address: String,
+        /// Contact person and details (needed for customers on specific authorisation).
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        contact: String,
+    },
+    /// Remove a sub-processor from dpa.toml: it leaves every customer's Annex III.
+    ///
+    /// Example: dpa subprocessors remove "Postwise, Inc."
+    Remove {
+        /// The sub-processor's name.
+        name: String,
+    },
     /// Write the public sub-processor page into DIR: index.html, subprocessors.json and feed.atom, from dpa.toml's list as committed and every change of it in git history.
     ///
     /// Example: dpa subprocessors page --out site/subprocessors --as-of 2027-01-10
@@ -187,21 +218,45 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             contact,
         } => {
             let intended = edit::Intended {
-                name: name.clone(),
+                name,
                 country,
                 purpose,
                 address,
                 contact,
                 effective,
+                replaces: None,
             };
-            let Some(done) = subprocessors::add(&ws, &mut diags, ctx.offline, &intended)? else {
+            add(ctx, &ws, &mut diags, &intended)
+        }
+        Action::Replace {
+            old,
+            name,
+            country,
+            purpose,
+            effective,
+            address,
+            contact,
+        } => {
+            let intended = edit::Intended {
+                name,
+                country,
+                purpose,
+                address,
+                contact,
+                effective,
+                replaces: Some(old),
+            };
+            add(ctx, &ws, &mut diags, &intended)
+        }
+        Action::Remove { name } => {
+            let Some(done) = subprocessors::remove(&ws, &mut diags, ctx.offline, &name)? else {
                 ctx.report(&diags, &ws);
                 return Err(Error::Invalid(diags.error_count().max(1)));
             };
             report_commit(ctx, &done.committed, "this change");
             report_pushed(ctx, &done.pushed);
             ctx.out(&format!(
-                "{}: added `{name}`, effective {effective} (commit {}); see `dpa subprocessors notices` for the customers to tell\n",
+                "{}: removed `{name}` (commit {}); it leaves every customer's Annex III\n",
                 dpa::workspace::COMPANY_FILE,
                 done.committed.short()
             ))?;
@@ -312,6 +367,33 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             date,
         } => event(ctx, &ws, &customer, &name, date, Answer::Refusal),
     }
+}
+
+fn add(
+    ctx: &Ctx,
+    ws: &dpa::workspace::Workspace,
+    diags: &mut Diagnostics,
+    intended: &edit::Intended,
+) -> Result<u8, Error> {
+    let Some(done) = subprocessors::add(ws, diags, ctx.offline, intended)? else {
+        ctx.report(diags, ws);
+        return Err(Error::Invalid(diags.error_count().max(1)));
+    };
+    report_commit(ctx, &done.committed, "this change");
+    report_pushed(ctx, &done.pushed);
+    let replacing = intended
+        .replaces
+        .as_ref()
+        .map(|old| format!(", replacing `{old}`"))
+        .unwrap_or_default();
+    ctx.out(&format!(
+        "{}: added `{}`{replacing}, effective {} (commit {}); see `dpa subprocessors notices` for the customers to tell\n",
+        dpa::workspace::COMPANY_FILE,
+        intended.name,
+        intended.effective,
+        done.committed.short()
+    ))?;
+    Ok(0)
 }
 
 fn event(

@@ -99,9 +99,27 @@ pub fn subprocessors_on(
 ) -> Vec<Subprocessor> {
     // The agreement took effect on its own date, else when the service started.
     let took_effect = customer.effective.unwrap_or(customer.service.starts);
+    let joined = |name: &str| {
+        company
+            .subprocessors
+            .iter()
+            .find(|s| s.listed.name == name)
+            .and_then(|s| s.effective.map(|e| (s, e)))
+            .is_some_and(|(s, e)| {
+                notices::in_annex(e, &terms(company, customer, &s.listed.name), date)
+            })
+    };
+    // A replaced sub-processor leaves the list when its replacement joins it.
+    let replaced: Vec<&str> = company
+        .subprocessors
+        .iter()
+        .filter(|s| joined(&s.listed.name))
+        .filter_map(|s| s.replaces.as_deref())
+        .collect();
     company
         .subprocessors
         .iter()
+        .filter(|s| !replaced.contains(&s.listed.name.as_str()))
         .filter_map(|s| {
             let Some(effective) = s.effective else {
                 return Some(s.listed.clone());

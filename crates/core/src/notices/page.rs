@@ -336,6 +336,7 @@ mod tests {
                 from: None,
             },
             effective: starts.map(|d| d.parse().expect("date")),
+            replaces: None,
         }
     }
 

@@ -174,6 +174,7 @@ pub fn letter_source(
             contact: on_request(&sub.listed.contact),
             country_name: country::name(&sub.listed.country).unwrap_or(&sub.listed.country),
             purpose: &sub.listed.purpose,
+            replaces: sub.replaces.as_deref().unwrap_or_default(),
         },
         letter: Letter {
             date: long_date(date),
@@ -216,6 +217,8 @@ struct LetterSubprocessor<'a> {
     contact: String,
     country_name: &'a str,
     purpose: &'a str,
+    /// The sub-processor it replaces; empty for an addition.
+    replaces: &'a str,
 }
 
 /// The dates and duty the letter states.
@@ -572,8 +575,13 @@ pub fn add(
         return Ok(None);
     }
     let edited = store.edited(COMPANY_FILE, |t| edit::add_subprocessor(t, intended))?;
-    let message = format!(
-        "dpa: intended sub-processor {}, effective {}\n\nSub-processor: {} ({})\nPurpose: {}\nEffective: {}\n",
+    let replacing = intended
+        .replaces
+        .as_ref()
+        .map(|old| format!(", replacing {old}"))
+        .unwrap_or_default();
+    let mut message = format!(
+        "dpa: intended sub-processor {}{replacing}, effective {}\n\nSub-processor: {} ({})\nPurpose: {}\nEffective: {}\n",
         intended.name,
         intended.effective,
         intended.name,
@@ -581,6 +589,33 @@ pub fn add(
         intended.purpose,
         intended.effective
     );
+    if let Some(old) = &intended.replaces {
+        message.push_str(&format!("Replaces: {old}\n"));
+    }
+    Ok(Some(store.commit_edited(
+        vec![edited],
+        Vec::new(),
+        &message,
+    )?))
+}
+
+/// Removes sub-processor `name` from `dpa.toml` and commits that change; the edited file must
+/// still load (its problems are reported in `diags`, and nothing is written or committed).
+pub fn remove(
+    ws: &Workspace,
+    store: &Store,
+    name: &str,
+    diags: &mut Diagnostics,
+) -> Result<Option<Committed>, Error> {
+    let path = ws.root.join(COMPANY_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let edited = edit::remove_subprocessor(&text, name).map_err(Error::Usage)?;
+    let file = display_path(&ws.root, &path);
+    if crate::model::company::load(&file, &edited, diags).is_none() {
+        return Ok(None);
+    }
+    let edited = store.edited(COMPANY_FILE, |t| edit::remove_subprocessor(t, name))?;
+    let message = format!("dpa: sub-processor {name} removed\n\nRemoved: {name}\n");
     Ok(Some(store.commit_edited(
         vec![edited],
         Vec::new(),

@@ -62,6 +62,25 @@ pub fn add(
     Ok(Some(Recorded { committed, pushed }))
 }
 
+/// Removes sub-processor `name` from dpa.toml and commits it: it leaves every customer's
+/// Annex III (a removal needs no notice). `Ok(None)` when the edited dpa.toml would not load.
+pub fn remove(
+    ws: &Workspace,
+    diags: &mut Diagnostics,
+    offline: bool,
+    name: &str,
+) -> Result<Option<Recorded>, Error> {
+    notices::require_processor_side(ws)?;
+    let store = open_store(ws)?;
+    let _lock = RecordLock::acquire(&store, LOCK_WAIT)?;
+    let sharing = store.check_remote(offline)?;
+    let Some(committed) = notices::remove(ws, &store, name, diags)? else {
+        return Ok(None);
+    };
+    let pushed = share(&store, &sharing);
+    Ok(Some(Recorded { committed, pushed }))
+}
+
 /// What [`notices()`] found and wrote.
 #[derive(Debug)]
 pub struct Notices {
