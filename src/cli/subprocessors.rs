@@ -468,7 +468,11 @@ fn table(rows: &[NoticeRow]) -> String {
             Standing::AwaitingConsent | Standing::ToSend | Standing::Late
                 if p.duty == Duty::Consent && p.sent_on.is_none() =>
             {
-                format!("needs consent ({})", p.standing.as_str())
+                if p.late {
+                    format!("needs consent (late: from {})", p.first_lawful)
+                } else {
+                    format!("needs consent ({})", p.standing.as_str())
+                }
             }
             Standing::Late => format!("late: from {}", p.first_lawful),
             s if p.late => format!("{} (late: from {})", s.as_str(), p.first_lawful),

@@ -22,6 +22,7 @@ mod inventory;
 mod layering;
 mod librarydiff;
 mod libreoffice;
+mod lifecycle;
 mod malformed;
 mod matrix;
 mod messages;

@@ -215,7 +215,7 @@ fn notices_list_general_customers_with_deadlines_from_their_notice_periods() {
 }
 
 /// Annex III's sub-processor names in one customer's agreement on `date`.
-fn annex_iii(root: &Path, id: &str, date: NaiveDate) -> String {
+pub fn annex_iii(root: &Path, id: &str, date: NaiveDate) -> String {
     let mut diags = dpa::diag::Diagnostics::new();
     let mut ws = dpa::workspace::Workspace::open(root, &mut diags).expect("workspace opens");
     ws.date = date;
