@@ -351,10 +351,10 @@ mod tests {
         assert_eq!(unsent.standing, Standing::Late);
         assert_eq!(unsent.first_lawful, d("2027-03-22"));
         t.recorded.sent_on = Some(d("2027-01-20"));
-        let sent = plan(eff, &t, d("2027-01-25"));
-        assert!(sent.late, "sending does not make a late request timely");
-        assert_eq!(sent.standing, Standing::AwaitingConsent);
-        assert_eq!(sent.first_lawful, d("2027-03-22"));
+        let asked = plan(eff, &t, d("2027-01-25"));
+        assert!(asked.late, "sending does not make a late request timely");
+        assert_eq!(asked.standing, Standing::AwaitingConsent);
+        assert_eq!(asked.first_lawful, d("2027-03-22"));
         t.recorded.consented_on = Some(d("2027-02-01"));
         assert_eq!(plan(eff, &t, eff).joins_from, Some(d("2027-03-22")));
         assert!(!in_annex(eff, &t, d("2027-03-21")));
