@@ -251,3 +251,82 @@ fn the_vendors_side_from_signature_to_a_new_subprocessor_and_the_public_page() {
     );
     assert!(!status.contains("vendor record changed"), "{status}");
 }
+
+/// Word boxes of one PDF page as `pdftotext -bbox` gives them: `(xMin, xMax, yMin, word)`.
+fn words(pdf: &Path, page: u32) -> Vec<(f64, f64, f64, String)> {
+    let p = page.to_string();
+    let out = tool("pdftotext")
+        .args(["-bbox", "-f", &p, "-l", &p])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(out.status.success());
+    let html = String::from_utf8_lossy(&out.stdout).into_owned();
+    let attr = |line: &str, name: &str| -> f64 {
+        let at = line.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
+        line[at..]
+            .split('"')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .expect("number")
+    };
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word "))
+        .map(|l| {
+            let text = l
+                .split('>')
+                .nth(1)
+                .and_then(|t| t.split('<').next())
+                .unwrap_or_default()
+                .replace('\u{200B}', "");
+            (attr(l, "xMin"), attr(l, "xMax"), attr(l, "yMin"), text)
+        })
+        .collect()
+}
+
+#[test]
+fn annex_iii_wraps_a_sixty_character_email_inside_its_column() {
+    let ws = saas_vendor();
+    let root = ws.path();
+    let email = "privacy.office.transactional.email@postwise-delivery.example";
+    assert_eq!(email.len(), 60);
+    let company = read(root, "dpa.toml").replace("privacy@postwise.example", email);
+    write(root, "dpa.toml", &company);
+    ok(&dpa(root, &["render", "meridian-sante"]));
+    let pdf = root.join("out/meridian-sante/meridian-sante.pdf");
+    let info = tool("pdfinfo").arg(&pdf).output().expect("pdfinfo runs");
+    let pages: u32 = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("page count");
+    // Annex III is the last page: the header row names the columns.
+    let page = words(&pdf, pages);
+    let header = |w: &str| {
+        page.iter()
+            .find(|(_, _, _, t)| t == w)
+            .unwrap_or_else(|| panic!("no `{w}` on the page: {page:?}"))
+            .clone()
+    };
+    let contact = header("Contact");
+    let country = header("Country");
+    assert!(contact.0 < country.0);
+    // Every word that starts in the contact column ends before the next column starts.
+    let below: Vec<&(f64, f64, f64, String)> = page
+        .iter()
+        .filter(|(x0, _, y, _)| *y > contact.2 && *x0 >= contact.0 - 1.0 && *x0 < country.0 - 1.0)
+        .collect();
+    let joined: String = below.iter().map(|w| w.3.as_str()).collect();
+    assert!(
+        joined.contains(email),
+        "the e-mail is in its column: {joined}"
+    );
+    for (x0, x1, _, w) in &below {
+        assert!(
+            *x1 < country.0,
+            "`{w}` ({x0}-{x1}) runs into the country column at {}",
+            country.0
+        );
+    }
+}
