@@ -83,7 +83,7 @@ impl Record for OurSubprocessor {
                 kind: <Option<String> as Describe>::kind,
                 optional: true,
                 default: None,
-                example: None,
+                example: Some("Postwise, Inc."),
                 role: Role::Written,
                 format: None,
             },
@@ -385,7 +385,7 @@ mod tests {
         let ours = OurSubprocessor::FIELDS;
         let names = |f: &[Field]| f.iter().map(|f| f.name).collect::<Vec<_>>();
         assert_eq!(names(&ours[..listed.len()]), names(listed));
-        assert_eq!(names(&ours[listed.len()..]), ["effective"]);
+        assert_eq!(names(&ours[listed.len()..]), ["effective", "replaces"]);
         for (o, l) in ours.iter().zip(listed) {
             let restated = matches!(o.name, "address" | "contact");
             assert_eq!(o.doc != l.doc, restated, "{}", o.name);
