@@ -375,12 +375,16 @@ fn a_new_subprocessor_joins_annex_iii_from_its_effective_date_except_where_objec
             "object",
             "meridian-sante",
             "Quillmark Translations SL",
+            "--date",
+            "2027-02-10",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "specific authorisation: nothing to object to"
+    // Under specific authorisation an objection is a refusal of the consent asked.
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("recorded the refusal of `Quillmark Translations SL` on 2027-02-10"),
+        "{}",
+        stdout(&out)
     );
 
     let before = d("2027-03-31");

@@ -10,7 +10,6 @@ use serde::Serialize;
 use crate::model::Authorisation;
 
 pub mod edit;
-pub mod guard;
 pub mod page;
 
 /// The notice period a customer's agreement gives when neither its record nor `dpa.toml` says.
