@@ -318,7 +318,7 @@ struct LetterDoc<'a> {
     version: String,
 }
 
-/// What [`write`] wrote.
+/// What [`write()`] wrote.
 #[derive(Debug, Default)]
 pub struct Written {
     /// Letters written, relative to the workspace or as given.
