@@ -16,7 +16,8 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("`{s}` is not a date: write YYYY-MM-DD"))
 }
 
-/// Which counterparties a command applies to: the ones named, or all with `--all`.
+/// Which agreements a command applies to: the ones named (a customer with separate documents
+/// stands for both), or all with `--all`.
 pub fn vendor_ids(
     ws: &Workspace,
     named: &[String],
@@ -26,7 +27,7 @@ pub fn vendor_ids(
     if all {
         ws.vendor_ids(diags)
     } else {
-        named.to_vec()
+        named.iter().flat_map(|id| ws.documents_of(id)).collect()
     }
 }
 

@@ -34,6 +34,24 @@ pub enum NoticeFormat {
     Csv,
 }
 
+/// What `dpa subprocessors notices` records.
+#[derive(Debug, clap::Subcommand)]
+pub enum NoticesAction {
+    /// Record the notices (or requests for consent) still due as sent on --date, in each customer's record, in one commit.
+    ///
+    /// Example: dpa subprocessors notices sent "Vectorline AI Ltd" --date 2026-12-10
+    Sent {
+        /// Only this sub-processor.
+        name: Option<String>,
+        /// The date the letters were sent (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        date: NaiveDate,
+        /// Only this customer (repeatable); default every customer still to be told.
+        #[arg(long = "customer", value_name = "ID")]
+        customers: Vec<String>,
+    },
+}
+
 /// The sub-processor actions.
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {
@@ -59,21 +77,56 @@ pub enum Action {
         #[arg(long, value_name = "TEXT", default_value = "")]
         contact: String,
     },
-    /// List every customer to tell of each intended sub-processor: notice period, latest date to send, objection deadline; with --send, write the letters and record them as sent.
+    /// List every customer to tell of each intended sub-processor: notice period, latest date to send, objection deadline; with --write, write the letters (writing records nothing: `notices sent` does).
     ///
-    /// Example: dpa subprocessors notices --send letters/
+    /// Example: dpa subprocessors notices --write letters/
+    #[command(args_conflicts_with_subcommands = true)]
     Notices {
+        /// Record the letters as sent.
+        #[command(subcommand)]
+        record: Option<NoticesAction>,
         /// Only this sub-processor.
         name: Option<String>,
-        /// Compute as of this date (YYYY-MM-DD) instead of today; with --send, the date of the letters.
+        /// Compute as of this date (YYYY-MM-DD) instead of today; with --write, the date of the letters.
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Write one letter (PDF) per customer not yet told, and recipients.csv, into DIR, and record in each customer's record that the notice was sent.
+        /// Write one letter (PDF) per customer not yet told, and recipients.csv, into DIR; nothing is recorded.
         #[arg(long, value_name = "DIR")]
-        send: Option<PathBuf>,
+        write: Option<PathBuf>,
         /// Output format of the list.
         #[arg(long, value_enum, default_value_t = NoticeFormat::Text)]
         format: NoticeFormat,
+    },
+    /// Record an intended sub-processor that replaces a listed one: it is noticed like an addition, and the one it replaces leaves each customer's Annex III when it joins it.
+    ///
+    /// Example: dpa subprocessors replace "Postwise, Inc." "Mailrelay GmbH" --country DE --purpose "Delivery of transactional email" --effective 2027-05-01
+    Replace {
+        /// The listed sub-processor it replaces.
+        old: String,
+        /// Legal name of the new one.
+        name: String,
+        /// Country code where it processes (ISO 3166-1 alpha-2).
+        #[arg(long, value_name = "CC")]
+        country: String,
+        /// What it does.
+        #[arg(long, value_name = "TEXT")]
+        purpose: String,
+        /// The date it is to start processing customers' data (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        effective: NaiveDate,
+        /// Postal address (needed for customers on specific authorisation).
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        address: String,
+        /// Contact person and details (needed for customers on specific authorisation).
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        contact: String,
+    },
+    /// Remove a sub-processor from dpa.toml: it leaves every customer's Annex III.
+    ///
+    /// Example: dpa subprocessors remove "Postwise, Inc."
+    Remove {
+        /// The sub-processor's name.
+        name: String,
     },
     /// Write the public sub-processor page into DIR: index.html, subprocessors.json and feed.atom, from dpa.toml's list as committed and every change of it in git history.
     ///
@@ -98,6 +151,18 @@ pub enum Action {
         /// The sub-processor's name.
         name: String,
         /// Date of the objection (YYYY-MM-DD); default today.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        date: Option<NaiveDate>,
+    },
+    /// Record a customer's refusal to authorise an intended sub-processor (specific authorisation): it never joins that customer's Annex III.
+    ///
+    /// Example: dpa subprocessors refuse meridian-sante "Vectorline AI Ltd" --date 2027-01-30
+    Refuse {
+        /// The customer id.
+        customer: String,
+        /// The sub-processor's name.
+        name: String,
+        /// Date of the refusal (YYYY-MM-DD); default today.
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         date: Option<NaiveDate>,
     },
@@ -153,41 +218,108 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             contact,
         } => {
             let intended = edit::Intended {
-                name: name.clone(),
+                name,
                 country,
                 purpose,
                 address,
                 contact,
                 effective,
+                replaces: None,
             };
-            let Some(done) = subprocessors::add(&ws, &mut diags, ctx.offline, &intended)? else {
+            add(ctx, &ws, &mut diags, &intended)
+        }
+        Action::Replace {
+            old,
+            name,
+            country,
+            purpose,
+            effective,
+            address,
+            contact,
+        } => {
+            let intended = edit::Intended {
+                name,
+                country,
+                purpose,
+                address,
+                contact,
+                effective,
+                replaces: Some(old),
+            };
+            add(ctx, &ws, &mut diags, &intended)
+        }
+        Action::Remove { name } => {
+            let Some(done) = subprocessors::remove(&ws, &mut diags, ctx.offline, &name)? else {
                 ctx.report(&diags, &ws);
                 return Err(Error::Invalid(diags.error_count().max(1)));
             };
             report_commit(ctx, &done.committed, "this change");
             report_pushed(ctx, &done.pushed);
             ctx.out(&format!(
-                "{}: added `{name}`, effective {effective} (commit {}); see `dpa subprocessors notices` for the customers to tell\n",
+                "{}: removed `{name}` (commit {}); it leaves every customer's Annex III\n",
                 dpa::workspace::COMPANY_FILE,
                 done.committed.short()
             ))?;
             Ok(0)
         }
         Action::Notices {
-            name,
-            as_of,
-            send,
-            format,
+            record:
+                Some(NoticesAction::Sent {
+                    name,
+                    date,
+                    customers,
+                }),
+            ..
         } => {
-            let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
-            let found = subprocessors::notices(
+            let done = match subprocessors::sent(
                 &ws,
                 &mut diags,
                 ctx.offline,
                 name.as_deref(),
-                as_of,
-                send.as_deref(),
-            );
+                date,
+                &customers,
+            ) {
+                Ok(done) => done,
+                Err(e) => {
+                    ctx.report(&diags, &ws);
+                    return Err(e);
+                }
+            };
+            match &done.recorded {
+                Some(r) => {
+                    report_commit(ctx, &r.committed, "this change");
+                    report_pushed(ctx, &r.pushed);
+                    for row in done.rows.iter().filter(|r| r.plan.late) {
+                        ctx.note(&format!(
+                            "warning: {}: sent after {}, the latest date for {} days' notice: `{}` may start for it from {}, not {}",
+                            row.customer,
+                            row.plan.send_by,
+                            row.plan.notice_days,
+                            row.subprocessor,
+                            row.plan.first_lawful,
+                            row.effective
+                        ));
+                    }
+                    ctx.out(&format!(
+                        "recorded {} notice(s) as sent on {date} (commit {})\n",
+                        done.rows.len(),
+                        r.committed.short()
+                    ))?;
+                }
+                None => ctx.out("no notice was due, nothing recorded\n")?,
+            }
+            ctx.finish(0)
+        }
+        Action::Notices {
+            record: None,
+            name,
+            as_of,
+            write,
+            format,
+        } => {
+            let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let found =
+                subprocessors::notices(&ws, &mut diags, name.as_deref(), as_of, write.as_deref());
             let found = match found {
                 Ok(found) => found,
                 Err(e) => {
@@ -195,31 +327,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
                     return Err(e);
                 }
             };
-            if let Some(sending) = &found.sending {
+            if let Some(written) = &found.written {
                 ctx.report(&diags, &ws);
-                let sent = &sending.sent;
-                for l in &sent.letters {
+                for l in &written.letters {
                     ctx.note(&format!("wrote {l}"));
                 }
-                let wrote = sent
-                    .recipients
-                    .as_ref()
-                    .map(|r| format!("wrote {r}; "))
-                    .unwrap_or_default();
-                match &sent.committed {
-                    Some(done) => {
-                        report_commit(ctx, done, "this change");
-                        if let Some(pushed) = &sending.pushed {
-                            report_pushed(ctx, pushed);
-                        }
-                        ctx.note(&format!(
-                            "{wrote}recorded {} notice(s) as sent on {as_of} (commit {})",
-                            sent.rows.len(),
-                            done.short()
-                        ));
-                    }
-                    None => ctx.note(&format!("{wrote}no notice was due, nothing recorded")),
-                }
+                ctx.note(&format!(
+                    "wrote {}: {} letter(s) dated {as_of}, not recorded as sent; after sending them, run `dpa subprocessors notices sent --date DATE`",
+                    written.recipients,
+                    written.letters.len()
+                ));
             }
             let rows = &found.rows;
             let text = match format {
@@ -244,7 +361,39 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             name,
             date,
         } => event(ctx, &ws, &customer, &name, date, Answer::Consent),
+        Action::Refuse {
+            customer,
+            name,
+            date,
+        } => event(ctx, &ws, &customer, &name, date, Answer::Refusal),
     }
+}
+
+fn add(
+    ctx: &Ctx,
+    ws: &dpa::workspace::Workspace,
+    diags: &mut Diagnostics,
+    intended: &edit::Intended,
+) -> Result<u8, Error> {
+    let Some(done) = subprocessors::add(ws, diags, ctx.offline, intended)? else {
+        ctx.report(diags, ws);
+        return Err(Error::Invalid(diags.error_count().max(1)));
+    };
+    report_commit(ctx, &done.committed, "this change");
+    report_pushed(ctx, &done.pushed);
+    let replacing = intended
+        .replaces
+        .as_ref()
+        .map(|old| format!(", replacing `{old}`"))
+        .unwrap_or_default();
+    ctx.out(&format!(
+        "{}: added `{}`{replacing}, effective {} (commit {}); see `dpa subprocessors notices` for the customers to tell\n",
+        dpa::workspace::COMPANY_FILE,
+        intended.name,
+        intended.effective,
+        done.committed.short()
+    ))?;
+    Ok(0)
 }
 
 fn event(
@@ -277,8 +426,10 @@ fn event(
         "{}: recorded {} of `{name}` on {} (commit {})\n",
         done.file,
         match answer {
+            _ if done.refused => "the refusal",
             Answer::Objection => "the objection",
             Answer::Consent => "the consent",
+            Answer::Refusal => "the refusal",
         },
         done.on,
         done.recorded.committed.short()
@@ -317,8 +468,14 @@ fn table(rows: &[NoticeRow]) -> String {
             Standing::AwaitingConsent | Standing::ToSend | Standing::Late
                 if p.duty == Duty::Consent && p.sent_on.is_none() =>
             {
-                format!("needs consent ({})", p.standing.as_str())
+                if p.late {
+                    format!("needs consent (late: from {})", p.first_lawful)
+                } else {
+                    format!("needs consent ({})", p.standing.as_str())
+                }
             }
+            Standing::Late => format!("late: from {}", p.first_lawful),
+            s if p.late => format!("{} (late: from {})", s.as_str(), p.first_lawful),
             s => s.as_str().to_string(),
         };
         out.push_str(&format!(

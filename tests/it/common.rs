@@ -90,7 +90,9 @@ pub fn pdf_text(pdf: &Path) -> String {
         "pdftotext failed on {}",
         pdf.display()
     );
+    // Zero-width spaces (break opportunities in long table values) are not what a person reads.
     String::from_utf8_lossy(&out.stdout)
+        .replace('\u{200B}', "")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

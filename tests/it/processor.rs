@@ -215,7 +215,7 @@ fn notices_list_general_customers_with_deadlines_from_their_notice_periods() {
 }
 
 /// Annex III's sub-processor names in one customer's agreement on `date`.
-fn annex_iii(root: &Path, id: &str, date: NaiveDate) -> String {
+pub fn annex_iii(root: &Path, id: &str, date: NaiveDate) -> String {
     let mut diags = dpa::diag::Diagnostics::new();
     let mut ws = dpa::workspace::Workspace::open(root, &mut diags).expect("workspace opens");
     ws.date = date;
@@ -271,8 +271,20 @@ fn a_new_subprocessor_joins_annex_iii_from_its_effective_date_except_where_objec
             "Quillmark Translations SL",
             "--as-of",
             "2027-02-01",
-            "--send",
+            "--write",
             "letters",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = dpa(
+        ws.path(),
+        &[
+            "subprocessors",
+            "notices",
+            "sent",
+            "Quillmark Translations SL",
+            "--date",
+            "2027-02-01",
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -305,7 +317,7 @@ fn a_new_subprocessor_joins_annex_iii_from_its_effective_date_except_where_objec
     );
     let csv = std::fs::read_to_string(ws.path().join("letters/recipients.csv")).expect("csv");
     assert_eq!(csv.lines().count(), 7, "{csv}");
-    assert!(csv.contains("nordlicht-retail,Nordlicht Retail GmbH,Anja Krüger,datenschutz@nordlicht.example,notice,Quillmark Translations SL,2027-04-01,2027-02-01,2027-03-03,2027-04-01,"), "{csv}");
+    assert!(csv.contains("nordlicht-retail,Nordlicht Retail GmbH,Anja Krüger,datenschutz@nordlicht.example,notice,Quillmark Translations SL,2027-04-01,2027-02-01,no,2027-04-01,2027-03-03,2027-04-01,"), "{csv}");
     let record =
         std::fs::read_to_string(ws.path().join("customers/alpenpost.toml")).expect("record");
     assert!(
@@ -323,7 +335,7 @@ fn a_new_subprocessor_joins_annex_iii_from_its_effective_date_except_where_objec
             "Quillmark Translations SL",
             "--as-of",
             "2027-02-02",
-            "--send",
+            "--write",
             "again",
         ],
     );
@@ -363,12 +375,16 @@ fn a_new_subprocessor_joins_annex_iii_from_its_effective_date_except_where_objec
             "object",
             "meridian-sante",
             "Quillmark Translations SL",
+            "--date",
+            "2027-02-10",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "specific authorisation: nothing to object to"
+    // Under specific authorisation an objection is a refusal of the consent asked.
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("recorded the refusal of `Quillmark Translations SL` on 2027-02-10"),
+        "{}",
+        stdout(&out)
     );
 
     let before = d("2027-03-31");
@@ -415,7 +431,10 @@ fn a_new_subprocessor_joins_annex_iii_from_its_effective_date_except_where_objec
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(annex_iii(ws.path(), "meridian-sante", on).contains("Quillmark"));
+    // The request went out two days after the latest date for 60 days' notice: the consent is
+    // to the start it proposed, the first date those 60 days allow.
+    assert!(!annex_iii(ws.path(), "meridian-sante", on).contains("Quillmark"));
+    assert!(annex_iii(ws.path(), "meridian-sante", d("2027-04-03")).contains("Quillmark"));
     assert!(!annex_iii(ws.path(), "meridian-sante", before).contains("Quillmark"));
 }
 

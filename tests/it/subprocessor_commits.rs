@@ -39,6 +39,7 @@ fn files_of_head(root: &std::path::Path) -> Vec<String> {
 fn sending_notices_commits_the_customer_records_and_leaves_a_clean_tree() {
     let ws = saas_vendor_repo();
     let letters = tempfile::tempdir().expect("tempdir");
+    // Writing the letters records nothing.
     let out = dpa(
         ws.path(),
         &[
@@ -47,19 +48,48 @@ fn sending_notices_commits_the_customer_records_and_leaves_a_clean_tree() {
             VECTORLINE,
             "--as-of",
             "2026-12-10",
-            "--send",
+            "--write",
             &letters.path().display().to_string(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not recorded as sent"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(git(ws.path(), &["rev-list", "--count", "HEAD"]).trim(), "1");
+    assert!(clean(ws.path()), "{}", git(ws.path(), &["status"]));
+    assert_eq!(
+        stdout(&out).matches("to send").count(),
+        6,
+        "{}",
+        stdout(&out)
+    );
+    let out = dpa(
+        ws.path(),
+        &[
+            "subprocessors",
+            "notices",
+            "sent",
+            VECTORLINE,
+            "--date",
+            "2026-12-10",
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let head = git(ws.path(), &["rev-parse", "--short=10", "HEAD"]);
     assert!(
-        stderr(&out).contains(&format!(
+        stdout(&out).contains(&format!(
             "recorded 6 notice(s) as sent on 2026-12-10 (commit {})",
             head.trim()
         )),
         "{}",
-        stderr(&out)
+        stdout(&out)
+    );
+    let out = dpa(
+        ws.path(),
+        &["subprocessors", "notices", "--as-of", "2026-12-10"],
     );
     // The list printed after sending shows the notices as sent.
     assert!(!stdout(&out).contains("to send"), "{}", stdout(&out));
@@ -103,23 +133,15 @@ fn sending_notices_commits_the_customer_records_and_leaves_a_clean_tree() {
 
     // Nothing left to send: no commit.
     let before = git(ws.path(), &["rev-parse", "HEAD"]);
-    let again = tempfile::tempdir().expect("tempdir");
     let out = dpa(
         ws.path(),
-        &[
-            "subprocessors",
-            "notices",
-            "--as-of",
-            "2026-12-11",
-            "--send",
-            &again.path().display().to_string(),
-        ],
+        &["subprocessors", "notices", "sent", "--date", "2026-12-11"],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("no notice was due"),
+        stdout(&out).contains("no notice was due"),
         "{}",
-        stderr(&out)
+        stdout(&out)
     );
     assert_eq!(git(ws.path(), &["rev-parse", "HEAD"]), before);
     assert!(clean(ws.path()));
@@ -236,15 +258,8 @@ fn other_uncommitted_edits_of_a_record_stay_uncommitted() {
 }
 
 #[test]
-fn letters_in_a_folder_kept_in_git_are_committed_with_the_records() {
+fn letters_written_into_the_workspace_are_not_recorded_or_committed() {
     let ws = saas_vendor_repo();
-    write(
-        ws.path(),
-        "letters/README.md",
-        "Sub-processor notices as sent.\n",
-    );
-    git(ws.path(), &["add", "letters"]);
-    git(ws.path(), &["commit", "-q", "-m", "Keep the letters"]);
     let out = dpa(
         ws.path(),
         &[
@@ -252,31 +267,29 @@ fn letters_in_a_folder_kept_in_git_are_committed_with_the_records() {
             "notices",
             "--as-of",
             "2026-12-10",
-            "--send",
+            "--write",
             "letters",
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let files = files_of_head(ws.path());
     assert!(
-        files.contains(&"letters/alpenpost-vectorline-ai-ltd.pdf".to_string()),
-        "{files:?}"
+        ws.path()
+            .join("letters/alpenpost-vectorline-ai-ltd.pdf")
+            .is_file()
     );
-    assert!(
-        files.contains(&"letters/recipients.csv".to_string()),
-        "{files:?}"
+    assert!(ws.path().join("letters/recipients.csv").is_file());
+    assert_eq!(git(ws.path(), &["rev-list", "--count", "HEAD"]).trim(), "1");
+    assert_eq!(
+        git(ws.path(), &["status", "--porcelain"]).trim(),
+        "?? letters/"
     );
-    assert!(
-        files.contains(&"customers/alpenpost.toml".to_string()),
-        "{files:?}"
-    );
-    assert!(clean(ws.path()), "{}", git(ws.path(), &["status"]));
 }
 
 #[test]
 fn without_a_repository_nothing_is_sent_or_recorded() {
     let ws = saas_vendor();
     let record = std::fs::read_to_string(ws.path().join("customers/alpenpost.toml")).expect("r");
+    // Writing the letters needs no repository; recording them sent does.
     let out = dpa(
         ws.path(),
         &[
@@ -284,9 +297,15 @@ fn without_a_repository_nothing_is_sent_or_recorded() {
             "notices",
             "--as-of",
             "2026-12-10",
-            "--send",
+            "--write",
             "letters",
         ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(ws.path().join("letters/recipients.csv").is_file());
+    let out = dpa(
+        ws.path(),
+        &["subprocessors", "notices", "sent", "--date", "2026-12-10"],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
     assert!(
@@ -294,7 +313,6 @@ fn without_a_repository_nothing_is_sent_or_recorded() {
         "{}",
         stderr(&out)
     );
-    assert!(!ws.path().join("letters").exists());
     assert_eq!(
         std::fs::read_to_string(ws.path().join("customers/alpenpost.toml")).expect("r"),
         record

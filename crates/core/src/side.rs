@@ -69,6 +69,7 @@ pub fn terms(company: &Company, customer: &Vendor, name: &str) -> Terms {
             sent_on: n.sent_on,
             objected_on: n.objected_on,
             consented_on: n.consented_on,
+            refused_on: n.refused_on,
         })
         .unwrap_or_default();
     Terms {
@@ -78,9 +79,13 @@ pub fn terms(company: &Company, customer: &Vendor, name: &str) -> Terms {
         notice_days: t
             .subprocessor_notice_days
             .unwrap_or(company.scc.subprocessor_notice_days),
-        // The objection right is in the GDPR terms (Article 28(2)); a customer with only
-        // Californian or other US data has a CCPA addendum, which requires notice alone.
-        may_object: crate::model::vendor::european(&customer.processing.regions),
+        // The objection right is in the GDPR terms (Article 28(2)) and in the other US states'
+        // processor terms; a customer with only Californian data has a CCPA addendum, which
+        // requires notice alone.
+        may_object: crate::model::vendor::european(&customer.processing.regions)
+            || customer.processing.regions.iter().any(|r| {
+                r == "US" || crate::select::US_STATES_WITH_PROCESSOR_RULES.contains(&r.as_str())
+            }),
         recorded,
     }
 }
@@ -92,16 +97,42 @@ pub fn subprocessors_on(
     customer: &Vendor,
     date: NaiveDate,
 ) -> Vec<Subprocessor> {
+    // The agreement took effect on its own date, else when the service started.
+    let took_effect = customer.effective.unwrap_or(customer.service.starts);
+    let joined = |name: &str| {
+        company
+            .subprocessors
+            .iter()
+            .find(|s| s.listed.name == name)
+            .and_then(|s| s.effective.map(|e| (s, e)))
+            .is_some_and(|(s, e)| {
+                notices::in_annex(e, &terms(company, customer, &s.listed.name), date)
+            })
+    };
+    // A replaced sub-processor leaves the list when its replacement joins it.
+    let replaced: Vec<&str> = company
+        .subprocessors
+        .iter()
+        .filter(|s| joined(&s.listed.name))
+        .filter_map(|s| s.replaces.as_deref())
+        .collect();
     company
         .subprocessors
         .iter()
-        .filter(|s| match s.effective {
-            None => true,
-            Some(effective) => {
-                notices::in_annex(effective, &terms(company, customer, &s.listed.name), date)
+        .filter(|s| !replaced.contains(&s.listed.name.as_str()))
+        .filter_map(|s| {
+            let Some(effective) = s.effective else {
+                return Some(s.listed.clone());
+            };
+            let plan = notices::plan(effective, &terms(company, customer, &s.listed.name), date);
+            let joins = plan.joins_from.filter(|from| date >= *from)?;
+            let mut listed = s.listed.clone();
+            // Authorised after the agreement took effect: Annex III says from when.
+            if joins > took_effect {
+                listed.from = Some(crate::assemble::context::long_date(joins));
             }
+            Some(listed)
         })
-        .map(|s| s.listed.clone())
         .collect()
 }
 
@@ -126,7 +157,7 @@ pub fn roles(side: Side, company: &Company, record: &Vendor, date: NaiveDate) ->
         address: record.address.clone(),
         country: record.country.clone(),
         role: CompanyRole::Controller,
-        documents: company.documents,
+        documents: record.documents.unwrap_or(company.documents),
         security: Default::default(),
         subprocessors: Vec::new(),
         signatory: record.signatory.clone(),

@@ -160,17 +160,18 @@ impl Workspace {
 
     /// The agreements of one record id: the id itself, or its `-ccpa` and `-gdpr` documents
     /// when the workspace issues separate documents and the customer needs both.
+    /// The customer's own `documents` decides, else dpa.toml's.
     pub fn documents_of(&self, id: &str) -> Vec<String> {
-        if self.side != Side::Customers
-            || self.company.documents != crate::model::Documents::Separate
-            || !self.record_path(id).is_file()
-        {
+        if self.side != Side::Customers || !self.record_path(id).is_file() {
             return vec![id.to_string()];
         }
         let mut quiet = Diagnostics::new();
         let Some(record) = self.load_vendor(id, &mut quiet) else {
             return vec![id.to_string()];
         };
+        if record.documents.unwrap_or(self.company.documents) != crate::model::Documents::Separate {
+            return vec![id.to_string()];
+        }
         let app = self.applicability(&record, &mut quiet);
         let us = app.frameworks.iter().any(|f| f.is_us_state());
         if us && app.has(Framework::Gdpr) {
@@ -181,6 +182,20 @@ impl Workspace {
         } else {
             vec![id.to_string()]
         }
+    }
+
+    /// Refuses a customer id that stands for two agreements (a separate pair): a version, a
+    /// signature or a notice concerns one document, named by its own id.
+    pub fn one_agreement(&self, id: &str) -> Result<(), crate::error::Error> {
+        let docs = self.documents_of(id);
+        if docs.len() > 1 {
+            return Err(crate::error::Error::Usage(format!(
+                "`{id}` has {} agreements, issued and signed each on its own: name one ({})",
+                docs.len(),
+                docs.join(", ")
+            )));
+        }
+        Ok(())
     }
 
     fn record_path(&self, id: &str) -> PathBuf {
@@ -328,6 +343,7 @@ impl Workspace {
                     record.positions != crate::model::company::Positions::default(),
                 ),
                 ("notices", !record.notices.is_empty()),
+                ("documents", record.documents.is_some()),
             ]
             .into_iter()
             .filter(|(_, present)| *present)

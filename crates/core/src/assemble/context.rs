@@ -131,7 +131,7 @@ pub fn build(company: &Company, vendor: &Vendor, app: &Applicability) -> Value {
     let subprocessors: Vec<Value> = vendor
         .subprocessors
         .iter()
-        .map(|s| json!({"name": s.name, "country": s.country, "country_name": std::iter::once(&s.country).chain(&s.also_in).map(|c| country::name(c).unwrap_or(c)).collect::<Vec<_>>().join(", "), "purpose": s.purpose, "address": s.address, "contact": s.contact}))
+        .map(|s| json!({"name": s.name, "country": s.country, "country_name": std::iter::once(&s.country).chain(&s.also_in).map(|c| country::name(c).unwrap_or(c)).collect::<Vec<_>>().join(", "), "purpose": s.purpose, "address": s.address, "contact": s.contact, "from": s.from}))
         .collect();
     let measures: Vec<Value> = vendor
         .measures()

@@ -47,10 +47,14 @@ pub struct OurSubprocessor {
     /// For an intended addition, the date it is to start (see [`OurSubprocessor::FIELDS`]).
     #[serde(default, deserialize_with = "super::vendor::schema_date::optional")]
     pub effective: Option<chrono::NaiveDate>,
+    /// For a replacement, the sub-processor it replaces: that one leaves a customer's Annex III
+    /// when this one joins it.
+    #[serde(default)]
+    pub replaces: Option<String>,
 }
 
 impl Record for OurSubprocessor {
-    const FIELDS: &'static [Field] = &schema::extend::<7>(
+    const FIELDS: &'static [Field] = &schema::extend::<9>(
         Subprocessor::FIELDS,
         &[
             (
@@ -62,16 +66,28 @@ impl Record for OurSubprocessor {
                 "Contact person's name, position and contact details; needed for customers on specific authorisation.",
             ),
         ],
-        &[Field {
-            name: "effective",
-            doc: "For an intended addition (`dpa subprocessors add`): the date it is to start; it joins a customer's Annex III from then, once that customer's objection period has passed without objection.",
-            kind: <Option<chrono::NaiveDate> as Describe>::kind,
-            optional: true,
-            default: None,
-            example: None,
-            role: Role::Written,
-            format: None,
-        }],
+        &[
+            Field {
+                name: "effective",
+                doc: "For an intended addition (`dpa subprocessors add`): the date it is to start; it joins a customer's Annex III from then, once that customer's objection period has passed without objection.",
+                kind: <Option<chrono::NaiveDate> as Describe>::kind,
+                optional: true,
+                default: None,
+                example: None,
+                role: Role::Written,
+                format: None,
+            },
+            Field {
+                name: "replaces",
+                doc: "For a replacement (`dpa subprocessors replace`): the name of the sub-processor it replaces, which leaves each customer's Annex III when this one joins it.",
+                kind: <Option<String> as Describe>::kind,
+                optional: true,
+                default: None,
+                example: Some("Postwise, Inc."),
+                role: Role::Written,
+                format: None,
+            },
+        ],
     );
 }
 
@@ -369,7 +385,7 @@ mod tests {
         let ours = OurSubprocessor::FIELDS;
         let names = |f: &[Field]| f.iter().map(|f| f.name).collect::<Vec<_>>();
         assert_eq!(names(&ours[..listed.len()]), names(listed));
-        assert_eq!(names(&ours[listed.len()..]), ["effective"]);
+        assert_eq!(names(&ours[listed.len()..]), ["effective", "replaces"]);
         for (o, l) in ours.iter().zip(listed) {
             let restated = matches!(o.name, "address" | "contact");
             assert_eq!(o.doc != l.doc, restated, "{}", o.name);

@@ -246,6 +246,10 @@ record! {
         /// Contact person's name, position and contact details; may be left out (required under specific authorisation).
         #[serde(default)]
         pub contact: String [e.g. "Privacy Officer, aws-privacy@example.com"],
+        /// Processor side: the date (in words) it joined this customer's list, when that is after the agreement took effect.
+        [computed]
+        #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+        pub from: Option<String>,
     }
 }
 
@@ -360,6 +364,9 @@ record! {
         /// The date the customer gave its specific authorisation.
         #[serde(default, deserialize_with = "schema_date::optional")]
         pub consented_on: Option<NaiveDate>,
+        /// The date the customer refused its specific authorisation.
+        #[serde(default, deserialize_with = "schema_date::optional")]
+        pub refused_on: Option<NaiveDate>,
     }
 }
 
@@ -411,6 +418,8 @@ record! {
         /// Customer records only: the customer's representative under UK GDPR Art. 27, if any.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub uk_representative: Option<super::company::Organisation>,
+        /// Customer records only: one agreement (`"combined"`) or a CCPA addendum and a GDPR DPA (`"separate"`) for this customer; left out, dpa.toml's `documents`.
+        pub documents: Option<super::company::Documents>,
         /// Customer records only: positions negotiated with this customer, over those of dpa.toml.
         #[serde(default)]
         pub positions: super::company::Positions,
@@ -715,13 +724,18 @@ fn check(v: &Vendor, diags: &mut Diagnostics) {
                 .push("record an agreement signed before dpa with `dpa sign ID --paper ours --file EXECUTED.pdf --title TITLE --framework F --date D`; for a document the vendor drafted, use `--paper vendor`".into());
             }
             (AgreementPaper::Ours, Some(version)) => {
-                if versions.contains(&version) {
+                // Each document of a separate pair numbers its own versions.
+                if versions.contains(&(a.document, version)) {
+                    let of = a
+                        .document
+                        .map(|d| format!(" of the {} document", d.as_str()))
+                        .unwrap_or_default();
                     c.error(
                         &p,
-                        format!("version {version} appears twice in `[[agreements]]`"),
+                        format!("version {version}{of} appears twice in `[[agreements]]`"),
                     );
                 }
-                versions.push(version);
+                versions.push((a.document, version));
             }
             (AgreementPaper::Vendor, version) => {
                 if version.is_some() {

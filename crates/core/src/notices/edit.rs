@@ -22,6 +22,8 @@ pub struct Intended {
     pub contact: String,
     /// The date it is to start processing customers' data.
     pub effective: NaiveDate,
+    /// The sub-processor it replaces, if any.
+    pub replaces: Option<String>,
 }
 
 /// What is recorded in a customer's `[[notices]]` entry for one sub-processor.
@@ -33,6 +35,8 @@ pub enum Event {
     Objected(NaiveDate),
     /// The customer gave its specific authorisation.
     Consented(NaiveDate),
+    /// The customer refused its specific authorisation.
+    Refused(NaiveDate),
 }
 
 impl Event {
@@ -41,11 +45,12 @@ impl Event {
             Event::Sent(_) => "sent_on",
             Event::Objected(_) => "objected_on",
             Event::Consented(_) => "consented_on",
+            Event::Refused(_) => "refused_on",
         }
     }
     fn date(self) -> NaiveDate {
         match self {
-            Event::Sent(d) | Event::Objected(d) | Event::Consented(d) => d,
+            Event::Sent(d) | Event::Objected(d) | Event::Consented(d) | Event::Refused(d) => d,
         }
     }
 }
@@ -78,7 +83,38 @@ pub fn add_subprocessor(text: &str, s: &Intended) -> Result<String, String> {
         t["contact"] = value(s.contact.as_str());
     }
     t["effective"] = value(toml_date(s.effective));
+    if let Some(old) = &s.replaces {
+        if !list
+            .iter()
+            .any(|t| t.get("name").and_then(|v| v.as_str()) == Some(old.as_str()))
+        {
+            return Err(format!(
+                "`{old}` is not in [[subprocessors]]: there is nothing to replace"
+            ));
+        }
+        t["replaces"] = value(old.as_str());
+    }
     list.push(t);
+    Ok(doc.to_string())
+}
+
+/// Removes sub-processor `name` from `dpa.toml`'s `[[subprocessors]]` (and any `replaces` that
+/// names it); refuses a name not listed.
+pub fn remove_subprocessor(text: &str, name: &str) -> Result<String, String> {
+    let mut doc: DocumentMut = text.parse().map_err(|e| format!("{e}"))?;
+    let list = array(&mut doc, "subprocessors")?;
+    let Some(i) = list
+        .iter()
+        .position(|t| t.get("name").and_then(|v| v.as_str()) == Some(name))
+    else {
+        return Err(format!("`{name}` is not in [[subprocessors]]"));
+    };
+    list.remove(i);
+    for t in list.iter_mut() {
+        if t.get("replaces").and_then(|v| v.as_str()) == Some(name) {
+            t.remove("replaces");
+        }
+    }
     Ok(doc.to_string())
 }
 
@@ -122,6 +158,7 @@ mod tests {
             address: String::new(),
             contact: String::new(),
             effective: d("2027-03-01"),
+            replaces: None,
         };
         let out = add_subprocessor(text, &s).expect("added");
         assert!(
@@ -135,6 +172,32 @@ mod tests {
         assert_eq!(list[1]["effective"].to_string(), "2027-03-01");
         assert!(list[1].get("address").is_none());
         assert!(add_subprocessor(&out, &s).is_err());
+    }
+
+    #[test]
+    fn a_replacement_names_a_listed_one_and_removal_drops_it() {
+        let text =
+            "[[subprocessors]]\nname = \"A\"\ncountry = \"US\"\npurpose = \"Hosting\" # ours\n";
+        let mut s = Intended {
+            name: "B".into(),
+            country: "IE".into(),
+            purpose: "Hosting".into(),
+            address: String::new(),
+            contact: String::new(),
+            effective: d("2027-03-01"),
+            replaces: Some("Z".into()),
+        };
+        assert!(add_subprocessor(text, &s).is_err());
+        s.replaces = Some("A".into());
+        let out = add_subprocessor(text, &s).expect("added");
+        assert!(out.contains("replaces = \"A\""), "{out}");
+        let out = remove_subprocessor(&out, "A").expect("removed");
+        let doc: toml::Table = toml::from_str(&out).expect("valid TOML");
+        let list = doc["subprocessors"].as_array().expect("array");
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0]["name"].as_str(), Some("B"));
+        assert!(list[0].get("replaces").is_none());
+        assert!(remove_subprocessor(&out, "A").is_err());
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub struct Recorded {
     pub objected_on: Option<NaiveDate>,
     /// The date the customer consented (specific authorisation).
     pub consented_on: Option<NaiveDate>,
+    /// The date the customer refused (specific authorisation).
+    pub refused_on: Option<NaiveDate>,
 }
 
 /// One customer's terms for sub-processor changes, and what its record says of this addition.
@@ -68,6 +70,8 @@ pub enum Standing {
     AwaitingConsent,
     /// The customer consented.
     Consented,
+    /// The customer refused its consent: the sub-processor never joins its Annex III.
+    Refused,
 }
 
 impl Standing {
@@ -81,6 +85,7 @@ impl Standing {
             Standing::Objected => "objected",
             Standing::AwaitingConsent => "awaiting consent",
             Standing::Consented => "consented",
+            Standing::Refused => "refused",
         }
     }
 }
@@ -107,8 +112,17 @@ pub struct Plan {
     pub objected_on: Option<NaiveDate>,
     /// The date of consent, if any.
     pub consented_on: Option<NaiveDate>,
+    /// The date of a refusal, if any.
+    pub refused_on: Option<NaiveDate>,
     /// Where the customer stands on `as_of`.
     pub standing: Standing,
+    /// Whether the notice (or request) was sent, or is still unsent, after `send_by`: the
+    /// effective date cannot hold for this customer. It stays late once sent.
+    pub late: bool,
+    /// The first date the customer's notice period allows the sub-processor to start: the
+    /// effective date when on time, else the day after the full period counted from the day the
+    /// notice was sent (or, unsent, from `as_of`). A late letter proposes it.
+    pub first_lawful: NaiveDate,
 }
 
 fn add_days(d: NaiveDate, n: u32) -> NaiveDate {
@@ -133,6 +147,9 @@ pub fn plan(effective: NaiveDate, terms: &Terms, as_of: NaiveDate) -> Plan {
     let r = &terms.recorded;
     // The whole period ends the day before the sub-processor starts.
     let send_by = sub_days(effective, terms.notice_days.saturating_add(1));
+    let told = r.sent_on.unwrap_or(as_of.max(send_by));
+    let late = told > send_by;
+    let first_lawful = effective.max(add_days(told, terms.notice_days.saturating_add(1)));
     match terms.authorisation {
         Authorisation::General => {
             let deadline = add_days(r.sent_on.unwrap_or(send_by), terms.notice_days);
@@ -160,11 +177,20 @@ pub fn plan(effective: NaiveDate, terms: &Terms, as_of: NaiveDate) -> Plan {
                 sent_on: r.sent_on,
                 objected_on: objected,
                 consented_on: None,
+                refused_on: None,
                 standing,
+                late,
+                first_lawful,
             }
         }
         Authorisation::Specific => {
-            let standing = if r.consented_on.is_some() {
+            // A refusal stands; consent given after it is recorded as a new answer.
+            let refused = r
+                .refused_on
+                .filter(|f| r.consented_on.is_none_or(|c| c < *f));
+            let standing = if refused.is_some() {
+                Standing::Refused
+            } else if r.consented_on.is_some() {
                 Standing::Consented
             } else if r.sent_on.is_some() {
                 Standing::AwaitingConsent
@@ -178,11 +204,18 @@ pub fn plan(effective: NaiveDate, terms: &Terms, as_of: NaiveDate) -> Plan {
                 notice_days: terms.notice_days,
                 send_by,
                 objection_deadline: None,
-                joins_from: r.consented_on.map(|c| effective.max(c)),
+                // Consent to a late request is consent to the start it proposed.
+                joins_from: r
+                    .consented_on
+                    .filter(|_| refused.is_none())
+                    .map(|c| first_lawful.max(c)),
                 sent_on: r.sent_on,
                 objected_on: None,
                 consented_on: r.consented_on,
+                refused_on: refused,
                 standing,
+                late,
+                first_lawful,
             }
         }
     }
@@ -303,6 +336,40 @@ mod tests {
     }
 
     #[test]
+    fn a_late_request_for_consent_proposes_the_first_lawful_date_and_stays_late() {
+        let eff = d("2027-03-01");
+        // 60 days' notice, asked 40 days before the start.
+        let mut t = Terms {
+            authorisation: Authorisation::Specific,
+            notice_days: 60,
+            may_object: false,
+            recorded: Recorded::default(),
+        };
+        let unsent = plan(eff, &t, d("2027-01-20"));
+        assert!(unsent.late);
+        assert_eq!(unsent.standing, Standing::Late);
+        assert_eq!(unsent.first_lawful, d("2027-03-22"));
+        t.recorded.sent_on = Some(d("2027-01-20"));
+        let asked = plan(eff, &t, d("2027-01-25"));
+        assert!(asked.late, "sending does not make a late request timely");
+        assert_eq!(asked.standing, Standing::AwaitingConsent);
+        assert_eq!(asked.first_lawful, d("2027-03-22"));
+        t.recorded.consented_on = Some(d("2027-02-01"));
+        assert_eq!(plan(eff, &t, eff).joins_from, Some(d("2027-03-22")));
+        assert!(!in_annex(eff, &t, d("2027-03-21")));
+        // On time: the effective date stands and nothing is late.
+        let on_time = general(30, sent("2027-01-29"));
+        let p = plan(eff, &on_time, d("2027-02-01"));
+        assert!(!p.late);
+        assert_eq!(p.first_lawful, eff);
+        let late = general(30, sent("2027-02-15"));
+        let p = plan(eff, &late, d("2027-02-16"));
+        assert!(p.late);
+        assert_eq!(p.standing, Standing::Notified);
+        assert_eq!(Some(p.first_lawful), p.joins_from);
+    }
+
+    #[test]
     fn specific_authorisation_needs_consent() {
         let eff = d("2027-03-01");
         let mut t = Terms {
@@ -320,5 +387,11 @@ mod tests {
         t.recorded.consented_on = Some(d("2027-02-01"));
         assert!(in_annex(eff, &t, eff));
         assert!(!in_annex(eff, &t, d("2027-02-28")));
+        // A refusal after the consent withdraws it; a consent after a refusal gives it.
+        t.recorded.refused_on = Some(d("2027-02-10"));
+        assert_eq!(plan(eff, &t, eff).standing, Standing::Refused);
+        assert!(!in_annex(eff, &t, d("2027-06-01")));
+        t.recorded.consented_on = Some(d("2027-02-20"));
+        assert!(in_annex(eff, &t, eff));
     }
 }

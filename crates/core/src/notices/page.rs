@@ -333,8 +333,10 @@ mod tests {
                 purpose: purpose.into(),
                 address: String::new(),
                 contact: String::new(),
+                from: None,
             },
             effective: starts.map(|d| d.parse().expect("date")),
+            replaces: None,
         }
     }
 

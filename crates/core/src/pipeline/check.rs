@@ -302,6 +302,8 @@ pub fn check(ws: &Workspace, options: &CheckOptions) -> CheckReport {
     } else {
         options.vendors.clone()
     };
+    // Processor side: a sub-processor no customer was told of is a mistake in dpa.toml.
+    diags.extend(super::subprocessor_guard::unnoticed(ws, &ids));
     let mut failures: Vec<Failure> = diags.into_iter().map(Failure::Input).collect();
     let vocabulary = Vocabulary::from_bodies(ws.library.clauses().map(|c| c.body.as_str()));
     let mut vendors = Vec::new();

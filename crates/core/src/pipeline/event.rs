@@ -65,7 +65,7 @@ pub fn commit_event(
     message: &str,
 ) -> Result<RecordCommit, Error> {
     let sharing = store.check_remote(offline)?;
-    if let Entry::Version(v) = entry {
+    if let Some(v) = entry.version() {
         let stem = std::path::Path::new(file)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -74,7 +74,7 @@ pub fn commit_event(
         if let Some(p) = store
             .provisional()?
             .into_keys()
-            .find(|p| p.version == *v && ids.contains(&p.id))
+            .find(|p| p.version == v && ids.contains(&p.id))
         {
             return Err(StoreError::Provisional {
                 id: p.id,

@@ -25,6 +25,7 @@ pub mod render_workers;
 pub mod review;
 pub mod signing;
 pub mod status;
+pub mod subprocessor_guard;
 pub mod subprocessors;
 pub mod sync;
 pub mod tags;

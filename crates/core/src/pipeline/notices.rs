@@ -17,7 +17,7 @@ use crate::model::{Vendor, country};
 use crate::notices::{self, Duty, Plan, Standing, edit};
 use crate::render::{PdfSettings, Renderer, creation_date};
 use crate::side::{self, Side};
-use crate::store::{Change, Committed, Store};
+use crate::store::{Committed, Store};
 use crate::workspace::{COMPANY_FILE, Workspace};
 
 /// The letter template, overridable by the workspace's own file.
@@ -174,6 +174,7 @@ pub fn letter_source(
             contact: on_request(&sub.listed.contact),
             country_name: country::name(&sub.listed.country).unwrap_or(&sub.listed.country),
             purpose: &sub.listed.purpose,
+            replaces: sub.replaces.as_deref().unwrap_or_default(),
         },
         letter: Letter {
             date: long_date(date),
@@ -182,6 +183,10 @@ pub fn letter_source(
             notice_days: plan.notice_days,
             objection_deadline: plan.objection_deadline.map(long_date).unwrap_or_default(),
             joins_from: plan.joins_from.map(long_date).unwrap_or_default(),
+            late: plan.late,
+            first_lawful: long_date(plan.first_lawful),
+            documents: documents_named(ws, customer),
+            transfer: transfer_statement(c, customer, sub),
         },
         doc: LetterDoc {
             paper: c.paper.typst_name(),
@@ -212,6 +217,8 @@ struct LetterSubprocessor<'a> {
     contact: String,
     country_name: &'a str,
     purpose: &'a str,
+    /// The sub-processor it replaces; empty for an addition.
+    replaces: &'a str,
 }
 
 /// The dates and duty the letter states.
@@ -223,6 +230,84 @@ struct Letter {
     notice_days: u32,
     objection_deadline: String,
     joins_from: String,
+    /// Sent after the latest date to send: the effective date cannot hold for this customer.
+    late: bool,
+    /// The first date the customer's notice period allows the start (proposed when late).
+    first_lawful: String,
+    /// The customer's agreements, named as their titles name them: `the CCPA Addendum and the
+    /// Data Processing Addendum`.
+    documents: String,
+    /// Where the customer's agreement has GDPR terms: whether the sub-processor's processing is
+    /// a Restricted Transfer and under which mechanism (empty otherwise).
+    transfer: String,
+}
+
+/// The customer's agreements as the letter names them: each document of a separate pair.
+pub fn documents_named(ws: &Workspace, customer: &Vendor) -> String {
+    let docs = ws.documents_of(&customer.id);
+    let names: Vec<&str> = docs
+        .iter()
+        .map(|id| match crate::side::split_id(id) {
+            Some((_, crate::model::DocumentKind::Ccpa)) if docs.len() > 1 => "the CCPA Addendum",
+            _ => "the Data Processing Addendum",
+        })
+        .collect();
+    and_list(&names)
+}
+
+/// What the notice states about transfers, as the GDPR terms require of every notice: for each
+/// origin of the customer's European data, whether processing in the sub-processor's countries
+/// is a Restricted Transfer and, if so, the mechanism that will apply. Empty for a customer
+/// without European data.
+pub fn transfer_statement(
+    company: &crate::model::Company,
+    customer: &Vendor,
+    sub: &OurSubprocessor,
+) -> String {
+    use crate::model::country::Origin;
+    let mut origins: Vec<Origin> = customer
+        .processing
+        .regions
+        .iter()
+        .filter_map(|r| country::region_origin(r))
+        .collect();
+    origins.dedup();
+    if origins.is_empty() {
+        return String::new();
+    }
+    let countries: Vec<&str> = std::iter::once(sub.listed.country.as_str())
+        .chain(sub.listed.also_in.iter().map(String::as_str))
+        .collect();
+    let named = |codes: &[&str]| {
+        let names: Vec<String> = codes.iter().map(|c| country::name_in_text(c)).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        and_list(&refs)
+    };
+    let restricted: Vec<&str> = countries
+        .iter()
+        .copied()
+        .filter(|c| origins.iter().any(|o| !country::adequate(*o, c, false)))
+        .collect();
+    if restricted.is_empty() {
+        return format!(
+            "The Sub-processor will process Covered Personal Data in {}, which the data may reach without further safeguards (within the European Economic Area or under an adequacy decision): this is not a Restricted Transfer, and no transfer mechanism is needed.",
+            named(&countries)
+        );
+    }
+    let mut mechanism = "the standard contractual clauses adopted by the European Commission (Module Three: processor to processor)".to_string();
+    if origins.contains(&Origin::Uk) {
+        mechanism.push_str(
+            ", with the UK International Data Transfer Addendum for data from the United Kingdom",
+        );
+    }
+    if origins.contains(&Origin::Ch) {
+        mechanism.push_str(", adapted for transfers under the Swiss Federal Act on Data Protection for data from Switzerland");
+    }
+    format!(
+        "Processing in {} is a Restricted Transfer. It will be made under {mechanism}, concluded between {} and the Sub-processor before the Sub-processor first processes Covered Personal Data.",
+        named(&restricted),
+        company.short_name
+    )
 }
 
 /// The document fields the shared prelude reads.
@@ -233,19 +318,15 @@ struct LetterDoc<'a> {
     version: String,
 }
 
-/// What `send` did.
+/// What [`write()`] wrote.
 #[derive(Debug, Default)]
-pub struct Sent {
+pub struct Written {
     /// Letters written, relative to the workspace or as given.
     pub letters: Vec<String>,
-    /// The recipients file; `None` when nothing was due and the letters' folder is kept in
-    /// git, where an empty list would replace the last batch's.
-    pub recipients: Option<String>,
-    /// The rows the letters were written for, with deadlines counted from the sending date.
+    /// The recipients file.
+    pub recipients: String,
+    /// The rows the letters were written for, with deadlines counted from the letters' date.
     pub rows: Vec<NoticeRow>,
-    /// The commit of the customer records (and of the letters, when their folder is kept in
-    /// git); `None` when no notice was due.
-    pub committed: Option<Committed>,
 }
 
 /// `A`, `A and B`, `A, B and C`.
@@ -257,42 +338,53 @@ fn and_list(items: &[&str]) -> String {
     }
 }
 
-/// Writes a letter PDF per customer still to be told (or asked) of `subs` into `out`, a
-/// `recipients.csv` beside them, records in each customer's record that the notice was sent on
-/// `date`, and commits those records in one commit. Nothing is recorded when any letter fails.
-///
-/// The letters are committed too when `out` is a folder of the workspace that git already
-/// tracks; elsewhere they are the mail to send, not facts the tracker reads, and stay out of git.
-pub fn send(
+/// The rows still to be told (or asked) as of `date`, with deadlines counted as if the notice
+/// went out that day; `only` limits them to those customers.
+fn due(
     ws: &Workspace,
-    store: &Store,
+    customers: &[Vendor],
+    subs: &[&OurSubprocessor],
+    date: NaiveDate,
+    only: &[String],
+) -> Vec<NoticeRow> {
+    let by_id: HashMap<&str, &Vendor> = customers.iter().map(|c| (c.id.as_str(), c)).collect();
+    rows(ws, customers, subs, date)
+        .into_iter()
+        .filter(|r| matches!(r.plan.standing, Standing::ToSend | Standing::Late))
+        .filter(|r| only.is_empty() || only.contains(&r.customer))
+        .filter_map(|row| {
+            let customer = by_id.get(row.customer.as_str())?;
+            let mut terms = side::terms(&ws.company, customer, &row.subprocessor);
+            terms.recorded.sent_on = Some(date);
+            Some(NoticeRow {
+                plan: notices::plan(row.effective, &terms, date),
+                ..row
+            })
+        })
+        .collect()
+}
+
+/// Writes, dated `date`, a letter PDF per customer still to be told (or asked) of `subs` into
+/// `out`, and a `recipients.csv` beside them. Nothing is recorded: writing a letter is not
+/// sending it ([`record_sent`] records that).
+pub fn write(
+    ws: &Workspace,
     customers: &[Vendor],
     subs: &[&OurSubprocessor],
     date: NaiveDate,
     out: &std::path::Path,
     diags: &mut Diagnostics,
-) -> Result<Sent, Error> {
-    let pending: Vec<NoticeRow> = rows(ws, customers, subs, date)
-        .into_iter()
-        .filter(|r| matches!(r.plan.standing, Standing::ToSend | Standing::Late))
-        .collect();
-    // The deadlines a letter states count from the day it is sent.
+) -> Result<Written, Error> {
     let by_id: HashMap<&str, &Vendor> = customers.iter().map(|c| (c.id.as_str(), c)).collect();
     let renderer = Renderer::new(Some(ws.root.clone()));
     let mut pdfs = Vec::new();
-    let mut sent_rows = Vec::new();
-    for row in &pending {
+    let mut written = Vec::new();
+    for row in due(ws, customers, subs, date, &[]) {
         let (Some(customer), Some(sub)) = (
             by_id.get(row.customer.as_str()),
             subs.iter().find(|s| s.listed.name == row.subprocessor),
         ) else {
             continue;
-        };
-        let mut terms = side::terms(&ws.company, customer, &sub.listed.name);
-        terms.recorded.sent_on = Some(date);
-        let row = NoticeRow {
-            plan: notices::plan(row.effective, &terms, date),
-            ..row.clone()
         };
         let source = match letter_source(ws, customer, sub, &row, date) {
             Ok(s) => s,
@@ -314,44 +406,19 @@ pub fn send(
                 return Err(Error::Invalid(diags.error_count()));
             }
         }
-        sent_rows.push(row);
+        written.push(row);
     }
-    // Letters in a folder of the workspace that git tracks are committed with the records.
-    let out_abs = if out.is_absolute() {
-        out.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(out))
-            .unwrap_or_else(|_| out.to_path_buf())
-    };
-    let root = ws.root.canonicalize().unwrap_or_else(|_| ws.root.clone());
-    let out_rel = std::fs::create_dir_all(&out_abs)
-        .ok()
-        .and_then(|()| out_abs.canonicalize().ok())
-        .and_then(|o| {
-            o.strip_prefix(&root)
-                .ok()
-                .map(|r| r.to_string_lossy().replace('\\', "/"))
-        })
-        .filter(|r| !r.is_empty());
-    let keep_letters = match &out_rel {
-        Some(rel) => store.tracks(rel)?,
-        None => false,
-    };
-    let mut result = Sent::default();
-    let mut extra = Vec::new();
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let mut result = Written::default();
     for (name, pdf) in &pdfs {
         let path = out.join(name);
-        match (&out_rel, keep_letters) {
-            (Some(rel), true) => extra.push(Change::new(format!("{rel}/{name}"), pdf.clone())),
-            _ => write_atomic(&path, pdf)?,
-        }
+        write_atomic(&path, pdf)?;
         result.letters.push(display_path(&ws.root, &path));
     }
     let mut csv = String::from(
-        "customer,name,contact_name,contact_email,duty,subprocessor,effective,sent_on,objection_deadline,joins_from,letter\n",
+        "customer,name,contact_name,contact_email,duty,subprocessor,effective,letter_date,late,first_lawful,objection_deadline,joins_from,letter\n",
     );
-    for (row, (name, _)) in sent_rows.iter().zip(&pdfs) {
+    for (row, (name, _)) in written.iter().zip(&pdfs) {
         let p = &row.plan;
         let fields = [
             row.customer.clone(),
@@ -365,6 +432,8 @@ pub fn send(
             row.subprocessor.clone(),
             row.effective.to_string(),
             date.to_string(),
+            if p.late { "yes" } else { "no" }.into(),
+            p.first_lawful.to_string(),
             p.objection_deadline
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
@@ -376,64 +445,87 @@ pub fn send(
         csv.push('\n');
     }
     let recipients = out.join("recipients.csv");
-    match &out_rel {
-        // An empty list would overwrite the committed one of the last batch.
-        Some(_) if keep_letters && sent_rows.is_empty() => {}
-        Some(rel) if keep_letters => extra.push(Change::new(
-            format!("{rel}/recipients.csv"),
-            csv.into_bytes(),
-        )),
-        _ => write_atomic(&recipients, csv.as_bytes())?,
+    write_atomic(&recipients, csv.as_bytes())?;
+    result.recipients = display_path(&ws.root, &recipients);
+    result.rows = written;
+    Ok(result)
+}
+
+/// What [`record_sent`] recorded.
+#[derive(Debug, Default)]
+pub struct SentRecord {
+    /// The notices recorded as sent, with deadlines counted from the sending date.
+    pub rows: Vec<NoticeRow>,
+    /// The commit of the customer records; `None` when no notice was due.
+    pub committed: Option<Committed>,
+}
+
+/// Records in each customer's record that the notice (or request for consent) of `subs` still
+/// due was sent on `date` (to the customers in `only`, or all when it is empty), and commits
+/// those records in one commit.
+pub fn record_sent(
+    ws: &Workspace,
+    store: &Store,
+    customers: &[Vendor],
+    subs: &[&OurSubprocessor],
+    date: NaiveDate,
+    only: &[String],
+) -> Result<SentRecord, Error> {
+    for id in only {
+        if !customers.iter().any(|c| &c.id == id) {
+            return Err(Error::Usage(format!("no customer `{id}` in customers/")));
+        }
     }
-    if !(keep_letters && sent_rows.is_empty()) {
-        result.recipients = Some(display_path(&ws.root, &recipients));
+    let sent_rows = due(ws, customers, subs, date, only);
+    let mut result = SentRecord::default();
+    if sent_rows.is_empty() {
+        return Ok(result);
     }
-    if !sent_rows.is_empty() {
-        // One edit per customer record, with every notice sent to it.
-        let mut by_customer: Vec<(&Vendor, Vec<&str>)> = Vec::new();
-        for row in &sent_rows {
-            let Some(c) = by_id.get(row.customer.as_str()) else {
-                continue;
-            };
-            match by_customer.iter_mut().find(|(v, _)| v.id == c.id) {
-                Some((_, names)) => names.push(&row.subprocessor),
-                None => by_customer.push((c, vec![&row.subprocessor])),
-            }
+    let by_id: HashMap<&str, &Vendor> = customers.iter().map(|c| (c.id.as_str(), c)).collect();
+    // One edit per customer record, with every notice sent to it.
+    let mut by_customer: Vec<(&Vendor, Vec<&str>)> = Vec::new();
+    for row in &sent_rows {
+        let Some(c) = by_id.get(row.customer.as_str()) else {
+            continue;
+        };
+        match by_customer.iter_mut().find(|(v, _)| v.id == c.id) {
+            Some((_, names)) => names.push(&row.subprocessor),
+            None => by_customer.push((c, vec![&row.subprocessor])),
         }
-        let mut edited = Vec::new();
-        for (c, names) in &by_customer {
-            edited.push(store.edited(&c.file, |text| {
-                names.iter().try_fold(text.to_string(), |t, n| {
-                    edit::record(&t, n, edit::Event::Sent(date))
-                })
-            })?);
-        }
-        let mut names: Vec<&str> = sent_rows.iter().map(|r| r.subprocessor.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        let n = by_customer.len();
-        let mut message = format!(
-            "dpa: notice of sub-processor {} to {n} customer{}\n\n",
-            and_list(&names),
-            if n == 1 { "" } else { "s" }
-        );
-        for s in subs
-            .iter()
-            .filter(|s| names.contains(&s.listed.name.as_str()))
-        {
-            if let Some(e) = s.effective {
-                message.push_str(&format!(
-                    "Sub-processor: {} (effective {e})\n",
-                    s.listed.name
-                ));
-            }
-        }
-        message.push_str(&format!("Sent: {date}\n"));
-        for (c, _) in &by_customer {
-            message.push_str(&format!("Customer: {} ({})\n", c.id, c.name));
-        }
-        result.committed = Some(store.commit_edited(edited, extra, &message)?);
     }
+    let mut edited = Vec::new();
+    for (c, names) in &by_customer {
+        edited.push(store.edited(&c.file, |text| {
+            names.iter().try_fold(text.to_string(), |t, n| {
+                edit::record(&t, n, edit::Event::Sent(date))
+            })
+        })?);
+    }
+    let mut names: Vec<&str> = sent_rows.iter().map(|r| r.subprocessor.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let n = by_customer.len();
+    let mut message = format!(
+        "dpa: notice of sub-processor {} to {n} customer{}\n\n",
+        and_list(&names),
+        if n == 1 { "" } else { "s" }
+    );
+    for s in subs
+        .iter()
+        .filter(|s| names.contains(&s.listed.name.as_str()))
+    {
+        if let Some(e) = s.effective {
+            message.push_str(&format!(
+                "Sub-processor: {} (effective {e})\n",
+                s.listed.name
+            ));
+        }
+    }
+    message.push_str(&format!("Sent: {date}\n"));
+    for (c, _) in &by_customer {
+        message.push_str(&format!("Customer: {} ({})\n", c.id, c.name));
+    }
+    result.committed = Some(store.commit_edited(edited, Vec::new(), &message)?);
     result.rows = sent_rows;
     Ok(result)
 }
@@ -458,6 +550,7 @@ pub fn record(
         edit::Event::Sent(d) => ("notice", "Sent", d),
         edit::Event::Objected(d) => ("objection", "Objected", d),
         edit::Event::Consented(d) => ("consent", "Consented", d),
+        edit::Event::Refused(d) => ("refusal", "Refused", d),
     };
     let message = format!(
         "dpa: {what} of {} to sub-processor {subprocessor}\n\nCustomer: {} ({})\nSub-processor: {subprocessor}\n{key}: {on}\n",
@@ -482,8 +575,13 @@ pub fn add(
         return Ok(None);
     }
     let edited = store.edited(COMPANY_FILE, |t| edit::add_subprocessor(t, intended))?;
-    let message = format!(
-        "dpa: intended sub-processor {}, effective {}\n\nSub-processor: {} ({})\nPurpose: {}\nEffective: {}\n",
+    let replacing = intended
+        .replaces
+        .as_ref()
+        .map(|old| format!(", replacing {old}"))
+        .unwrap_or_default();
+    let mut message = format!(
+        "dpa: intended sub-processor {}{replacing}, effective {}\n\nSub-processor: {} ({})\nPurpose: {}\nEffective: {}\n",
         intended.name,
         intended.effective,
         intended.name,
@@ -491,6 +589,33 @@ pub fn add(
         intended.purpose,
         intended.effective
     );
+    if let Some(old) = &intended.replaces {
+        message.push_str(&format!("Replaces: {old}\n"));
+    }
+    Ok(Some(store.commit_edited(
+        vec![edited],
+        Vec::new(),
+        &message,
+    )?))
+}
+
+/// Removes sub-processor `name` from `dpa.toml` and commits that change; the edited file must
+/// still load (its problems are reported in `diags`, and nothing is written or committed).
+pub fn remove(
+    ws: &Workspace,
+    store: &Store,
+    name: &str,
+    diags: &mut Diagnostics,
+) -> Result<Option<Committed>, Error> {
+    let path = ws.root.join(COMPANY_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let edited = edit::remove_subprocessor(&text, name).map_err(Error::Usage)?;
+    let file = display_path(&ws.root, &path);
+    if crate::model::company::load(&file, &edited, diags).is_none() {
+        return Ok(None);
+    }
+    let edited = store.edited(COMPANY_FILE, |t| edit::remove_subprocessor(t, name))?;
+    let message = format!("dpa: sub-processor {name} removed\n\nRemoved: {name}\n");
     Ok(Some(store.commit_edited(
         vec![edited],
         Vec::new(),

@@ -40,6 +40,7 @@ fn issued_version(
     id: &str,
     version: Option<u32>,
 ) -> Result<Option<(Vendor, Store, Issued)>, Error> {
+    ws.one_agreement(id)?;
     let Some(vendor) = ws.load_facts(id, diags).map(|f| f.vendor) else {
         return Ok(None);
     };
@@ -129,7 +130,7 @@ pub fn send(
         &store,
         offline,
         &vendor.file,
-        &Entry::Version(v),
+        &Entry::issued(v, vendor.document),
         &Event::Sent { on: date },
         Vec::new(),
         &message,
@@ -274,7 +275,7 @@ pub fn sign(
         &store,
         offline,
         &vendor.file,
-        &Entry::Version(version),
+        &Entry::issued(version, vendor.document),
         &event,
         extra,
         &message,

@@ -59,10 +59,37 @@ fn notice_remarks(ws: &Workspace, rows: &mut [Row], as_of: NaiveDate) {
                     n.subprocessor,
                     p.objected_on.map(|d| d.to_string()).unwrap_or_default()
                 ),
-                Standing::AwaitingConsent => format!(
-                    "sub-processor `{}`: consent requested, not given",
-                    n.subprocessor
+                Standing::Refused => format!(
+                    "sub-processor `{}`: consent refused on {}",
+                    n.subprocessor,
+                    n.plan.refused_on.map(|d| d.to_string()).unwrap_or_default()
                 ),
+                Standing::AwaitingConsent => format!(
+                    "sub-processor `{}`: consent requested, not given{}",
+                    n.subprocessor,
+                    if p.late {
+                        format!(" (late: not before {})", p.first_lawful)
+                    } else {
+                        String::new()
+                    }
+                ),
+                // A notice sent late stays marked: the effective date does not hold here.
+                Standing::Notified | Standing::Authorised | Standing::Consented
+                    if p.late && p.joins_from.is_none_or(|j| as_of < j) =>
+                {
+                    format!(
+                        "sub-processor `{}` (effective {}): {} sent late on {}; joins from {}",
+                        n.subprocessor,
+                        n.effective,
+                        if p.duty == crate::notices::Duty::Consent {
+                            "request for consent"
+                        } else {
+                            "notice"
+                        },
+                        p.sent_on.map(|d| d.to_string()).unwrap_or_default(),
+                        p.joins_from.unwrap_or(p.first_lawful)
+                    )
+                }
                 Standing::Notified | Standing::Authorised | Standing::Consented => continue,
             };
             row.remarks.push(remark);

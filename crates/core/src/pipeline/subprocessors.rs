@@ -15,7 +15,7 @@ use crate::store::{Committed, RecordLock, Store};
 use crate::workspace::Workspace;
 
 use super::event::{Pushed, share};
-use super::notices::{self, NoticeRow, Sent};
+use super::notices::{self, NoticeRow, Written};
 
 /// How long a command waits for another one recording in the same workspace.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
@@ -62,56 +62,110 @@ pub fn add(
     Ok(Some(Recorded { committed, pushed }))
 }
 
-/// What [`notices()`] sent, when asked to.
-#[derive(Debug)]
-pub struct Sending {
-    /// The letters, recipients and rows sent.
-    pub sent: Sent,
-    /// Whether the team's remote has the commit (when there is one).
-    pub pushed: Option<Pushed>,
+/// Removes sub-processor `name` from dpa.toml and commits it: it leaves every customer's
+/// Annex III (a removal needs no notice). `Ok(None)` when the edited dpa.toml would not load.
+pub fn remove(
+    ws: &Workspace,
+    diags: &mut Diagnostics,
+    offline: bool,
+    name: &str,
+) -> Result<Option<Recorded>, Error> {
+    notices::require_processor_side(ws)?;
+    let store = open_store(ws)?;
+    let _lock = RecordLock::acquire(&store, LOCK_WAIT)?;
+    let sharing = store.check_remote(offline)?;
+    let Some(committed) = notices::remove(ws, &store, name, diags)? else {
+        return Ok(None);
+    };
+    let pushed = share(&store, &sharing);
+    Ok(Some(Recorded { committed, pushed }))
 }
 
-/// What [`notices()`] found and did.
+/// What [`notices()`] found and wrote.
 #[derive(Debug)]
 pub struct Notices {
-    /// Every customer to tell of each intended sub-processor, as of the date (after sending).
+    /// Every customer to tell of each intended sub-processor, as of the date.
     pub rows: Vec<NoticeRow>,
-    /// What was sent, with `send`.
-    pub sending: Option<Sending>,
+    /// The letters written, when asked to.
+    pub written: Option<Written>,
+}
+
+/// The intended sub-processors (or `name` only) and every customer record; a customer record
+/// with errors is an error ([`Error::Invalid`], problems in `diags`): a customer left out would
+/// be a customer never told.
+fn subs_and_customers<'w>(
+    ws: &'w Workspace,
+    diags: &mut Diagnostics,
+    name: Option<&str>,
+) -> Result<
+    (
+        Vec<&'w crate::model::OurSubprocessor>,
+        Vec<crate::model::Vendor>,
+    ),
+    Error,
+> {
+    notices::require_processor_side(ws)?;
+    let subs = notices::intended(ws, name)?;
+    let customers = notices::customers(ws, diags);
+    if diags.has_errors() {
+        return Err(Error::Invalid(diags.error_count()));
+    }
+    Ok((subs, customers))
 }
 
 /// Lists every customer to tell of each intended sub-processor (or of `name` only) as of
-/// `as_of`; with `send`, first writes the letters due into that folder and records them as
-/// sent. A customer record with errors is an error ([`Error::Invalid`], problems in `diags`):
-/// a customer left out would be a customer never told.
+/// `as_of`; with `write`, also writes the letters due, dated `as_of`, into that folder. Writing
+/// records nothing: [`sent`] records the letters as sent.
 pub fn notices(
+    ws: &Workspace,
+    diags: &mut Diagnostics,
+    name: Option<&str>,
+    as_of: NaiveDate,
+    write: Option<&Path>,
+) -> Result<Notices, Error> {
+    let (subs, customers) = subs_and_customers(ws, diags, name)?;
+    let written = match write {
+        Some(dir) => Some(notices::write(ws, &customers, &subs, as_of, dir, diags)?),
+        None => None,
+    };
+    Ok(Notices {
+        rows: notices::rows(ws, &customers, &subs, as_of),
+        written,
+    })
+}
+
+/// What [`sent`] recorded.
+#[derive(Debug)]
+pub struct Sent {
+    /// The notices recorded, with deadlines counted from the sending date.
+    pub rows: Vec<NoticeRow>,
+    /// The commit and the remote's answer; `None` when no notice was due.
+    pub recorded: Option<Recorded>,
+}
+
+/// Records that the notices (or requests for consent) still due for the intended
+/// sub-processors (or `name` only) were sent on `date`, to the customers in `only` (all when
+/// empty), and commits the customer records in one commit.
+pub fn sent(
     ws: &Workspace,
     diags: &mut Diagnostics,
     offline: bool,
     name: Option<&str>,
-    as_of: NaiveDate,
-    send: Option<&Path>,
-) -> Result<Notices, Error> {
-    notices::require_processor_side(ws)?;
-    let subs = notices::intended(ws, name)?;
-    let mut customers = notices::customers(ws, diags);
-    if diags.has_errors() {
-        return Err(Error::Invalid(diags.error_count()));
-    }
-    let mut sending = None;
-    if let Some(dir) = send {
-        let store = open_store(ws)?;
-        let _lock = RecordLock::acquire(&store, LOCK_WAIT)?;
-        let sharing = store.check_remote(offline)?;
-        let sent = notices::send(ws, &store, &customers, &subs, as_of, dir, diags)?;
-        let pushed = sent.committed.as_ref().map(|_| share(&store, &sharing));
-        sending = Some(Sending { sent, pushed });
-        // The list shows the notices just recorded as sent.
-        customers = notices::customers(ws, &mut Diagnostics::new());
-    }
-    Ok(Notices {
-        rows: notices::rows(ws, &customers, &subs, as_of),
-        sending,
+    date: NaiveDate,
+    only: &[String],
+) -> Result<Sent, Error> {
+    let (subs, customers) = subs_and_customers(ws, diags, name)?;
+    let store = open_store(ws)?;
+    let _lock = RecordLock::acquire(&store, LOCK_WAIT)?;
+    let sharing = store.check_remote(offline)?;
+    let done = notices::record_sent(ws, &store, &customers, &subs, date, only)?;
+    let recorded = done.committed.map(|committed| Recorded {
+        committed,
+        pushed: share(&store, &sharing),
+    });
+    Ok(Sent {
+        rows: done.rows,
+        recorded,
     })
 }
 
@@ -122,6 +176,8 @@ pub enum Answer {
     Objection,
     /// A consent: for a customer on specific authorisation, which is asked.
     Consent,
+    /// A refusal: a customer on specific authorisation declines to authorise it.
+    Refusal,
 }
 
 /// What [`answer`] recorded.
@@ -136,6 +192,8 @@ pub struct Answered {
     /// For an objection after the objection period: the day the period ended (the objection
     /// does not keep the sub-processor out of the customer's Annex III).
     pub late: Option<NaiveDate>,
+    /// Whether a refusal was recorded (also for `object` under specific authorisation).
+    pub refused: bool,
 }
 
 /// Records a customer's objection to, or consent of, the intended sub-processor `name` on
@@ -159,9 +217,11 @@ pub fn answer(
     let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let specific = crate::side::specific(&ws.company, &record);
     let event = match (answer, specific) {
-        (Answer::Objection, true) => {
+        // Under specific authorisation an objection is a refusal of the consent asked.
+        (Answer::Objection | Answer::Refusal, true) => edit::Event::Refused(date),
+        (Answer::Refusal, false) => {
             return Err(Error::Usage(format!(
-                "`{customer}` is on specific authorisation: a sub-processor joins only with its consent, so there is nothing to object to; without `dpa subprocessors consent` it stays out"
+                "`{customer}` is on general authorisation: it is notified and may object (`dpa subprocessors object`); there is no consent to refuse"
             )));
         }
         (Answer::Consent, false) => {
@@ -179,6 +239,7 @@ pub fn answer(
     let pushed = share(&store, &sharing);
     let mut late = None;
     if answer == Answer::Objection
+        && !specific
         && let Some(s) = subs.first()
         && let Some(effective) = s.effective
     {
@@ -196,5 +257,6 @@ pub fn answer(
         on: date,
         recorded: Recorded { committed, pushed },
         late,
+        refused: matches!(event, edit::Event::Refused(_)),
     })
 }

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
+use crate::model::DocumentKind;
 use crate::model::framework::Framework;
 use crate::model::schema::toml_date;
 use crate::store::{Change, Committed, Store, StoreError};
@@ -13,6 +14,9 @@ use crate::store::{Change, Committed, Store, StoreError};
 pub enum Entry {
     /// The entry of an issued version (our paper).
     Version(u32),
+    /// The entry of an issued version of one document of a customer's separate pair (our
+    /// paper): each document keeps its own versions and signatures (`document = "ccpa"`).
+    Document(u32, DocumentKind),
     /// The entry of a document on the vendor's paper, by its SHA-256.
     Vendor(String),
     /// The entry of a document on our paper that dpa did not issue (signed before dpa), by its SHA-256.
@@ -20,12 +24,32 @@ pub enum Entry {
 }
 
 impl Entry {
-    fn matches(&self, t: &Table) -> bool {
+    /// The entry of issued version `version`, of `document` when the agreement is one of a
+    /// separate pair.
+    pub fn issued(version: u32, document: Option<DocumentKind>) -> Entry {
+        match document {
+            Some(kind) => Entry::Document(version, kind),
+            None => Entry::Version(version),
+        }
+    }
+
+    /// The issued version the entry records, if it is one.
+    pub fn version(&self) -> Option<u32> {
         match self {
-            Entry::Version(v) => {
-                t.get("paper").and_then(|p| p.as_str()).unwrap_or("ours") == "ours"
-                    && t.get("version").and_then(|x| x.as_integer()) == Some(i64::from(*v))
-            }
+            Entry::Version(v) | Entry::Document(v, _) => Some(*v),
+            Entry::Vendor(_) | Entry::Existing(_) => None,
+        }
+    }
+
+    fn matches(&self, t: &Table) -> bool {
+        let ours_at = |v: u32| {
+            t.get("paper").and_then(|p| p.as_str()).unwrap_or("ours") == "ours"
+                && t.get("version").and_then(|x| x.as_integer()) == Some(i64::from(v))
+        };
+        let document = t.get("document").and_then(|d| d.as_str());
+        match self {
+            Entry::Version(v) => ours_at(*v) && document.is_none(),
+            Entry::Document(v, kind) => ours_at(*v) && document == Some(kind.as_str()),
             Entry::Vendor(sha) => {
                 t.get("paper").and_then(|p| p.as_str()) == Some("vendor")
                     && t.get("sha256").and_then(|x| x.as_str()) == Some(sha.as_str())
@@ -127,6 +151,10 @@ pub fn edit(text: &str, entry: &Entry, event: &Event) -> Result<String, String> 
             let mut t = Table::new();
             match entry {
                 Entry::Version(version) => t["version"] = value(i64::from(*version)),
+                Entry::Document(version, kind) => {
+                    t["version"] = value(i64::from(*version));
+                    t["document"] = value(kind.as_str());
+                }
                 Entry::Vendor(_) => t["paper"] = value("vendor"),
                 Entry::Existing(_) => t["paper"] = value("ours"),
             }
@@ -266,6 +294,47 @@ mod tests {
         .expect("edit");
         assert_eq!(signed.matches("[[agreements]]").count(), 1, "{signed}");
         assert!(signed.contains("status = \"signed\"\nsent_on = 2026-01-05\nsigned_on = 2026-01-09\nfile = \"agreements/a/executed/v2.pdf\""), "{signed}");
+    }
+
+    #[test]
+    fn each_document_of_a_pair_keeps_its_own_entry() {
+        let on = |d| NaiveDate::from_ymd_opt(2026, 12, d).expect("date");
+        let signed = |d| Event::Signed {
+            on: on(d),
+            expires: None,
+            sha256: None,
+            file: None,
+            manifest_sha256: None,
+            recorded: None,
+        };
+        let ccpa = edit(
+            "name = \"C\"\n",
+            &Entry::issued(1, Some(DocumentKind::Ccpa)),
+            &signed(1),
+        )
+        .expect("edit");
+        let both = edit(
+            &ccpa,
+            &Entry::issued(1, Some(DocumentKind::Gdpr)),
+            &signed(2),
+        )
+        .expect("edit");
+        assert_eq!(both.matches("[[agreements]]").count(), 2, "{both}");
+        assert!(
+            both.contains(
+                "version = 1\ndocument = \"ccpa\"\nstatus = \"signed\"\nsigned_on = 2026-12-01"
+            ),
+            "{both}"
+        );
+        assert!(
+            both.contains(
+                "version = 1\ndocument = \"gdpr\"\nstatus = \"signed\"\nsigned_on = 2026-12-02"
+            ),
+            "{both}"
+        );
+        // A combined agreement's entry is not one of the pair's.
+        let combined = edit(&both, &Entry::Version(1), &Event::Sent { on: on(3) }).expect("edit");
+        assert_eq!(combined.matches("[[agreements]]").count(), 3, "{combined}");
     }
 
     #[test]

@@ -46,6 +46,20 @@ pub enum Cause {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         clauses: Vec<String>,
     },
+    /// Processor side: our sub-processor list (dpa.toml's `[[subprocessors]]`, Annex III) changed.
+    SubprocessorList {
+        /// The clauses whose text changed because they read it.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        clauses: Vec<String>,
+    },
+    /// Processor side: the customer's record changed: the fields, as dotted paths.
+    Customer {
+        /// Changed fields.
+        fields: Vec<String>,
+        /// The clauses whose text changed because they read one of the fields.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        clauses: Vec<String>,
+    },
     /// The legal data compiled into dpa (adequacy lists, thresholds) changed: the files.
     LegalData {
         /// Changed data files.
@@ -99,6 +113,17 @@ impl fmt::Display for Cause {
                 list(fields),
                 rewording(clauses)
             ),
+            Cause::SubprocessorList { clauses } => write!(
+                f,
+                "sub-processor list changed (dpa.toml){}",
+                rewording(clauses)
+            ),
+            Cause::Customer { fields, clauses } => write!(
+                f,
+                "customer record changed{}{}",
+                list(fields),
+                rewording(clauses)
+            ),
             Cause::LegalData { files } => write!(f, "legal data changed{}", list(files)),
             Cause::Tool { signed, current } => write!(
                 f,
@@ -126,7 +151,24 @@ pub struct Current<'a> {
     pub values: &'a BTreeMap<String, String>,
     /// The input files' hashes.
     pub inputs: &'a BTreeMap<String, String>,
+    /// Processor side: the processor's particulars, Annex II and Annex III (the `vendor.` values)
+    /// are ours, from dpa.toml; the rest is the customer's record.
+    pub processor_side: bool,
 }
+
+/// The processor's fields that come from dpa.toml on the processor side.
+const OURS: [&str; 10] = [
+    "name",
+    "short_name",
+    "entity",
+    "address",
+    "country",
+    "contact",
+    "signatory",
+    "security",
+    "eu_representative",
+    "uk_representative",
+];
 
 /// A clause's text with generated cross-references (`clause 3.3`) replaced by the clause ids
 /// they point at, so that renumbering alone never reads as a change of wording.
@@ -370,10 +412,31 @@ pub fn compare(framework: &str, signed: &Manifest, current: &Current<'_>) -> Opt
             &texts,
             &read,
         );
+        let (mut vendor, mut company) = (vendor, company);
+        if current.processor_side {
+            // Our particulars and annexes are dpa.toml's; the list of sub-processors is named.
+            if let Some(i) = vendor.iter().position(|f| f.as_str() == "subprocessors") {
+                vendor.remove(i);
+                inputs.push(Cause::SubprocessorList {
+                    clauses: vendor_clauses.clone(),
+                });
+            }
+            let (ours, theirs): (Vec<String>, Vec<String>) =
+                vendor.into_iter().partition(|f| OURS.contains(&f.as_str()));
+            company.extend(ours);
+            vendor = theirs;
+        }
         if !vendor.is_empty() {
-            inputs.push(Cause::Vendor {
-                fields: vendor,
-                clauses: vendor_clauses,
+            inputs.push(if current.processor_side {
+                Cause::Customer {
+                    fields: vendor,
+                    clauses: vendor_clauses,
+                }
+            } else {
+                Cause::Vendor {
+                    fields: vendor,
+                    clauses: vendor_clauses,
+                }
             });
         }
         if !company.is_empty() {

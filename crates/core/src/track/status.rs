@@ -161,6 +161,7 @@ pub fn status(ws: &Workspace, options: &Options) -> Result<Tracker, StoreError> 
                 clauses: &t.clauses,
                 values: &t.values,
                 inputs: &t.inputs,
+                processor_side: ws.side == crate::side::Side::Customers,
             }),
             as_of: options.as_of,
             expiring_within: options.expiring_within,
