@@ -1,5 +1,6 @@
 //! PDF as the text a reader follows: page by page, without running headers, footers and page
-//! numbers, with words hyphenated at a line end joined again.
+//! numbers, with words hyphenated at a line end joined again, and ruled tables as rows of cells
+//! (see `pdftable`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,9 +9,8 @@ const MARGIN_LINES: usize = 3;
 
 /// The text of a PDF, running heads and page numbers removed, hyphenation undone.
 pub fn text(bytes: &[u8]) -> Result<String, String> {
-    let pages = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes))
-        .map_err(|_| "the PDF is malformed (its structure could not be read)".to_string())?
-        .map_err(|e| format!("not a readable PDF: {e}"))?;
+    let pages = std::panic::catch_unwind(|| super::pdftable::pages(bytes))
+        .map_err(|_| "the PDF is malformed (its structure could not be read)".to_string())??;
     Ok(reading_text(&pages))
 }
 
@@ -91,22 +91,39 @@ pub fn reading_text(pages: &[String]) -> String {
                 .is_some_and(|n| *n * 2 >= pages.len() && *n >= 2)
     };
     let mut lines: Vec<&str> = Vec::new();
+    // The header row of the table being read, when a table is being read.
+    let mut header: Option<&str> = None;
     for page in &pages {
         let drop: Vec<usize> = margins(page)
             .filter(|(_, l)| is_page_number(l) || running(l))
             .map(|(i, _)| i)
             .collect();
-        lines.extend(
-            page.iter()
-                .enumerate()
-                .filter(|(i, _)| !drop.contains(i))
-                .map(|(_, l)| *l),
-        );
+        let mut first = true;
+        for (_, l) in page.iter().enumerate().filter(|(i, _)| !drop.contains(i)) {
+            let row = l.starts_with(super::pdftable::ROW);
+            // A table that runs on to the next page repeats its header row there.
+            if row && first && header == Some(*l) {
+                first = false;
+                continue;
+            }
+            first = false;
+            if row
+                && lines
+                    .last()
+                    .is_none_or(|p| !p.starts_with(super::pdftable::ROW))
+            {
+                header = Some(l);
+            } else if !row {
+                header = None;
+            }
+            lines.push(l);
+        }
     }
     let words = vocabulary(&lines);
-    dehyphenate(&lines)
+    dehyphenate_with(&lines, &words)
         .lines()
-        .map(|l| close_compounds(&tighten(l), &words))
+        .map(|l| cells_dehyphenated(l, &words))
+        .map(|l| close_compounds(&tighten(&l), &words))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -165,11 +182,13 @@ fn margins<'a>(page: &'a [&'a str]) -> impl Iterator<Item = (usize, &'a str)> + 
         .map(|(i, l)| (i, *l))
 }
 
-/// The words of the text, lower case, without surrounding punctuation.
+/// The words of the text, lower case, without surrounding punctuation; the parts of an address
+/// (`privacy@acme-analytics.example`) count as words too.
 fn vocabulary(lines: &[&str]) -> HashSet<String> {
     lines
         .iter()
-        .flat_map(|l| l.split_whitespace())
+        .flat_map(|l| l.split(|c: char| c.is_whitespace() || c.is_control()))
+        .flat_map(|w| std::iter::once(w).chain(w.split(['@', '.', '/', ':'])))
         .map(|w| {
             w.trim_matches(|c: char| !c.is_alphanumeric())
                 .to_lowercase()
@@ -178,10 +197,33 @@ fn vocabulary(lines: &[&str]) -> HashSet<String> {
         .collect()
 }
 
+/// A table row's cells with their lines joined, words hyphenated at a cell's line end whole again.
+fn cells_dehyphenated(line: &str, words: &HashSet<String>) -> String {
+    if !line.starts_with(super::pdftable::ROW) {
+        return line.to_string();
+    }
+    line.split(super::pdftable::CELL)
+        .map(|cell| {
+            let lines: Vec<&str> = cell.split(super::pdftable::LINE).collect();
+            dehyphenate_with(&lines, words)
+                .lines()
+                .map(|l| tighten(l.trim()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join(&super::pdftable::CELL.to_string())
+}
+
 /// Joins a word broken by a hyphen at a line end ("pro-" / "cessing") into one word; a compound
 /// the document writes with its hyphen elsewhere ("sub-processor") keeps it.
+#[cfg(test)]
 fn dehyphenate(lines: &[&str]) -> String {
-    let words = vocabulary(lines);
+    dehyphenate_with(lines, &vocabulary(lines))
+}
+
+/// [`dehyphenate`] with the words of the whole document.
+fn dehyphenate_with(lines: &[&str], words: &HashSet<String>) -> String {
     let mut out = String::new();
     let mut joined = false;
     for (i, line) in lines.iter().enumerate() {
@@ -208,10 +250,22 @@ fn dehyphenate(lines: &[&str]) -> String {
                     .unwrap_or("")
                     .trim_end_matches(|c: char| !c.is_alphanumeric())
                     .to_lowercase();
+                // Within an address, the parts either side of the break.
+                let (first, second) = (
+                    first.rsplit(['@', '.', '/', ':']).next().unwrap_or(""),
+                    second.split(['@', '.', '/', ':']).next().unwrap_or(""),
+                );
                 let compound = format!("{first}-{second}");
                 let whole = format!("{first}{second}");
                 out.push_str(head);
-                if words.contains(&compound) && !words.contains(&whole) {
+                // In an address a break is kept unless the word is known whole.
+                let address = head
+                    .rsplit(char::is_whitespace)
+                    .next()
+                    .unwrap_or("")
+                    .contains('@')
+                    || next.split_whitespace().next().unwrap_or("").contains('@');
+                if (words.contains(&compound) || address) && !words.contains(&whole) {
                     out.push('-');
                 }
                 joined = true;
