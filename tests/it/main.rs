@@ -24,6 +24,7 @@ mod libreoffice;
 mod malformed;
 mod matrix;
 mod messages;
+mod pdftables;
 mod processor;
 mod reader;
 mod render;

@@ -171,7 +171,8 @@ fn tighten(line: &str) -> String {
     out
 }
 
-/// The lines in a page's top and bottom margins, with their index.
+/// The lines in a page's top and bottom margins, with their index. A table's row is never a
+/// running head, however alike the rows of a long table are.
 fn margins<'a>(page: &'a [&'a str]) -> impl Iterator<Item = (usize, &'a str)> + 'a {
     let n = page.len();
     // A short page's margins are its first and last lines only, never its body.
@@ -179,6 +180,7 @@ fn margins<'a>(page: &'a [&'a str]) -> impl Iterator<Item = (usize, &'a str)> + 
     page.iter()
         .enumerate()
         .filter(move |(i, _)| *i < m || *i + m >= n)
+        .filter(|(_, l)| !l.starts_with(super::pdftable::ROW))
         .map(|(i, l)| (i, *l))
 }
 
@@ -298,6 +300,24 @@ mod tests {
         assert!(!text.contains("Data Processing Addendum"), "{text}");
         assert!(text.contains("records of processing activities."), "{text}");
         assert_eq!(text.matches("Clause").count(), 3, "{text}");
+    }
+
+    #[test]
+    fn table_rows_are_never_running_heads_and_a_repeated_header_row_is_read_once() {
+        // A long table over three pages: its rows alike but for their digits, its header row
+        // repeated at the top of each page.
+        let pages: Vec<String> = (0..3)
+            .map(|p| {
+                let rows: String = (0..6)
+                    .map(|r| format!("\u{1}Vendor {} Limited\u{2}Ireland\n", p * 6 + r))
+                    .collect();
+                format!("\u{1}Name\u{2}Country\n{rows}Page {} of 3\n", p + 1)
+            })
+            .collect();
+        let text = reading_text(&pages);
+        assert_eq!(text.matches("Vendor").count(), 18, "{text}");
+        assert_eq!(text.matches("Name").count(), 1, "{text}");
+        assert!(!text.contains("Page"), "{text}");
     }
 
     #[test]
