@@ -470,9 +470,7 @@ fn folded_report(
         let mut k = 0;
         while k < len {
             let last = starts.remove(&k).unwrap_or(k);
-            for x in k..=last {
-                of[x] = out.len();
-            }
+            of[k..=last].fill(out.len());
             out.push((k, last));
             k = last + 1;
         }
