@@ -224,7 +224,8 @@ fn dehyphenate(lines: &[&str]) -> String {
     dehyphenate_with(lines, &vocabulary(lines))
 }
 
-/// [`dehyphenate`] with the words of the whole document.
+/// Joins words broken by a hyphen at a line end, as `dehyphenate` does, with the words of the
+/// whole document to tell a compound from a broken word.
 fn dehyphenate_with(lines: &[&str], words: &HashSet<String>) -> String {
     let mut out = String::new();
     let mut joined = false;
