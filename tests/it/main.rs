@@ -26,6 +26,7 @@ mod lifecycle;
 mod malformed;
 mod matrix;
 mod messages;
+mod pdftables;
 mod processor;
 mod reader;
 mod render;

@@ -79,9 +79,10 @@ pub fn notes(
         let (Some(i), Some(j)) = (c.old_index, c.new_index) else {
             continue;
         };
-        let (Some(a), Some(b)) = (old.get(i), new.get(j)) else {
+        let (Some(a), Some(b)) = (c.old_clause(old), c.new_clause(new)) else {
             continue;
         };
+        let (a, b) = (&a, &b);
         let clause = label(b);
         let mut push = |kind, detail| {
             out.push(Note {
@@ -106,11 +107,22 @@ pub fn notes(
                 "spacing or line breaks changed".to_owned(),
             );
         }
+        // A run of clauses read as one has the marks of all of them.
+        let span = |marks: &[Marks], first: usize, last: Option<usize>| {
+            let last = last.unwrap_or(first).max(first);
+            let mut all = Marks::default();
+            for k in first..=last {
+                let m = marks.get(k).unwrap_or(&empty);
+                all.links.extend(m.links.iter().cloned());
+                all.emphasis.extend(m.emphasis.iter().cloned());
+            }
+            all
+        };
         let (ma, mb) = (
-            old_marks.get(i).unwrap_or(&empty),
-            new_marks.get(j).unwrap_or(&empty),
+            span(old_marks, i, c.old_last),
+            span(new_marks, j, c.new_last),
         );
-        for (kind, detail) in mark_changes(ma, mb) {
+        for (kind, detail) in mark_changes(&ma, &mb) {
             push(kind, detail);
         }
     }

@@ -2,8 +2,12 @@
 //!
 //! Stages, each only over clauses still unmatched: (0) equal keys, when both sides carry keys;
 //! (1) equal comparison text (title and words, quotes unified); (2) same number and title with
-//! some similarity; (3) best word similarity above a threshold, candidates found through an
-//! inverted index of rare words so large documents never compare every pair.
+//! some similarity; (3) a unique title on both sides (unnumbered clauses); (4) a heading with no
+//! text of its own and the clause of the same title on the other side; (5) best word similarity
+//! above a threshold, candidates found through an inverted index of rare words so large
+//! documents never compare every pair. Last, clauses left unmatched next to a matched clause are
+//! read with it when their words are in its partner and not in it: a heading whose sub-clauses
+//! the other side folds into one clause, or one clause the other side splits into sub-clauses.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -29,6 +33,11 @@ const MAX_CANDIDATES: usize = 8;
 const COMMON_WORD_POSTINGS: usize = 64;
 /// Clause pairs with more words than this are compared by word overlap, not by a full diff.
 const EXACT_RATIO_MAX_WORDS: usize = 20_000;
+/// Share of an unmatched clause's words that must be among the words its neighbour's partner
+/// has and its neighbour lacks, for the clause to be read as one with its neighbour.
+const FOLD_MIN: f32 = 0.8;
+/// Fewest words of a clause read as one with its neighbour by its words.
+const FOLD_MIN_WORDS: usize = 4;
 /// Safety valve on one similarity computation, in word reads; past it the word-overlap bound
 /// stands in. Counted, not timed, so matching never depends on the machine or its load.
 pub(crate) const RATIO_BUDGET: u64 = 4_000_000;
@@ -43,6 +52,8 @@ struct Prepared {
     words: Vec<u32>,
     /// `words` sorted, for the bag-of-words bound and the inverted index.
     bag: Vec<u32>,
+    /// The words a reader sees once, sorted: a prose block's title, its own opening words, aside.
+    seen: Vec<u32>,
 }
 
 /// The matching so far, and which clauses may still take part in text matching.
@@ -87,8 +98,14 @@ pub(crate) fn diff_clauses(old: &[Clause], new: &[Clause], budgets: &Budgets) ->
     match_exact(old, new, &po, &pn, &mut m);
     match_number(old, new, &po, &pn, &mut m);
     match_title(old, new, &po, &pn, &mut m);
+    match_heading(old, new, &po, &pn, &mut m);
     match_similar(&po, &pn, &mut m);
-    let mut report = build_report(old, new, &po, &pn, &m, budgets.word_diff);
+    let spans = fold_spans(old, new, &po, &pn, &m);
+    let mut report = if spans.is_empty() {
+        build_report(old, new, &po, &pn, &m, budgets.word_diff)
+    } else {
+        folded_report(old, new, &m, &spans, &mut interner, budgets.word_diff)
+    };
     let n = m.similarity_exhausted.get();
     if n > 0 {
         report.limits.insert(
@@ -111,23 +128,39 @@ fn prepare(clause: &Clause, interner: &mut HashMap<String, u32>) -> Prepared {
         match_form(&clause.text)
     );
     let mut words = Vec::new();
-    let mut intern = |w: &str| {
+    let mut title_words = 0;
+    let mut intern = |w: &str, in_title: bool| {
         let next = u32::try_from(interner.len()).unwrap_or(u32::MAX);
         let id = match interner.get(w) {
             Some(&id) => id,
             None => *interner.entry(w.to_owned()).or_insert(next),
         };
         words.push(id);
+        title_words += usize::from(in_title);
     };
-    for_each_word_key(clause.title.as_deref().unwrap_or(""), &mut intern);
-    for_each_word_key(&clause.text, &mut intern);
+    for_each_word_key(clause.title.as_deref().unwrap_or(""), &mut |w: &str| {
+        intern(w, true)
+    });
+    for_each_word_key(&clause.text, &mut |w: &str| intern(w, false));
     let mut bag = words.clone();
     bag.sort_unstable();
+    let seen = if clause
+        .title
+        .as_deref()
+        .is_some_and(|t| super::opens(&clause.text, t))
+    {
+        let mut seen = words[title_words..].to_vec();
+        seen.sort_unstable();
+        seen
+    } else {
+        bag.clone()
+    };
     Prepared {
         key,
         title,
         words,
         bag,
+        seen,
     }
 }
 
@@ -304,6 +337,180 @@ fn match_title(old: &[Clause], new: &[Clause], po: &[Prepared], pn: &[Prepared],
     for (i, j) in pairs {
         m.pair(i, j);
     }
+}
+
+/// Pairs a heading that has no text of its own (its sub-clauses follow it) with the clause of the
+/// same title on the other side that has text, or the other way round, whatever their numbers
+/// became: a section keeps its heading when its words move under it or out of it. Among clauses
+/// of one title the one nearest its predicted position pairs first.
+fn match_heading(
+    old: &[Clause],
+    new: &[Clause],
+    po: &[Prepared],
+    pn: &[Prepared],
+    m: &mut Matcher,
+) {
+    let mut by_title: HashMap<&str, Vec<usize>> = HashMap::new();
+    for j in (0..new.len()).filter(|&j| m.new_open[j]) {
+        if let Some(t) = pn[j].title.as_deref().filter(|t| !t.is_empty()) {
+            by_title.entry(t).or_default().push(j);
+        }
+    }
+    let mut candidates = Vec::new();
+    for i in (0..old.len()).filter(|&i| m.old_open[i]) {
+        let Some(same) = po[i].title.as_deref().and_then(|t| by_title.get(t)) else {
+            continue;
+        };
+        let empty = old[i].text.trim().is_empty();
+        for &j in same {
+            if empty != new[j].text.trim().is_empty() {
+                candidates.push((1.0, i, j));
+            }
+        }
+    }
+    assign_greedy(candidates, m);
+}
+
+/// Runs of consecutive clauses read as one pair: (old first, old last, new first, new last).
+type Span = (usize, usize, usize, usize);
+
+/// For each matched pair, the unmatched clauses next to either of its clauses whose words are
+/// among those the partner has and the clause lacks: sub-clauses folded into their heading's
+/// clause on the other side (or split out of it). Keyed clauses are known by their keys only.
+fn fold_spans(
+    old: &[Clause],
+    new: &[Clause],
+    po: &[Prepared],
+    pn: &[Prepared],
+    m: &Matcher,
+) -> Vec<Span> {
+    let mut old_taken: Vec<bool> = m.old_to_new.iter().map(Option::is_some).collect();
+    let mut new_taken: Vec<bool> = m.new_to_old.iter().map(Option::is_some).collect();
+    let old_free = |k: usize, taken: &[bool]| !taken[k] && old[k].key.is_none();
+    let new_free = |k: usize, taken: &[bool]| !taken[k] && new[k].key.is_none();
+    let mut spans = Vec::new();
+    for (i, j) in m.old_to_new.iter().enumerate() {
+        let Some(j) = *j else { continue };
+        let mut for_old = bag_minus(&pn[j].seen, &po[i].seen);
+        let mut for_new = bag_minus(&po[i].seen, &pn[j].seen);
+        let (mut oa, mut ob, mut na, mut nb) = (i, i, j, j);
+        while ob + 1 < old.len()
+            && old_free(ob + 1, &old_taken)
+            && fits(&po[ob + 1].seen, &mut for_old)
+        {
+            ob += 1;
+            old_taken[ob] = true;
+        }
+        while oa > 0 && old_free(oa - 1, &old_taken) && fits(&po[oa - 1].seen, &mut for_old) {
+            oa -= 1;
+            old_taken[oa] = true;
+        }
+        while nb + 1 < new.len()
+            && new_free(nb + 1, &new_taken)
+            && fits(&pn[nb + 1].seen, &mut for_new)
+        {
+            nb += 1;
+            new_taken[nb] = true;
+        }
+        while na > 0 && new_free(na - 1, &new_taken) && fits(&pn[na - 1].seen, &mut for_new) {
+            na -= 1;
+            new_taken[na] = true;
+        }
+        if (oa, ob, na, nb) != (i, i, j, j) {
+            spans.push((oa, ob, na, nb));
+        }
+    }
+    spans
+}
+
+/// Whether most of `bag`'s words are in `pool`; if so they are taken out of it.
+fn fits(bag: &[u32], pool: &mut Vec<u32>) -> bool {
+    if bag.len() < FOLD_MIN_WORDS || (bag_overlap(bag, pool) as f32) < FOLD_MIN * bag.len() as f32 {
+        return false;
+    }
+    *pool = bag_minus(pool, bag);
+    true
+}
+
+/// The sorted multiset `a` without the words of `b`.
+fn bag_minus(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (mut x, mut y) = (0, 0);
+    let mut out = Vec::with_capacity(a.len());
+    while x < a.len() {
+        match b.get(y).map(|w| a[x].cmp(w)) {
+            Some(std::cmp::Ordering::Greater) => y += 1,
+            Some(std::cmp::Ordering::Equal) => {
+                x += 1;
+                y += 1;
+            }
+            _ => {
+                out.push(a[x]);
+                x += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The report when some clauses are read as one with their neighbours: each run is compared as
+/// one clause (see [`super::joined`]), and reported under the indices of its first and last clause.
+fn folded_report(
+    old: &[Clause],
+    new: &[Clause],
+    m: &Matcher,
+    spans: &[Span],
+    interner: &mut HashMap<String, u32>,
+    word_budget: u64,
+) -> Report {
+    // Each side as runs: (first, last) of the original clauses, and the run of each clause.
+    let runs = |len: usize, spans: Vec<(usize, usize)>| {
+        let mut starts: HashMap<usize, usize> = spans.into_iter().collect();
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        let mut of = vec![0; len];
+        let mut k = 0;
+        while k < len {
+            let last = starts.remove(&k).unwrap_or(k);
+            of[k..=last].fill(out.len());
+            out.push((k, last));
+            k = last + 1;
+        }
+        (out, of)
+    };
+    let (old_runs, old_of) = runs(old.len(), spans.iter().map(|s| (s.0, s.1)).collect());
+    let (new_runs, new_of) = runs(new.len(), spans.iter().map(|s| (s.2, s.3)).collect());
+    let fo: Vec<Clause> = old_runs
+        .iter()
+        .map(|&(a, b)| super::joined(&old[a..=b]))
+        .collect();
+    let fnew: Vec<Clause> = new_runs
+        .iter()
+        .map(|&(a, b)| super::joined(&new[a..=b]))
+        .collect();
+    let po: Vec<Prepared> = fo.iter().map(|c| prepare(c, interner)).collect();
+    let pn: Vec<Prepared> = fnew.iter().map(|c| prepare(c, interner)).collect();
+    let mut fm = Matcher {
+        old_to_new: vec![None; fo.len()],
+        new_to_old: vec![None; fnew.len()],
+        old_open: vec![true; fo.len()],
+        new_open: vec![true; fnew.len()],
+        similarity_budget: m.similarity_budget,
+        similarity_exhausted: std::cell::Cell::new(0),
+    };
+    for (i, j) in m.old_to_new.iter().enumerate() {
+        if let Some(j) = *j {
+            fm.pair(old_of[i], new_of[j]);
+        }
+    }
+    let mut report = build_report(&fo, &fnew, &po, &pn, &fm, word_budget);
+    for c in &mut report.clauses {
+        if let Some(i) = c.old_index {
+            (c.old_index, c.old_last) = (Some(old_runs[i].0), Some(old_runs[i].1));
+        }
+        if let Some(j) = c.new_index {
+            (c.new_index, c.new_last) = (Some(new_runs[j].0), Some(new_runs[j].1));
+        }
+    }
+    report
 }
 
 /// Pairs the remaining clauses by word similarity, candidates taken from shared uncommon words.
@@ -520,6 +727,8 @@ fn build_report(
         changes: whole(Op::Delete, &old[i].text),
         old_index: Some(i),
         new_index: None,
+        old_last: Some(i),
+        new_last: None,
     };
     let mut limits = Vec::new();
     let mut clauses: Vec<ClauseDiff> = before.iter().map(|&i| removed(i)).collect();
@@ -532,6 +741,8 @@ fn build_report(
                 changes: whole(Op::Insert, &new[j].text),
                 old_index: None,
                 new_index: Some(j),
+                old_last: None,
+                new_last: Some(j),
             },
             Some(i) => {
                 let status = if po[i].key != pn[j].key {
@@ -562,6 +773,8 @@ fn build_report(
                     changes,
                     old_index: Some(i),
                     new_index: Some(j),
+                    old_last: Some(i),
+                    new_last: Some(j),
                 }
             }
         };
@@ -675,6 +888,137 @@ mod tests {
             &Budgets::default(),
         );
         assert_eq!((r.summary.added, r.summary.removed), (1, 1));
+    }
+
+    fn titled(number: Option<&str>, title: &str, text: &str) -> Clause {
+        Clause {
+            number: number.map(str::to_owned),
+            title: Some(title.into()),
+            text: text.into(),
+            ..Clause::default()
+        }
+    }
+
+    const INDEMNITY: &str = "The developer shall defend and indemnify the provider against any claim arising from its products or its breach of these terms.";
+
+    #[test]
+    fn a_sub_clause_folded_into_its_heading_is_one_modified_clause() {
+        // "9. Indemnification" with its text in 9.1, then the text under the heading itself.
+        let old = [
+            c("8", "Limits apply to every claim."),
+            titled(Some("9"), "Indemnification", ""),
+            c("9.1", &INDEMNITY.replace("claim", "claim or demand")),
+            c("10", "Either party may terminate."),
+        ];
+        let new = [
+            c("8", "Limits apply to every claim."),
+            titled(Some("9"), "Indemnification", INDEMNITY),
+            c("10", "Either party may terminate."),
+        ];
+        let r = diff_clauses(&old, &new, &Budgets::default());
+        assert_eq!(
+            statuses(&r),
+            [Status::Unchanged, Status::Modified, Status::Unchanged]
+        );
+        let folded = &r.clauses[1];
+        assert_eq!((folded.old_index, folded.old_last), (Some(1), Some(2)));
+        assert_eq!((folded.new_index, folded.new_last), (Some(1), Some(1)));
+        // The words compared are the run's: the sub-clause number and the edit show, nothing else.
+        let changed: Vec<&str> = folded
+            .changes
+            .iter()
+            .filter(|c| c.op != Op::Equal)
+            .map(|c| c.text.trim())
+            .collect();
+        assert_eq!(changed, ["9.1", "or demand"], "{:?}", folded.changes);
+        let compared = folded.old_clause(&old).expect("old");
+        assert!(
+            compared.text.starts_with("9.1 The developer"),
+            "{compared:?}"
+        );
+    }
+
+    #[test]
+    fn a_clause_split_into_sub_clauses_and_prose_blocks_read_as_one() {
+        let old = [
+            c("1", "Scope of the terms."),
+            titled(
+                Some("4.3"),
+                "Payment Exclusions",
+                "The following amounts are not included in payments.\nExpenses. You bear your own expenses in performing these terms.\nTaxes. Taxes are withheld where the law requires it of us.",
+            ),
+        ];
+        let new = [
+            c("1", "Scope of the terms."),
+            titled(
+                Some("4.2"),
+                "Payment Exclusions",
+                "The following amounts are not included in payments.",
+            ),
+            titled(
+                Some("4.2.1"),
+                "Expenses",
+                "You bear your own expenses in performing these terms.",
+            ),
+            titled(
+                Some("4.2.2"),
+                "Taxes",
+                "Taxes are withheld where the law requires it of us.",
+            ),
+        ];
+        let r = diff_clauses(&old, &new, &Budgets::default());
+        assert_eq!(statuses(&r), [Status::Unchanged, Status::Modified]);
+        assert_eq!(
+            (r.clauses[1].new_index, r.clauses[1].new_last),
+            (Some(1), Some(3))
+        );
+        // A clause that is not in its neighbour's partner stays added.
+        let mut more = new.to_vec();
+        more.push(titled(
+            Some("4.2.3"),
+            "Breach",
+            "Payment may be withheld on a suspected breach.",
+        ));
+        let r = diff_clauses(&old, &more, &Budgets::default());
+        assert_eq!(
+            statuses(&r),
+            [Status::Unchanged, Status::Modified, Status::Added]
+        );
+    }
+
+    #[test]
+    fn a_heading_without_text_pairs_with_its_title_whatever_its_letter() {
+        // The old page opens each section with a short summary; the new one has none, and its
+        // sections are lettered anew.
+        let old = [
+            titled(
+                Some("F"),
+                "Copyright Policy",
+                "Short version: we handle notices.",
+            ),
+            titled(
+                Some("G"),
+                "Intellectual Property Notice",
+                "Short version: we own our marks.",
+            ),
+            c("1", "GitHub's rights to content are its own."),
+        ];
+        let new = [
+            titled(Some("F"), "Intellectual Property Notice", ""),
+            c("1", "GitHub's rights to content are its own."),
+        ];
+        let r = diff_clauses(&old, &new, &Budgets::default());
+        let notice = r
+            .clauses
+            .iter()
+            .find(|c| c.new_index == Some(0))
+            .expect("notice");
+        assert_eq!(
+            (notice.status, notice.old_index),
+            (Status::Modified, Some(1))
+        );
+        assert_eq!(r.summary.removed, 1);
+        assert_eq!(r.summary.added, 0);
     }
 
     #[test]

@@ -119,6 +119,82 @@ pub struct ClauseDiff {
     /// Index of the clause in the new clause list; `None` when removed.
     #[serde(skip)]
     pub new_index: Option<usize>,
+    /// The last old clause this entry reads as one with the one at `old_index`: a heading and
+    /// the sub-clauses the new document folds into one clause, or a clause it splits up. Equal
+    /// to `old_index` otherwise; [`joined`] gives the clause compared.
+    #[serde(skip)]
+    pub old_last: Option<usize>,
+    /// The last new clause this entry reads as one with the one at `new_index`.
+    #[serde(skip)]
+    pub new_last: Option<usize>,
+}
+
+impl ClauseDiff {
+    /// The old clause compared, sub-clauses read with it included.
+    pub fn old_clause(&self, old: &[Clause]) -> Option<Clause> {
+        span_clause(old, self.old_index, self.old_last)
+    }
+
+    /// The new clause compared, sub-clauses read with it included.
+    pub fn new_clause(&self, new: &[Clause]) -> Option<Clause> {
+        span_clause(new, self.new_index, self.new_last)
+    }
+}
+
+fn span_clause(clauses: &[Clause], first: Option<usize>, last: Option<usize>) -> Option<Clause> {
+    let first = first?;
+    let last = last.unwrap_or(first).max(first);
+    (last < clauses.len()).then(|| joined(&clauses[first..=last]))
+}
+
+/// Consecutive clauses read as one, as a reader sees them on a page: the first one's number and
+/// title, then each clause's text, every later clause's number and title as a line of it. A
+/// prose block's title (its opening words) is not repeated.
+pub fn joined(run: &[Clause]) -> Clause {
+    let Some(head) = run.first() else {
+        return Clause::default();
+    };
+    if run.len() == 1 {
+        return head.clone();
+    }
+    let own_title = |c: &Clause| c.title.clone().filter(|t| !opens(&c.text, t));
+    let mut lines: Vec<String> = Vec::new();
+    if !head.text.is_empty() {
+        lines.push(head.text.clone());
+    }
+    for c in &run[1..] {
+        // A titled sub-clause's heading is a line of its own; a number alone opens its text.
+        let title = own_title(c);
+        let label: Vec<String> = [c.number.clone(), title.clone()]
+            .into_iter()
+            .flatten()
+            .collect();
+        match (title, c.text.is_empty()) {
+            (None, false) => {
+                lines.push(format!("{} {}", label.join(" "), c.text).trim().to_owned())
+            }
+            _ => {
+                lines.extend((!label.is_empty()).then(|| label.join(" ")));
+                lines.extend((!c.text.is_empty()).then(|| c.text.clone()));
+            }
+        }
+    }
+    Clause {
+        key: head.key.clone(),
+        number: head.number.clone(),
+        title: own_title(head),
+        text: lines.join("\n"),
+    }
+}
+
+/// Whether `title` is only the opening words of `text` (a prose block's title).
+pub(crate) fn opens(text: &str, title: &str) -> bool {
+    let title: Vec<&str> = title.trim_end_matches('…').split_whitespace().collect();
+    !title.is_empty()
+        && text
+            .split_whitespace()
+            .take(title.len())
+            .eq(title.iter().copied())
 }
 
 /// Number of clauses per status.

@@ -20,6 +20,7 @@ pub mod docx;
 pub mod html;
 pub mod numbering;
 pub mod pdf;
+mod pdftable;
 pub mod sandbox;
 pub mod text;
 

@@ -1,5 +1,6 @@
 //! PDF as the text a reader follows: page by page, without running headers, footers and page
-//! numbers, with words hyphenated at a line end joined again.
+//! numbers, with words hyphenated at a line end joined again, and ruled tables as rows of cells
+//! (see `pdftable`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,9 +9,8 @@ const MARGIN_LINES: usize = 3;
 
 /// The text of a PDF, running heads and page numbers removed, hyphenation undone.
 pub fn text(bytes: &[u8]) -> Result<String, String> {
-    let pages = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes))
-        .map_err(|_| "the PDF is malformed (its structure could not be read)".to_string())?
-        .map_err(|e| format!("not a readable PDF: {e}"))?;
+    let pages = std::panic::catch_unwind(|| super::pdftable::pages(bytes))
+        .map_err(|_| "the PDF is malformed (its structure could not be read)".to_string())??;
     Ok(reading_text(&pages))
 }
 
@@ -91,22 +91,39 @@ pub fn reading_text(pages: &[String]) -> String {
                 .is_some_and(|n| *n * 2 >= pages.len() && *n >= 2)
     };
     let mut lines: Vec<&str> = Vec::new();
+    // The header row of the table being read, when a table is being read.
+    let mut header: Option<&str> = None;
     for page in &pages {
         let drop: Vec<usize> = margins(page)
             .filter(|(_, l)| is_page_number(l) || running(l))
             .map(|(i, _)| i)
             .collect();
-        lines.extend(
-            page.iter()
-                .enumerate()
-                .filter(|(i, _)| !drop.contains(i))
-                .map(|(_, l)| *l),
-        );
+        let mut first = true;
+        for (_, l) in page.iter().enumerate().filter(|(i, _)| !drop.contains(i)) {
+            let row = l.starts_with(super::pdftable::ROW);
+            // A table that runs on to the next page repeats its header row there.
+            if row && first && header == Some(*l) {
+                first = false;
+                continue;
+            }
+            first = false;
+            if row
+                && lines
+                    .last()
+                    .is_none_or(|p| !p.starts_with(super::pdftable::ROW))
+            {
+                header = Some(l);
+            } else if !row {
+                header = None;
+            }
+            lines.push(l);
+        }
     }
     let words = vocabulary(&lines);
-    dehyphenate(&lines)
+    dehyphenate_with(&lines, &words)
         .lines()
-        .map(|l| close_compounds(&tighten(l), &words))
+        .map(|l| cells_dehyphenated(l, &words))
+        .map(|l| close_compounds(&tighten(&l), &words))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -154,7 +171,8 @@ fn tighten(line: &str) -> String {
     out
 }
 
-/// The lines in a page's top and bottom margins, with their index.
+/// The lines in a page's top and bottom margins, with their index. A table's row is never a
+/// running head, however alike the rows of a long table are.
 fn margins<'a>(page: &'a [&'a str]) -> impl Iterator<Item = (usize, &'a str)> + 'a {
     let n = page.len();
     // A short page's margins are its first and last lines only, never its body.
@@ -162,14 +180,17 @@ fn margins<'a>(page: &'a [&'a str]) -> impl Iterator<Item = (usize, &'a str)> + 
     page.iter()
         .enumerate()
         .filter(move |(i, _)| *i < m || *i + m >= n)
+        .filter(|(_, l)| !l.starts_with(super::pdftable::ROW))
         .map(|(i, l)| (i, *l))
 }
 
-/// The words of the text, lower case, without surrounding punctuation.
+/// The words of the text, lower case, without surrounding punctuation; the parts of an address
+/// (`privacy@acme-analytics.example`) count as words too.
 fn vocabulary(lines: &[&str]) -> HashSet<String> {
     lines
         .iter()
-        .flat_map(|l| l.split_whitespace())
+        .flat_map(|l| l.split(|c: char| c.is_whitespace() || c.is_control()))
+        .flat_map(|w| std::iter::once(w).chain(w.split(['@', '.', '/', ':'])))
         .map(|w| {
             w.trim_matches(|c: char| !c.is_alphanumeric())
                 .to_lowercase()
@@ -178,10 +199,34 @@ fn vocabulary(lines: &[&str]) -> HashSet<String> {
         .collect()
 }
 
+/// A table row's cells with their lines joined, words hyphenated at a cell's line end whole again.
+fn cells_dehyphenated(line: &str, words: &HashSet<String>) -> String {
+    if !line.starts_with(super::pdftable::ROW) {
+        return line.to_string();
+    }
+    line.split(super::pdftable::CELL)
+        .map(|cell| {
+            let lines: Vec<&str> = cell.split(super::pdftable::LINE).collect();
+            dehyphenate_with(&lines, words)
+                .lines()
+                .map(|l| tighten(l.trim()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join(&super::pdftable::CELL.to_string())
+}
+
 /// Joins a word broken by a hyphen at a line end ("pro-" / "cessing") into one word; a compound
 /// the document writes with its hyphen elsewhere ("sub-processor") keeps it.
+#[cfg(test)]
 fn dehyphenate(lines: &[&str]) -> String {
-    let words = vocabulary(lines);
+    dehyphenate_with(lines, &vocabulary(lines))
+}
+
+/// Joins words broken by a hyphen at a line end, as `dehyphenate` does, with the words of the
+/// whole document to tell a compound from a broken word.
+fn dehyphenate_with(lines: &[&str], words: &HashSet<String>) -> String {
     let mut out = String::new();
     let mut joined = false;
     for (i, line) in lines.iter().enumerate() {
@@ -208,10 +253,22 @@ fn dehyphenate(lines: &[&str]) -> String {
                     .unwrap_or("")
                     .trim_end_matches(|c: char| !c.is_alphanumeric())
                     .to_lowercase();
+                // Within an address, the parts either side of the break.
+                let (first, second) = (
+                    first.rsplit(['@', '.', '/', ':']).next().unwrap_or(""),
+                    second.split(['@', '.', '/', ':']).next().unwrap_or(""),
+                );
                 let compound = format!("{first}-{second}");
                 let whole = format!("{first}{second}");
                 out.push_str(head);
-                if words.contains(&compound) && !words.contains(&whole) {
+                // In an address a break is kept unless the word is known whole.
+                let address = head
+                    .rsplit(char::is_whitespace)
+                    .next()
+                    .unwrap_or("")
+                    .contains('@')
+                    || next.split_whitespace().next().unwrap_or("").contains('@');
+                if (words.contains(&compound) || address) && !words.contains(&whole) {
                     out.push('-');
                 }
                 joined = true;
@@ -244,6 +301,24 @@ mod tests {
         assert!(!text.contains("Data Processing Addendum"), "{text}");
         assert!(text.contains("records of processing activities."), "{text}");
         assert_eq!(text.matches("Clause").count(), 3, "{text}");
+    }
+
+    #[test]
+    fn table_rows_are_never_running_heads_and_a_repeated_header_row_is_read_once() {
+        // A long table over three pages: its rows alike but for their digits, its header row
+        // repeated at the top of each page.
+        let pages: Vec<String> = (0..3)
+            .map(|p| {
+                let rows: String = (0..6)
+                    .map(|r| format!("\u{1}Vendor {} Limited\u{2}Ireland\n", p * 6 + r))
+                    .collect();
+                format!("\u{1}Name\u{2}Country\n{rows}Page {} of 3\n", p + 1)
+            })
+            .collect();
+        let text = reading_text(&pages);
+        assert_eq!(text.matches("Vendor").count(), 18, "{text}");
+        assert_eq!(text.matches("Name").count(), 1, "{text}");
+        assert!(!text.contains("Page"), "{text}");
     }
 
     #[test]

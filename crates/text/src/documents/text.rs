@@ -3,6 +3,20 @@
 
 use std::collections::HashSet;
 
+/// Words that label a clause or a part of an agreement (`Annex II`, `Clause 7`).
+const LABELS: [&str; 10] = [
+    "clause",
+    "section",
+    "article",
+    "annex",
+    "appendix",
+    "schedule",
+    "exhibit",
+    "attachment",
+    "part",
+    "addendum",
+];
+
 /// Whether a line of plain text reads as a heading: a clause label, a short numbered title, or a
 /// short line in capitals. `width` is the length of the document's full lines, when its text is
 /// wrapped (as a PDF's is): a numbered title that ends well short of it did not wrap.
@@ -16,18 +30,6 @@ fn heading_line(line: &str, width: Option<usize>) -> bool {
         .first()
         .map(|w| w.to_ascii_lowercase())
         .unwrap_or_default();
-    const LABELS: [&str; 10] = [
-        "clause",
-        "section",
-        "article",
-        "annex",
-        "appendix",
-        "schedule",
-        "exhibit",
-        "attachment",
-        "part",
-        "addendum",
-    ];
     // "Annex 2", "Annex II", "Annex I.B:", "Schedule 3A".
     let labelled = LABELS.contains(&first.as_str())
         && words.get(1).is_some_and(|w| {
@@ -174,8 +176,48 @@ pub fn text_to_markdown(text: &str) -> String {
     let listed = preamble_list(&lines, heading_line);
     let mut out = String::with_capacity(text.len() + 256);
     let mut i = 0;
+    let mut in_table = false;
+    // Whether the last heading was a numbered clause's or a labelled part's (`Annex II`).
+    let mut numbered = false;
     while i < lines.len() {
         let line = lines[i].trim_end();
+        // A table row read from a PDF's ruled table. Inside a numbered clause (an annex's list
+        // of sub-processors) the table is that clause's text, a line a row, its cells separated
+        // by ` | `, as Word's reader reads a table there; elsewhere (a page that is a list of
+        // sub-processors) a Markdown table, each row a clause keyed by its first cell.
+        if let Some(row) = line.trim_start().strip_prefix(super::pdftable::ROW) {
+            let cells: Vec<String> = row
+                .split(super::pdftable::CELL)
+                .map(|c| escape_inline(c.trim()))
+                .collect();
+            if numbered {
+                let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
+                out.push('\n');
+                out.push_str(
+                    &filled
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                );
+                out.push_str("\n\n");
+            } else {
+                let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
+                if !in_table {
+                    out.push('\n');
+                }
+                out.push_str(&format!("| {} |\n", cells.join(" | ")));
+                if !in_table {
+                    out.push_str(&format!("|{}\n", " --- |".repeat(cells.len())));
+                }
+            }
+            in_table = true;
+            i += 1;
+            continue;
+        }
+        if std::mem::replace(&mut in_table, false) {
+            out.push('\n');
+        }
         let line = if listed.contains(&i) {
             line.trim_start()
                 .split_once(". ")
@@ -184,11 +226,13 @@ pub fn text_to_markdown(text: &str) -> String {
             line
         };
         if signature_heading(&lines, i) {
+            numbered = false;
             out.push_str("\n## ");
             out.push_str(&escape_inline(line.trim()));
             out.push_str("\n\n");
         } else if heading_line(line) {
             let mut heading = line.trim().to_string();
+            numbered = numbered_heading(&heading);
             let bare_label = heading.split_whitespace().count() == 2
                 && heading_line(&heading)
                 && heading.chars().next().is_some_and(char::is_alphabetic);
@@ -222,6 +266,17 @@ pub fn text_to_markdown(text: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// Whether a heading line is a numbered clause's (`7.6 Documentation`) or a labelled part's
+/// (`Annex II`, `Clause 7`).
+fn numbered_heading(line: &str) -> bool {
+    let first = line
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    first.starts_with(|c: char| c.is_ascii_digit()) || LABELS.contains(&first.as_str())
 }
 
 /// Neutralises Markdown markup in extracted text, so it reads as the words it is.
