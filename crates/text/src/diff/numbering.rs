@@ -90,6 +90,17 @@ pub(crate) fn parse_marker(t: &str) -> Option<Marker<'_>> {
     })
 }
 
+/// A clause number of two levels or more typed at the start of a paragraph (`1.1 The …`,
+/// `2.3.1 Where …`) and the text after it, as the segmenter opens a clause with it.
+pub(crate) fn typed_subclause(t: &str) -> Option<(String, &str)> {
+    match decimal(t, false)? {
+        (Num::Decimal { text, depth, .. }, rest) if depth >= 2 && !rest.is_empty() => {
+            Some((text, rest))
+        }
+        _ => None,
+    }
+}
+
 /// Splits a heading's text into its number and the remaining title.
 pub(crate) fn heading_number(text: &str) -> Option<(Num, &str)> {
     decimal(text, true)

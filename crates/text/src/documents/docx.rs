@@ -482,6 +482,23 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
                     after_table = false;
                     continue;
                 }
+                // A number typed at the start of a body paragraph (`1.1 The …`), as Markdown's
+                // segmenter reads one: a clause of two levels or more opens a clause of its own,
+                // its bold run-in title (`1.1 Purpose.` in bold) its title.
+                if let Some((number, rest)) = crate::diff::typed_subclause(trimmed) {
+                    let lead = p.bold_lead.trim();
+                    let title = lead
+                        .strip_prefix(number.as_str())
+                        .map(str::trim)
+                        .filter(|t| t.ends_with(['.', ':']) && rest.starts_with(t));
+                    let body = title.map_or(rest, |t| rest[t.len()..].trim_start());
+                    b.start(Some(number), title.and_then(crate::diff::clean_title), index);
+                    if !body.is_empty() {
+                        b.text(index, body);
+                    }
+                    after_table = false;
+                    continue;
+                }
                 if p.emphasised && is_short(trimmed) && next_is_body {
                     b.start(None, Some(trimmed.trim_end_matches('.').to_string()), index);
                     after_table = false;
@@ -554,20 +571,22 @@ fn style_heading(
             && let Some((n, t)) = typed_number(text)
             && !n.contains('.')
         {
-            return (Some(n), t);
+            return (Some(n), title_of(&t));
         }
-        return (None, text.to_string());
+        return (None, title_of(text));
     }
     if let Some((l, _)) = label.filter(|(l, _)| !l.is_empty()) {
-        return (
-            Some(label_number(l)),
-            text.trim_end_matches('.').to_string(),
-        );
+        return (Some(label_number(l)), title_of(text));
     }
     match typed_number(text) {
-        Some((n, t)) => (Some(n), t),
-        None => (None, text.to_string()),
+        Some((n, t)) => (Some(n), title_of(&t)),
+        None => (None, title_of(text)),
     }
+}
+
+/// A heading's title as Markdown's segmenter keeps it: without separators or a closing full stop.
+fn title_of(text: &str) -> String {
+    crate::diff::clean_title(text).unwrap_or_default()
 }
 
 /// `Attachment 1/Clause 5 Liability` -> (`Attachment 1/Clause 5`, `Liability`);

@@ -92,12 +92,53 @@ pub fn to_markdown(page: &str) -> String {
         }
         None => page,
     };
-    let visible = without_hidden(body);
+    let visible = one_line_tags(&without_hidden(body));
     let mut out = String::with_capacity(visible.len());
     for line in visible.lines() {
         out.push_str(line.trim());
         out.push('\n');
     }
+    out
+}
+
+/// The page with every tag on one line: a page written with its lines wrapped (as pandoc and
+/// many editors write it) may break a line inside a tag (`<a` / `href="…">`), which a browser
+/// reads as one tag and the line-by-line reader would not. A `<` that does not open a tag (a
+/// letter, `/` or `!` after it) is text and left alone.
+fn one_line_tags(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut at = 0;
+    while let Some(i) = src[at..].find('<') {
+        let open = at + i;
+        out.push_str(&src[at..open]);
+        let after = &src[open + 1..];
+        let opens_tag = after
+            .chars()
+            .next()
+            .is_some_and(|n| n.is_ascii_alphabetic() || n == '/' || n == '!');
+        // A tag ends at the first `>`, within the length `source::tag` accepts, with no `<` inside.
+        let end = after
+            .char_indices()
+            .take_while(|(j, c)| *j <= 1024 && *c != '<')
+            .find(|(_, c)| *c == '>')
+            .map(|(j, _)| j);
+        match end {
+            Some(j) if opens_tag => {
+                out.push('<');
+                out.extend(
+                    after[..=j]
+                        .chars()
+                        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+                );
+                at = open + 1 + j + 1;
+            }
+            _ => {
+                out.push('<');
+                at = open + 1;
+            }
+        }
+    }
+    out.push_str(&src[at..]);
     out
 }
 
@@ -171,6 +212,15 @@ mod tests {
             b"# Terms\n\n<p id=\"a\"><h1>Appendix A</h1></p>\n"
         ));
         assert!(!is_page(b"<p>Intro</p>\n\n## 1. Scope\n"));
+    }
+
+    #[test]
+    fn a_tag_wrapped_over_lines_is_one_tag() {
+        let page = "<!DOCTYPE html>\n<html><body>\n<h2\nid=\"a\">Attachment 1</h2>\n<p>See <a\nhref=\"/x\">the list</a>; 3 < 4\nand more</p>\n</body></html>";
+        let md = to_markdown(page);
+        assert!(md.contains("<h2 id=\"a\">Attachment 1</h2>"), "{md}");
+        assert!(md.contains("<a href=\"/x\">the list</a>"), "{md}");
+        assert!(md.contains("3 < 4\nand more"), "{md}");
     }
 
     #[test]

@@ -104,11 +104,58 @@ pub fn reading_text(pages: &[String]) -> String {
         );
     }
     let words = vocabulary(&lines);
-    dehyphenate(&lines)
+    let text = dehyphenate(&lines)
         .lines()
         .map(|l| close_compounds(&tighten(l), &words))
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    close_kerning(&text)
+}
+
+/// Joins a word that a text layer split after a capital kerned close to the next letter ("V
+/// ariation", "DA TA", "Pr otected"), when the document writes the word whole elsewhere and
+/// neither piece is a word the document uses on its own (apart from such splits).
+fn close_kerning(text: &str) -> String {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"\b(\p{Lu}\p{L}?) (\p{L}+)\b").expect("valid"));
+    let lower = |w: &str| w.to_lowercase();
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for w in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        *count.entry(lower(w)).or_default() += 1;
+    }
+    let mut split: HashMap<String, usize> = HashMap::new();
+    for c in re.captures_iter(text) {
+        *split.entry(lower(&c[1])).or_default() += 1;
+        *split.entry(lower(&c[2])).or_default() += 1;
+    }
+    let alone = |w: &str| {
+        let w = lower(w);
+        count.get(&w).copied().unwrap_or(0) > split.get(&w).copied().unwrap_or(0)
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for c in re.captures_iter(text) {
+        let whole = c.get(0).expect("match");
+        let (head, tail) = (&c[1], &c[2]);
+        let joined = format!("{head}{tail}");
+        // A single capital kerned off the rest of its word ("V ariation") needs no other
+        // writing of the word, unless it is a word itself ("A", "I").
+        let lone_capital = head.chars().count() == 1
+            && !matches!(head, "A" | "I")
+            && tail.starts_with(char::is_lowercase);
+        let joins = if lone_capital {
+            !alone(tail)
+        } else {
+            alone(&joined) && !alone(head) && !alone(tail)
+        };
+        if whole.start() >= at && joins {
+            out.push_str(&text[at..whole.start()]);
+            out.push_str(&joined);
+            at = whole.end();
+        }
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// Closes a compound that a text layer split after its hyphen within a line ("Sub- processor",
@@ -256,6 +303,19 @@ mod tests {
         );
         assert_eq!(tighten(" (a) the SCCs ;"), " (a) the SCCs;");
         assert_eq!(tighten("version 1 .5 of"), "version 1 .5 of");
+    }
+
+    #[test]
+    fn letters_kerned_apart_are_one_word_again() {
+        assert_eq!(
+            close_kerning("V ariation of DA TA; Pr otected V endors.\nA variation of data, protected vendors."),
+            "Variation of DATA; Protected Vendors.\nA variation of data, protected vendors."
+        );
+        // A word of its own stays apart ("A" is one), and so does a pair never written whole.
+        assert_eq!(
+            close_kerning("A ta and Ex ample.\nA table; ta."),
+            "A ta and Ex ample.\nA table; ta."
+        );
     }
 
     #[test]

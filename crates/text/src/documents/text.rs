@@ -51,14 +51,68 @@ fn heading_line(line: &str, width: Option<usize>) -> bool {
     // "7.6 Documentation and compliance": a numbered short title with no closing period; a
     // longer one when the text is wrapped and the line ends well before the others.
     let short = t.chars().count() * 4 < width.unwrap_or(0) * 3;
-    first
+    let numbered = first
         .trim_end_matches('.')
         .split('.')
         .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
         && words.len() >= 2
+        && words[1].chars().next().is_some_and(char::is_uppercase);
+    let title = words[1..].join(" ");
+    if numbered
         && (words.len() <= 10 || (words.len() <= 16 && short))
-        && words[1].chars().next().is_some_and(char::is_uppercase)
         && !t.ends_with(['.', ',', ';', ':'])
+        && !title.contains(". ")
+    {
+        return true;
+    }
+    // "3.2 Data Quality and Proportionality.": a numbered title closed by a full stop, as many
+    // documents set their bold headings, in wrapped text where the line ends well short of the
+    // others: every word capitalised, short words aside. A sentence is not written so.
+    numbered
+        && width.is_some()
+        && short
+        && words.len() <= 9
+        && t.ends_with('.')
+        && !title.trim_end_matches('.').contains(". ")
+        && (title_case(&words[1..]) || words.len() <= 4)
+}
+
+/// A numbered paragraph that opens with a run-in title ("1. Personnel. Data importer's
+/// personnel …"), as documents set a bold lead-in that a PDF's text layer does not mark: the
+/// number and a short title in capitals, closed by a full stop, then the sentence. Returns the
+/// heading (number and title) and the rest of the line.
+fn run_in_title(line: &str) -> Option<(&str, &str)> {
+    let t = line.trim();
+    let (number, _) = t.split_once(' ')?;
+    let digits = number.trim_end_matches('.');
+    if digits.is_empty()
+        || !digits.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let end = t[number.len()..].find(". ")? + number.len();
+    let title: Vec<&str> = t[number.len()..end].split_whitespace().collect();
+    let rest = t[end + 1..].trim_start();
+    (!title.is_empty()
+        && title.len() <= 6
+        && title[0].chars().next().is_some_and(char::is_uppercase)
+        && title_case(&title)
+        && rest.chars().next().is_some_and(char::is_uppercase))
+    .then(|| (&t[..end + 1], rest))
+}
+
+/// Whether every word of a title starts with a capital letter, its short joining words aside.
+fn title_case(words: &[&str]) -> bool {
+    const JOINING: [&str; 20] = [
+        "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "over",
+        "per", "the", "to", "under", "upon", "with",
+    ];
+    words.iter().all(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        w.is_empty()
+            || JOINING.contains(&w.to_lowercase().as_str())
+            || !w.chars().next().is_some_and(char::is_lowercase)
+    })
 }
 
 /// The length of a wrapped text's full lines: the length most lines end just short of (tables
@@ -183,11 +237,39 @@ pub fn text_to_markdown(text: &str) -> String {
         } else {
             line
         };
-        if signature_heading(&lines, i) {
+        // A line that carries on the sentence of a full line before it is that sentence's text,
+        // however it starts ("… set forth in" / "Attachment 1 (Standard Contractual Clauses).").
+        let continues = width.is_some_and(|w| {
+            lines[..i]
+                .iter()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .is_some_and(|prev| {
+                    let p = prev.trim();
+                    p.chars().count() * 10 >= w * 7
+                        && !p.ends_with(['.', ':', ';', '!', '?'])
+                        && !heading_line(prev)
+                })
+        });
+        // A sub-clause number at the start of a line after a finished sentence ("… delete it." /
+        // "3.3 The processor shall …") opens a paragraph, as it does in the document's source.
+        if !continues
+            && i > 0
+            && crate::diff::typed_subclause(line.trim_start())
+                .is_some_and(|(_, rest)| rest.starts_with(|c: char| c.is_uppercase() || c == '"' || c == '\u{201c}'))
+            && lines[..i]
+                .iter()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .is_some_and(|prev| prev.trim_end().ends_with(['.', ':', ';']))
+        {
+            out.push('\n');
+        }
+        if !continues && signature_heading(&lines, i) {
             out.push_str("\n## ");
             out.push_str(&escape_inline(line.trim()));
             out.push_str("\n\n");
-        } else if heading_line(line) {
+        } else if !continues && heading_line(line) {
             let mut heading = line.trim().to_string();
             let bare_label = heading.split_whitespace().count() == 2
                 && heading_line(&heading)
@@ -207,9 +289,38 @@ pub fn text_to_markdown(text: &str) -> String {
                 heading = format!("{}: {}", heading.trim_end_matches([':', '.']), next.trim());
                 i += skip + 1;
             }
-            out.push_str("\n## ");
+            // A heading set over two lines: its last words alone on the next line, in lower case
+            // or in brackets ("… personal data processing" / "services"; "… Clauses" /
+            // "(Processors)").
+            if !bare_label
+                && let Some(skip) = lines[i + 1..].iter().position(|l| !l.trim().is_empty())
+                && let Some(next) = lines.get(i + 1 + skip).map(|l| l.trim())
+                && (1..=3).contains(&next.split_whitespace().count())
+                && next.starts_with(|c: char| c.is_lowercase() || c == '(')
+                && !next.ends_with(['.', ';', ',', ':'])
+                && !heading_line(next)
+            {
+                heading = format!("{heading} {next}");
+                i += skip + 1;
+            }
+            // An annex-type part (`Attachment 1`, `Appendix 2`, `SECURITY EXHIBIT`) encloses the
+            // clauses after it, as a heading one level up: their numbers are qualified by it.
+            let level = if crate::diff::part_label(&heading).is_some() {
+                "#"
+            } else {
+                "##"
+            };
+            out.push('\n');
+            out.push_str(level);
+            out.push(' ');
             out.push_str(&escape_inline(&heading));
             out.push_str("\n\n");
+        } else if let Some((heading, rest)) = (!continues).then(|| run_in_title(line)).flatten() {
+            out.push_str("\n## ");
+            out.push_str(&escape_inline(heading));
+            out.push_str("\n\n");
+            out.push_str(&escape_inline(rest));
+            out.push('\n');
         } else if let Some(item) = line.trim_start().strip_prefix('\u{2022}') {
             // A bullet as drawn ("•") is the "-" item of the Markdown it was written in.
             out.push_str("- ");
@@ -288,6 +399,50 @@ mod tests {
             "3.17 Security, breaches and assistance under other US state privacy laws\nWords.\n";
         let clauses = segment_markdown(&text_to_markdown(typed));
         assert!(clauses.iter().all(|c| c.title.is_none()), "{clauses:?}");
+    }
+
+    /// Wrapped text of about 80 characters a line, as a PDF's text layer gives it.
+    fn wrapped(lines: usize) -> String {
+        "The processor shall keep the personal data confidential and shall ensure that the\n\
+         persons it authorises to process it have committed themselves to confidentiality.\n"
+            .repeat(lines / 2)
+    }
+
+    #[test]
+    fn a_reference_that_wraps_to_a_line_start_is_not_a_heading() {
+        let mut text = String::from("2.3 Compliance\n");
+        text.push_str(&wrapped(24));
+        text.push_str("GitHub will abide by the requirements of European Economic Area data protection law set forth in\n");
+        text.push_str("Attachment 1 (Standard Contractual Clauses). GitHub will also notify Customer at once.\n");
+        text.push_str("This transfer is governed by the clauses referred to in paragraph 1 of Clause 3 or in\n");
+        text.push_str("Clause 11 by any party or subprocessor who is entitled to receive compensation.\n");
+        let md = text_to_markdown(&text);
+        assert!(!md.contains("## Attachment"), "{md}");
+        assert!(!md.contains("## Clause"), "{md}");
+        // After a finished sentence the same label is a heading.
+        text.push_str("Attachment 1\nThe Standard Contractual Clauses\n");
+        assert!(text_to_markdown(&text).contains("## Attachment 1: The Standard Contractual Clauses"));
+    }
+
+    #[test]
+    fn a_numbered_title_closed_by_a_full_stop_is_a_heading_in_wrapped_text() {
+        let mut text = String::from("1. Definitions.\n");
+        text.push_str(&wrapped(24));
+        text.push_str("3.2 Data Quality and Proportionality.\n");
+        text.push_str(&wrapped(4));
+        text.push_str("3.3 The processor shall delete the data.\n");
+        let clauses = segment_markdown(&text_to_markdown(&text));
+        let titles: Vec<_> = clauses
+            .iter()
+            .map(|c| (c.number.clone().unwrap_or_default(), c.title.clone().unwrap_or_default()))
+            .collect();
+        assert!(titles.contains(&("1".into(), "Definitions".into())), "{titles:?}");
+        assert!(
+            titles.contains(&("3.2".into(), "Data Quality and Proportionality".into())),
+            "{titles:?}"
+        );
+        // A sentence is not a title.
+        assert!(titles.contains(&("3.3".into(), String::new())), "{titles:?}");
     }
 
     #[test]
