@@ -95,5 +95,9 @@ fn every_format_finds_the_clauses_the_source_diff_finds() {
             failures.push(format!("{format}: {got:?}"));
         }
     }
-    assert!(failures.is_empty(), "want {want:?}\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "want {want:?}\n{}",
+        failures.join("\n")
+    );
 }

@@ -236,7 +236,21 @@ pub(crate) fn unify_char(c: char) -> char {
 /// The comparison form of a text: quotes unified and all whitespace (paragraph breaks included) collapsed.
 pub(crate) fn match_form(s: &str) -> String {
     let unified: String = s.chars().map(unify_char).collect();
-    collapse_whitespace(&unified)
+    collapse_whitespace(&without_bullets(&unified))
+}
+
+/// The text without the bullets that open its list items ("- ", "• "): a bullet is how a list is
+/// drawn, which a PDF may draw as a shape with no character and a web page as a marker.
+fn without_bullets(s: &str) -> String {
+    s.split('\n')
+        .map(|line| {
+            let t = line.trim_start();
+            t.strip_prefix("- ")
+                .or_else(|| t.strip_prefix("\u{2022} "))
+                .unwrap_or(line)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn collect(chars: &[char]) -> String {
@@ -430,6 +444,10 @@ mod tests {
     fn match_form_unifies_quotes_and_whitespace_only() {
         assert_eq!(match_form("“Service”  it’s\nnew"), "\"Service\" it's new");
         assert_eq!(match_form("Case"), "Case");
+        assert_eq!(
+            match_form("Includes:\n- one;\n\u{2022} two - three"),
+            "Includes: one; two - three"
+        );
     }
 
     #[test]

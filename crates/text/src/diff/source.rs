@@ -103,7 +103,9 @@ fn bold_spans(text: &str) -> String {
         if i + 1 < rest.len() {
             let inner = rest[i];
             let core = inner.trim_matches([' ', '\t']);
-            if !core.is_empty() && !core.contains("\n\n") && !core.starts_with(char::is_whitespace)
+            if !core.is_empty()
+                && !core.contains("\n\n")
+                && !core.starts_with(char::is_whitespace)
                 && !core.ends_with(char::is_whitespace)
             {
                 let lead = &inner[..inner.len() - inner.trim_start_matches([' ', '\t']).len()];
@@ -669,6 +671,11 @@ impl Html {
                 self.hidden = Some(name.to_string());
             }
             ("a", false) => {
+                // A link inside a link is not one: a browser closes the first where the second
+                // opens (as pandoc writes a web address inside a link's text).
+                if out.text.contains('\u{E000}') {
+                    self.tag("a", true, "", no, out);
+                }
                 if let Some(href) = attr(attrs, "href") {
                     // The target is held until `</a>`, where the link is written in Markdown form.
                     out.text.push('[');
@@ -968,10 +975,26 @@ mod tests {
         );
         // HTML bold is Markdown's: a run-in title reads as one; spaces inside move outside; a
         // mark with no partner is dropped.
-        let p = prepare("<p><strong>1. Personnel.</strong> Staff are bound.</p>\nA <b> loud </b> word <b>and\n").expect("prepares");
-        assert!(p.text.contains("**1. Personnel.** Staff are bound."), "{}", p.text);
+        let p = prepare(
+            "<p><strong>1. Personnel.</strong> Staff are bound.</p>\nA <b> loud </b> word <b>and\n",
+        )
+        .expect("prepares");
+        assert!(
+            p.text.contains("**1. Personnel.** Staff are bound."),
+            "{}",
+            p.text
+        );
         assert!(p.text.contains("A  **loud**  word and"), "{}", p.text);
         assert_eq!(p.lines.len(), p.text.matches('\n').count());
+        // A link inside a link: the first ends where the second opens.
+        let p = prepare(
+            "at <a href=\"/a\"><a href=\"https://x.example/a\">https://x.example/a</a></a>, see",
+        )
+        .expect("prepares");
+        assert_eq!(
+            p.text,
+            "at [](/a)[https://x.example/a](https://x.example/a), see\n"
+        );
         // Placeholders that look like tags are text.
         let p = prepare("Send to <Customer Name> at <https://x.example>.").expect("prepares");
         assert_eq!(p.text, "Send to <Customer Name> at <https://x.example>.\n");

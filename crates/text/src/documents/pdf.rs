@@ -120,7 +120,10 @@ fn close_kerning(text: &str) -> String {
     let re = RE.get_or_init(|| regex::Regex::new(r"\b(\p{Lu}\p{L}?) (\p{L}+)\b").expect("valid"));
     let lower = |w: &str| w.to_lowercase();
     let mut count: HashMap<String, usize> = HashMap::new();
-    for w in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for w in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         *count.entry(lower(w)).or_default() += 1;
     }
     let mut split: HashMap<String, usize> = HashMap::new();
@@ -163,8 +166,13 @@ fn close_kerning(text: &str) -> String {
 /// compound whole elsewhere.
 fn close_compounds(line: &str, words: &HashSet<String>) -> String {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static CAPS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    // "EU- U.S.": an abbreviation in capitals and the capital after its hyphen, set apart by
+    // the text layer; no sentence puts a space there.
+    let caps = CAPS.get_or_init(|| regex::Regex::new(r"\b(\p{Lu}{2,})- (\p{Lu})").expect("valid"));
+    let line = caps.replace_all(line, "$1-$2");
     let re = RE.get_or_init(|| regex::Regex::new(r"(\w+)- (\p{Ll}\w*)").expect("valid"));
-    re.replace_all(line, |c: &regex::Captures| {
+    re.replace_all(&line, |c: &regex::Captures| {
         let compound = format!("{}-{}", c[1].to_lowercase(), c[2].to_lowercase());
         if words.contains(&compound) {
             format!("{}-{}", &c[1], &c[2])
@@ -178,6 +186,35 @@ fn close_compounds(line: &str, words: &HashSet<String>) -> String {
 /// Removes the spaces a PDF's text layer puts inside brackets and quotes and before punctuation
 /// (around a link's text, for example: "clause 5.1 ."), which no reader sees as spaces.
 fn tighten(line: &str) -> String {
+    straight_quotes(&tighten_spaces(line))
+}
+
+/// Removes a space a text layer puts inside straight double quotes (`" End User "`): in a line
+/// with an even number of them, after each opening one and before each closing one.
+fn straight_quotes(line: &str) -> String {
+    if !line.matches('"').count().is_multiple_of(2) || !line.contains('"') {
+        return line.to_string();
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut open = false;
+    for (i, c) in chars.iter().enumerate() {
+        if *c == ' ' {
+            let after_open = open && i > 0 && chars[i - 1] == '"';
+            let before_close = open && chars.get(i + 1) == Some(&'"');
+            if after_open || before_close {
+                continue;
+            }
+        }
+        if *c == '"' {
+            open = !open;
+        }
+        out.push(*c);
+    }
+    out
+}
+
+fn tighten_spaces(line: &str) -> String {
     const CLOSE: [char; 9] = ['.', ',', ';', ':', ')', ']', '\u{201d}', '\u{2019}', '?'];
     const OPEN: [char; 4] = ['(', '[', '\u{201c}', '\u{2018}'];
     let mut out = String::with_capacity(line.len());
@@ -235,6 +272,19 @@ fn dehyphenate(lines: &[&str]) -> String {
         let line = if joined { line.trim_start() } else { line };
         let next = lines.get(i + 1).map_or("", |n| n.trim_start());
         let next_lower = next.chars().next().is_some_and(char::is_lowercase);
+        let next_upper = next.chars().next().is_some_and(char::is_uppercase);
+        // A hyphen glued to its word at a line end, with a capital after the break, is the
+        // compound's own ("EU-" / "U.S.", "non-" / "EU"): no hyphenation puts a capital there.
+        let compound_end = line
+            .trim_end()
+            .strip_suffix('-')
+            .filter(|head| next_upper && head.chars().next_back().is_some_and(char::is_alphabetic));
+        if let Some(head) = compound_end {
+            out.push_str(head);
+            out.push('-');
+            joined = true;
+            continue;
+        }
         // Some producers set the hyphen apart: "informa -" / "tion".
         let broken = line
             .trim_end()
@@ -256,9 +306,17 @@ fn dehyphenate(lines: &[&str]) -> String {
                     .trim_end_matches(|c: char| !c.is_alphanumeric())
                     .to_lowercase();
                 let compound = format!("{first}-{second}");
-                let whole = format!("{first}{second}");
+                // The hyphen stays where the document writes the compound with it elsewhere, or
+                // where the broken token is a web address or a chain of hyphenated words
+                // ("github-" / "subprocessors", "7-days-per-" / "week"): programs that do not
+                // hyphenate (word processors, browsers) break only at hyphens already there.
+                let token = head.rsplit(char::is_whitespace).next().unwrap_or("");
+                let chained =
+                    token.contains(['/', '@']) || token.trim_end_matches('-').contains('-');
+                // Nor does any hyphenation leave one letter on either side ("e-" / "mail").
+                let one_letter = first.chars().count() == 1 || second.chars().count() == 1;
                 out.push_str(head);
-                if words.contains(&compound) && !words.contains(&whole) {
+                if chained || one_letter || words.contains(&compound) {
                     out.push('-');
                 }
                 joined = true;
@@ -302,13 +360,20 @@ mod tests {
             "given in clause 5.1. (the \u{201c}Services\u{201d}): (\u{201c}Lumen\u{201d})"
         );
         assert_eq!(tighten(" (a) the SCCs ;"), " (a) the SCCs;");
+        assert_eq!(
+            tighten("1.6 \"End User \" means; \" Data \" and \"x\""),
+            "1.6 \"End User\" means; \"Data\" and \"x\""
+        );
+        assert_eq!(tighten("an odd \" quote here"), "an odd \" quote here");
         assert_eq!(tighten("version 1 .5 of"), "version 1 .5 of");
     }
 
     #[test]
     fn letters_kerned_apart_are_one_word_again() {
         assert_eq!(
-            close_kerning("V ariation of DA TA; Pr otected V endors.\nA variation of data, protected vendors."),
+            close_kerning(
+                "V ariation of DA TA; Pr otected V endors.\nA variation of data, protected vendors."
+            ),
             "Variation of DATA; Protected Vendors.\nA variation of data, protected vendors."
         );
         // A word of its own stays apart ("A" is one), and so does a pair never written whole.
@@ -342,11 +407,31 @@ mod tests {
 
     #[test]
     fn hyphenation_at_line_ends_is_undone_but_compounds_stay() {
-        assert_eq!(dehyphenate(&["sub-", "Processor"]), "sub-\nProcessor\n");
+        assert_eq!(dehyphenate(&["sub-", "Processor"]), "sub-Processor\n");
         assert_eq!(dehyphenate(&["data pro-", "cessing"]), "data processing\n");
         assert_eq!(
             dehyphenate(&["personal informa -", "tion"]),
             "personal information\n"
+        );
+        // A web address or a chain of hyphenated words keeps its hyphen.
+        assert_eq!(
+            dehyphenate(&[
+                "see https://x.example/articles/github-",
+                "subprocessors today"
+            ]),
+            "see https://x.example/articles/github-subprocessors today\n"
+        );
+        assert_eq!(
+            dehyphenate(&["7-days-per-", "week basis"]),
+            "7-days-per-week basis\n"
+        );
+        assert_eq!(
+            dehyphenate(&["in e-", "mail, documents"]),
+            "in e-mail, documents\n"
+        );
+        assert_eq!(
+            dehyphenate(&["the EU-", "U.S. Shield"]),
+            "the EU-U.S. Shield\n"
         );
         // A compound written with its hyphen elsewhere in the document keeps it.
         assert_eq!(

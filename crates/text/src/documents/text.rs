@@ -86,7 +86,9 @@ fn run_in_title(line: &str) -> Option<(&str, &str)> {
     let (number, _) = t.split_once(' ')?;
     let digits = number.trim_end_matches('.');
     if digits.is_empty()
-        || !digits.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        || !digits
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
     {
         return None;
     }
@@ -255,8 +257,9 @@ pub fn text_to_markdown(text: &str) -> String {
         // "3.3 The processor shall …") opens a paragraph, as it does in the document's source.
         if !continues
             && i > 0
-            && crate::diff::typed_subclause(line.trim_start())
-                .is_some_and(|(_, rest)| rest.starts_with(|c: char| c.is_uppercase() || c == '"' || c == '\u{201c}'))
+            && crate::diff::typed_subclause(line.trim_start()).is_some_and(|(_, rest)| {
+                rest.starts_with(|c: char| c.is_uppercase() || c == '"' || c == '\u{201c}')
+            })
             && lines[..i]
                 .iter()
                 .rev()
@@ -415,13 +418,17 @@ mod tests {
         text.push_str("GitHub will abide by the requirements of European Economic Area data protection law set forth in\n");
         text.push_str("Attachment 1 (Standard Contractual Clauses). GitHub will also notify Customer at once.\n");
         text.push_str("This transfer is governed by the clauses referred to in paragraph 1 of Clause 3 or in\n");
-        text.push_str("Clause 11 by any party or subprocessor who is entitled to receive compensation.\n");
+        text.push_str(
+            "Clause 11 by any party or subprocessor who is entitled to receive compensation.\n",
+        );
         let md = text_to_markdown(&text);
         assert!(!md.contains("## Attachment"), "{md}");
         assert!(!md.contains("## Clause"), "{md}");
         // After a finished sentence the same label is a heading.
         text.push_str("Attachment 1\nThe Standard Contractual Clauses\n");
-        assert!(text_to_markdown(&text).contains("## Attachment 1: The Standard Contractual Clauses"));
+        assert!(
+            text_to_markdown(&text).contains("\n# Attachment 1: The Standard Contractual Clauses")
+        );
     }
 
     #[test]
@@ -434,15 +441,26 @@ mod tests {
         let clauses = segment_markdown(&text_to_markdown(&text));
         let titles: Vec<_> = clauses
             .iter()
-            .map(|c| (c.number.clone().unwrap_or_default(), c.title.clone().unwrap_or_default()))
+            .map(|c| {
+                (
+                    c.number.clone().unwrap_or_default(),
+                    c.title.clone().unwrap_or_default(),
+                )
+            })
             .collect();
-        assert!(titles.contains(&("1".into(), "Definitions".into())), "{titles:?}");
+        assert!(
+            titles.contains(&("1".into(), "Definitions".into())),
+            "{titles:?}"
+        );
         assert!(
             titles.contains(&("3.2".into(), "Data Quality and Proportionality".into())),
             "{titles:?}"
         );
         // A sentence is not a title.
-        assert!(titles.contains(&("3.3".into(), String::new())), "{titles:?}");
+        assert!(
+            titles.contains(&("3.3".into(), String::new())),
+            "{titles:?}"
+        );
     }
 
     #[test]
