@@ -746,7 +746,14 @@ fn table(b: &mut Builder, index: usize, rows: &[Vec<Vec<String>>]) -> bool {
                     }
                 }
                 _ if is_short(&first) && !first.starts_with(['[', '(']) => {
-                    b.start(None, Some(first.replace('\n', " ")), index);
+                    // A first cell that starts with a number ("G. API Terms") is numbered like a
+                    // heading, as a Markdown table's row is.
+                    let first = first.replace('\n', " ");
+                    let (number, title) = match crate::diff::heading_number_text(&first) {
+                        Some((n, t)) => (Some(n), t),
+                        None => (None, Some(first)),
+                    };
+                    b.start(number, title, index);
                     let rest: Vec<&String> = cells[1..].iter().filter(|c| !c.is_empty()).collect();
                     for c in rest {
                         b.text(index, c);

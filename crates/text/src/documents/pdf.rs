@@ -262,10 +262,37 @@ fn vocabulary(lines: &[&str]) -> HashSet<String> {
         .collect()
 }
 
+/// Whether the document's producer hyphenates words at line ends: some line ends in a hyphen
+/// that breaks a word the document writes whole elsewhere, and never as a compound.
+fn hyphenates(lines: &[&str], words: &HashSet<String>) -> bool {
+    lines.windows(2).any(|pair| {
+        let Some(head) = pair[0].trim_end().strip_suffix('-') else {
+            return false;
+        };
+        let first = head
+            .rsplit(char::is_whitespace)
+            .next()
+            .unwrap_or("")
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        let second = pair[1]
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        !first.is_empty()
+            && second.starts_with(char::is_lowercase)
+            && words.contains(&format!("{first}{second}"))
+            && !words.contains(&format!("{first}-{second}"))
+    })
+}
+
 /// Joins a word broken by a hyphen at a line end ("pro-" / "cessing") into one word; a compound
 /// the document writes with its hyphen elsewhere ("sub-processor") keeps it.
 fn dehyphenate(lines: &[&str]) -> String {
     let words = vocabulary(lines);
+    let hyphenates = hyphenates(lines, &words);
     let mut out = String::new();
     let mut joined = false;
     for (i, line) in lines.iter().enumerate() {
@@ -316,7 +343,12 @@ fn dehyphenate(lines: &[&str]) -> String {
                 // Nor does any hyphenation leave one letter on either side ("e-" / "mail").
                 let one_letter = first.chars().count() == 1 || second.chars().count() == 1;
                 out.push_str(head);
-                if chained || one_letter || words.contains(&compound) {
+                // A break the document gives no evidence on is the producer's: joined where the
+                // producer hyphenates words (as typesetters do), kept where it does not (as word
+                // processors and browsers do, breaking only at hyphens in the text).
+                let whole = format!("{first}{second}");
+                let unknown = !words.contains(&compound) && !words.contains(&whole);
+                if chained || one_letter || words.contains(&compound) || (unknown && !hyphenates) {
                     out.push('-');
                 }
                 joined = true;
@@ -340,7 +372,7 @@ mod tests {
         let pages: Vec<String> = (1..=3)
             .map(|n| {
                 format!(
-                    "Data Processing Addendum\n{n}. Clause {n}\nThe processor shall keep records of pro-\ncessing activities.\nDocument DPA-acme · Version 2 Page {n} of 3\n"
+                    "Data Processing Addendum\n{n}. Clause {n}\nThe processor shall keep records of pro-\ncessing activities.\nThat processing is lawful.\nDocument DPA-acme · Version 2 Page {n} of 3\n"
                 )
             })
             .collect();
@@ -408,10 +440,19 @@ mod tests {
     #[test]
     fn hyphenation_at_line_ends_is_undone_but_compounds_stay() {
         assert_eq!(dehyphenate(&["sub-", "Processor"]), "sub-Processor\n");
-        assert_eq!(dehyphenate(&["data pro-", "cessing"]), "data processing\n");
+        // A document that hyphenates ("processing" elsewhere, broken once) joins an unknown
+        // break; one that shows no hyphenation keeps it.
         assert_eq!(
-            dehyphenate(&["personal informa -", "tion"]),
-            "personal information\n"
+            dehyphenate(&["data pro-", "cessing of processing; high-", "throughput"]),
+            "data processing of processing; highthroughput\n"
+        );
+        assert_eq!(
+            dehyphenate(&["the open-", "source community"]),
+            "the open-source community\n"
+        );
+        assert_eq!(
+            dehyphenate(&["personal informa -", "tion is information"]),
+            "personal information is information\n"
         );
         // A web address or a chain of hyphenated words keeps its hyphen.
         assert_eq!(

@@ -65,6 +65,19 @@ fn heading_line(line: &str, width: Option<usize>) -> bool {
     {
         return true;
     }
+    // "O. Disclaimer of Warranties": a section lettered in capitals, its title in capitals too.
+    let lettered = words[0].len() == 2
+        && words[0].ends_with('.')
+        && words[0].starts_with(|c: char| c.is_ascii_uppercase())
+        && words.len() >= 2
+        && words.len() <= 10
+        && !t.ends_with(['.', ',', ';', ':'])
+        && !title.contains(". ")
+        && title_case(&words[1..])
+        && words[1].chars().next().is_some_and(char::is_uppercase);
+    if lettered {
+        return true;
+    }
     // "3.2 Data Quality and Proportionality.": a numbered title closed by a full stop, as many
     // documents set their bold headings, in wrapped text where the line ends well short of the
     // others: every word capitalised, short words aside. A sentence is not written so.
@@ -274,9 +287,15 @@ pub fn text_to_markdown(text: &str) -> String {
             out.push_str("\n\n");
         } else if !continues && heading_line(line) {
             let mut heading = line.trim().to_string();
+            // A label word and its number ("Clause 7", "Annex II"), never a lettered title ("A.
+            // Definitions").
             let bare_label = heading.split_whitespace().count() == 2
                 && heading_line(&heading)
-                && heading.chars().next().is_some_and(char::is_alphabetic);
+                && heading.chars().next().is_some_and(char::is_alphabetic)
+                && !heading
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| w.len() == 2 && w.ends_with('.'));
             // A "Clause 7" label on its own line, its title on the next.
             if bare_label
                 && let Some(next) = lines[i + 1..].iter().find(|l| !l.trim().is_empty())
@@ -461,6 +480,12 @@ mod tests {
             titles.contains(&("3.3".into(), String::new())),
             "{titles:?}"
         );
+        // A lettered section title is a heading; a lettered sentence is not.
+        let md = text_to_markdown(
+            "O. Disclaimer of Warranties\nWe provide the service as is.\nA. The customer pays.\n",
+        );
+        assert!(md.contains("## O. Disclaimer of Warranties"), "{md}");
+        assert!(!md.contains("## A."), "{md}");
     }
 
     #[test]
