@@ -483,7 +483,13 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
                         {
                             (Some(trimmed.trim_end_matches('.').to_string()), "")
                         } else if !lead.is_empty() && is_short(lead) && lead.len() < trimmed.len() {
-                            let rest = trimmed.get(lead.len()..).unwrap_or("").trim();
+                            // The full stop after a bold run-in title may be set in plain type.
+                            let rest = trimmed
+                                .get(lead.len()..)
+                                .unwrap_or("")
+                                .trim()
+                                .trim_start_matches(['.', ':'])
+                                .trim_start();
                             (Some(lead.trim_end_matches('.').to_string()), rest)
                         } else if is_short(trimmed)
                             && decimal

@@ -327,7 +327,10 @@ pub fn text_to_markdown(text: &str) -> String {
             }
             // An annex-type part (`Attachment 1`, `Appendix 2`, `SECURITY EXHIBIT`) encloses the
             // clauses after it, as a heading one level up: their numbers are qualified by it.
-            let level = if crate::diff::part_label(&heading).is_some() {
+            // So does a title in capitals ("STANDARD TERMS"): it ends the part before it.
+            let letters: Vec<char> = heading.chars().filter(|c| c.is_alphabetic()).collect();
+            let capitals = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase());
+            let level = if crate::diff::part_label(&heading).is_some() || capitals {
                 "#"
             } else {
                 "##"
