@@ -652,13 +652,20 @@ fn opens_top(b: &Builder, parts: &[(usize, String)], first: u32) -> bool {
     // The run of top-level numbers this one would continue: the last top-level number before
     // it, over sub-clauses (`1.`, `1.1`, `1.2`, then `2.`), never past another kind of clause.
     for s in b.out.iter().rev() {
-        let Some(own) = s.number.as_deref().map(|n| n.rsplit('/').next().unwrap_or(n)) else {
+        let Some(own) = s
+            .number
+            .as_deref()
+            .map(|n| n.rsplit('/').next().unwrap_or(n))
+        else {
             return false;
         };
         if let Ok(n) = own.parse::<u32>() {
             return first > n;
         }
-        if !own.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
+        if !own
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        {
             return false;
         }
     }

@@ -92,13 +92,88 @@ pub fn to_markdown(page: &str) -> String {
         }
         None => page,
     };
-    let visible = one_line_tags(&without_hidden(body));
+    let visible = one_line_tags(&without_hidden(main_content(body)));
     let mut out = String::with_capacity(visible.len());
     for line in visible.lines() {
         out.push_str(line.trim());
         out.push('\n');
     }
     out
+}
+
+/// The page's main content, as a browser's reader view takes it: the one `<main>` element (or
+/// element with `role="main"`), else the one `<article>`, else the whole body. What lies outside
+/// it (the site's header, menus, footer, cookie notice) is the site's, not the document's.
+fn main_content(body: &str) -> &str {
+    let lower = body.to_ascii_lowercase();
+    // The element opened at `open_at`, up to its own closing tag (same-name elements nest).
+    let element = |open_at: usize, name: &str| -> Option<&str> {
+        let start = lower[open_at..].find('>').map(|e| open_at + e + 1)?;
+        let (open, close) = (format!("<{name}"), format!("</{name}"));
+        let mut depth = 1usize;
+        let mut at = start;
+        while let Some(i) = lower[at..].find('<') {
+            let tag = at + i;
+            let rest = &lower[tag..];
+            let bounded = |t: &str| {
+                rest[t.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c == '>' || c.is_whitespace())
+            };
+            if rest.starts_with(&close) && bounded(&close) {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&body[start..tag]);
+                }
+            } else if rest.starts_with(&open) && bounded(&open) {
+                depth += 1;
+            }
+            at = tag + 1;
+        }
+        None
+    };
+    let opening = |name: &str| -> Vec<usize> {
+        let tag = format!("<{name}");
+        lower
+            .match_indices(&tag)
+            .map(|(i, _)| i)
+            .filter(|i| {
+                lower[i + tag.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c == '>' || c.is_whitespace())
+            })
+            .collect()
+    };
+    let mains = opening("main");
+    if mains.len() == 1
+        && let Some(inner) = element(mains[0], "main")
+    {
+        return inner;
+    }
+    if let Some(at) = lower
+        .find("role=\"main\"")
+        .or_else(|| lower.find("role='main'"))
+        && let Some(open) = lower[..at].rfind('<')
+    {
+        let name: String = lower[open + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if !name.is_empty()
+            && let Some(inner) = element(open, &name)
+        {
+            return inner;
+        }
+    }
+    let articles = opening("article");
+    if articles.len() == 1
+        && let Some(inner) = element(articles[0], "article")
+    {
+        return inner;
+    }
+    body
 }
 
 /// The page with every tag on one line: a page written with its lines wrapped (as pandoc and
@@ -212,6 +287,31 @@ mod tests {
             b"# Terms\n\n<p id=\"a\"><h1>Appendix A</h1></p>\n"
         ));
         assert!(!is_page(b"<p>Intro</p>\n\n## 1. Scope\n"));
+    }
+
+    #[test]
+    fn the_main_content_without_the_site_around_it() {
+        let page = "<!DOCTYPE html><html><body><header><a href=\"/\">Acme</a> Pricing Sign up</header>\n<main class=\"legal\">\n<h1>Data Processing Addendum</h1>\n<h2>1. Scope</h2>\n<p>Text.</p>\n</main>\n<footer>© Acme 2026 · Cookie settings</footer></body></html>";
+        let md = to_markdown(page);
+        assert!(
+            md.contains("<h2>1. Scope</h2>") && md.contains("<p>Text.</p>"),
+            "{md}"
+        );
+        assert!(!md.contains("Pricing") && !md.contains("Cookie"), "{md}");
+        // Without a main element or one article, the whole body is the document.
+        let page =
+            "<html><body><div>Intro</div><article>A</article><article>B</article></body></html>";
+        let md = to_markdown(page);
+        assert!(
+            md.contains("Intro") && md.contains('A') && md.contains('B'),
+            "{md}"
+        );
+        let page = "<html><body><div>Menu</div><div role=\"main\"><p>Terms</p></div><div>Foot</div></body></html>";
+        let md = to_markdown(page);
+        assert!(
+            md.contains("Terms") && !md.contains("Menu") && !md.contains("Foot"),
+            "{md}"
+        );
     }
 
     #[test]
