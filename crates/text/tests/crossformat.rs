@@ -3,7 +3,7 @@
 //! Fixtures (tests/fixtures/crossformat, made by its `make.sh`): two revisions each of two
 //! published legal documents (CC0), as their Markdown source, as a Word file written by pandoc
 //! and re-saved by LibreOffice, as a web page written by pandoc, and as PDFs printed by
-//! LibreOffice and by Chromium. Every format of one revision must compare unchanged with every
+//! LibreOffice and by Chromium (in one column and in two). Every format of one revision must compare unchanged with every
 //! other, and every format must find between the two revisions exactly the clauses the Markdown
 //! diff finds.
 
@@ -26,6 +26,7 @@ const ALL: &[&str] = &[
     "libreoffice.docx",
     "libreoffice.pdf",
     "chromium.pdf",
+    "chromium-columns.pdf",
 ];
 
 const DOCUMENTS: [Published; 2] = [

@@ -302,10 +302,16 @@ fn dehyphenate(lines: &[&str]) -> String {
         let next_upper = next.chars().next().is_some_and(char::is_uppercase);
         // A hyphen glued to its word at a line end, with a capital after the break, is the
         // compound's own ("EU-" / "U.S.", "non-" / "EU"): no hyphenation puts a capital there.
-        let compound_end = line
-            .trim_end()
-            .strip_suffix('-')
-            .filter(|head| next_upper && head.chars().next_back().is_some_and(char::is_alphabetic));
+        // So is one after a figure ("24-" / "hours-per-day"): figures are not hyphenated.
+        let next_figure_or_lower = next
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c.is_lowercase());
+        let compound_end = line.trim_end().strip_suffix('-').filter(|head| {
+            let last = head.chars().next_back();
+            (next_upper && last.is_some_and(char::is_alphabetic))
+                || (next_figure_or_lower && last.is_some_and(|c| c.is_ascii_digit()))
+        });
         if let Some(head) = compound_end {
             out.push_str(head);
             out.push('-');
@@ -473,6 +479,10 @@ mod tests {
         assert_eq!(
             dehyphenate(&["the EU-", "U.S. Shield"]),
             "the EU-U.S. Shield\n"
+        );
+        assert_eq!(
+            dehyphenate(&["on a 24-", "hours-per-day basis"]),
+            "on a 24-hours-per-day basis\n"
         );
         // A compound written with its hyphen elsewhere in the document keeps it.
         assert_eq!(

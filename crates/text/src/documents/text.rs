@@ -58,11 +58,13 @@ fn heading_line(line: &str, width: Option<usize>) -> bool {
         && words.len() >= 2
         && words[1].chars().next().is_some_and(char::is_uppercase);
     let title = words[1..].join(" ");
-    if numbered
-        && (words.len() <= 10 || (words.len() <= 16 && short))
-        && !t.ends_with(['.', ',', ';', ':'])
-        && !title.contains(". ")
-    {
+    // In wrapped text a long title must end short of the full lines: a full line is the first
+    // line of a paragraph, however it starts.
+    let fits = match width {
+        Some(_) => words.len() <= 6 || (words.len() <= 16 && short),
+        None => words.len() <= 10,
+    };
+    if numbered && fits && !t.ends_with(['.', ',', ';', ':']) && !title.contains(". ") {
         return true;
     }
     // "O. Disclaimer of Warranties": a section lettered in capitals, its title in capitals too.
@@ -81,13 +83,29 @@ fn heading_line(line: &str, width: Option<usize>) -> bool {
     // "3.2 Data Quality and Proportionality.": a numbered title closed by a full stop, as many
     // documents set their bold headings, in wrapped text where the line ends well short of the
     // others: every word capitalised, short words aside. A sentence is not written so.
+    // Capitalised, it may fill a narrow column's line; in sentence case it must be short.
     numbered
         && width.is_some()
-        && short
         && words.len() <= 9
         && t.ends_with('.')
         && !title.trim_end_matches('.').contains(". ")
-        && (title_case(&words[1..]) || words.len() <= 4)
+        && (title_case(&words[1..]) || (short && words.len() <= 4))
+}
+
+/// Whether the line at `i` opens with a number or a section letter and its sentence goes on in
+/// lower case on the next line ("1.1 The \"Applicable Laws\" means certain" / "laws, …"): the
+/// first line of a wrapped paragraph, however short a narrow column makes it, not a heading.
+fn sentence_goes_on(lines: &[&str], i: usize) -> bool {
+    let t = lines[i].trim_start();
+    let first = t.split_whitespace().next().unwrap_or("");
+    let numbered = first.starts_with(|c: char| c.is_ascii_digit())
+        || (first.len() == 2 && first.ends_with('.'));
+    numbered
+        && !t.trim_end().ends_with(['.', ':', ';'])
+        && lines[i + 1..]
+            .iter()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|n| n.trim_start().starts_with(char::is_lowercase))
 }
 
 /// A numbered paragraph that opens with a run-in title ("1. Personnel. Data importer's
@@ -285,7 +303,7 @@ pub fn text_to_markdown(text: &str) -> String {
             out.push_str("\n## ");
             out.push_str(&escape_inline(line.trim()));
             out.push_str("\n\n");
-        } else if !continues && heading_line(line) {
+        } else if !continues && heading_line(line) && !sentence_goes_on(&lines, i) {
             let mut heading = line.trim().to_string();
             // A label word and its number ("Clause 7", "Annex II"), never a lettered title ("A.
             // Definitions").
@@ -314,12 +332,23 @@ pub fn text_to_markdown(text: &str) -> String {
             // A heading set over two lines: its last words alone on the next line, in lower case
             // or in brackets ("… personal data processing" / "services"; "… Clauses" /
             // "(Processors)").
+            // A title in capitals may go on in capitals ("… Security" / "Measures.").
+            let next_words = |next: &str| -> bool {
+                let words: Vec<&str> = next.split_whitespace().collect();
+                if !(1..=3).contains(&words.len()) || next.ends_with([';', ',', ':']) {
+                    return false;
+                }
+                let lower_or_bracket = next.starts_with(|c: char| c.is_lowercase() || c == '(');
+                let titled = !heading.ends_with('.')
+                    && next.starts_with(char::is_alphabetic)
+                    && title_case(&words)
+                    && title_case(&heading.split_whitespace().skip(1).collect::<Vec<_>>());
+                (lower_or_bracket && !next.ends_with('.')) || titled
+            };
             if !bare_label
                 && let Some(skip) = lines[i + 1..].iter().position(|l| !l.trim().is_empty())
                 && let Some(next) = lines.get(i + 1 + skip).map(|l| l.trim())
-                && (1..=3).contains(&next.split_whitespace().count())
-                && next.starts_with(|c: char| c.is_lowercase() || c == '(')
-                && !next.ends_with(['.', ';', ',', ':'])
+                && next_words(next)
                 && !heading_line(next)
             {
                 heading = format!("{heading} {next}");
