@@ -3,9 +3,9 @@
 //! Fixtures (tests/fixtures/crossformat, made by its `make.sh`): two revisions each of two
 //! published legal documents (CC0), as their Markdown source, as a Word file written by pandoc
 //! and re-saved by LibreOffice, as a web page written by pandoc, and as PDFs printed by
-//! LibreOffice and by Chromium (in one column and in two). Every format of one revision must compare unchanged with every
-//! other, and every format must find between the two revisions exactly the clauses the Markdown
-//! diff finds.
+//! LibreOffice and by Chromium (in one column and in two). Every format of one revision must
+//! compare unchanged with every other, and every format must find between the two revisions
+//! exactly the clauses the Markdown diff finds.
 
 use std::path::PathBuf;
 
