@@ -245,6 +245,10 @@ fn without_bullets(s: &str) -> String {
     s.split('\n')
         .map(|line| {
             let t = line.trim_start();
+            if t.trim_end() == "-" || t.trim_end() == "\u{2022}" {
+                // An item whose words follow on the next line.
+                return "";
+            }
             t.strip_prefix("- ")
                 .or_else(|| t.strip_prefix("\u{2022} "))
                 .unwrap_or(line)
@@ -448,6 +452,7 @@ mod tests {
             match_form("Includes:\n- one;\n\u{2022} two - three"),
             "Includes: one; two - three"
         );
+        assert_eq!(match_form("-\nUnder exigent"), match_form("- Under exigent"));
     }
 
     #[test]
