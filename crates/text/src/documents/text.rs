@@ -56,7 +56,10 @@ fn heading_line(line: &str, width: Option<usize>) -> bool {
         .split('.')
         .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
         && words.len() >= 2
-        && words[1].chars().next().is_some_and(char::is_uppercase);
+        && words[1]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
     let title = words[1..].join(" ");
     // In wrapped text a long title must end short of the full lines: a full line is the first
     // line of a paragraph, however it starts.
@@ -130,7 +133,10 @@ fn run_in_title(line: &str) -> Option<(&str, &str)> {
         && title.len() <= 6
         && title[0].chars().next().is_some_and(char::is_uppercase)
         && title_case(&title)
-        && rest.chars().next().is_some_and(char::is_uppercase))
+        && rest
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()))
     .then(|| (&t[..end + 1], rest))
 }
 
