@@ -452,7 +452,10 @@ mod tests {
             match_form("Includes:\n- one;\n\u{2022} two - three"),
             "Includes: one; two - three"
         );
-        assert_eq!(match_form("-\nUnder exigent"), match_form("- Under exigent"));
+        assert_eq!(
+            match_form("-\nUnder exigent"),
+            match_form("- Under exigent")
+        );
     }
 
     #[test]

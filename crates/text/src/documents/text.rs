@@ -95,6 +95,58 @@ fn heading_line(line: &str, width: Option<usize>) -> bool {
         && (title_case(&words[1..]) || (short && words.len() <= 4))
 }
 
+/// The lines of lists of labelled parts ("List of Schedules" / "Schedule 1: …" / "Schedule 2:
+/// …" / "Schedule 4: …"): three or more lines in a row that open with the same label word and a
+/// number. Headings of parts each have text of their own after them; a list's lines do not.
+fn label_runs(lines: &[&str]) -> Vec<usize> {
+    const LABELS: [&str; 8] = [
+        "clause",
+        "section",
+        "article",
+        "annex",
+        "appendix",
+        "schedule",
+        "exhibit",
+        "attachment",
+    ];
+    // (label word, identifier) of a line.
+    let label = |l: &str| -> Option<(String, String)> {
+        let mut words = l.split_whitespace();
+        let word = words.next()?.to_lowercase();
+        let id = words
+            .next()?
+            .trim_end_matches([':', '.', ','])
+            .to_lowercase();
+        (LABELS.contains(&word.as_str())
+            && id.starts_with(|c: char| c.is_ascii_digit() || "ivx".contains(c)))
+        .then_some((word, id))
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some((word, id)) = label(lines[i]) else {
+            i += 1;
+            continue;
+        };
+        // The list ends where a label comes again: that is the part's own heading.
+        let mut seen = vec![id];
+        let mut j = i + 1;
+        while j < lines.len()
+            && let Some((w, id)) = label(lines[j])
+            && w == word
+            && !seen.contains(&id)
+        {
+            seen.push(id);
+            j += 1;
+        }
+        if j - i >= 3 {
+            out.extend(i..j);
+        }
+        i = j;
+    }
+    out
+}
+
 /// Whether the line at `i` opens with a number or a section letter and its sentence goes on in
 /// lower case on the next line ("1.1 The \"Applicable Laws\" means certain" / "laws, …"): the
 /// first line of a wrapped paragraph, however short a narrow column makes it, not a heading.
@@ -265,6 +317,7 @@ pub fn text_to_markdown(text: &str) -> String {
     let width = wrap_width(&lines);
     let heading_line = |line: &str| heading_line(line, width);
     let listed = preamble_list(&lines, heading_line);
+    let label_list = label_runs(&lines);
     let mut out = String::with_capacity(text.len() + 256);
     let mut i = 0;
     while i < lines.len() {
@@ -309,7 +362,11 @@ pub fn text_to_markdown(text: &str) -> String {
             out.push_str("\n## ");
             out.push_str(&escape_inline(line.trim()));
             out.push_str("\n\n");
-        } else if !continues && heading_line(line) && !sentence_goes_on(&lines, i) {
+        } else if !continues
+            && !label_list.contains(&i)
+            && heading_line(line)
+            && !sentence_goes_on(&lines, i)
+        {
             let mut heading = line.trim().to_string();
             // A label word and its number ("Clause 7", "Annex II"), never a lettered title ("A.
             // Definitions").
@@ -321,12 +378,21 @@ pub fn text_to_markdown(text: &str) -> String {
                     .next()
                     .is_some_and(|w| w.len() == 2 && w.ends_with('.'));
             // A "Clause 7" label on its own line, its title on the next.
+            // A title in capitals under a label in capitals ("SCHEDULE 1" / "TRANSFER
+            // MECHANISMS") is that title too, though it reads as a heading of its own.
+            let caps_title = |next: &str| {
+                let letters: Vec<char> = next.chars().filter(|c| c.is_alphabetic()).collect();
+                next.starts_with(char::is_alphabetic)
+                    && letters.len() >= 4
+                    && letters.iter().all(|c| c.is_uppercase())
+                    && crate::diff::part_label(next).is_none()
+            };
             if bare_label
                 && let Some(next) = lines[i + 1..].iter().find(|l| !l.trim().is_empty())
                 && next.trim().len() <= 90
                 && !next.trim().ends_with(['.', ';', ','])
                 && !next.trim_start().starts_with('(')
-                && !heading_line(next)
+                && (!heading_line(next) || caps_title(next.trim()))
             {
                 let skip = lines[i + 1..]
                     .iter()
@@ -524,6 +590,14 @@ mod tests {
         );
         assert!(md.contains("## O. Disclaimer of Warranties"), "{md}");
         assert!(!md.contains("## A."), "{md}");
+    }
+
+    #[test]
+    fn a_list_of_schedules_is_text_and_a_capital_title_joins_its_label() {
+        let text = "1. Terms\nThe Schedules are:\nSchedule 1: Transfers\nSchedule 2: Details\nSchedule 4: Clauses\nSCHEDULE 1\nTRANSFER MECHANISMS\nThe transfers are lawful.\n";
+        let md = text_to_markdown(text);
+        assert!(!md.contains("# Schedule 2"), "{md}");
+        assert!(md.contains("# SCHEDULE 1: TRANSFER MECHANISMS"), "{md}");
     }
 
     #[test]
