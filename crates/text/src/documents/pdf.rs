@@ -11,7 +11,55 @@ pub fn text(bytes: &[u8]) -> Result<String, String> {
     let pages = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes))
         .map_err(|_| "the PDF is malformed (its structure could not be read)".to_string())?
         .map_err(|e| format!("not a readable PDF: {e}"))?;
-    Ok(reading_text(&pages))
+    let hyphenating = std::panic::catch_unwind(|| producer_hyphenates(bytes)).unwrap_or(None);
+    Ok(reading_text_of(&pages, hyphenating))
+}
+
+/// Whether the program that made the PDF hyphenates words at line ends, by the names the
+/// document gives for its producer and creator: typesetters do (Typst, dpa itself, TeX,
+/// InDesign); word processors and browsers (Word, LibreOffice, Google Docs, Chrome, a Mac's
+/// print dialog) break lines only at spaces and at hyphens already in the text. `None` when the
+/// PDF names neither.
+fn producer_hyphenates(bytes: &[u8]) -> Option<bool> {
+    use pdf_extract::Object;
+    let doc = pdf_extract::Document::load_mem(bytes).ok()?;
+    let info = match doc.trailer.get(b"Info").ok()? {
+        Object::Reference(id) => doc.get_object(*id).ok()?,
+        other => other,
+    };
+    let info = info.as_dict().ok()?;
+    let mut names = String::new();
+    for key in [b"Producer".as_slice(), b"Creator".as_slice()] {
+        if let Ok(Object::String(raw, _)) = info.get(key) {
+            names.push_str(&pdf_string(raw).to_lowercase());
+            names.push(' ');
+        }
+    }
+    if names.trim().is_empty() {
+        return None;
+    }
+    const TYPESETTERS: [&str; 7] = [
+        "typst", "pdftex", "luatex", "xetex", "latex", "indesign", "dpa ",
+    ];
+    Some(
+        TYPESETTERS
+            .iter()
+            .any(|t| names.contains(t) || names.starts_with(t.trim())),
+    )
+}
+
+/// A PDF text string: UTF-16 after its byte-order mark, else one character a byte.
+fn pdf_string(raw: &[u8]) -> String {
+    match raw.strip_prefix(&[0xFE, 0xFF]) {
+        Some(utf16) => {
+            let units: Vec<u16> = utf16
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        None => raw.iter().map(|&b| char::from(b)).collect(),
+    }
 }
 
 /// A line with its digits masked, so "Page 3 of 9" on every page counts as one recurring line.
@@ -64,6 +112,12 @@ fn is_page_number(line: &str) -> bool {
 
 /// Joins the pages' text into the text a reader follows.
 pub fn reading_text(pages: &[String]) -> String {
+    reading_text_of(pages, None)
+}
+
+/// [`reading_text`], told whether the PDF's producer hyphenates words (`None`: not known, the
+/// text is the evidence).
+fn reading_text_of(pages: &[String], hyphenating: Option<bool>) -> String {
     let pages: Vec<Vec<&str>> = pages
         .iter()
         .map(|p| {
@@ -104,7 +158,7 @@ pub fn reading_text(pages: &[String]) -> String {
         );
     }
     let words = vocabulary(&lines);
-    let text = dehyphenate(&lines)
+    let text = dehyphenate_as(&lines, hyphenating)
         .lines()
         .map(|l| close_compounds(&tighten(l), &words))
         .collect::<Vec<_>>()
@@ -290,9 +344,15 @@ fn hyphenates(lines: &[&str], words: &HashSet<String>) -> bool {
 
 /// Joins a word broken by a hyphen at a line end ("pro-" / "cessing") into one word; a compound
 /// the document writes with its hyphen elsewhere ("sub-processor") keeps it.
+#[cfg(test)]
 fn dehyphenate(lines: &[&str]) -> String {
+    dehyphenate_as(lines, None)
+}
+
+/// [`dehyphenate`], told whether the producer hyphenates words, or (`None`) judging by the text.
+fn dehyphenate_as(lines: &[&str], hyphenating: Option<bool>) -> String {
     let words = vocabulary(lines);
-    let hyphenates = hyphenates(lines, &words);
+    let hyphenates = hyphenating.unwrap_or_else(|| hyphenates(lines, &words));
     let mut out = String::new();
     let mut joined = false;
     for (i, line) in lines.iter().enumerate() {
@@ -422,6 +482,22 @@ mod tests {
     }
 
     #[test]
+    fn the_producer_tells_whether_words_were_hyphenated() {
+        assert_eq!(pdf_string(b"LibreOffice 7.4"), "LibreOffice 7.4");
+        assert_eq!(pdf_string(&[0xFE, 0xFF, 0, b'T', 0, b'y']), "Ty");
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/crossformat");
+        for (file, hyphenates) in [
+            ("04-2020-10-01-9d99038.libreoffice.pdf", Some(false)),
+            ("04-2020-10-01-9d99038.chromium.pdf", Some(false)),
+        ] {
+            let bytes = std::fs::read(fixtures.join(file)).expect("fixture");
+            assert_eq!(producer_hyphenates(&bytes), hyphenates, "{file}");
+        }
+        assert_eq!(producer_hyphenates(b"%PDF-1.4 not a document"), None);
+    }
+
+    #[test]
     fn page_numbers_alone_are_recognised() {
         for l in [
             "3",
@@ -446,6 +522,15 @@ mod tests {
     #[test]
     fn hyphenation_at_line_ends_is_undone_but_compounds_stay() {
         assert_eq!(dehyphenate(&["sub-", "Processor"]), "sub-Processor\n");
+        // A typesetter's break of a word seen nowhere else is undone; a word processor's stays.
+        assert_eq!(
+            dehyphenate_as(&["to commu-", "nicate it"], Some(true)),
+            "to communicate it\n"
+        );
+        assert_eq!(
+            dehyphenate_as(&["the open-", "source community"], Some(false)),
+            "the open-source community\n"
+        );
         // A document that hyphenates ("processing" elsewhere, broken once) joins an unknown
         // break; one that shows no hyphenation keeps it.
         assert_eq!(

@@ -67,7 +67,7 @@ fn heading_line(line: &str, width: Option<usize>) -> bool {
         Some(_) => words.len() <= 6 || (words.len() <= 16 && short),
         None => words.len() <= 10,
     };
-    if numbered && fits && !t.ends_with(['.', ',', ';', ':']) && !title.contains(". ") {
+    if numbered && fits && !t.ends_with(['.', ',', ';', ':']) && sentence_end(&title).is_none() {
         return true;
     }
     // "O. Disclaimer of Warranties": a section lettered in capitals, its title in capitals too.
@@ -77,7 +77,7 @@ fn heading_line(line: &str, width: Option<usize>) -> bool {
         && words.len() >= 2
         && words.len() <= 10
         && !t.ends_with(['.', ',', ';', ':'])
-        && !title.contains(". ")
+        && sentence_end(&title).is_none()
         && title_case(&words[1..])
         && words[1].chars().next().is_some_and(char::is_uppercase);
     if lettered {
@@ -91,7 +91,7 @@ fn heading_line(line: &str, width: Option<usize>) -> bool {
         && width.is_some()
         && words.len() <= 9
         && t.ends_with('.')
-        && !title.trim_end_matches('.').contains(". ")
+        && sentence_end(title.trim_end_matches('.')).is_none()
         && (title_case(&words[1..]) || (short && words.len() <= 4))
 }
 
@@ -178,7 +178,7 @@ fn run_in_title(line: &str) -> Option<(&str, &str)> {
     {
         return None;
     }
-    let end = t[number.len()..].find(". ")? + number.len();
+    let end = sentence_end(&t[number.len()..])? + number.len();
     let title: Vec<&str> = t[number.len()..end].split_whitespace().collect();
     let rest = t[end + 1..].trim_start();
     (!title.is_empty()
@@ -190,6 +190,22 @@ fn run_in_title(line: &str) -> Option<(&str, &str)> {
             .next()
             .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()))
     .then(|| (&t[..end + 1], rest))
+}
+
+/// Where the first sentence of `s` ends: the byte index of a full stop followed by a space and a
+/// capital, unless it closes an abbreviation ("EU-U.S. Data", "e.g. The", "Inc. The").
+fn sentence_end(s: &str) -> Option<usize> {
+    const ABBREVIATIONS: [&str; 10] = [
+        "no", "inc", "ltd", "co", "st", "art", "sec", "cf", "vs", "para",
+    ];
+    s.match_indices(". ").map(|(i, _)| i).find(|&i| {
+        let word = s[..i].rsplit(char::is_whitespace).next().unwrap_or("");
+        let capital_next = s[i + 2..].starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
+        capital_next
+            && !word.contains('.')
+            && word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && !ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+    })
 }
 
 /// Whether every word of a title starts with a capital letter, its short joining words aside.
@@ -598,6 +614,15 @@ mod tests {
         let md = text_to_markdown(text);
         assert!(!md.contains("# Schedule 2"), "{md}");
         assert!(md.contains("# SCHEDULE 1: TRANSFER MECHANISMS"), "{md}");
+    }
+
+    #[test]
+    fn an_abbreviation_does_not_end_a_sentence() {
+        assert_eq!(sentence_end("EU-U.S. Data Privacy Framework"), None);
+        assert_eq!(sentence_end("e.g. The customer"), None);
+        assert_eq!(sentence_end("Personnel. Staff are bound."), Some(9));
+        let md = text_to_markdown("4.2 EU-U.S. Data Privacy Framework\nThe vendor is certified.\n");
+        assert!(md.contains("## 4.2 EU-U.S. Data Privacy Framework"), "{md}");
     }
 
     #[test]
