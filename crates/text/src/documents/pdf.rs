@@ -11,7 +11,7 @@ pub fn text(bytes: &[u8]) -> Result<String, String> {
     let pages = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes))
         .map_err(|_| "the PDF is malformed (its structure could not be read)".to_string())?
         .map_err(|e| format!("not a readable PDF: {e}"))?;
-    let hyphenating = std::panic::catch_unwind(|| producer_hyphenates(bytes)).unwrap_or(None);
+    let hyphenating = producer_hyphenates(bytes);
     Ok(reading_text_of(&pages, hyphenating))
 }
 
@@ -19,19 +19,15 @@ pub fn text(bytes: &[u8]) -> Result<String, String> {
 /// document gives for its producer and creator: typesetters do (Typst, dpa itself, TeX,
 /// InDesign); word processors and browsers (Word, LibreOffice, Google Docs, Chrome, a Mac's
 /// print dialog) break lines only at spaces and at hyphens already in the text. `None` when the
-/// PDF names neither.
+/// PDF names neither where it can be read without decompressing (its information dictionary is
+/// usually written plain).
 fn producer_hyphenates(bytes: &[u8]) -> Option<bool> {
-    use pdf_extract::Object;
-    let doc = pdf_extract::Document::load_mem(bytes).ok()?;
-    let info = match doc.trailer.get(b"Info").ok()? {
-        Object::Reference(id) => doc.get_object(*id).ok()?,
-        other => other,
-    };
-    let info = info.as_dict().ok()?;
     let mut names = String::new();
-    for key in [b"Producer".as_slice(), b"Creator".as_slice()] {
-        if let Ok(Object::String(raw, _)) = info.get(key) {
-            names.push_str(&pdf_string(raw).to_lowercase());
+    for key in [b"/Producer".as_slice(), b"/Creator".as_slice()] {
+        if let Some(at) = bytes.windows(key.len()).position(|w| w == key)
+            && let Some(raw) = string_at(&bytes[at + key.len()..])
+        {
+            names.push_str(&pdf_string(&raw).to_lowercase());
             names.push(' ');
         }
     }
@@ -41,11 +37,56 @@ fn producer_hyphenates(bytes: &[u8]) -> Option<bool> {
     const TYPESETTERS: [&str; 7] = [
         "typst", "pdftex", "luatex", "xetex", "latex", "indesign", "dpa ",
     ];
-    Some(
-        TYPESETTERS
-            .iter()
-            .any(|t| names.contains(t) || names.starts_with(t.trim())),
-    )
+    Some(TYPESETTERS.iter().any(|t| names.contains(t)))
+}
+
+/// The PDF string object at the start of `rest` (after spaces): a literal `( … )`, its escapes
+/// undone, or a hexadecimal `< … >`; at most 512 bytes are read.
+fn string_at(rest: &[u8]) -> Option<Vec<u8>> {
+    let rest = &rest[..rest.len().min(512)];
+    let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+    let body = &rest[start + 1..];
+    match rest[start] {
+        b'(' => {
+            let mut out = Vec::new();
+            let mut depth = 1;
+            let mut bytes = body.iter();
+            while let Some(&b) = bytes.next() {
+                match b {
+                    b'\\' => out.push(*bytes.next()?),
+                    b'(' => {
+                        depth += 1;
+                        out.push(b);
+                    }
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(out);
+                        }
+                        out.push(b);
+                    }
+                    _ => out.push(b),
+                }
+            }
+            None
+        }
+        b'<' => {
+            let end = body.iter().position(|&b| b == b'>')?;
+            let digits: Vec<u8> = body[..end]
+                .iter()
+                .filter(|b| b.is_ascii_hexdigit())
+                .copied()
+                .collect();
+            digits
+                .chunks(2)
+                .map(|pair| {
+                    let text = std::str::from_utf8(pair).ok()?;
+                    u8::from_str_radix(&format!("{text:0<2}"), 16).ok()
+                })
+                .collect()
+        }
+        _ => None,
+    }
 }
 
 /// A PDF text string: UTF-16 after its byte-order mark, else one character a byte.
@@ -485,6 +526,22 @@ mod tests {
     fn the_producer_tells_whether_words_were_hyphenated() {
         assert_eq!(pdf_string(b"LibreOffice 7.4"), "LibreOffice 7.4");
         assert_eq!(pdf_string(&[0xFE, 0xFF, 0, b'T', 0, b'y']), "Ty");
+        assert_eq!(
+            string_at(b" (Word \\(Mac\\) (x)) /A").as_deref(),
+            Some(&b"Word (Mac) (x)"[..])
+        );
+        assert_eq!(
+            string_at(b"<FEFF0054>").as_deref(),
+            Some(&[0xFE, 0xFF, 0, 0x54][..])
+        );
+        assert_eq!(
+            producer_hyphenates(b"<< /Creator(dpa 0.1.0) >>"),
+            Some(true)
+        );
+        assert_eq!(
+            producer_hyphenates(b"<< /Producer (Skia/PDF m130 Google Docs Renderer) >>"),
+            Some(false)
+        );
         let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../tests/fixtures/crossformat");
         for (file, hyphenates) in [
