@@ -329,6 +329,12 @@ fn preamble_list(lines: &[&str], heading: impl Fn(&str) -> bool) -> Vec<usize> {
 /// a bare "Clause 7" label is joined with the title on the next line, and stray markup is inert.
 pub fn text_to_markdown(text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace(['\r', '\u{c}'], "\n");
+    // Zero-width characters are not text (Google Docs puts one after each list number).
+    let text = text.replace(
+        ['\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}'],
+        "",
+    );
+    let text = numbers_with_their_text(&text);
     let lines: Vec<&str> = text.lines().collect();
     let width = wrap_width(&lines);
     let heading_line = |line: &str| heading_line(line, width);
@@ -472,6 +478,60 @@ pub fn text_to_markdown(text: &str) -> String {
             out.push_str(&escape_inline(line));
             out.push('\n');
         }
+        i += 1;
+    }
+    out
+}
+
+/// A clause number alone on its line joined with the text on the next ("1.1" / "The headings
+/// contained …"), as a PDF made from a list whose numbers stand apart from their text draws it.
+fn numbers_with_their_text(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let alone = |l: &str| {
+        let t = l.trim();
+        let digits = t.trim_end_matches('.');
+        let decimal = !digits.is_empty()
+            && digits.len() <= 12
+            && digits
+                .split('.')
+                .all(|p| !p.is_empty() && p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit()))
+            && (t.ends_with('.') || digits.contains('.'));
+        let lettered = t.len() <= 6
+            && t.starts_with('(')
+            && t.ends_with(')')
+            && t[1..t.len() - 1].chars().all(|c| c.is_ascii_alphanumeric());
+        decimal || lettered
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        // After a finished sentence: "… in Appendix" / "1." ends that sentence.
+        let after_sentence = lines[..i]
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_none_or(|p| {
+                !p.trim_end()
+                    .ends_with(|c: char| c.is_alphanumeric() || c == ',')
+            });
+        if alone(line)
+            && after_sentence
+            && let Some(skip) = lines[i + 1..].iter().position(|l| !l.trim().is_empty())
+            && let Some(next) = lines.get(i + 1 + skip)
+            && next
+                .trim_start()
+                .starts_with(|c: char| c.is_alphabetic() || "“\"‘'".contains(c))
+        {
+            out.push_str(line.trim());
+            out.push(' ');
+            out.push_str(next.trim_start());
+            out.push('\n');
+            i += skip + 2;
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
         i += 1;
     }
     out
@@ -623,6 +683,17 @@ mod tests {
         assert_eq!(sentence_end("Personnel. Staff are bound."), Some(9));
         let md = text_to_markdown("4.2 EU-U.S. Data Privacy Framework\nThe vendor is certified.\n");
         assert!(md.contains("## 4.2 EU-U.S. Data Privacy Framework"), "{md}");
+    }
+
+    #[test]
+    fn a_number_standing_apart_from_its_text_opens_its_clause() {
+        let text = "1.\u{200b} Interpretation and definitions\n1.1\u{200b}\n\nThe headings are for convenience only.\n(a)\u{200b}\n“Affiliate” means an entity.\n1.2\u{200b}\nPage 3 follows, as in Appendix\n1.\nClause 1: Definitions\n";
+        let clauses = segment_markdown(&text_to_markdown(text));
+        let numbers: Vec<_> = clauses.iter().filter_map(|c| c.number.clone()).collect();
+        assert_eq!(numbers, ["1", "1.1", "1.2", "Clause 1"], "{clauses:?}");
+        let c11 = &clauses[1];
+        assert!(c11.text.starts_with("The headings"), "{c11:?}");
+        assert!(c11.text.contains("(a) “Affiliate” means"), "{c11:?}");
     }
 
     #[test]
