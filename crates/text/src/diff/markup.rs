@@ -225,8 +225,10 @@ fn is_invisible(c: char) -> bool {
 /// dash style ever counts as a change of wording.
 pub(crate) fn unify_char(c: char) -> char {
     match c {
-        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
+        // Modifier letters some fonts map their quotes to (Google Docs' PDFs): ʼ ʻ ˮ.
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}'
+        | '\u{02BB}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{02EE}' => '"',
         '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
         | '\u{2212}' => '-',
         _ => c,
@@ -236,7 +238,25 @@ pub(crate) fn unify_char(c: char) -> char {
 /// The comparison form of a text: quotes unified and all whitespace (paragraph breaks included) collapsed.
 pub(crate) fn match_form(s: &str) -> String {
     let unified: String = s.chars().map(unify_char).collect();
-    collapse_whitespace(&unified)
+    collapse_whitespace(&without_bullets(&unified))
+}
+
+/// The text without the bullets that open its list items ("- ", "• "): a bullet is how a list is
+/// drawn, which a PDF may draw as a shape with no character and a web page as a marker.
+fn without_bullets(s: &str) -> String {
+    s.split('\n')
+        .map(|line| {
+            let t = line.trim_start();
+            if t.trim_end() == "-" || t.trim_end() == "\u{2022}" {
+                // An item whose words follow on the next line.
+                return "";
+            }
+            t.strip_prefix("- ")
+                .or_else(|| t.strip_prefix("\u{2022} "))
+                .unwrap_or(line)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn collect(chars: &[char]) -> String {
@@ -430,6 +450,14 @@ mod tests {
     fn match_form_unifies_quotes_and_whitespace_only() {
         assert_eq!(match_form("“Service”  it’s\nnew"), "\"Service\" it's new");
         assert_eq!(match_form("Case"), "Case");
+        assert_eq!(
+            match_form("Includes:\n- one;\n\u{2022} two - three"),
+            "Includes: one; two - three"
+        );
+        assert_eq!(
+            match_form("-\nUnder exigent"),
+            match_form("- Under exigent")
+        );
     }
 
     #[test]

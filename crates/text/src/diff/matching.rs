@@ -120,6 +120,16 @@ pub(crate) fn diff_clauses(old: &[Clause], new: &[Clause], budgets: &Budgets) ->
     report
 }
 
+/// Whether two matched clauses differ in number only as a section heading is printed with its
+/// number in one format and without it in another: a heading with no text of its own, numbered
+/// on one side only. The number groups the clauses below it; no reader sees a clause change.
+fn section_label(old: &Clause, new: &Clause) -> bool {
+    old.text.trim().is_empty()
+        && new.text.trim().is_empty()
+        && old.title.is_some()
+        && (old.number.is_none() || new.number.is_none())
+}
+
 fn prepare(clause: &Clause, interner: &mut HashMap<String, u32>) -> Prepared {
     let title = clause.title.as_deref().map(match_form);
     let key = format!(
@@ -747,7 +757,7 @@ fn build_report(
             Some(i) => {
                 let status = if po[i].key != pn[j].key {
                     Status::Modified
-                } else if old[i].number != new[j].number {
+                } else if old[i].number != new[j].number && !section_label(&old[i], &new[j]) {
                     Status::Renumbered
                 } else if !ordered[j] {
                     Status::Moved

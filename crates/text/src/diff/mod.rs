@@ -25,7 +25,9 @@ pub use render::{to_html, to_json, to_markdown, to_text};
 pub use segment::segment_markdown;
 pub use words::word_changes;
 // The readers of `documents` number annex headings as the segmenter does.
-pub(crate) use numbering::{clean_title, part_number};
+pub(crate) use numbering::{
+    clean_title, heading_number_text, part_label, part_number, typed_clause, typed_subclause,
+};
 
 /// One clause of a contract: the unit that is matched and compared.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -90,6 +90,32 @@ pub(crate) fn parse_marker(t: &str) -> Option<Marker<'_>> {
     })
 }
 
+/// A clause number of two levels or more typed at the start of a paragraph (`1.1 The …`,
+/// `2.3.1 Where …`) and the text after it, as the segmenter opens a clause with it.
+pub(crate) fn typed_subclause(t: &str) -> Option<(String, &str)> {
+    match typed_clause(t)? {
+        (text, depth, _, rest) if depth >= 2 => Some((text, rest)),
+        _ => None,
+    }
+}
+
+/// A decimal clause number typed at the start of a paragraph (`2.`, `1.1`, `2.3.1`): the number,
+/// its depth, its first component and the text after it (never empty).
+pub(crate) fn typed_clause(t: &str) -> Option<(String, usize, u32, &str)> {
+    match decimal(t, false)? {
+        (Num::Decimal { text, depth, first }, rest) if !rest.is_empty() => {
+            Some((text, depth, first, rest))
+        }
+        _ => None,
+    }
+}
+
+/// A heading's number as written (`3.2`, `Clause 5`, `(a)`) and its title, as the segmenter of
+/// Markdown reads a heading.
+pub(crate) fn heading_number_text(text: &str) -> Option<(String, Option<String>)> {
+    heading_number(text).map(|(n, t)| (n.text(), clean_title(t)))
+}
+
 /// Splits a heading's text into its number and the remaining title.
 pub(crate) fn heading_number(text: &str) -> Option<(Num, &str)> {
     decimal(text, true)

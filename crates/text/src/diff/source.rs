@@ -71,6 +71,7 @@ pub(crate) fn prepare(src: &str) -> Result<Prepared, String> {
         out.text.push('\n');
         out.lines.push(out.lines.last().copied().unwrap_or(1));
     }
+    out.text = bold_spans(&out.text);
     // An `<a href>` never closed: its text stays, the held target goes.
     while let Some(start) = out.text.find('\u{E000}') {
         let end = out.text[start..]
@@ -80,6 +81,51 @@ pub(crate) fn prepare(src: &str) -> Result<Prepared, String> {
         out.text.replace_range(open..end, "");
     }
     Ok(out)
+}
+
+/// Where an HTML `<strong>` or `<b>` opened or closed, until [`bold_spans`] writes it.
+const BOLD: char = '\u{E002}';
+
+/// HTML bold as Markdown's `**`, so that a bold run-in title (`<strong>1. Personnel.</strong>`)
+/// reads as `**1. Personnel.**` does: each pair of marks, spaces inside moved outside; a mark
+/// with no partner, or a pair around nothing or across a paragraph break, is dropped.
+fn bold_spans(text: &str) -> String {
+    if !text.contains(BOLD) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut parts = text.split(BOLD);
+    out.push_str(parts.next().unwrap_or(""));
+    let rest: Vec<&str> = parts.collect();
+    let mut i = 0;
+    while i < rest.len() {
+        // `rest[i]` is inside a span when a closing mark follows it.
+        if i + 1 < rest.len() {
+            let inner = rest[i];
+            let core = inner.trim_matches([' ', '\t']);
+            if !core.is_empty()
+                && !core.contains("\n\n")
+                && !core.starts_with(char::is_whitespace)
+                && !core.ends_with(char::is_whitespace)
+            {
+                let lead = &inner[..inner.len() - inner.trim_start_matches([' ', '\t']).len()];
+                let trail = &inner[inner.trim_end_matches([' ', '\t']).len()..];
+                out.push_str(lead);
+                out.push_str("**");
+                out.push_str(core);
+                out.push_str("**");
+                out.push_str(trail);
+            } else {
+                out.push_str(inner);
+            }
+            out.push_str(rest[i + 1]);
+            i += 2;
+        } else {
+            out.push_str(rest[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// An MDX `import` or `export` statement, which is scaffolding and not text.
@@ -625,6 +671,11 @@ impl Html {
                 self.hidden = Some(name.to_string());
             }
             ("a", false) => {
+                // A link inside a link is not one: a browser closes the first where the second
+                // opens (as pandoc writes a web address inside a link's text).
+                if out.text.contains('\u{E000}') {
+                    self.tag("a", true, "", no, out);
+                }
                 if let Some(href) = attr(attrs, "href") {
                     // The target is held until `</a>`, where the link is written in Markdown form.
                     out.text.push('[');
@@ -646,6 +697,10 @@ impl Html {
                     out.text.push_str(&target);
                     out.text.push(')');
                 }
+            }
+            ("strong" | "b", _) => {
+                // Bold, written as Markdown's once the span is known (see `bold_spans`).
+                out.text.push(BOLD);
             }
             (n, _) if BLOCK_TAGS.contains(&n) || BREAKING_TAGS.contains(&n) => {
                 if self.table.is_some() || self.heading {
@@ -908,7 +963,7 @@ mod tests {
         let p = prepare("Intro <ol type=\"a\" class=\"x\"><li>One</li><li><b>Two</b></li></ol> after<br/>next <a href=\"#annex3\">Annex 3</a>.\n").expect("prepares");
         assert_eq!(
             p.text,
-            "Intro \n\n\n\na. One\n\nb. Two\n\n after\\\nnext [Annex 3](#annex3).\n"
+            "Intro \n\n\n\na. One\n\nb. **Two**\n\n after\\\nnext [Annex 3](#annex3).\n"
         );
         assert_eq!(p.lines.len(), p.text.matches('\n').count());
         let p = prepare("<ol type=\"I\" start=\"3\"><li>x</li></ol><ul><li>y</li></ul>")
@@ -917,6 +972,28 @@ mod tests {
             p.text.contains("III. x") && p.text.contains("- y"),
             "{}",
             p.text
+        );
+        // HTML bold is Markdown's: a run-in title reads as one; spaces inside move outside; a
+        // mark with no partner is dropped.
+        let p = prepare(
+            "<p><strong>1. Personnel.</strong> Staff are bound.</p>\nA <b> loud </b> word <b>and\n",
+        )
+        .expect("prepares");
+        assert!(
+            p.text.contains("**1. Personnel.** Staff are bound."),
+            "{}",
+            p.text
+        );
+        assert!(p.text.contains("A  **loud**  word and"), "{}", p.text);
+        assert_eq!(p.lines.len(), p.text.matches('\n').count());
+        // A link inside a link: the first ends where the second opens.
+        let p = prepare(
+            "at <a href=\"/a\"><a href=\"https://x.example/a\">https://x.example/a</a></a>, see",
+        )
+        .expect("prepares");
+        assert_eq!(
+            p.text,
+            "at [](/a)[https://x.example/a](https://x.example/a), see\n"
         );
         // Placeholders that look like tags are text.
         let p = prepare("Send to <Customer Name> at <https://x.example>.").expect("prepares");

@@ -360,3 +360,34 @@ fn random_markdownish_documents_never_panic() {
         );
     }
 }
+
+#[test]
+fn a_section_heading_printed_with_or_without_its_number_is_unchanged() {
+    let clause = |number: Option<&str>, title: &str, text: &str| Clause {
+        key: None,
+        number: number.map(String::from),
+        title: Some(title.to_string()),
+        text: text.to_string(),
+    };
+    let old = [
+        clause(Some("1"), "Definitions", ""),
+        clause(
+            Some("1.1"),
+            "Scope",
+            "The processor shall act on instructions.",
+        ),
+    ];
+    let new = [
+        clause(None, "Definitions", ""),
+        clause(
+            Some("1.1"),
+            "Scope",
+            "The processor shall act on instructions.",
+        ),
+    ];
+    assert!(!diff(&old, &new).summary.has_changes());
+    // A clause with text of its own that loses its number is renumbered.
+    let old = [clause(Some("2"), "Scope", "The processor shall act.")];
+    let new = [clause(None, "Scope", "The processor shall act.")];
+    assert_eq!(diff(&old, &new).summary.renumbered, 1);
+}

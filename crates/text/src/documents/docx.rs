@@ -412,6 +412,8 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
         }
     }
     let mut b = Builder { out: Vec::new() };
+    // Enclosing annex-type parts by heading level: (level, label).
+    let mut parts: Vec<(usize, String)> = Vec::new();
     let mut after_table = false;
     // A paragraph's links and emphasis go to the clause it ended up in, once it has been placed.
     let mut pending: Option<&Para> = None;
@@ -440,15 +442,36 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
                     continue;
                 }
                 if let Some(level) = p.style_level {
+                    // Annex-type parts enclose the headings below them, as in Markdown: a clause
+                    // heading inside one is numbered by it (`Attachment 1/Clause 5`).
+                    while parts.last().is_some_and(|(l, _)| *l >= level) {
+                        parts.pop();
+                    }
                     let (number, title) = style_heading(level, trimmed, p.label.as_ref());
+                    let part = crate::diff::part_label(trimmed)
+                        .filter(|_| crate::diff::heading_number_text(trimmed).is_none());
+                    let number = match (number, parts.last()) {
+                        (Some(n), Some((_, enclosing)))
+                            if part.is_none()
+                                && !n.contains('/')
+                                && !n.starts_with(enclosing.as_str()) =>
+                        {
+                            Some(format!("{enclosing}/{n}"))
+                        }
+                        (n, _) => n,
+                    };
+                    if let Some(label) = part {
+                        parts.push((level, label));
+                    }
                     b.start(number, (!title.is_empty()).then_some(title), index);
                     after_table = false;
                     continue;
                 }
                 if let Some((label, format)) = &p.label {
                     // `(1)` is a sub-paragraph's marker, like `(a)`: it stays in its clause.
-                    let decimal =
-                        format.starts_with("decimal") && !label.trim_start().starts_with('(');
+                    let decimal = format.starts_with("decimal")
+                        && !label.trim_start().starts_with('(')
+                        && opens_numbered(&b, &parts, label);
                     if label.is_empty() {
                         // A bullet: compared as the "-" of Markdown.
                         b.text(index, &format!("- {trimmed}"));
@@ -460,7 +483,13 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
                         {
                             (Some(trimmed.trim_end_matches('.').to_string()), "")
                         } else if !lead.is_empty() && is_short(lead) && lead.len() < trimmed.len() {
-                            let rest = trimmed.get(lead.len()..).unwrap_or("").trim();
+                            // The full stop after a bold run-in title may be set in plain type.
+                            let rest = trimmed
+                                .get(lead.len()..)
+                                .unwrap_or("")
+                                .trim()
+                                .trim_start_matches(['.', ':'])
+                                .trim_start();
                             (Some(lead.trim_end_matches('.').to_string()), rest)
                         } else if is_short(trimmed)
                             && decimal
@@ -472,12 +501,38 @@ pub fn read_sections(bytes: &[u8]) -> Result<DocxSections, String> {
                         } else {
                             (None, trimmed)
                         };
-                        b.start(Some(label_number(label)), title, index);
+                        b.start(Some(qualified(&parts, label_number(label))), title, index);
                         if !body.is_empty() {
                             b.text(index, body);
                         }
                     } else {
                         b.text(index, &format!("{label} {trimmed}"));
+                    }
+                    after_table = false;
+                    continue;
+                }
+                // A number typed at the start of a body paragraph (`1.1 The …`), as Markdown's
+                // segmenter reads one: a clause of two levels or more opens a clause of its own,
+                // its bold run-in title (`1.1 Purpose.` in bold) its title.
+                if let Some((number, depth, first, rest)) = crate::diff::typed_clause(trimmed)
+                    && (depth >= 2 || opens_top(&b, &parts, first))
+                {
+                    let number = qualified(&parts, number);
+                    let lead = p.bold_lead.trim();
+                    let typed = number.rsplit('/').next().unwrap_or(&number);
+                    let title = lead
+                        .strip_prefix(typed)
+                        .map(|t| t.strip_prefix('.').unwrap_or(t))
+                        .map(str::trim)
+                        .filter(|t| t.ends_with(['.', ':']) && rest.starts_with(t));
+                    let body = title.map_or(rest, |t| rest[t.len()..].trim_start());
+                    b.start(
+                        Some(number),
+                        title.and_then(crate::diff::clean_title),
+                        index,
+                    );
+                    if !body.is_empty() {
+                        b.text(index, body);
                     }
                     after_table = false;
                     continue;
@@ -554,20 +609,83 @@ fn style_heading(
             && let Some((n, t)) = typed_number(text)
             && !n.contains('.')
         {
-            return (Some(n), t);
+            return (Some(n), title_of(&t));
         }
-        return (None, text.to_string());
+        return (None, title_of(text));
     }
     if let Some((l, _)) = label.filter(|(l, _)| !l.is_empty()) {
-        return (
-            Some(label_number(l)),
-            text.trim_end_matches('.').to_string(),
-        );
+        return (Some(label_number(l)), title_of(text));
     }
-    match typed_number(text) {
-        Some((n, t)) => (Some(n), t),
-        None => (None, text.to_string()),
+    if let Some((n, t)) = typed_number(text) {
+        return (Some(n), title_of(&t));
     }
+    // `Clause 5: Liability`, `Section 3 Scope`; an annex-type part by its label.
+    if let Some((n, t)) = crate::diff::heading_number_text(text) {
+        return (Some(n), t.unwrap_or_default());
+    }
+    if let Some((n, t)) = crate::diff::part_number(text) {
+        return (Some(n), crate::diff::clean_title(t).unwrap_or_default());
+    }
+    (None, title_of(text))
+}
+
+/// A clause number inside an annex-type part, qualified by it as Markdown's segmenter qualifies it.
+fn qualified(parts: &[(usize, String)], number: String) -> String {
+    match parts.last() {
+        Some((_, part)) if !number.contains('/') && !number.starts_with(part.as_str()) => {
+            format!("{part}/{number}")
+        }
+        _ => number,
+    }
+}
+
+/// Whether a top-level number `first` (`1.`, `2.`) opens a clause where it stands, as Markdown's
+/// segmenter decides: outside any numbered clause, right under an annex-type part's heading, or
+/// after the top-level clause numbered before it; elsewhere it numbers a list inside the clause.
+fn opens_top(b: &Builder, parts: &[(usize, String)], first: u32) -> bool {
+    let Some(current) = b.out.last().and_then(|s| s.number.as_deref()) else {
+        return true;
+    };
+    if parts.last().is_some_and(|(_, p)| p == current) {
+        return true;
+    }
+    // The run of top-level numbers this one would continue: the last top-level number before
+    // it, over sub-clauses (`1.`, `1.1`, `1.2`, then `2.`), never past another kind of clause.
+    for s in b.out.iter().rev() {
+        let Some(own) = s
+            .number
+            .as_deref()
+            .map(|n| n.rsplit('/').next().unwrap_or(n))
+        else {
+            return false;
+        };
+        if let Ok(n) = own.parse::<u32>() {
+            return first > n;
+        }
+        if !own
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        {
+            return false;
+        }
+    }
+    false
+}
+
+/// Whether a number Word draws (`1.`, `1.1`) opens a clause: always below the top level; at the
+/// top level where [`opens_top`] says so.
+fn opens_numbered(b: &Builder, parts: &[(usize, String)], label: &str) -> bool {
+    let n = label_number(label);
+    if n.contains('.') {
+        return true;
+    }
+    n.parse::<u32>()
+        .is_ok_and(|first| opens_top(b, parts, first))
+}
+
+/// A heading's title as Markdown's segmenter keeps it: without separators or a closing full stop.
+fn title_of(text: &str) -> String {
+    crate::diff::clean_title(text).unwrap_or_default()
 }
 
 /// `Attachment 1/Clause 5 Liability` -> (`Attachment 1/Clause 5`, `Liability`);
@@ -653,7 +771,14 @@ fn table(b: &mut Builder, index: usize, rows: &[Vec<Vec<String>>]) -> bool {
                     }
                 }
                 _ if is_short(&first) && !first.starts_with(['[', '(']) => {
-                    b.start(None, Some(first.replace('\n', " ")), index);
+                    // A first cell that starts with a number ("G. API Terms") is numbered like a
+                    // heading, as a Markdown table's row is.
+                    let first = first.replace('\n', " ");
+                    let (number, title) = match crate::diff::heading_number_text(&first) {
+                        Some((n, t)) => (Some(n), t),
+                        None => (None, Some(first)),
+                    };
+                    b.start(number, title, index);
                     let rest: Vec<&String> = cells[1..].iter().filter(|c| !c.is_empty()).collect();
                     for c in rest {
                         b.text(index, c);

@@ -92,12 +92,128 @@ pub fn to_markdown(page: &str) -> String {
         }
         None => page,
     };
-    let visible = without_hidden(body);
+    let visible = one_line_tags(&without_hidden(main_content(body)));
     let mut out = String::with_capacity(visible.len());
     for line in visible.lines() {
         out.push_str(line.trim());
         out.push('\n');
     }
+    out
+}
+
+/// The page's main content, as a browser's reader view takes it: the one `<main>` element (or
+/// element with `role="main"`), else the one `<article>`, else the whole body. What lies outside
+/// it (the site's header, menus, footer, cookie notice) is the site's, not the document's.
+fn main_content(body: &str) -> &str {
+    let lower = body.to_ascii_lowercase();
+    // The element opened at `open_at`, up to its own closing tag (same-name elements nest).
+    let element = |open_at: usize, name: &str| -> Option<&str> {
+        let start = lower[open_at..].find('>').map(|e| open_at + e + 1)?;
+        let (open, close) = (format!("<{name}"), format!("</{name}"));
+        let mut depth = 1usize;
+        let mut at = start;
+        while let Some(i) = lower[at..].find('<') {
+            let tag = at + i;
+            let rest = &lower[tag..];
+            let bounded = |t: &str| {
+                rest[t.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c == '>' || c.is_whitespace())
+            };
+            if rest.starts_with(&close) && bounded(&close) {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&body[start..tag]);
+                }
+            } else if rest.starts_with(&open) && bounded(&open) {
+                depth += 1;
+            }
+            at = tag + 1;
+        }
+        None
+    };
+    let opening = |name: &str| -> Vec<usize> {
+        let tag = format!("<{name}");
+        lower
+            .match_indices(&tag)
+            .map(|(i, _)| i)
+            .filter(|i| {
+                lower[i + tag.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c == '>' || c.is_whitespace())
+            })
+            .collect()
+    };
+    let mains = opening("main");
+    if mains.len() == 1
+        && let Some(inner) = element(mains[0], "main")
+    {
+        return inner;
+    }
+    if let Some(at) = lower
+        .find("role=\"main\"")
+        .or_else(|| lower.find("role='main'"))
+        && let Some(open) = lower[..at].rfind('<')
+    {
+        let name: String = lower[open + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if !name.is_empty()
+            && let Some(inner) = element(open, &name)
+        {
+            return inner;
+        }
+    }
+    let articles = opening("article");
+    if articles.len() == 1
+        && let Some(inner) = element(articles[0], "article")
+    {
+        return inner;
+    }
+    body
+}
+
+/// The page with every tag on one line: a page written with its lines wrapped (as pandoc and
+/// many editors write it) may break a line inside a tag (`<a` / `href="…">`), which a browser
+/// reads as one tag and the line-by-line reader would not. A `<` that does not open a tag (a
+/// letter, `/` or `!` after it) is text and left alone.
+fn one_line_tags(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut at = 0;
+    while let Some(i) = src[at..].find('<') {
+        let open = at + i;
+        out.push_str(&src[at..open]);
+        let after = &src[open + 1..];
+        let opens_tag = after
+            .chars()
+            .next()
+            .is_some_and(|n| n.is_ascii_alphabetic() || n == '/' || n == '!');
+        // A tag ends at the first `>`, within the length `source::tag` accepts, with no `<` inside.
+        let end = after
+            .char_indices()
+            .take_while(|(j, c)| *j <= 1024 && *c != '<')
+            .find(|(_, c)| *c == '>')
+            .map(|(j, _)| j);
+        match end {
+            Some(j) if opens_tag => {
+                out.push('<');
+                out.extend(
+                    after[..=j]
+                        .chars()
+                        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+                );
+                at = open + 1 + j + 1;
+            }
+            _ => {
+                out.push('<');
+                at = open + 1;
+            }
+        }
+    }
+    out.push_str(&src[at..]);
     out
 }
 
@@ -171,6 +287,40 @@ mod tests {
             b"# Terms\n\n<p id=\"a\"><h1>Appendix A</h1></p>\n"
         ));
         assert!(!is_page(b"<p>Intro</p>\n\n## 1. Scope\n"));
+    }
+
+    #[test]
+    fn the_main_content_without_the_site_around_it() {
+        let page = "<!DOCTYPE html><html><body><header><a href=\"/\">Acme</a> Pricing Sign up</header>\n<main class=\"legal\">\n<h1>Data Processing Addendum</h1>\n<h2>1. Scope</h2>\n<p>Text.</p>\n</main>\n<footer>© Acme 2026 · Cookie settings</footer></body></html>";
+        let md = to_markdown(page);
+        assert!(
+            md.contains("<h2>1. Scope</h2>") && md.contains("<p>Text.</p>"),
+            "{md}"
+        );
+        assert!(!md.contains("Pricing") && !md.contains("Cookie"), "{md}");
+        // Without a main element or one article, the whole body is the document.
+        let page =
+            "<html><body><div>Intro</div><article>A</article><article>B</article></body></html>";
+        let md = to_markdown(page);
+        assert!(
+            md.contains("Intro") && md.contains('A') && md.contains('B'),
+            "{md}"
+        );
+        let page = "<html><body><div>Menu</div><div role=\"main\"><p>Terms</p></div><div>Foot</div></body></html>";
+        let md = to_markdown(page);
+        assert!(
+            md.contains("Terms") && !md.contains("Menu") && !md.contains("Foot"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn a_tag_wrapped_over_lines_is_one_tag() {
+        let page = "<!DOCTYPE html>\n<html><body>\n<h2\nid=\"a\">Attachment 1</h2>\n<p>See <a\nhref=\"/x\">the list</a>; 3 < 4\nand more</p>\n</body></html>";
+        let md = to_markdown(page);
+        assert!(md.contains("<h2 id=\"a\">Attachment 1</h2>"), "{md}");
+        assert!(md.contains("<a href=\"/x\">the list</a>"), "{md}");
+        assert!(md.contains("3 < 4\nand more"), "{md}");
     }
 
     #[test]
