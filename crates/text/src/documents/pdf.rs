@@ -411,6 +411,9 @@ fn cells_dehyphenated(line: &str, words: &HashSet<String>) -> String {
     }
     line.split(super::pdftable::CELL)
         .map(|cell| {
+            // A line broken at a zero-width space (a long address wrapped in its column) goes
+            // on in the same word.
+            let cell = cell.replace(&format!("\u{200b}{}", super::pdftable::LINE), "");
             let lines: Vec<&str> = cell.split(super::pdftable::LINE).collect();
             dehyphenate_with(&lines, words)
                 .lines()
