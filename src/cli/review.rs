@@ -125,7 +125,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
             None => "no requirement applies".into(),
         }));
     }
-    let (findings, counts) = review::review(&clauses, &applicable, &rules);
+    let review::Outcome {
+        findings,
+        counts,
+        undermining,
+    } = review::review(&clauses, &applicable, &rules);
     let result = Review {
         document: args.file.display().to_string(),
         sha256: doc.sha256.clone(),
@@ -133,6 +137,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8, Error> {
         frameworks,
         vendor: args.vendor.clone(),
         counts,
+        undermining,
         findings,
         clauses,
     };
@@ -172,7 +177,7 @@ pub fn to_text(r: &Review, color: bool) -> String {
         }
         let code = match status {
             Status::Satisfied => "32",
-            Status::Partial => "33",
+            Status::Partial | Status::ToRead => "33",
             Status::Missing | Status::Unchecked => "31",
         };
         format!("\x1b[{code}m{s}\x1b[0m")
@@ -195,6 +200,24 @@ pub fn to_text(r: &Review, color: bool) -> String {
             .map(|v| format!(" (from vendor {v})"))
             .unwrap_or_default()
     );
+    if !r.undermining.is_empty() {
+        let _ = writeln!(out, "clauses that limit several requirements:");
+        for u in &r.undermining {
+            let place = u
+                .number
+                .as_deref()
+                .or(u.heading.as_deref())
+                .unwrap_or("preamble");
+            let _ = writeln!(
+                out,
+                "  {place}: \"{}\"\n          {} (limits {})",
+                u.quote,
+                u.because,
+                u.requirements.join(", ")
+            );
+        }
+        out.push('\n');
+    }
     for f in &r.findings {
         let status = format!("{:<9}", f.status.as_str());
         let _ = write!(out, "{} {}", paint(f.status, &status), f.requirement);
@@ -231,8 +254,8 @@ pub fn to_text(r: &Review, color: bool) -> String {
     let c = &r.counts;
     let _ = write!(
         out,
-        "\n{} satisfied, {} partial, {} missing",
-        c.satisfied, c.partial, c.missing
+        "\n{} satisfied, {} partial, {} missing, {} to read",
+        c.satisfied, c.partial, c.missing, c.to_read
     );
     if c.unchecked > 0 {
         let _ = write!(out, ", {} unchecked (no evidence rule)", c.unchecked);

@@ -27,6 +27,7 @@ mod processor;
 mod reader;
 mod render;
 mod review;
+mod reviewmodel;
 mod sandbox;
 mod separate;
 mod signatory;

@@ -104,7 +104,16 @@ fn diluted_clauses_are_partial_with_the_reason() {
         &fixture("eu-scc-art28-own-use.md"),
         &["--framework", "gdpr", "--framework", "ccpa"],
     );
-    for id in ["gdpr.28.10.no_own_purpose", "ccpa.140ag.B"] {
+    // The Commission's clauses have no CCPA or service-provider terms: CCPA duties are missing,
+    // whatever their GDPR wording says.
+    let ccpa = finding(&json, "ccpa.140ag.B");
+    assert_eq!(ccpa["status"], "missing", "{ccpa:#}");
+    assert!(
+        ccpa["reasons"][0]
+            .as_str()
+            .is_some_and(|r| r.contains("no CCPA or service-provider terms"))
+    );
+    for id in ["gdpr.28.10.no_own_purpose"] {
         let f = finding(&json, id);
         assert_eq!(f["status"], "partial", "{id}: {f:#}");
         assert!(

@@ -39,6 +39,17 @@ fn german_workspace() -> tempfile::TempDir {
 fn clauses() -> String {
     let full = std::fs::read_to_string(repo().join("tests/fixtures/review/eu-scc-art28.md"))
         .expect("fixture");
+    // The Commission's template leaves its annex fields blank ("…"), which states nothing:
+    // fill the ones a review needs.
+    let full = full
+        .replace(
+            "Categories of data subjects whose personal data is processed: …",
+            "Categories of data subjects whose personal data is processed: the controller's employees and customers",
+        )
+        .replace(
+            "Categories of personal data processed: …",
+            "Categories of personal data processed: contact details and account data",
+        );
     let annexes = full.find("## ANNEX I").expect("annexes");
     format!(
         "{}### Clause 11: Records and personnel\n\n(a) The processor shall maintain a record of processing activities carried out on behalf of the controller, as Article 30(2) of Regulation (EU) 2016/679 requires, and make it available to the supervisory authority on request.\n\n(b) The processor shall ensure that any person acting under its authority who has access to the personal data does not process them except on instructions from the controller.\n\n{}",
