@@ -28,6 +28,8 @@ mod processor;
 mod reader;
 mod render;
 mod review;
+mod reviewformats;
+mod reviewmodel;
 mod sandbox;
 mod separate;
 mod signatory;
