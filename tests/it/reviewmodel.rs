@@ -186,3 +186,53 @@ fn empty_annex_fields_state_nothing() {
         );
     }
 }
+
+#[test]
+fn the_html_report_opens_with_the_undermining_clauses_and_names_requirements() {
+    let doc = format!(
+        "{BODY}## 3. Purpose\n\nVendor shall process Customer Personal Data only for the purposes of providing the Services and for no other purpose.\n\n## 9. General\n\nNothing in this Addendum limits Vendor's use of Customer Personal Data as otherwise permitted by law, including as described in Vendor's Privacy Policy.\n\nVendor may amend this Addendum from time to time by posting a revised version on its website.\n"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("their-dpa.md");
+    std::fs::write(&file, doc).expect("write");
+    let out = dpa(
+        dir.path(),
+        &[
+            "review",
+            file.to_str().expect("utf8"),
+            "--framework",
+            "gdpr",
+            "--format",
+            "html",
+        ],
+    );
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let html = stdout(&out);
+    let under = html
+        .find("<section class=\"undermining\"")
+        .expect("an undermining section");
+    let table = html.find("<table>").expect("the findings table");
+    assert!(under < table, "the undermining list comes first");
+    let section = &html[under..table];
+    assert!(section.contains("amend this Addendum"), "{section}");
+    assert!(section.contains("Privacy Policy"), "{section}");
+    // Requirements by name, the id in small print after it.
+    assert!(
+        section.contains(
+            "No processing for the processor&#39;s own purposes</a> <span class=\"id\">(gdpr.28.10.no_own_purpose)</span>"
+        ) || section.contains(
+            "No processing for the processor&#x27;s own purposes</a> <span class=\"id\">(gdpr.28.10.no_own_purpose)</span>"
+        ) || section.contains(
+            "No processing for the processor's own purposes</a> <span class=\"id\">(gdpr.28.10.no_own_purpose)</span>"
+        ),
+        "{section}"
+    );
+    assert!(
+        html.contains("<strong>State the purpose of the processing</strong>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<code>gdpr."),
+        "bare ids in the findings table"
+    );
+}
