@@ -3,6 +3,7 @@
 mod args;
 mod check;
 mod clauses;
+mod confirm;
 mod diff;
 mod eject;
 mod fields;
@@ -141,6 +142,10 @@ pub enum Command {
     ///
     /// Example: dpa accept cloud-host gdpr.28.4.flowdown --by "Priya Natarajan" --reason "Flow-down in the MSA, s. 9.3"
     Accept(vendorpaper::AcceptArgs),
+    /// Record that a person confirmed a vendor's own signed document as reviewed, and commit it; until then a review alone never makes it cover a framework.
+    ///
+    /// Example: dpa confirm cloud-host --by "Priya Natarajan, General Counsel"
+    Confirm(confirm::Args),
     /// Check that the kept executed copy, any given file and the signed version's tag still match what was recorded.
     ///
     /// Example: dpa verify acme-analytics --file signed.pdf
@@ -327,6 +332,7 @@ pub fn main() -> u8 {
         Command::Send(args) => sign::send(&ctx, args),
         Command::Sign(args) => sign::run(&ctx, args),
         Command::Accept(args) => vendorpaper::accept(&ctx, args),
+        Command::Confirm(args) => confirm::run(&ctx, args),
         Command::Verify(args) => sign::verify(&ctx, args),
         Command::Review(args) => review::run(&ctx, args),
         Command::Import(args) => import::run(&ctx, args),

@@ -92,7 +92,7 @@ pub fn to_text(r: &Review, color: bool) -> String {
         }
         let code = match status {
             Status::Satisfied => "32",
-            Status::Partial => "33",
+            Status::Partial | Status::ToRead => "33",
             Status::Missing | Status::Unchecked => "31",
         };
         format!("\x1b[{code}m{s}\x1b[0m")
@@ -115,9 +115,39 @@ pub fn to_text(r: &Review, color: bool) -> String {
             .map(|v| format!(" (from vendor {v})"))
             .unwrap_or_default()
     );
+    if !r.undermining.is_empty() {
+        let _ = writeln!(out, "clauses that limit several requirements:");
+        for u in &r.undermining {
+            let place = u
+                .number
+                .as_deref()
+                .or(u.heading.as_deref())
+                .unwrap_or("preamble");
+            let limits: Vec<String> = u
+                .names
+                .iter()
+                .zip(&u.requirements)
+                .map(|(n, id)| format!("{n} ({id})"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {place}: \"{}\"\n          {}\n          limits: {}",
+                u.quote,
+                u.because,
+                limits.join("; ")
+            );
+        }
+        out.push('\n');
+    }
     for f in &r.findings {
         let status = format!("{:<9}", f.status.as_str());
-        let _ = write!(out, "{} {}", paint(f.status, &status), f.requirement);
+        let _ = write!(
+            out,
+            "{} {} ({})",
+            paint(f.status, &status),
+            f.name,
+            f.requirement
+        );
         if f.level != "required" {
             let _ = write!(out, " ({})", f.level);
         }
@@ -151,8 +181,8 @@ pub fn to_text(r: &Review, color: bool) -> String {
     let c = &r.counts;
     let _ = write!(
         out,
-        "\n{} satisfied, {} partial, {} missing",
-        c.satisfied, c.partial, c.missing
+        "\n{} satisfied, {} partial, {} missing, {} to read",
+        c.satisfied, c.partial, c.missing, c.to_read
     );
     if c.unchecked > 0 {
         let _ = write!(out, ", {} unchecked (no evidence rule)", c.unchecked);

@@ -31,6 +31,8 @@ mod processor;
 mod reader;
 mod render;
 mod review;
+mod reviewformats;
+mod reviewmodel;
 mod sandbox;
 mod separate;
 mod signatory;

@@ -39,6 +39,17 @@ fn german_workspace() -> tempfile::TempDir {
 fn clauses() -> String {
     let full = std::fs::read_to_string(repo().join("tests/fixtures/review/eu-scc-art28.md"))
         .expect("fixture");
+    // The Commission's template leaves its annex fields blank ("…"), which states nothing:
+    // fill the ones a review needs.
+    let full = full
+        .replace(
+            "Categories of data subjects whose personal data is processed: …",
+            "Categories of data subjects whose personal data is processed: the controller's employees and customers",
+        )
+        .replace(
+            "Categories of personal data processed: …",
+            "Categories of personal data processed: contact details and account data",
+        );
     let annexes = full.find("## ANNEX I").expect("annexes");
     format!(
         "{}### Clause 11: Records and personnel\n\n(a) The processor shall maintain a record of processing activities carried out on behalf of the controller, as Article 30(2) of Regulation (EU) 2016/679 requires, and make it available to the supervisory authority on request.\n\n(b) The processor shall ensure that any person acting under its authority who has access to the personal data does not process them except on instructions from the controller.\n\n{}",
@@ -121,7 +132,7 @@ fn review_and_save(root: &Path) -> i32 {
 }
 
 #[test]
-fn a_vendor_whose_only_dpa_is_its_own_is_covered_after_a_clean_review() {
+fn a_vendor_whose_only_dpa_is_its_own_is_covered_once_a_person_confirms_its_clean_review() {
     let ws = german_workspace();
     let root = ws.path();
     write(root, "contracts/nordhost-dpa.md", &clauses());
@@ -155,6 +166,11 @@ fn a_vendor_whose_only_dpa_is_its_own_is_covered_after_a_clean_review() {
     );
 
     assert_eq!(review_and_save(root), 0);
+    // A clean automated review alone is not a sign-off.
+    let json = status_json(root);
+    assert_eq!(nordhost(&json)["states"]["gdpr"], "reviewed", "{json}");
+    let out = confirm(root, COUNSEL, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json = status_json(root);
     let row = nordhost(&json);
     assert_eq!(row["states"]["gdpr"], "covered", "{row}");
@@ -212,7 +228,7 @@ fn a_missing_flowdown_clause_shows_gaps_until_the_gap_is_accepted() {
     ));
     assert!(text.contains("GDPR signed, with gaps"), "{text}");
     assert!(
-        text.contains("does not satisfy gdpr.28.4.flowdown (missing)"),
+        text.contains("was reviewed: 1 gaps, 0 to read: it does not satisfy Impose the same data protection obligations on each sub-processor by contract (gdpr.28.4.flowdown, missing)"),
         "{text}"
     );
     let fail = dpa(root, &["status", "--fail-on-gaps", "--as-of", "2026-12-01"]);
@@ -362,4 +378,99 @@ fn vendor_paper_needs_a_file_and_frameworks_and_no_version() {
         "{}",
         stderr(&check)
     );
+}
+
+const COUNSEL: &str = "Priya Natarajan, General Counsel";
+
+fn confirm(root: &Path, by: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["confirm", "nordhost", "--by", by, "--date", "2026-11-20"];
+    args.extend_from_slice(extra);
+    dpa(root, &args)
+}
+
+#[test]
+fn a_clean_review_leaves_the_vendor_reviewed_until_a_person_confirms_that_document() {
+    let ws = german_workspace();
+    let root = ws.path();
+    write(root, "contracts/nordhost-dpa.md", &clauses());
+    sign_vendor_paper(root, "contracts/nordhost-dpa.md");
+    // Nothing to confirm before a review is saved.
+    let early = confirm(root, COUNSEL, &[]);
+    assert_eq!(early.status.code(), Some(2));
+    assert!(
+        stderr(&early).contains("has no saved review; review it first: `dpa review contracts/nordhost-dpa.md --vendor nordhost --save`"),
+        "{}",
+        stderr(&early)
+    );
+    assert_eq!(review_and_save(root), 0);
+    let json = status_json(root);
+    let row = nordhost(&json);
+    assert_eq!(row["states"]["gdpr"], "reviewed", "{row}");
+    assert_eq!(row["overall"], "gaps");
+    let text = stdout(&dpa(
+        root,
+        &["status", "--missing", "gdpr", "--as-of", "2026-12-01"],
+    ));
+    assert!(
+        text.contains("was reviewed: 0 gaps, 0 to read; it covers gdpr once a person confirms it: `dpa confirm nordhost --by NAME`"),
+        "{text}"
+    );
+    let fail = dpa(root, &["status", "--fail-on-gaps", "--as-of", "2026-12-01"]);
+    assert_eq!(fail.status.code(), Some(1));
+
+    let out = confirm(root, COUNSEL, &["--document", "contracts/nordhost-dpa.md"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "confirmed by Priya Natarajan, General Counsel on 2026-11-20 with 0 gaps, 0 to read"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let record = std::fs::read_to_string(root.join("vendors/nordhost.toml")).unwrap();
+    let sha =
+        dpa::files::sha256_hex(&std::fs::read(root.join("contracts/nordhost-dpa.md")).unwrap());
+    assert!(
+        record.contains(&format!("[agreements.confirmed]\nby = \"Priya Natarajan, General Counsel\"\non = 2026-11-20\nsha256 = \"{sha}\"\n")),
+        "{record}"
+    );
+    assert!(
+        git(root, &["log", "-1", "--format=%B"]).contains(&format!("SHA-256: {sha}\nReview: 0 gaps, 0 to read\nConfirmed-By: Priya Natarajan, General Counsel")),
+        "{}",
+        git(root, &["log", "-1", "--format=%B"])
+    );
+    let json = status_json(root);
+    assert_eq!(nordhost(&json)["states"]["gdpr"], "covered", "{json}");
+    assert_eq!(nordhost(&json)["overall"], "covered");
+    let again = confirm(root, COUNSEL, &[]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("is already confirmed, by Priya Natarajan"));
+
+    // The vendor's later version, recorded in place of the confirmed one and reviewed, is
+    // not confirmed: the confirmation names the other document's hash.
+    let later = format!(
+        "{}\n### Clause 12: Changes\n\nThe processor shall notify the controller of any change to these Clauses.\n",
+        clauses()
+    );
+    write(root, "contracts/nordhost-dpa.md", &later);
+    // Unchanged record: the kept copy no longer is the signed document.
+    let changed = confirm(root, "X", &[]);
+    assert_eq!(changed.status.code(), Some(2));
+    assert!(
+        stderr(&changed).contains("was changed since it was signed"),
+        "{}",
+        stderr(&changed)
+    );
+    let new_sha = dpa::files::sha256_hex(later.as_bytes());
+    std::fs::write(
+        root.join("vendors/nordhost.toml"),
+        record.replace(
+            &format!("sha256 = \"{sha}\"\nfile"),
+            &format!("sha256 = \"{new_sha}\"\nfile"),
+        ),
+    )
+    .unwrap();
+    assert_eq!(review_and_save(root), 0);
+    let json = status_json(root);
+    assert_eq!(nordhost(&json)["states"]["gdpr"], "reviewed", "{json}");
 }

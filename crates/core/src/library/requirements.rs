@@ -34,12 +34,32 @@ pub struct Requirement {
     pub file: String,
 }
 
+/// Longest plain-English name of a requirement, in characters.
+const MAX_NAME_CHARS: usize = 100;
+
 impl Requirement {
+    /// Its name in plain English, for readers who do not know the ids: the registry's summary
+    /// up to its first `;` or `:` (the heading of a list of details), shortened at a word.
+    pub fn name(&self) -> String {
+        name(&self.summary)
+    }
     /// Whether it applies, given the vendor's frameworks and facts.
     pub fn applies(&self, frameworks: &[Framework], facts: &serde_json::Value) -> bool {
         frameworks.contains(&self.framework)
             && self.when.as_ref().is_none_or(|w| w.expr.eval(facts))
     }
+}
+
+/// The plain-English name made from a summary (see [`Requirement::name`]).
+pub fn name(summary: &str) -> String {
+    let head = summary.split("; ").next().unwrap_or(summary);
+    let head = head.split(": ").next().unwrap_or(head).trim();
+    if head.chars().count() <= MAX_NAME_CHARS {
+        return head.to_string();
+    }
+    let cut: String = head.chars().take(MAX_NAME_CHARS).collect();
+    let at = cut.rfind(' ').unwrap_or(cut.len());
+    format!("{}\u{2026}", cut[..at].trim_end_matches([',', ' ']))
 }
 
 /// Parses a registry file, reporting every problem to `diags`.

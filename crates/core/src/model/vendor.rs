@@ -258,7 +258,7 @@ choices! {
     pub enum AgreementPaper {
         /// Ours: a version issued by dpa (`dpa record`), identified by `version`.
         Ours = "ours",
-        /// The vendor's own document, identified by `file` and `sha256`; it covers a framework in `status` only after a review (`dpa review --save`) or accepted gaps.
+        /// The vendor's own document, identified by `file` and `sha256`; it covers a framework in `status` only after a review (`dpa review --save`) that a person confirmed (`dpa confirm`) or whose gaps a person accepted (`dpa accept`).
         Vendor = "vendor",
     }
 }
@@ -280,6 +280,20 @@ record! {
         pub on: NaiveDate,
         /// Why the gap is acceptable.
         pub reason: String [e.g. "Flow-down is in the vendor's master agreement, section 9.3"],
+    }
+}
+
+record! {
+    /// A person's confirmation that a vendor's document, as reviewed, is acceptable (`dpa confirm`): it binds the document's SHA-256, so a later version is not confirmed.
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    pub struct Confirmation {
+        /// Who confirmed it (name and role).
+        pub by: String [e.g. "Priya Natarajan, General Counsel"],
+        /// When.
+        #[serde(deserialize_with = "schema_date::required")]
+        pub on: NaiveDate,
+        /// SHA-256 of the document confirmed, 64 hexadecimal digits.
+        pub sha256: String [e.g. "3f1c0a4e9b8d7c6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f"],
     }
 }
 
@@ -325,6 +339,8 @@ record! {
         /// Gaps in the vendor's document that a person accepted (`[[agreements.accepted]]`, written by `dpa accept`).
         #[serde(default)]
         pub accepted: Vec<AcceptedGap>,
+        /// A person's confirmation of the vendor's document as reviewed (`[agreements.confirmed]`, written by `dpa confirm`); without it an automated review never makes the document cover a framework.
+        pub confirmed: Option<Confirmation>,
     }
 }
 

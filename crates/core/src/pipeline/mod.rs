@@ -11,6 +11,7 @@
 
 pub mod check;
 pub mod compare;
+pub mod confirm;
 pub mod eject;
 pub mod event;
 pub mod import;
@@ -35,6 +36,7 @@ pub mod watch;
 
 pub use check::{CheckOptions, CheckReport, check};
 pub use compare::{diff_documents, diff_issued, diff_returned};
+pub use confirm::confirm;
 pub use eject::eject;
 pub use import::import;
 pub use init::init;

@@ -109,7 +109,11 @@ pub fn review(root: &Path, diags: &mut Diagnostics, req: &Request) -> Result<Rev
             None => "no requirement applies".into(),
         }));
     }
-    let (findings, counts) = review::review(&clauses, &applicable, &rules);
+    let review::Outcome {
+        findings,
+        counts,
+        undermining,
+    } = review::review(&clauses, &applicable, &rules);
     let result = Review {
         document: req.file.display().to_string(),
         sha256: doc.sha256.clone(),
@@ -117,6 +121,7 @@ pub fn review(root: &Path, diags: &mut Diagnostics, req: &Request) -> Result<Rev
         frameworks: frameworks.iter().map(|f| f.as_str().to_string()).collect(),
         vendor: req.vendor.map(str::to_string),
         counts,
+        undermining,
         findings,
         clauses,
     };

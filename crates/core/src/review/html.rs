@@ -10,10 +10,19 @@ use super::{Bearing, Review, Status, sentences};
 
 const STYLE: &str = "body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
 table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
-.st{font-weight:600;white-space:nowrap}.satisfied{color:#116329}.partial{color:#9a6700}.missing,.unchecked{color:#b3261e}
+.st{font-weight:600;white-space:nowrap}.satisfied{color:#116329}.partial,.to-read{color:#9a6700}.missing,.unchecked{color:#b3261e}
+section.undermining{border:1px solid #f0b6b0;background:#fff7f6;padding:.2rem 1rem;margin:1rem 0}.id{color:#555;font-size:.8rem}
 mark{padding:0 .1rem;border-radius:2px}mark.supports{background:#d8f5dd}mark.partial{background:#fff1c2}mark.against{background:#ffd6d2}
 sup.req{font-size:.7rem;color:#555;margin-left:.2rem}section.clause{border-top:1px solid #eee;padding-top:.4rem}
 h3{font-size:1rem;margin:.8rem 0 .3rem}.num{color:#555;margin-right:.4rem}blockquote{margin:.2rem 0 .2rem 1rem;color:#333}";
+
+/// The CSS class of a status (one word).
+fn status_class(s: Status) -> &'static str {
+    match s {
+        Status::ToRead => "to-read",
+        s => s.as_str(),
+    }
+}
 
 fn bearing_class(b: Bearing) -> &'static str {
     match b {
@@ -44,12 +53,13 @@ pub fn to_html(review: &Review) -> String {
     let c = &review.counts;
     let _ = writeln!(
         h,
-        "<p>SHA-256 <code>{}</code>. Frameworks: {}. <span class=\"satisfied\">{} satisfied</span>, <span class=\"partial\">{} partial</span>, <span class=\"missing\">{} missing</span>{}.</p>",
+        "<p>SHA-256 <code>{}</code>. Frameworks: {}. <span class=\"satisfied\">{} satisfied</span>, <span class=\"partial\">{} partial</span>, <span class=\"missing\">{} missing</span>, <span class=\"to-read\">{} to read</span>{}.</p>",
         escape::html(&review.sha256),
         escape::html(&review.frameworks.join(", ")),
         c.satisfied,
         c.partial,
         c.missing,
+        c.to_read,
         if c.unchecked > 0 {
             format!(
                 ", <span class=\"unchecked\">{} unchecked</span>",
@@ -59,6 +69,39 @@ pub fn to_html(review: &Review) -> String {
             String::new()
         }
     );
+    // What a lawyer reads first: clauses that limit several requirements at once.
+    if !review.undermining.is_empty() {
+        h.push_str("<section class=\"undermining\" id=\"undermining\"><h2>Clauses that limit several requirements</h2>\n<ul>\n");
+        for u in &review.undermining {
+            let place = match (&u.number, &u.heading) {
+                (Some(n), Some(t)) => format!("{n} {t}"),
+                (Some(n), None) => n.clone(),
+                (None, Some(t)) => t.clone(),
+                (None, None) => "Preamble".into(),
+            };
+            let _ = write!(
+                h,
+                "<li><a href=\"#clause-{}\">{}</a><blockquote><mark class=\"against\">{}</mark></blockquote><div><em>{}</em></div><div>Limits: ",
+                u.clause,
+                escape::html(&place),
+                escape::html(&u.quote),
+                escape::html(&u.because)
+            );
+            for (k, (id, name)) in u.requirements.iter().zip(&u.names).enumerate() {
+                if k > 0 {
+                    h.push_str("; ");
+                }
+                let _ = write!(
+                    h,
+                    "<a href=\"#req-{id}\">{name}</a> <span class=\"id\">({id})</span>",
+                    id = escape::html(id),
+                    name = escape::html(name)
+                );
+            }
+            h.push_str("</div></li>\n");
+        }
+        h.push_str("</ul></section>\n");
+    }
     // Which units carry which requirement's evidence, for the highlighted document.
     let mut marks: BTreeMap<usize, Vec<(&str, &str, Bearing)>> = BTreeMap::new();
     for f in &review.findings {
@@ -74,11 +117,12 @@ pub fn to_html(review: &Review) -> String {
     for f in &review.findings {
         let _ = write!(
             h,
-            "<tr id=\"req-{id}\"><td><code>{id}</code><br><small>{cit}: {sum}</small></td><td class=\"st {cls}\">{st}</td><td>",
+            "<tr id=\"req-{id}\"><td><strong>{name}</strong><br><small>{cit}: {sum} <span class=\"id\">({id})</span></small></td><td class=\"st {cls}\">{st}</td><td>",
             id = escape::html(&f.requirement),
+            name = escape::html(&f.name),
             cit = escape::html(&f.citation),
             sum = escape::html(&f.summary),
-            cls = f.status.as_str(),
+            cls = status_class(f.status),
             st = f.status.as_str()
         );
         for r in &f.reasons {

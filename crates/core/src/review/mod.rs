@@ -7,13 +7,16 @@
 //! quoted sentence) and, for `partial`, what fell short.
 
 pub mod html;
+pub mod model;
 pub mod rules;
 
 use serde::Serialize;
 
 use crate::diff::Clause;
 use crate::library::Requirement;
-pub use rules::{Rules, Scope};
+pub use rules::{OwedBy, Rules, Scope, TransferUse};
+
+use model::{Force, Kind, Part, Party, Unit};
 
 /// Directory of saved reviews in a workspace (`reviews/<sha256>.json`).
 pub const REVIEWS_DIR: &str = "reviews";
@@ -28,6 +31,9 @@ pub enum Status {
     Partial,
     /// Nothing in the document says it.
     Missing,
+    /// The evidence is weak or conflicting: a person must read the quoted clauses.
+    #[serde(rename = "to read")]
+    ToRead,
     /// No evidence rule exists for the requirement, so it was not checked.
     Unchecked,
 }
@@ -39,6 +45,7 @@ impl Status {
             Status::Satisfied => "satisfied",
             Status::Partial => "partial",
             Status::Missing => "missing",
+            Status::ToRead => "to read",
             Status::Unchecked => "unchecked",
         }
     }
@@ -79,6 +86,8 @@ pub struct Evidence {
 pub struct Finding {
     /// Requirement id.
     pub requirement: String,
+    /// Its name in plain English ([`Requirement::name`]).
+    pub name: String,
     /// Its framework.
     pub framework: String,
     /// Legal citation.
@@ -104,6 +113,8 @@ pub struct Counts {
     pub partial: usize,
     /// Missing ones.
     pub missing: usize,
+    /// Ones a person must read.
+    pub to_read: usize,
     /// Requirements without evidence rules.
     pub unchecked: usize,
 }
@@ -124,6 +135,8 @@ pub struct Review {
     pub vendor: Option<String>,
     /// Counts per status.
     pub counts: Counts,
+    /// Clauses that undermine several requirements, those that reach most first.
+    pub undermining: Vec<Undermining>,
     /// One finding per applicable requirement, in registry order.
     pub findings: Vec<Finding>,
     /// The document's clauses, for the HTML report.
@@ -145,11 +158,34 @@ const MAX_QUOTES: usize = 3;
 /// Longest quote, in characters.
 const MAX_QUOTE_CHARS: usize = 600;
 
-/// One unit of text a pattern is matched against.
-struct Unit {
-    clause: usize,
-    scope: Scope,
-    text: String,
+/// A clause that limits several requirements at once, quoted where it stands.
+#[derive(Debug, Clone, Serialize)]
+pub struct Undermining {
+    /// Index of the clause in the document's clause list.
+    pub clause: usize,
+    /// The clause number as the reader sees it.
+    pub number: Option<String>,
+    /// The clause heading.
+    pub heading: Option<String>,
+    /// The quoted sentence.
+    pub quote: String,
+    /// What it does.
+    pub because: String,
+    /// The reviewed requirements it limits (ids).
+    pub requirements: Vec<String>,
+    /// Their names in plain English, in the same order.
+    pub names: Vec<String>,
+}
+
+/// The result of reviewing a document.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// One finding per requirement.
+    pub findings: Vec<Finding>,
+    /// Counts per status.
+    pub counts: Counts,
+    /// Clauses that undermine requirements, those that reach most first.
+    pub undermining: Vec<Undermining>,
 }
 
 /// Abbreviations after which a period does not end a sentence.
@@ -200,36 +236,6 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
     out
 }
 
-fn units(clauses: &[Clause]) -> Vec<Unit> {
-    let mut out = Vec::new();
-    for (i, c) in clauses.iter().enumerate() {
-        let whole = match &c.title {
-            Some(t) => format!("{t}. {}", c.text),
-            None => c.text.clone(),
-        };
-        out.push(Unit {
-            clause: i,
-            scope: Scope::Clause,
-            text: whole,
-        });
-        for para in c.text.split('\n').filter(|p| !p.trim().is_empty()) {
-            out.push(Unit {
-                clause: i,
-                scope: Scope::Paragraph,
-                text: para.trim().to_string(),
-            });
-            for s in sentences(para) {
-                out.push(Unit {
-                    clause: i,
-                    scope: Scope::Sentence,
-                    text: s.to_string(),
-                });
-            }
-        }
-    }
-    out
-}
-
 fn quote(text: &str) -> String {
     if text.chars().count() <= MAX_QUOTE_CHARS {
         return text.to_string();
@@ -253,7 +259,7 @@ fn evidence(clauses: &[Clause], unit: &Unit, bearing: Bearing, because: Option<&
 
 /// Finds up to [`MAX_QUOTES`] units matching `pattern`, skipping passages already quoted.
 fn find(
-    units: &[Unit],
+    units: &[&Unit],
     pattern: &rules::Pattern,
     clauses: &[Clause],
     bearing: Bearing,
@@ -261,7 +267,7 @@ fn find(
     out: &mut Vec<Evidence>,
 ) -> bool {
     let mut found = false;
-    for u in units.iter().filter(|u| u.scope == pattern.scope) {
+    for u in units.iter().copied().filter(|u| u.scope == pattern.scope) {
         if pattern.matches(&u.text) {
             found = true;
             let already = out
@@ -279,10 +285,26 @@ fn find(
     found
 }
 
+/// Whether a unit can be evidence for `rule` at all: content (no definition, heading or empty
+/// field), and no duty owed by the customer when the rule asks for the vendor's.
+fn admissible(u: &Unit, rule: &rules::Rule) -> bool {
+    u.kind == Kind::Content
+        && !(rule.owed_by == OwedBy::Vendor
+            && u.obligor == Party::Customer
+            && matches!(u.force, Force::Duty | Force::Effort))
+}
+
 /// Reviews one requirement against the document's units.
-fn review_one(req: &Requirement, rules: &Rules, clauses: &[Clause], units: &[Unit]) -> Finding {
+fn review_one(
+    req: &Requirement,
+    rules: &Rules,
+    clauses: &[Clause],
+    units: &[Unit],
+    undermining: &[(usize, &rules::Undermine)],
+) -> Finding {
     let mut finding = Finding {
         requirement: req.id.clone(),
+        name: req.name(),
         framework: req.framework.to_string(),
         citation: req.citation.clone(),
         summary: req.summary.clone(),
@@ -297,6 +319,18 @@ fn review_one(req: &Requirement, rules: &Rules, clauses: &[Clause], units: &[Uni
             .push("no evidence rule for this requirement in clauses/evidence.toml".into());
         return finding;
     };
+    if let Some(fw) = rules.frameworks.get(req.framework.as_str())
+        && !fw.document.is_empty()
+        && !fw.document.iter().any(|re| {
+            units
+                .iter()
+                .any(|u| u.kind == Kind::Content && re.is_match(&u.text))
+        })
+    {
+        finding.status = Status::Missing;
+        finding.reasons.push(fw.because.clone());
+        return finding;
+    }
     if rule
         .document
         .iter()
@@ -309,16 +343,86 @@ fn review_one(req: &Requirement, rules: &Rules, clauses: &[Clause], units: &[Uni
         ));
         return finding;
     }
+    let transfer = rules.transfer_use(&req.id, req.framework.as_str());
+    let general: Vec<&Unit> = units
+        .iter()
+        .filter(|u| {
+            admissible(u, rule) && (u.part != Part::Transfer || transfer == TransferUse::Satisfies)
+        })
+        .collect();
+    let transfer_units: Vec<&Unit> = units
+        .iter()
+        .filter(|u| {
+            admissible(u, rule) && u.part == Part::Transfer && transfer == TransferUse::Partial
+        })
+        .collect();
     let mut supports = Vec::new();
-    let mut satisfied = false;
     for p in &rule.satisfied {
-        satisfied |= find(units, p, clauses, Bearing::Supports, None, &mut supports);
+        find(&general, p, clauses, Bearing::Supports, None, &mut supports);
     }
+    // Support in full needs a duty: a sentence of efforts or possibility is partial; a mere
+    // permission of the vendor is for a person to read.
     let mut partial = Vec::new();
+    let mut qualified: Vec<String> = Vec::new();
+    let mut permissive = false;
+    let strength = |e: &Evidence| -> Option<&Unit> {
+        general
+            .iter()
+            .copied()
+            .find(|u| u.clause == e.clause && quote(&u.text) == e.quote)
+    };
+    let mut strong = Vec::new();
+    for e in supports {
+        match strength(&e) {
+            Some(u) if u.qualifier.is_some() && u.obligor != Party::Customer => {
+                let q = u.qualifier.clone().unwrap_or_default();
+                let because = format!("qualified by \"{q}\" where a firm duty is required");
+                qualified.push(because.clone());
+                partial.push(Evidence {
+                    bearing: Bearing::Partial,
+                    because: Some(because),
+                    ..e
+                });
+            }
+            Some(u)
+                if u.scope == Scope::Sentence
+                    && u.force == Force::Permission
+                    && u.obligor != Party::Customer
+                    && rule.owed_by == OwedBy::Vendor =>
+            {
+                permissive = true;
+                partial.push(Evidence {
+                    bearing: Bearing::Partial,
+                    because: Some("only a permission of the vendor, not a duty".into()),
+                    ..e
+                });
+            }
+            _ => strong.push(e),
+        }
+    }
+    let satisfied = !strong.is_empty();
+    finding.reasons.extend(qualified.iter().cloned());
+    let mut in_transfers = false;
     if !satisfied {
+        let mut found = Vec::new();
+        for p in &rule.satisfied {
+            find(
+                &transfer_units,
+                p,
+                clauses,
+                Bearing::Partial,
+                Some(TRANSFERS_ONLY),
+                &mut found,
+            );
+        }
+        if !found.is_empty() {
+            in_transfers = true;
+            finding.reasons.push(TRANSFERS_ONLY.into());
+            partial.extend(found);
+        }
         for q in &rule.partial {
             if find(
-                units,
+                &general,
                 &q.pattern,
                 clauses,
                 Bearing::Partial,
@@ -329,10 +433,11 @@ fn review_one(req: &Requirement, rules: &Rules, clauses: &[Clause], units: &[Uni
             }
         }
     }
+    let content: Vec<&Unit> = units.iter().filter(|u| u.kind == Kind::Content).collect();
     let mut against = Vec::new();
     for q in &rule.against {
         if find(
-            units,
+            &content,
             &q.pattern,
             clauses,
             Bearing::Against,
@@ -342,39 +447,121 @@ fn review_one(req: &Requirement, rules: &Rules, clauses: &[Clause], units: &[Uni
             finding.reasons.push(q.because.clone());
         }
     }
-    finding.reasons.dedup();
+    for (i, um) in undermining {
+        if um.affects(&req.id) {
+            let u = &units[*i];
+            let already = against
+                .iter()
+                .any(|e| e.clause == u.clause && e.quote == quote(&u.text));
+            if !already {
+                against.push(evidence(clauses, u, Bearing::Against, Some(&um.because)));
+            }
+            finding.reasons.push(um.because.clone());
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    finding.reasons.retain(|r| seen.insert(r.clone()));
+    let only_permission = !satisfied && permissive && qualified.is_empty() && !in_transfers;
     finding.status = match (satisfied, !partial.is_empty(), !against.is_empty()) {
+        _ if only_permission => Status::ToRead,
         (true, _, false) => Status::Satisfied,
         (true, _, true) | (false, true, _) => Status::Partial,
         (false, false, _) => Status::Missing,
     };
-    finding.evidence.extend(supports);
+    if finding.status == Status::ToRead {
+        finding
+            .reasons
+            .push("only a permission of the vendor, not a duty: read the clause".into());
+    }
+    finding.evidence.extend(strong);
     finding.evidence.extend(partial);
     finding.evidence.extend(against);
     finding
 }
 
-/// Reviews `clauses` against each of `requirements` with `rules`.
-pub fn review(
-    clauses: &[Clause],
-    requirements: &[&Requirement],
-    rules: &Rules,
-) -> (Vec<Finding>, Counts) {
-    let units = units(clauses);
+/// Why wording found only in transfer clauses is partial.
+const TRANSFERS_ONLY: &str = "only in standard clauses that govern restricted transfers";
+
+/// Reviews `clauses` against each of `requirements` with `rules`: the document is modelled first
+/// ([`model`]), then each requirement is matched against the units that can bear on it.
+pub fn review(clauses: &[Clause], requirements: &[&Requirement], rules: &Rules) -> Outcome {
+    let units = model::units(clauses);
+    // Undermining clauses, matched once over the whole document.
+    let mut hits: Vec<(usize, &rules::Undermine)> = Vec::new();
+    for um in &rules.undermines {
+        let mut n = 0;
+        for (i, u) in units.iter().enumerate() {
+            if u.kind == Kind::Content && u.scope == um.pattern.scope && um.pattern.matches(&u.text)
+            {
+                hits.push((i, um));
+                n += 1;
+                if n >= MAX_QUOTES {
+                    break;
+                }
+            }
+        }
+    }
     let findings: Vec<Finding> = requirements
         .iter()
-        .map(|r| review_one(r, rules, clauses, &units))
+        .map(|r| review_one(r, rules, clauses, &units, &hits))
         .collect();
+    let mut undermining: Vec<Undermining> = Vec::new();
+    for (i, um) in &hits {
+        let u = &units[*i];
+        let reached: Vec<&Requirement> = requirements
+            .iter()
+            .copied()
+            .filter(|r| um.affects(&r.id))
+            .collect();
+        if reached.is_empty() {
+            continue;
+        }
+        let c = &clauses[u.clause];
+        let q = quote(&u.text);
+        if let Some(existing) = undermining
+            .iter_mut()
+            .find(|x| x.clause == u.clause && x.quote == q)
+        {
+            existing.because = format!("{}; {}", existing.because, um.because);
+            for r in reached {
+                if !existing.requirements.contains(&r.id) {
+                    existing.requirements.push(r.id.clone());
+                    existing.names.push(r.name());
+                }
+            }
+            continue;
+        }
+        undermining.push(Undermining {
+            clause: u.clause,
+            number: c.number.clone(),
+            heading: c.title.clone(),
+            quote: q,
+            because: um.because.clone(),
+            requirements: reached.iter().map(|r| r.id.clone()).collect(),
+            names: reached.iter().map(|r| r.name()).collect(),
+        });
+    }
+    undermining.sort_by(|a, b| {
+        b.requirements
+            .len()
+            .cmp(&a.requirements.len())
+            .then(a.clause.cmp(&b.clause))
+    });
     let mut counts = Counts::default();
     for f in &findings {
         match f.status {
             Status::Satisfied => counts.satisfied += 1,
             Status::Partial => counts.partial += 1,
             Status::Missing => counts.missing += 1,
+            Status::ToRead => counts.to_read += 1,
             Status::Unchecked => counts.unchecked += 1,
         }
     }
-    (findings, counts)
+    Outcome {
+        findings,
+        counts,
+        undermining,
+    }
 }
 
 /// The facts assumed when no vendor record is given, in the tree `when` conditions read
@@ -470,7 +657,7 @@ mod tests {
         let text = "[[evidence]]\nrequirement = \"a\"\n[[evidence.satisfied]]\nall = [\"audits?\", \"permit|allow\"]\n[[evidence.partial]]\nall = [\"audit reports?\"]\nbecause = \"audits limited to reports\"\n\n[[evidence]]\nrequirement = \"b\"\n[[evidence.satisfied]]\nall = [\"only for the purposes\"]\n[[evidence.against]]\nall = [\"improve its own products\"]\nbecause = \"own use allowed\"\n\n[[evidence]]\nrequirement = \"c\"\n[[evidence.satisfied]]\nall = [\"deleted\"]\n";
         let mut d = Diagnostics::new();
         let mut rules = Rules::default();
-        for r in rules::parse("e.toml", text, &mut d) {
+        for r in rules::parse("e.toml", text, &mut d).rules {
             rules.insert(r);
         }
         assert!(d.is_empty(), "{d:?}");
@@ -488,7 +675,11 @@ mod tests {
                 "Vendor processes data only for the purposes of the Agreement. Vendor may use Customer Data to improve its own products.",
             ),
         ];
-        let (f, counts) = review(&doc, &reqs, &rules);
+        let Outcome {
+            findings: f,
+            counts,
+            ..
+        } = review(&doc, &reqs, &rules);
         assert_eq!(f[0].status, Status::Partial);
         assert_eq!(f[0].reasons, vec!["audits limited to reports"]);
         assert_eq!(f[0].evidence[0].number.as_deref(), Some("4"));

@@ -16,6 +16,10 @@ use crate::model::schema::parse_document;
 /// Path of the evidence rules inside a workspace, and of the built-in file.
 pub const EVIDENCE: &str = "clauses/evidence.toml";
 
+/// The built-in rules, compiled in from the file itself so that the library rebuilds whenever
+/// the rules change.
+const BUILT_IN: &str = include_str!("../../../../clauses/evidence.toml");
+
 /// The span of text in which a rule's elements must co-occur.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -55,6 +59,61 @@ pub struct Qualified {
     pub because: String,
 }
 
+/// Who must owe a sentence for it to count as evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwedBy {
+    /// The vendor's duties only: a duty of the customer or data exporter does not count
+    /// (its rights, "Customer may audit", still do).
+    Vendor,
+    /// Either party (the requirement is about the controller's own rights and duties).
+    Any,
+}
+
+/// What wording in standard clauses that bind only restricted transfers is worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferUse {
+    /// It meets the requirement (a requirement of the transfer framework itself).
+    Satisfies,
+    /// At most partial: it does not bind all processing.
+    Partial,
+    /// Nothing: the framework's data is never a restricted transfer (Californian data).
+    Ignored,
+}
+
+/// Conditions per framework: what a document must speak of for any requirement of the
+/// framework to count, and what transfer clauses are worth for it.
+#[derive(Debug, Clone)]
+pub struct FrameworkRule {
+    /// Patterns of which one must occur somewhere in the document.
+    pub document: Vec<Regex>,
+    /// Why the framework's requirements are missing when none occurs.
+    pub because: String,
+    /// What transfer clauses are worth for the framework's requirements.
+    pub transfer_clauses: TransferUse,
+}
+
+/// A clause anywhere in the document that undermines several requirements: a carve-out, a
+/// unilateral right to amend, an audit limit.
+#[derive(Debug, Clone)]
+pub struct Undermine {
+    /// The wording.
+    pub pattern: Pattern,
+    /// What it does, in the reviewer's words.
+    pub because: String,
+    /// Requirement ids it limits; `gdpr.*` stands for every id of a prefix.
+    pub affects: Vec<String>,
+}
+
+impl Undermine {
+    /// Whether it limits requirement `id`.
+    pub fn affects(&self, id: &str) -> bool {
+        self.affects.iter().any(|a| match a.strip_suffix('*') {
+            Some(prefix) => id.starts_with(prefix),
+            None => a == id,
+        })
+    }
+}
+
 /// The evidence rules of one requirement.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -69,14 +128,34 @@ pub struct Rule {
     pub partial: Vec<Qualified>,
     /// Wording that limits or contradicts it: at most partial when found.
     pub against: Vec<Qualified>,
+    /// Whose sentences count.
+    pub owed_by: OwedBy,
+    /// What transfer clauses are worth, when the rule says (else its framework decides).
+    pub transfer_clauses: Option<TransferUse>,
     /// The file the rule came from.
     pub file: String,
 }
 
-/// Every requirement's rules, by requirement id.
+/// Every requirement's rules, by requirement id, with the per-framework conditions and the
+/// clauses that undermine several requirements.
 #[derive(Debug, Clone, Default)]
 pub struct Rules {
     rules: BTreeMap<String, Rule>,
+    /// Per framework name.
+    pub frameworks: BTreeMap<String, FrameworkRule>,
+    /// Carve-outs and limits, matched anywhere in the document.
+    pub undermines: Vec<Undermine>,
+}
+
+/// What one evidence file holds.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    /// Per-requirement rules.
+    pub rules: Vec<Rule>,
+    /// Per-framework conditions.
+    pub frameworks: BTreeMap<String, FrameworkRule>,
+    /// Undermining clauses.
+    pub undermines: Vec<Undermine>,
 }
 
 impl Rules {
@@ -98,11 +177,7 @@ impl Rules {
     /// Loads the built-in rules, then the workspace's `clauses/evidence.toml` over them (same requirement wins).
     pub fn load(workspace: Option<&std::path::Path>, diags: &mut Diagnostics) -> Rules {
         let mut rules = Rules::default();
-        for (path, text) in crate::builtin::CLAUSES {
-            if *path == EVIDENCE {
-                rules.merge(parse(path, text, diags));
-            }
-        }
+        rules.merge(parse(EVIDENCE, BUILT_IN, diags));
         if let Some(root) = workspace {
             let file = root.join(EVIDENCE);
             if file.is_file() {
@@ -115,10 +190,22 @@ impl Rules {
         rules
     }
 
-    fn merge(&mut self, rules: Vec<Rule>) {
-        for rule in rules {
+    fn merge(&mut self, parsed: Parsed) {
+        for rule in parsed.rules {
             self.insert(rule);
         }
+        self.frameworks.extend(parsed.frameworks);
+        if !parsed.undermines.is_empty() {
+            self.undermines = parsed.undermines;
+        }
+    }
+
+    /// What transfer clauses are worth for requirement `id` of `framework`.
+    pub fn transfer_use(&self, id: &str, framework: &str) -> TransferUse {
+        self.get(id)
+            .and_then(|r| r.transfer_clauses)
+            .or_else(|| self.frameworks.get(framework).map(|f| f.transfer_clauses))
+            .unwrap_or(TransferUse::Partial)
     }
 
     /// Adds a rule, replacing any earlier rule of the same requirement.
@@ -170,18 +257,67 @@ fn compile(src: &str, synonyms: &BTreeMap<String, String>) -> Result<Regex, Stri
         .map_err(|e| format!("invalid pattern: {e}"))
 }
 
+/// Compiles a list of patterns found under `key`, reporting bad ones.
+fn regexes(
+    r: &mut Reader<'_>,
+    t: &dyn toml_edit::TableLike,
+    key: &str,
+    span: Option<std::ops::Range<usize>>,
+    synonyms: &BTreeMap<String, String>,
+) -> Vec<Regex> {
+    let mut out = Vec::new();
+    if let Some(arr) = t.get(key).and_then(|v| v.as_array()) {
+        for v in arr.iter() {
+            match v.as_str().map(|s| compile(s, synonyms)) {
+                Some(Ok(re)) => out.push(re),
+                Some(Err(msg)) => {
+                    r.error(v.span().or(span.clone()), msg);
+                }
+                None => {
+                    r.error(v.span().or(span.clone()), "a pattern must be a string");
+                }
+            }
+        }
+    }
+    out
+}
+
+fn transfer_use(
+    r: &mut Reader<'_>,
+    t: &dyn toml_edit::TableLike,
+    prefix: &str,
+    span: Option<std::ops::Range<usize>>,
+) -> Option<TransferUse> {
+    match r
+        .choice(
+            t,
+            prefix,
+            "transfer_clauses",
+            &["satisfies", "partial", "ignored"],
+            false,
+            span,
+        )
+        .as_deref()
+    {
+        Some("satisfies") => Some(TransferUse::Satisfies),
+        Some("partial") => Some(TransferUse::Partial),
+        Some("ignored") => Some(TransferUse::Ignored),
+        _ => None,
+    }
+}
+
 /// Parses an evidence file, reporting every problem to `diags`.
-pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<Rule> {
+pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Parsed {
     let doc = match parse_document(file, text) {
         Ok(doc) => doc,
         Err(d) => {
             diags.push(d);
-            return Vec::new();
+            return Parsed::default();
         }
     };
     let mut r = Reader::new(file, diags);
     let t = doc.as_table();
-    r.check_keys(t, "", &["synonyms", "evidence"]);
+    r.check_keys(t, "", &["synonyms", "framework", "undermines", "evidence"]);
     let mut synonyms = BTreeMap::new();
     if let Some(table) = t.get("synonyms").and_then(|i| i.as_table()) {
         for (k, v) in table.iter() {
@@ -196,37 +332,85 @@ pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<Rule> {
             }
         }
     }
-    let mut out: Vec<Rule> = Vec::new();
+    let mut parsed = Parsed::default();
+    if let Some((ft, _)) = r.table(t, "", "framework", false, None) {
+        for (name, item) in ft.iter() {
+            let p = format!("framework.{name}");
+            let Some(fw) = item.as_table_like() else {
+                let span = r.span_of(&p);
+                r.error(span, format!("`{p}` must be a table"));
+                continue;
+            };
+            let span = r.span_of(&p);
+            r.check_keys(fw, &p, &["document", "because", "transfer_clauses"]);
+            let document = regexes(&mut r, fw, "document", span.clone(), &synonyms);
+            let because = r
+                .string(fw, &p, "because", !document.is_empty(), span.clone())
+                .unwrap_or_default();
+            let transfer_clauses =
+                transfer_use(&mut r, fw, &p, span).unwrap_or(TransferUse::Partial);
+            parsed.frameworks.insert(
+                name.to_string(),
+                FrameworkRule {
+                    document,
+                    because,
+                    transfer_clauses,
+                },
+            );
+        }
+    }
+    for (i, (ut, span)) in r.tables(t, "", "undermines").into_iter().enumerate() {
+        let p = format!("undermines[{i}]");
+        r.check_keys(ut, &p, &["all", "none", "scope", "because", "affects"]);
+        let pattern = pattern(&mut r, ut, &p, span.clone(), &synonyms);
+        let because = r
+            .string(ut, &p, "because", true, span.clone())
+            .unwrap_or_default();
+        let affects = r
+            .strings(ut, &p, "affects", true, span.clone())
+            .unwrap_or_default();
+        parsed.undermines.push(Undermine {
+            pattern,
+            because,
+            affects,
+        });
+    }
+    let out = &mut parsed.rules;
     for (i, (rt, span)) in r.tables(t, "", "evidence").into_iter().enumerate() {
         let p = format!("evidence[{i}]");
         r.check_keys(
             rt,
             &p,
-            &["requirement", "document", "satisfied", "partial", "against"],
+            &[
+                "requirement",
+                "document",
+                "owed_by",
+                "transfer_clauses",
+                "satisfied",
+                "partial",
+                "against",
+            ],
         );
         let Some(requirement) = r.string(rt, &p, "requirement", true, span.clone()) else {
             continue;
         };
-        let mut document = Vec::new();
-        if let Some(arr) = rt.get("document").and_then(|v| v.as_array()) {
-            for v in arr.iter() {
-                match v.as_str().map(|s| compile(s, &synonyms)) {
-                    Some(Ok(re)) => document.push(re),
-                    Some(Err(msg)) => {
-                        r.error(v.span().or(span.clone()), msg);
-                    }
-                    None => {
-                        r.error(v.span().or(span.clone()), "a pattern must be a string");
-                    }
-                }
-            }
-        }
+        let document = regexes(&mut r, rt, "document", span.clone(), &synonyms);
+        let owed_by = match r
+            .choice(rt, &p, "owed_by", &["vendor", "any"], false, span.clone())
+            .as_deref()
+        {
+            Some("any") => OwedBy::Any,
+            _ => OwedBy::Vendor,
+        };
+        let transfer_clauses = transfer_use(&mut r, rt, &p, span.clone());
         let mut rule = Rule {
             requirement,
             document,
             satisfied: Vec::new(),
             partial: Vec::new(),
             against: Vec::new(),
+            owed_by,
+            transfer_clauses,
             file: file.to_string(),
         };
         for key in ["satisfied", "partial", "against"] {
@@ -238,63 +422,7 @@ pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<Rule> {
                     &["all", "none", "scope", "because"]
                 };
                 r.check_keys(pt, &pp, allowed);
-                let scope = match r
-                    .choice(
-                        pt,
-                        &pp,
-                        "scope",
-                        &["sentence", "paragraph", "clause"],
-                        false,
-                        None,
-                    )
-                    .as_deref()
-                {
-                    Some("paragraph") => Scope::Paragraph,
-                    Some("clause") => Scope::Clause,
-                    _ => Scope::Sentence,
-                };
-                let mut elements = Vec::new();
-                match pt.get("all").and_then(|v| v.as_array()) {
-                    Some(arr) if !arr.is_empty() => {
-                        for v in arr.iter() {
-                            let at = v.span().or(pspan.clone());
-                            match v.as_str().map(|s| compile(s, &synonyms)) {
-                                Some(Ok(re)) => elements.push(re),
-                                Some(Err(msg)) => {
-                                    r.error(at, msg);
-                                }
-                                None => {
-                                    r.error(at, "a pattern must be a string");
-                                }
-                            }
-                        }
-                    }
-                    _ => {
-                        r.error(
-                            pspan.clone(),
-                            format!("`{pp}` needs `all`: a non-empty list of patterns"),
-                        );
-                    }
-                }
-                let mut none = Vec::new();
-                if let Some(arr) = pt.get("none").and_then(|v| v.as_array()) {
-                    for v in arr.iter() {
-                        match v.as_str().map(|s| compile(s, &synonyms)) {
-                            Some(Ok(re)) => none.push(re),
-                            Some(Err(msg)) => {
-                                r.error(v.span().or(pspan.clone()), msg);
-                            }
-                            None => {
-                                r.error(v.span().or(pspan.clone()), "a pattern must be a string");
-                            }
-                        }
-                    }
-                }
-                let pattern = Pattern {
-                    elements,
-                    none,
-                    scope,
-                };
+                let pattern = pattern(&mut r, pt, &pp, pspan.clone(), &synonyms);
                 if key == "satisfied" {
                     rule.satisfied.push(pattern);
                 } else {
@@ -330,7 +458,49 @@ pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<Rule> {
         }
         out.push(rule);
     }
-    out
+    parsed
+}
+
+/// One pattern table: `all`, `none`, `scope`.
+fn pattern(
+    r: &mut Reader<'_>,
+    pt: &dyn toml_edit::TableLike,
+    pp: &str,
+    pspan: Option<std::ops::Range<usize>>,
+    synonyms: &BTreeMap<String, String>,
+) -> Pattern {
+    let scope = match r
+        .choice(
+            pt,
+            pp,
+            "scope",
+            &["sentence", "paragraph", "clause"],
+            false,
+            None,
+        )
+        .as_deref()
+    {
+        Some("paragraph") => Scope::Paragraph,
+        Some("clause") => Scope::Clause,
+        _ => Scope::Sentence,
+    };
+    let elements = regexes(r, pt, "all", pspan.clone(), synonyms);
+    if pt
+        .get("all")
+        .and_then(|v| v.as_array())
+        .is_none_or(|a| a.is_empty())
+    {
+        r.error(
+            pspan.clone(),
+            format!("`{pp}` needs `all`: a non-empty list of patterns"),
+        );
+    }
+    let none = regexes(r, pt, "none", pspan, synonyms);
+    Pattern {
+        elements,
+        none,
+        scope,
+    }
 }
 
 /// Reports rules for requirements the registry does not know.
@@ -360,7 +530,7 @@ mod tests {
     fn synonyms_expand_and_match_at_word_boundaries() {
         let text = "[synonyms]\nctl = \"controller|customer\"\n\n[[evidence]]\nrequirement = \"x.1\"\n[[evidence.satisfied]]\nall = [\"audit(s|ing)?\", \"{ctl}\"]\n[[evidence.partial]]\nall = [\"reports?\"]\nbecause = \"reports only\"\n";
         let mut d = Diagnostics::new();
-        let rules = parse("e.toml", text, &mut d);
+        let rules = parse("e.toml", text, &mut d).rules;
         assert!(d.is_empty(), "{d:?}");
         let p = &rules[0].satisfied[0];
         assert!(p.matches("The Customer may conduct audits."));
@@ -373,7 +543,7 @@ mod tests {
     fn reports_unknown_synonyms_bad_regex_and_duplicates() {
         let text = "[[evidence]]\nrequirement = \"x.1\"\n[[evidence.satisfied]]\nall = [\"{nope}\"]\n\n[[evidence]]\nrequirement = \"x.2\"\n[[evidence.satisfied]]\nall = [\"(unclosed\"]\n\n[[evidence]]\nrequirement = \"x.3\"\n[[evidence.satisfied]]\nall = [\"a\"]\n\n[[evidence]]\nrequirement = \"x.3\"\n[[evidence.satisfied]]\nall = [\"b\"]\n";
         let mut d = Diagnostics::new();
-        let rules = parse("e.toml", text, &mut d);
+        let rules = parse("e.toml", text, &mut d).rules;
         let msgs: Vec<&str> = d.iter().map(|e| e.message.as_str()).collect();
         assert!(
             msgs.iter()

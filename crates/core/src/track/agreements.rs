@@ -117,6 +117,15 @@ pub enum Event {
         /// When and by whom it was entered in dpa.
         recorded: Recorded,
     },
+    /// A person confirmed a document on the vendor's paper as reviewed.
+    Confirmed {
+        /// Who confirmed it.
+        by: String,
+        /// When.
+        on: NaiveDate,
+        /// SHA-256 of the document confirmed.
+        sha256: String,
+    },
     /// A person accepted a gap in a document on the vendor's paper.
     Accepted {
         /// The requirement id.
@@ -145,7 +154,7 @@ pub fn edit(text: &str, entry: &Entry, event: &Event) -> Result<String, String> 
     let table: &mut Table = match position.and_then(|i| array.get_mut(i)) {
         Some(t) => t,
         None => {
-            if matches!(event, Event::Accepted { .. }) {
+            if matches!(event, Event::Accepted { .. } | Event::Confirmed { .. }) {
                 return Err("no agreement on the vendor's paper with that document".into());
             }
             let mut t = Table::new();
@@ -221,6 +230,13 @@ pub fn edit(text: &str, entry: &Entry, event: &Event) -> Result<String, String> 
             }
             table["file"] = value(file.as_str());
             recorded.write(table);
+        }
+        Event::Confirmed { by, on, sha256 } => {
+            let mut t = Table::new();
+            t["by"] = value(by.as_str());
+            t["on"] = value(toml_date(*on));
+            t["sha256"] = value(sha256.as_str());
+            table["confirmed"] = Item::Table(t);
         }
         Event::Accepted {
             requirement,

@@ -33,6 +33,9 @@ pub enum State {
     Expiring,
     /// A signed version covers it, but its text differs from what would be issued today.
     Outdated,
+    /// Only a document on the vendor's paper covers it, and its saved review left nothing
+    /// open (or only what a person accepted), but no person confirmed it (`dpa confirm`).
+    Reviewed,
     /// Only a document on the vendor's paper covers it, and its saved review found required
     /// requirements not satisfied that nobody accepted (listed in the row's `gaps`).
     Gaps,
@@ -54,10 +57,11 @@ pub enum State {
 
 impl State {
     /// Every state, in the order reports list them.
-    pub const ALL: [State; 10] = [
+    pub const ALL: [State; 11] = [
         State::Covered,
         State::Expiring,
         State::Outdated,
+        State::Reviewed,
         State::Gaps,
         State::Unreviewed,
         State::Sent,
@@ -73,6 +77,7 @@ impl State {
             State::Covered => "covered",
             State::Expiring => "expiring",
             State::Outdated => "outdated",
+            State::Reviewed => "reviewed",
             State::Gaps => "gaps",
             State::Unreviewed => "unreviewed",
             State::Sent => "sent",
@@ -91,6 +96,7 @@ impl State {
                 | State::Issued
                 | State::Sent
                 | State::Expired
+                | State::Reviewed
                 | State::Gaps
                 | State::Unreviewed
         )
@@ -234,6 +240,9 @@ pub struct SavedReview {
 pub struct SavedFinding {
     /// Requirement id.
     pub requirement: String,
+    /// Its name in plain English (absent in reviews saved before names were kept).
+    #[serde(default)]
+    pub name: String,
     /// Its framework.
     pub framework: String,
     /// `required`, `recommended` or `optional`.
@@ -280,24 +289,57 @@ fn vendor_paper_state(
     }
     let accepted = |id: &str| a.accepted.iter().any(|g| g.requirement == id);
     let open: Vec<&SavedFinding> = findings
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|x| x.level == "required" && x.status != "satisfied" && !accepted(&x.requirement))
         .collect();
-    if open.is_empty() {
+    let to_read = open.iter().filter(|x| x.status == "to read").count();
+    let reviewed = format!("reviewed: {} gaps, {to_read} to read", open.len() - to_read);
+    // An automated review is a first read: a person confirms the document as reviewed (for
+    // this very document), or accepts each requirement it left open.
+    let confirmed = a
+        .confirmed
+        .as_ref()
+        .filter(|c| a.sha256.as_deref() == Some(c.sha256.as_str()));
+    let accepted_all = open.is_empty()
+        && findings
+            .iter()
+            .any(|x| x.level == "required" && x.status != "satisfied" && accepted(&x.requirement));
+    if confirmed.is_some() || accepted_all {
+        if let Some(c) = confirmed
+            && !open.is_empty()
+        {
+            remarks.push(format!(
+                "{f}: the vendor's \"{title}\"{signed} was confirmed by {} on {} as {reviewed}",
+                c.by, c.on
+            ));
+        }
         let state = match a.expires_on {
             Some(e) if (e - input.as_of).num_days() <= input.expiring_within => State::Expiring,
             _ => State::Covered,
         };
         return (state, Vec::new());
     }
+    let id = &input.vendor.id;
+    if open.is_empty() {
+        remarks.push(format!(
+            "{f}: the vendor's \"{title}\"{signed} was {reviewed}; it covers {f} once a person confirms it: `dpa confirm {id} --by NAME`"
+        ));
+        return (State::Reviewed, Vec::new());
+    }
     let listed: Vec<String> = open
         .iter()
-        .map(|x| format!("{} ({})", x.requirement, x.status))
+        .map(|x| {
+            if x.name.is_empty() {
+                format!("{} ({})", x.requirement, x.status)
+            } else {
+                format!("{} ({}, {})", x.name, x.requirement, x.status)
+            }
+        })
         .collect();
     remarks.push(format!(
-        "{f}: the vendor's \"{title}\"{signed} does not satisfy {}; fix the document or accept each gap with `dpa accept {} REQUIREMENT --by NAME --reason TEXT`",
+        "{f}: the vendor's \"{title}\"{signed} was {reviewed}: it does not satisfy {}; fix the document, accept each gap with `dpa accept {id} REQUIREMENT --by NAME --reason TEXT`, or confirm it as it stands with `dpa confirm {id} --by NAME`",
         listed.join(", "),
-        input.vendor.id
     ));
     (
         State::Gaps,

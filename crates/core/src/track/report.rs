@@ -173,7 +173,7 @@ table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ text-align: left; padding: .45rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; }}
 th {{ background: #f4f4f6; }}
 .s {{ display: inline-block; padding: .1rem .45rem; margin: .1rem; border-radius: .6rem; font-size: .85rem; }}
-.covered, .ended {{ background: #dff3e3; }} .expiring, .sent, .issued, .gaps {{ background: #fff1c7; }}
+.covered, .ended {{ background: #dff3e3; }} .expiring, .sent, .issued, .gaps, .reviewed {{ background: #fff1c7; }}
 .outdated {{ background: #eadcf7; }} .expired, .missing, .unsigned, .invalid {{ background: #fbdada; }}
 .none {{ background: #eeeeee; }}
 .note {{ font-size: .8rem; color: #555; }} .own {{ font-style: italic; }}

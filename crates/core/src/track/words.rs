@@ -35,6 +35,7 @@ pub fn state(s: State) -> &'static str {
         State::Covered => "covered",
         State::Expiring => "expiring soon",
         State::Outdated => "outdated",
+        State::Reviewed => "signed and reviewed, to confirm",
         State::Gaps => "signed, with gaps",
         State::Unreviewed => "signed, not yet reviewed",
         State::Sent => "awaiting signature",
