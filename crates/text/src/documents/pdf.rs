@@ -215,9 +215,11 @@ fn reading_text_of(pages: &[String], hyphenating: Option<bool>) -> String {
         }
     }
     let words = vocabulary(&lines);
+    // Whether words were hyphenated is the document's, not each table cell's.
+    let hyphenating = Some(hyphenating.unwrap_or_else(|| hyphenates(&lines, &words)));
     let text = dehyphenate_as(&lines, &words, hyphenating)
         .lines()
-        .map(|l| cells_dehyphenated(l, &words))
+        .map(|l| cells_dehyphenated(l, &words, hyphenating))
         .map(|l| close_compounds(&tighten(&l), &words))
         .collect::<Vec<_>>()
         .join("\n");
@@ -405,17 +407,44 @@ fn hyphenates(lines: &[&str], words: &HashSet<String>) -> bool {
 }
 
 /// A table row's cells with their lines joined, words hyphenated at a cell's line end whole again.
-fn cells_dehyphenated(line: &str, words: &HashSet<String>) -> String {
+fn cells_dehyphenated(line: &str, words: &HashSet<String>, hyphenating: Option<bool>) -> String {
     if !line.starts_with(super::pdftable::ROW) {
         return line.to_string();
     }
     line.split(super::pdftable::CELL)
         .map(|cell| {
-            // A line broken at a zero-width space (a long address wrapped in its column) goes
-            // on in the same word.
-            let cell = cell.replace(&format!("\u{200b}{}", super::pdftable::LINE), "");
-            let lines: Vec<&str> = cell.split(super::pdftable::LINE).collect();
-            dehyphenate_with(&lines, words)
+            // A line broken at a zero-width space goes on in the same word, and so does an
+            // e-mail address wrapped in its column after its punctuation ("datenschutz@" /
+            // "rz-" / "frankfurt." / "example"): its parts are one address.
+            let line_break = super::pdftable::LINE;
+            let cell = cell
+                .replace(&format!("\u{200b}{line_break}"), "")
+                .replace(&format!("{line_break}\u{200b}"), "")
+                .replace('\u{200b}', "");
+            // An e-mail address set in pieces (a column too narrow for it breaks it after its
+            // punctuation, "datenschutz @ rz -" / "frankfurt . example") is one word.
+            static ADDRESS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+            let address = ADDRESS.get_or_init(|| {
+                regex::Regex::new(r"[\w.+-]+[ \x03]*@[ \x03]*[\w-]+(?:[ \x03]*[.-][ \x03]*[\w-]+)*")
+                    .expect("valid")
+            });
+            let cell = address.replace_all(&cell, |c: &regex::Captures| {
+                c[0].replace([' ', super::pdftable::LINE], "")
+            });
+            let mut joined: Vec<String> = Vec::new();
+            for part in cell.split(super::pdftable::LINE) {
+                let address = part.trim_start().starts_with('@')
+                    || joined.last().is_some_and(|prev| {
+                        let token = prev.rsplit(char::is_whitespace).next().unwrap_or("");
+                        token.contains('@') && token.ends_with(['@', '.', '-', '_', '/'])
+                    });
+                match joined.last_mut() {
+                    Some(prev) if address => prev.push_str(part.trim_start()),
+                    _ => joined.push(part.to_string()),
+                }
+            }
+            let lines: Vec<&str> = joined.iter().map(String::as_str).collect();
+            dehyphenate_as(&lines, words, hyphenating)
                 .lines()
                 .map(|l| tighten(l.trim()))
                 .collect::<Vec<_>>()
@@ -430,12 +459,6 @@ fn cells_dehyphenated(line: &str, words: &HashSet<String>) -> String {
 #[cfg(test)]
 fn dehyphenate(lines: &[&str]) -> String {
     dehyphenate_as(lines, &vocabulary(lines), None)
-}
-
-/// Joins words broken by a hyphen at a line end, as `dehyphenate` does, with the words of the
-/// whole document to tell a compound from a broken word, the producer not known.
-fn dehyphenate_with(lines: &[&str], words: &HashSet<String>) -> String {
-    dehyphenate_as(lines, words, None)
 }
 
 /// Joins the words broken at line ends, told whether the producer hyphenates words (`None`:

@@ -185,18 +185,10 @@ impl OutputDev for Collector {
         let size = (vx * vy).sqrt();
         let (x, y) = (trm.m31, self.height - trm.m32);
         let word_start = std::mem::replace(&mut self.word_start, false);
-        // A glyph whose width the font does not give (some fonts of Google Docs' PDFs leave
-        // out "i" and "p") advances about as far as the widest letters: no space is read into
-        // the word it ends ("Processi ng"); the document's own spaces are glyphs of their own.
-        let advance = if width > 0.0 || char.trim().is_empty() {
-            width
-        } else {
-            0.5
-        };
         self.page().glyphs.push(Glyph {
             x,
             y,
-            end: x + advance * size,
+            end: x + width * size,
             size,
             text: char.to_string(),
             word_start,
@@ -347,68 +339,21 @@ fn tables(page: &Page) -> Vec<Table> {
 
 /// Appends a glyph to `out` as pdf-extract's plain-text output does: a line break when the glyph
 /// opens a word on another line, a space when it opens a word past the end of the last one.
-fn place(out: &mut String, g: &Glyph, space_gap: f64, last: &mut (f64, f64), breaks: &str) {
+fn place(out: &mut String, g: &Glyph, last: &mut (f64, f64), breaks: &str) {
     let (last_end, last_y) = *last;
-    let mut broke = false;
     if g.word_start {
         if (g.y - last_y).abs() > g.size * 1.5 {
             out.push_str(breaks);
-            broke = true;
         }
         if g.x < last_end && (g.y - last_y).abs() > g.size * 0.5 {
             out.push_str(breaks);
-            broke = true;
         }
-    }
-    // A space where the glyph stands apart from the last one by more than letter spacing: a
-    // word's space, whether or not the document writes it as a glyph or starts a new string
-    // there ("Data" kerned "Dat" "a" is one word; "Data Processing" set as one string is two).
-    let gap = g.x - last_end;
-    let on_line = (g.y - last_y).abs() <= g.size * 0.5;
-    if !broke
-        && (g.word_start || on_line)
-        && gap > space_gap
-        && !g.text.trim().is_empty()
-        && !out.ends_with([' ', '\n'])
-    {
-        out.push(' ');
+        if g.x > last_end + g.size * 0.1 {
+            out.push(' ');
+        }
     }
     out.push_str(&g.text);
     *last = (g.end, g.y);
-}
-
-/// The least gap between two glyphs, in ems, that is a space between words: more than the
-/// letter spacing of justified text, less than the narrowest word space.
-const SPACE_GAP: f64 = 0.15;
-
-/// For each glyph, the least gap before it that is a space: [`SPACE_GAP`], or more on a line
-/// whose letters stand apart throughout (a font whose widths the PDF understates, letter-spaced
-/// headings): a word space is wider than the line's usual gap between letters.
-fn space_gaps(glyphs: &[Glyph]) -> Vec<f64> {
-    let mut out = vec![0.0; glyphs.len()];
-    let mut start = 0;
-    while start < glyphs.len() {
-        let mut end = start + 1;
-        while end < glyphs.len()
-            && (glyphs[end].y - glyphs[end - 1].y).abs() <= glyphs[end].size * 0.5
-            && glyphs[end].x >= glyphs[end - 1].x
-        {
-            end += 1;
-        }
-        let mut gaps: Vec<f64> = glyphs[start + 1..end]
-            .iter()
-            .zip(&glyphs[start..end - 1])
-            .filter(|(g, _)| !g.text.trim().is_empty())
-            .map(|(g, p)| (g.x - p.end) / g.size.max(0.01))
-            .collect();
-        gaps.sort_by(f64::total_cmp);
-        let usual = gaps.get(gaps.len() / 2).copied().unwrap_or(0.0).max(0.0);
-        for (k, g) in glyphs[start..end].iter().enumerate() {
-            out[start + k] = g.size * SPACE_GAP.max(usual + 0.12);
-        }
-        start = end;
-    }
-    out
 }
 
 /// The text of one page: running text as pdf-extract reads it, each ruled table in its place as
@@ -418,14 +363,13 @@ fn page_text(page: &Page) -> String {
     let mut out = String::new();
     let mut last = (100_000.0, 0.0);
     let mut written = vec![false; tables.len()];
-    let gaps = space_gaps(&page.glyphs);
-    for (g, gap) in page.glyphs.iter().zip(&gaps) {
+    for g in &page.glyphs {
         let Some((t, _)) = tables
             .iter()
             .enumerate()
             .find_map(|(t, table)| Some((t, table.cell(g)?)))
         else {
-            place(&mut out, g, *gap, &mut last, "\n");
+            place(&mut out, g, &mut last, "\n");
             continue;
         };
         last = (g.end, g.y);
@@ -433,7 +377,7 @@ fn page_text(page: &Page) -> String {
             continue;
         }
         out.push('\n');
-        for row in rows(&tables[t], page, &gaps) {
+        for row in rows(&tables[t], page) {
             out.push(ROW);
             out.push_str(&row.join(&CELL.to_string()));
             out.push('\n');
@@ -443,14 +387,14 @@ fn page_text(page: &Page) -> String {
 }
 
 /// The cells of a table's rows, each cell's lines read as one line; rows with no text are left out.
-fn rows(table: &Table, page: &Page, gaps: &[f64]) -> Vec<Vec<String>> {
+fn rows(table: &Table, page: &Page) -> Vec<Vec<String>> {
     let (nr, nc) = (table.rows.len() - 1, table.cols.len() - 1);
     let mut cells: Vec<Vec<(String, (f64, f64))>> =
         vec![vec![(String::new(), (100_000.0, 0.0)); nc]; nr];
-    for (g, gap) in page.glyphs.iter().zip(gaps) {
+    for g in &page.glyphs {
         if let Some((r, c)) = table.cell(g) {
             let (text, last) = &mut cells[r][c];
-            place(text, g, *gap, last, &LINE.to_string());
+            place(text, g, last, &LINE.to_string());
         }
     }
     cells

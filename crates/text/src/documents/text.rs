@@ -402,7 +402,9 @@ pub fn text_to_markdown(text: &str) -> String {
                 .find(|l| !l.trim().is_empty())
                 .is_some_and(|prev| {
                     let p = prev.trim();
-                    p.chars().count() * 10 >= w * 7
+                    // A table's row ends its table, never a sentence.
+                    !p.starts_with(super::pdftable::ROW)
+                        && p.chars().count() * 10 >= w * 7
                         && !p.ends_with(['.', ':', ';', '!', '?'])
                         && !heading_line(prev)
                 })
@@ -540,11 +542,7 @@ fn numbers_with_their_text(text: &str) -> String {
                 .split('.')
                 .all(|p| !p.is_empty() && p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit()))
             && (t.ends_with('.') || digits.contains('.'));
-        let lettered = t.len() <= 6
-            && t.starts_with('(')
-            && t.ends_with(')')
-            && t[1..t.len() - 1].chars().all(|c| c.is_ascii_alphanumeric());
-        decimal || lettered
+        decimal
     };
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -742,7 +740,7 @@ mod tests {
 
     #[test]
     fn a_number_standing_apart_from_its_text_opens_its_clause() {
-        let text = "1.\u{200b} Interpretation and definitions\n1.1\u{200b}\n\nThe headings are for convenience only.\n(a)\u{200b}\n“Affiliate” means an entity.\n1.2\u{200b}\nPage 3 follows, as in Appendix\n1.\nClause 1: Definitions\n";
+        let text = "1.\u{200b} Interpretation and definitions\n1.1\u{200b}\n\nThe headings are for convenience only.\n(a)\u{200b} “Affiliate” means an entity.\n1.2\u{200b}\nPage 3 follows, as in Appendix\n1.\nClause 1: Definitions\n";
         let clauses = segment_markdown(&text_to_markdown(text));
         let numbers: Vec<_> = clauses.iter().filter_map(|c| c.number.clone()).collect();
         assert_eq!(numbers, ["1", "1.1", "1.2", "Clause 1"], "{clauses:?}");
