@@ -93,7 +93,8 @@ def measures(pairs):
 def main():
     dpa = binary()
     docs = [(f, s, l, "labels.toml") for f, s, l in load("labels.toml")]
-    docs += [(f, s, l, "dev-labels.toml") for f, s, l in load("dev-labels.toml")]
+    # The development set's files are in review/dev/.
+    docs += [(os.path.join("dev", f), s, l, "dev-labels.toml") for f, s, l in load("dev-labels.toml")]
     groups = defaultdict(list)
     wrong = defaultdict(lambda: defaultdict(list))
     counts = defaultdict(int)
