@@ -536,13 +536,12 @@ fn numbers_with_their_text(text: &str) -> String {
     let alone = |l: &str| {
         let t = l.trim();
         let digits = t.trim_end_matches('.');
-        let decimal = !digits.is_empty()
+        !digits.is_empty()
             && digits.len() <= 12
             && digits
                 .split('.')
                 .all(|p| !p.is_empty() && p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit()))
-            && (t.ends_with('.') || digits.contains('.'));
-        decimal
+            && (t.ends_with('.') || digits.contains('.'))
     };
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
