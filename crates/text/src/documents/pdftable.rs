@@ -188,7 +188,7 @@ impl OutputDev for Collector {
         self.page().glyphs.push(Glyph {
             x,
             y,
-            end: x + width * size,
+            end: x + advance(width, char) * size,
             size,
             text: char.to_string(),
             word_start,
@@ -335,6 +335,17 @@ fn tables(page: &Page) -> Vec<Table> {
         });
     }
     out
+}
+
+/// How far a glyph advances, in ems: its width, or for a letter whose width the font leaves
+/// out (some fonts in Google Docs' PDFs give none for "i" and "p") about a letter's, so that no
+/// space is read into the word it ends ("Processi ng"); a space glyph keeps its own.
+fn advance(width: f64, text: &str) -> f64 {
+    if width > 0.0 || text.trim().is_empty() {
+        width
+    } else {
+        0.5
+    }
 }
 
 /// Appends a glyph to `out` as pdf-extract's plain-text output does: a line break when the glyph
@@ -485,6 +496,13 @@ mod tests {
                 "After"
             ]
         );
+    }
+
+    #[test]
+    fn a_letter_without_a_width_advances_like_a_letter() {
+        assert_eq!(advance(0.0, "i"), 0.5);
+        assert_eq!(advance(0.0, " "), 0.0);
+        assert_eq!(advance(0.25, "i"), 0.25);
     }
 
     #[test]
